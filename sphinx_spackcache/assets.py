@@ -1,0 +1,48 @@
+"""HTML-only touches: the extension's stylesheet, added to the pages that need it only.
+
+The CSS ships in the package's ``static/`` folder (no CDN, nothing fetched at view time)
+and is linked only from HTML pages whose doctree holds output of this extension.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from .render import ROOT_CLASS
+
+__all__ = ["STATIC_DIR", "STYLESHEET", "setup_assets"]
+
+STATIC_DIR = Path(__file__).parent / "static"
+STYLESHEET = "spackcache.css"
+
+
+def _add_static_dir(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        static = str(STATIC_DIR)
+        if static not in app.config.html_static_path:
+            app.config.html_static_path.append(static)
+
+
+def _uses_extension(doctree: nodes.document) -> bool:
+    return any(ROOT_CLASS in node["classes"] for node in doctree.findall(nodes.container))
+
+
+def _add_page_assets(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    if app.builder.format == "html" and doctree is not None and _uses_extension(doctree):
+        app.add_css_file(STYLESHEET)
+
+
+def setup_assets(app: Sphinx) -> None:
+    """Ship the stylesheet and link it from the pages that use the extension."""
+    app.connect("builder-inited", _add_static_dir)
+    app.connect("html-page-context", _add_page_assets)

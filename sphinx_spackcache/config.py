@@ -1,0 +1,116 @@
+"""The ``spackcache_*`` configuration values: declared once, typed, validated at start-up.
+
+:data:`CONFIG_VALUES` is the single list; :func:`setup_config` registers it with Sphinx and
+the configuration reference in the documentation is generated from it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+
+from .store import CacheStore
+from .warnings import SpackCacheWarning, warn
+
+__all__ = ["CONFIG_VALUES", "ConfigValue", "cache_store", "setup_config"]
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigValue:
+    """One configuration value of the extension."""
+
+    name: str
+    default: Any
+    #: What Sphinx rebuilds when the value changes.
+    rebuild: Literal["env", "html", ""]
+    types: tuple[type, ...]
+    #: What the value means (shown in the configuration reference).
+    description: str
+    #: The type as a reader should see it.
+    type_text: str
+
+
+CONFIG_VALUES: tuple[ConfigValue, ...] = (
+    ConfigValue(
+        name="spackcache_path",
+        default="_cache",
+        rebuild="env",
+        types=(str, os.PathLike),
+        type_text="str | os.PathLike",
+        description=(
+            "The folder of snapshots, laid out like cache.spack.io's ``_cache``: "
+            "``<tag>/<package>/specs.md``. A relative path is relative to the folder "
+            "holding ``conf.py``."
+        ),
+    ),
+    ConfigValue(
+        name="spackcache_default_tag",
+        default=None,
+        rebuild="env",
+        types=(str, type(None)),
+        type_text="str | None",
+        description=(
+            "The snapshot used by directives that have no ``:tag:`` option. When it is "
+            "``None`` and ``spackcache_path`` holds exactly one snapshot, that one is used."
+        ),
+    ),
+)
+
+# Where the resolved cache folder is kept on the build environment (a short path only).
+_ROOT_ATTR = "spackcache_root"
+
+
+def setup_config(app: Sphinx) -> None:
+    """Register the configuration values and their checks."""
+    for value in CONFIG_VALUES:
+        app.add_config_value(
+            value.name,
+            value.default,
+            value.rebuild,
+            types=value.types,
+            description=value.description,
+        )
+    app.connect("config-inited", _validate_config)
+    app.connect("builder-inited", _resolve_cache_root)
+
+
+def _validate_config(app: Sphinx, config: Config) -> None:
+    """Warn about (and reset to default) values of the wrong type."""
+    location = str(Path(app.confdir, "conf.py"))
+    for value in CONFIG_VALUES:
+        current = getattr(config, value.name)
+        if not isinstance(current, value.types):
+            warn(
+                f"{value.name} must be {value.type_text}, not {type(current).__name__} "
+                f"({current!r}); using the default {value.default!r}",
+                SpackCacheWarning.CONFIG,
+                location,
+            )
+            setattr(config, value.name, value.default)
+    tag = config.spackcache_default_tag
+    if isinstance(tag, str) and not tag.strip():
+        warn(
+            "spackcache_default_tag is empty; using None",
+            SpackCacheWarning.CONFIG,
+            location,
+        )
+        config.spackcache_default_tag = None
+
+
+def _resolve_cache_root(app: Sphinx) -> None:
+    root = Path(app.confdir or app.srcdir, os.fspath(app.config.spackcache_path))
+    setattr(app.env, _ROOT_ATTR, root.resolve())
+
+
+def cache_store(env: BuildEnvironment) -> CacheStore:
+    """The :class:`CacheStore` for this build."""
+    root = getattr(env, _ROOT_ATTR, None)
+    if root is None:  # pragma: no cover - builder-inited always runs first
+        root = Path(env.srcdir, os.fspath(env.config.spackcache_path)).resolve()
+    return CacheStore(root)

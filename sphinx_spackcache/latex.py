@@ -1,0 +1,74 @@
+"""LaTeX-only touches to spec tables, applied by a post-transform for LaTeX builders.
+
+A spec table has eight or nine columns, one of them a 32-character hash that must stay
+whole on one line. For LaTeX the table is therefore set in ``\\scriptsize`` with column
+widths in percent of the line (:attr:`~sphinx_spackcache.render.Column.latex_width`), and
+the long words of the variants, compiler and stacks columns get break points after
+``_``, ``=``, ``:``, ``,`` and ``@``. The tables are ``longtable`` s, so they break across pages.
+
+The raw LaTeX inserted here is fixed text; record data stays in ``Text`` nodes, which the
+LaTeX writer escapes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from .render import ROOT_CLASS
+
+__all__ = ["LatexSpecTables", "setup_latex"]
+
+_BREAKABLE_CELLS = frozenset(f"{ROOT_CLASS}-{key}" for key in ("variants", "compiler", "stacks"))
+_BREAK_AFTER = re.compile(r"(?<=[_=:,@])(?=.)")
+
+
+def _raw(text: str) -> nodes.raw:
+    return nodes.raw("", text, format="latex")
+
+
+class LatexSpecTables(SphinxPostTransform):
+    """Fit spec tables to the LaTeX page."""
+
+    default_priority = 400
+    formats = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        for table in list(self.document.findall(nodes.table)):
+            if f"{ROOT_CLASS}-specs" not in table["classes"]:
+                continue
+            for colspec in table.findall(nodes.colspec):
+                if "latex_width" in colspec:
+                    colspec["colwidth"] = colspec["latex_width"]
+            for entry in table.findall(nodes.entry):
+                if _BREAKABLE_CELLS.intersection(entry["classes"]):
+                    self._add_break_points(entry)
+            parent = table.parent
+            index = parent.index(table)
+            parent.insert(index + 1, _raw("\\endgroup\n"))
+            parent.insert(index, _raw("\\begingroup\\scriptsize\n"))
+
+    @staticmethod
+    def _add_break_points(entry: nodes.Element) -> None:
+        for text in list(entry.findall(nodes.Text)):
+            pieces = _BREAK_AFTER.split(text.astext())
+            if len(pieces) < 2:
+                continue
+            replacement: list[nodes.Node] = []
+            for piece in pieces:
+                if replacement:
+                    replacement.append(_raw("\\allowbreak{}"))
+                replacement.append(nodes.Text(piece))
+            parent = text.parent
+            assert parent is not None
+            index = parent.index(text)
+            parent[index : index + 1] = replacement
+
+
+def setup_latex(app: Sphinx) -> None:
+    """Register the LaTeX post-transform."""
+    app.add_post_transform(LatexSpecTables)

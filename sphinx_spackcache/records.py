@@ -1,0 +1,318 @@
+"""Parse cache.spack.io cache records (``_cache/<tag>/<package>/specs.md``).
+
+A record is YAML front matter between two ``---`` lines and nothing else. cache.spack.io's
+generator writes each top-level key on one line, and the large values (``meta``,
+``spec_details``) as ``json.dumps`` output, so the fast path reads each such line with
+:func:`json.loads`, and the few short scalar lines (``title``, ``layout``,
+``categories``) with a small matcher. Anything else (a hand-written record in block
+YAML, say) falls back to PyYAML, with libyaml's ``CSafeLoader`` when it is available. The
+YAML fallback sees the whole front matter, so line numbers in its errors are the file's.
+
+Problems are reported, never raised past this module's callers: :class:`RecordError`
+when the record cannot be used at all, and :class:`Problem` entries (with a line) for
+parts that were skipped, such as one malformed spec.
+
+Nothing here imports Sphinx or docutils.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import DeclaredMeta, PackageRecord, Spec, normalise_compiler
+
+#: libyaml's loader when PyYAML was built with it (about ten times faster), else Python's.
+_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = getattr(
+    yaml, "CSafeLoader", yaml.SafeLoader
+)
+
+__all__ = ["Problem", "RecordError", "load_record", "parse_record", "split_front_matter"]
+
+# A plain YAML scalar that YAML would certainly read as a string.
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.@+/-]*")
+# A flow sequence of such scalars, e.g. ``[package, develop-2025-04-20]``.
+_FLOW_SEQ = re.compile(
+    r"\[\s*([A-Za-z_][A-Za-z0-9_.@+/-]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_.@+/-]*)*)\s*\]"
+)
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): (.*)")
+_YAML_WORDS = frozenset(
+    {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "nan", "inf", "infinity"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something in a record that was skipped or is suspicious; the rest is usable."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class RecordError(ValueError):
+    """The record cannot be used at all (unreadable file, no front matter, no specs)."""
+
+    def __init__(self, path: Path, line: int, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.message = message
+
+    @property
+    def location(self) -> str:
+        """``path:line``, or just ``path`` when the line is unknown."""
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+def split_front_matter(text: str, path: Path) -> list[str]:
+    """Return the front matter's lines (file line *n* is index *n* - 2)."""
+    lines = text.splitlines()
+    if not lines or lines[0].rstrip() != "---":
+        raise RecordError(path, 1, "the record does not start with a '---' line")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == "---":
+            return lines[1:index]
+    raise RecordError(path, len(lines), "the front matter has no closing '---' line")
+
+
+def _fast_value(value: str) -> tuple[bool, Any]:
+    """Read a one-line value without YAML, or say that YAML is needed."""
+    value = value.strip()
+    if not value:
+        return False, None
+    first = value[0]
+    if first in "[{":
+        try:
+            return True, json.loads(value)
+        except ValueError:
+            pass
+        match = _FLOW_SEQ.fullmatch(value)
+        if match and not any(
+            item.strip().lower() in _YAML_WORDS for item in match.group(1).split(",")
+        ):
+            return True, [item.strip() for item in match.group(1).split(",")]
+        return False, None
+    if first == '"':
+        try:
+            return True, json.loads(value)
+        except ValueError:
+            return False, None
+    if _PLAIN.fullmatch(value) and value.lower() not in _YAML_WORDS:
+        return True, value
+    return False, None
+
+
+def _parse_front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """Return the front matter mapping and the 1-based line of each top-level key."""
+    data: dict[str, Any] = {}
+    key_lines: dict[str, int] = {}
+    for number, line in enumerate(lines, start=2):
+        if not line.strip():
+            continue
+        match = _KEY.fullmatch(line)
+        ok, value = _fast_value(match.group(2)) if match else (False, None)
+        if not ok or match is None:
+            return _parse_yaml(lines, path)
+        data[match.group(1)] = value
+        key_lines[match.group(1)] = number
+    return data, key_lines
+
+
+def _parse_yaml(lines: list[str], path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    text = "\n".join(lines)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RecordError(path, line, f"front matter is not valid YAML: {problem}") from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        raise RecordError(path, 2, "front matter is not a YAML mapping")
+    key_lines = {
+        str(key.value): key.start_mark.line + 2
+        for key, _ in node.value
+        if isinstance(key, yaml.ScalarNode)
+    }
+    return data, key_lines
+
+
+def _str_list(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    return None
+
+
+_SPEC_STR_KEYS = ("hash", "compiler", "os", "platform", "target")
+_SPEC_LIST_KEYS = ("versions", "variants", "stacks")
+
+
+def _make_spec(entry: Any) -> Spec | str:
+    """Build a :class:`Spec`, or return why the entry is unusable."""
+    if not isinstance(entry, Mapping):
+        return f"is a {type(entry).__name__}, not a mapping"
+    missing = [key for key in (*_SPEC_STR_KEYS, *_SPEC_LIST_KEYS) if key not in entry]
+    if missing:
+        return "has no " + ", ".join(repr(key) for key in missing)
+    strings = {key: entry[key] for key in _SPEC_STR_KEYS}
+    bad = [key for key, value in strings.items() if not isinstance(value, str) or not value]
+    lists = {key: _str_list(entry[key]) for key in _SPEC_LIST_KEYS}
+    bad += [key for key, value in lists.items() if value is None]
+    size, tarball = entry.get("size", "-"), entry.get("tarball")
+    if not isinstance(size, str | int):
+        bad.append("size")
+    if tarball is not None and not isinstance(tarball, str):
+        bad.append("tarball")
+    if bad:
+        return "has a malformed " + ", ".join(repr(key) for key in bad)
+    return Spec(
+        hash=strings["hash"],
+        versions=lists["versions"] or (),
+        compiler=normalise_compiler(strings["compiler"]),
+        os=strings["os"],
+        platform=strings["platform"],
+        target=strings["target"],
+        variants=lists["variants"] or (),
+        stacks=lists["stacks"] or (),
+        size=None if size in ("-", "") else str(size),
+        tarball=tarball or None,
+    )
+
+
+def _make_meta(value: Any) -> DeclaredMeta | str:
+    if not isinstance(value, Mapping):
+        return "'meta' is not a mapping"
+    try:
+        by_stack = value["num_specs_by_stack"]
+        if not isinstance(by_stack, Mapping) or not all(
+            isinstance(count, int) for count in by_stack.values()
+        ):
+            return "'meta.num_specs_by_stack' is not a mapping of counts"
+        lists = {}
+        for key in ("compilers", "oss", "platforms", "targets", "versions"):
+            items = _str_list(value[key])
+            if items is None:
+                return f"'meta.{key}' is not a list of strings"
+            lists[key] = items
+        num_specs = value["num_specs"]
+        if not isinstance(num_specs, int):
+            return "'meta.num_specs' is not a number"
+    except KeyError as exc:
+        return f"'meta' has no {exc.args[0]!r}"
+    return DeclaredMeta(
+        num_specs=num_specs,
+        compilers=frozenset(normalise_compiler(c) for c in lists["compilers"]),
+        num_specs_by_stack=tuple(sorted((str(k), v) for k, v in by_stack.items())),
+        oss=frozenset(lists["oss"]),
+        platforms=frozenset(lists["platforms"]),
+        targets=frozenset(lists["targets"]),
+        versions=frozenset(lists["versions"]),
+    )
+
+
+def parse_record(
+    text: str, path: Path, *, package: str, tag: str
+) -> tuple[PackageRecord, tuple[Problem, ...]]:
+    """Parse the text of one record.
+
+    :raises RecordError: when there are no usable specs at all.
+    """
+    data, key_lines = _parse_front_matter(split_front_matter(text, path), path)
+    problems: list[Problem] = []
+
+    specs_line = key_lines.get("spec_details", 0)
+    entries = data.get("spec_details")
+    if not isinstance(entries, list):
+        what = "has no 'spec_details'" if entries is None else "'spec_details' is not a list"
+        raise RecordError(path, specs_line or 2, f"the record {what}")
+    specs: list[Spec] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        spec = _make_spec(entry)
+        if isinstance(spec, str):
+            problems.append(Problem(path, specs_line, f"spec_details[{index}] {spec}; skipped"))
+        elif spec.hash in seen:
+            problems.append(
+                Problem(
+                    path, specs_line, f"spec_details[{index}] repeats hash {spec.hash}; skipped"
+                )
+            )
+        else:
+            seen.add(spec.hash)
+            specs.append(spec)
+    if entries and not specs:
+        reasons = "; ".join(problem.message for problem in problems[:3])
+        raise RecordError(path, specs_line, f"no entry of 'spec_details' is usable: {reasons}")
+
+    meta_line = key_lines.get("meta", 0)
+    meta: DeclaredMeta | None = None
+    if "meta" in data:
+        made = _make_meta(data["meta"])
+        if isinstance(made, str):
+            problems.append(Problem(path, meta_line, f"{made}; it is not cross-checked"))
+        else:
+            meta = made
+
+    title = data.get("title")
+    if title is not None and str(title) != package:
+        problems.append(
+            Problem(
+                path,
+                key_lines.get("title", 2),
+                f"title {title!r} is not the package name {package!r}",
+            )
+        )
+    categories = data.get("categories")
+    if isinstance(categories, list) and len(categories) == 2 and str(categories[1]) != tag:
+        problems.append(
+            Problem(
+                path,
+                key_lines.get("categories", 2),
+                f"categories name tag {categories[1]!r}, but the record is under {tag!r}",
+            )
+        )
+
+    record = PackageRecord(
+        name=package,
+        tag=tag,
+        path=path,
+        specs=tuple(specs),
+        meta=meta,
+        specs_line=specs_line,
+        meta_line=meta_line,
+    )
+    return record, tuple(problems)
+
+
+def load_record(path: Path, *, package: str, tag: str) -> tuple[PackageRecord, tuple[Problem, ...]]:
+    """Read and parse one record file.
+
+    :raises RecordError: when the file cannot be read or used.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RecordError(path, 0, f"cannot read the record: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise RecordError(path, line, "the record is not UTF-8 text") from None
+    return parse_record(text, path, package=package, tag=tag)

@@ -1,0 +1,135 @@
+"""Find snapshots and records under a cache folder, and load each record once.
+
+The folder is laid out as cache.spack.io's ``_cache``: ``<tag>/<package>/specs.md``.
+A :class:`CacheStore` answers which tags and packages exist and hands out parsed
+records. Parsed records are kept in a process-wide cache keyed by the file's path,
+modification time and size, so a record is parsed once per build process however many
+directives use it, and an edited record is parsed again (as in ``sphinx-autobuild``).
+
+Nothing here imports Sphinx or docutils.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import PackageRecord
+from .records import Problem, RecordError, load_record
+
+__all__ = ["RECORD_FILE", "CacheStore", "LoadedRecord", "clear_cache", "is_valid_name"]
+
+#: The file name of a record inside its package folder.
+RECORD_FILE = "specs.md"
+
+# Spack package names and snapshot tags: no path separators, no leading dot.
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*")
+
+
+def is_valid_name(name: str) -> bool:
+    """Whether *name* can be a tag or package name (and so is safe in a path)."""
+    return bool(_NAME.fullmatch(name))
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedRecord:
+    """A parsed record and what was skipped while parsing it."""
+
+    record: PackageRecord
+    problems: tuple[Problem, ...]
+
+
+_StatKey = tuple[int, int]
+_cache: dict[Path, tuple[_StatKey, LoadedRecord | RecordError]] = {}
+_lock = threading.Lock()
+
+
+def clear_cache() -> None:
+    """Forget every parsed record (for tests and long-running processes)."""
+    with _lock:
+        _cache.clear()
+
+
+class CacheStore:
+    """The snapshots under one cache folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def exists(self) -> bool:
+        """Whether the cache folder is there and can be listed."""
+        return self.root.is_dir() and os.access(self.root, os.R_OK | os.X_OK)
+
+    def tags(self) -> tuple[str, ...]:
+        """The snapshot tags (sub-folders of the cache folder), sorted by name."""
+        return self._subfolders(self.root)
+
+    def has_tag(self, tag: str) -> bool:
+        """Whether *tag* is a snapshot here."""
+        return is_valid_name(tag) and (self.root / tag).is_dir()
+
+    def packages(self, tag: str) -> tuple[str, ...]:
+        """The packages with a record in snapshot *tag*, sorted by name."""
+        if not self.has_tag(tag):
+            return ()
+        base = self.root / tag
+        return tuple(
+            name for name in self._subfolders(base) if (base / name / RECORD_FILE).is_file()
+        )
+
+    def record_path(self, tag: str, package: str) -> Path:
+        """Where the record of *package* in *tag* is, or would be."""
+        if not (is_valid_name(tag) and is_valid_name(package)):
+            raise ValueError(f"not a valid tag/package name: {tag!r}/{package!r}")
+        return self.root / tag / package / RECORD_FILE
+
+    def has_record(self, tag: str, package: str) -> bool:
+        """Whether *package* has a record in *tag*."""
+        return (
+            is_valid_name(package)
+            and self.has_tag(tag)
+            and self.record_path(tag, package).is_file()
+        )
+
+    def close_packages(self, tag: str, package: str, limit: int = 5) -> list[str]:
+        """Names in *tag* that look like *package*, best first."""
+        return difflib.get_close_matches(package, self.packages(tag), n=limit, cutoff=0.6)
+
+    def load(self, tag: str, package: str) -> LoadedRecord:
+        """Return the parsed record of *package* in *tag*, parsing it at most once per version.
+
+        :raises RecordError: when the record is missing, unreadable or unusable.
+        """
+        path = self.record_path(tag, package)
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            raise RecordError(path, 0, f"cannot read the record: {exc.strerror or exc}") from None
+        key = (stat.st_mtime_ns, stat.st_size)
+        with _lock:
+            cached = _cache.get(path)
+        if cached is None or cached[0] != key:
+            result: LoadedRecord | RecordError
+            try:
+                result = LoadedRecord(*load_record(path, package=package, tag=tag))
+            except RecordError as exc:
+                result = exc
+            cached = (key, result)
+            with _lock:
+                _cache[path] = cached
+        if isinstance(cached[1], RecordError):
+            raise cached[1].with_traceback(None)
+        return cached[1]
+
+    @staticmethod
+    def _subfolders(folder: Path) -> tuple[str, ...]:
+        try:
+            with os.scandir(folder) as entries:
+                names = [e.name for e in entries if e.is_dir() and is_valid_name(e.name)]
+        except OSError:
+            return ()
+        return tuple(sorted(names))
