@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-__all__ = ["DeclaredMeta", "PackageRecord", "Spec", "normalise_compiler"]
+__all__ = ["DeclaredMeta", "PackageRecord", "Spec", "is_safe_url", "normalise_compiler"]
 
 
 def normalise_compiler(value: str) -> str | None:
@@ -26,6 +27,12 @@ def normalise_compiler(value: str) -> str | None:
     if value == "none":
         return None
     return value.replace("@=", "@", 1)
+
+
+def is_safe_url(url: str) -> bool:
+    """Whether *url* may become a link: an absolute ``http(s)`` URL."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 @dataclass(frozen=True, slots=True)

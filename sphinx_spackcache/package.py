@@ -7,8 +7,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from .base import SpackCacheDirective
+from .model import is_safe_url
 from .render import ROOT_CLASS, spec_table, summary_fields
 from .summary import sort_specs
+from .warnings import SpackCacheWarning, warn
 
 __all__ = ["CachePackageDirective", "setup_package"]
 
@@ -31,17 +33,26 @@ class CachePackageDirective(SpackCacheDirective):
         if loaded is None:
             return []
         summary = self.summarise(loaded)
+        record = loaded.record
+        for spec in record.specs:
+            if spec.tarball and not is_safe_url(spec.tarball):
+                warn(
+                    f"spec {spec.hash}: tarball {spec.tarball!r} is not an http(s) URL; "
+                    f"shown without a link (used at {self.get_location()})",
+                    SpackCacheWarning.URL,
+                    f"{record.path}:{record.specs_line}",
+                )
 
         container = nodes.container(
             classes=[ROOT_CLASS, f"{ROOT_CLASS}-package", *self.options.get("class", [])]
         )
         self.set_source_info(container)
+        # Record data is shown as it is: no smart quotes or dashes in variants and names.
+        container["support_smartquotes"] = False
         container += summary_fields(summary)
-        if loaded.record.specs:
+        if record.specs:
             scroll = nodes.container(classes=[f"{ROOT_CLASS}-scroll"])
-            scroll += spec_table(
-                sort_specs(loaded.record.specs), title=f"Specs of {package} in {tag}"
-            )
+            scroll += spec_table(sort_specs(record.specs), title=f"Specs of {package} in {tag}")
             container += scroll
         return [container]
 

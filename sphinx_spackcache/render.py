@@ -14,18 +14,16 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from docutils import nodes
 
-from .model import Spec
+from .model import Spec, is_safe_url
 from .summary import PackageSummary, compiler_label
 
 __all__ = [
     "BADGE_COLORS",
     "SPEC_COLUMNS",
     "badge",
-    "is_safe_url",
     "spec_table",
     "stack_badges",
     "stack_color",
@@ -121,12 +119,6 @@ SPEC_COLUMNS = (
     Column("stacks", "Stacks", 24, 12),
     Column("size", "Size", 8, 6),
 )
-
-
-def is_safe_url(url: str) -> bool:
-    """Whether *url* may become a link: an absolute ``http(s)`` URL."""
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def _cell(spec: Spec, key: str) -> list[nodes.Node]:

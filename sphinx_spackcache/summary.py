@@ -82,7 +82,7 @@ def meta_mismatches(summary: PackageSummary, meta: DeclaredMeta) -> list[str]:
     """
     found: list[str] = []
     if meta.num_specs != summary.num_specs:
-        found.append(f"num_specs is {meta.num_specs}, but there are {summary.num_specs} specs")
+        found.append(f"num_specs is {meta.num_specs}, but spec_details has {summary.num_specs}")
     pairs: tuple[tuple[str, frozenset[str | None], Iterable[str | None]], ...] = (
         ("compilers", meta.compilers, summary.compilers),
         ("oss", frozenset(meta.oss), summary.oss),

@@ -1,0 +1,76 @@
+"""Shared fixtures: Sphinx's own test fixtures, a build helper, and expected values read
+from the record files independently of the code under test."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from sphinx_spackcache.store import clear_cache
+
+pytest_plugins = ("sphinx.testing.fixtures",)
+
+TESTS = Path(__file__).parent
+ROOTS = TESTS / "roots"
+#: Real cache.spack.io records shared by the test roots that have no ``_cache`` of their own.
+RECORDS = TESTS / "records" / "_cache"
+DOCS = TESTS.parent / "docs"
+
+
+class Build(Protocol):
+    def __call__(
+        self,
+        root: str,
+        buildername: str = "html",
+        *,
+        conf: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> SphinxTestApp: ...
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return ROOTS
+
+
+@pytest.fixture(autouse=True)
+def _fresh_record_cache() -> None:
+    """Each test starts with no parsed record in memory."""
+    clear_cache()
+
+
+@pytest.fixture
+def build(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> Build:
+    """Copy ``tests/roots/test-<root>`` once per test and build it with *buildername*.
+
+    Calling it again for the same root reuses the copy and its build folder, so a second
+    call is an incremental build.
+    """
+
+    def _build(
+        root: str, buildername: str = "html", *, conf: dict[str, Any] | None = None, **kwargs: Any
+    ) -> SphinxTestApp:
+        srcdir = tmp_path / root
+        if not srcdir.exists():
+            shutil.copytree(ROOTS / f"test-{root}", srcdir)
+        overrides: dict[str, Any] = {}
+        if not (srcdir / "_cache").exists():
+            overrides["spackcache_path"] = str(RECORDS)
+        overrides.update(conf or {})
+        app = make_app(buildername, srcdir=srcdir, confoverrides=overrides, **kwargs)
+        app.build()
+        return app
+
+    return _build
+
+
+def warnings_of(app: SphinxTestApp) -> list[str]:
+    """The warning lines of a build, without colour codes."""
+    from sphinx.util.console import strip_colors
+
+    return [line for line in strip_colors(app.warning.getvalue()).splitlines() if line.strip()]

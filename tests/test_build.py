@@ -1,0 +1,192 @@
+"""Real Sphinx builds of tests/roots/test-basic: doctrees, HTML, text, LaTeX, man, epub."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+from docutils import nodes
+
+from sphinx_spackcache.render import BADGE_COLORS
+
+from . import records as expected
+from .conftest import Build, warnings_of
+
+TAG = "develop-2025-04-20"
+BADGE = re.compile(r"^(?P<stack>\S+) \((?P<count>\d+)\)$")
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+def spec_rows(page: BeautifulSoup) -> list[Tag]:
+    return [
+        row for table in page.select("table.spackcache-specs") for row in table.select("tbody tr")
+    ]
+
+
+def summary_badges(page: BeautifulSoup) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for span in page.select("dl.spackcache-summary span.sd-badge"):
+        match = BADGE.match(span.get_text())
+        assert match, span
+        found[match["stack"]] = int(match["count"])
+    return found
+
+
+def test_html_py_packaging(build: Build) -> None:
+    app = build("basic", "html")
+    assert warnings_of(app) == []
+    page = soup(app.outdir / "py-packaging.html")
+    rows = spec_rows(page)
+    assert len(rows) == 27
+    shown = {row.select_one("td.spackcache-hash code").get_text() for row in rows}  # type: ignore[union-attr]
+    assert shown == expected.hashes(TAG, "py-packaging")
+    assert all(len(h) == 32 for h in shown)
+    assert summary_badges(page) == expected.stack_counts(TAG, "py-packaging")
+    assert len(summary_badges(page)) == 16
+    assert summary_badges(page)["root"] == 27
+    assert summary_badges(page)["e4s"] == 4
+    # every row's stack badges are that spec's stacks
+    raw = {spec["hash"]: spec for spec in expected.specs(TAG, "py-packaging")}
+    for row in rows:
+        spec = raw[row.select_one("td.spackcache-hash").get_text()]  # type: ignore[union-attr]
+        stacks = [b.get_text() for b in row.select("td.spackcache-stacks span.sd-badge")]
+        assert stacks == spec["stacks"]
+        assert row.select_one("td.spackcache-os").get_text() == spec["os"]  # type: ignore[union-attr]
+    # no size column: every size is "-"
+    headings = [th.get_text() for th in page.select("table.spackcache-specs thead th")]
+    assert headings == [
+        "Hash",
+        "Version",
+        "Compiler",
+        "OS",
+        "Platform",
+        "Target",
+        "Variants",
+        "Stacks",
+    ]
+
+
+def test_html_summary_fields(build: Build) -> None:
+    app = build("basic", "html")
+    page = soup(app.outdir / "cmake.html")
+    first = page.select("dl.spackcache-summary")[0]
+    fields = {
+        dt.get_text().strip().rstrip(":"): dd.get_text().strip()
+        for dt, dd in zip(first.select("dt"), first.select("dd"), strict=True)
+    }
+    raw = expected.specs(TAG, "cmake")
+    assert fields["Specs"] == str(len(raw)) == "36"
+    assert fields["Versions (2)"] == "3.31.6, 3.25.3"  # newest first
+    oss = sorted({s["os"] for s in raw})
+    assert fields[f"Operating systems ({len(oss)})"] == ", ".join(oss)
+    compilers = fields[f"Compilers ({len({s['compiler'] for s in raw})})"].split(", ")
+    assert compilers.index("gcc@7.5.0") < compilers.index("gcc@10.5.0")  # Spack order
+
+
+def test_html_v0_23_1_links_and_normalised_compilers(build: Build) -> None:
+    app = build("basic", "html")
+    page = soup(app.outdir / "small.html")
+    (dsfmt,) = [t for t in page.select("table.spackcache-specs") if "dsfmt" in t.caption.get_text()]  # type: ignore[union-attr]
+    (raw,) = expected.specs("v0.23.1", "dsfmt")
+    link = dsfmt.select_one("td.spackcache-hash a")
+    assert link is not None
+    assert link["href"] == raw["tarball"]
+    assert link.get_text() == raw["hash"]
+    assert raw["compiler"] == "gcc@=11.4.0"
+    assert dsfmt.select_one("td.spackcache-compiler").get_text() == "gcc@11.4.0"  # type: ignore[union-attr]
+
+
+def test_html_class_option_and_css_only_where_used(build: Build) -> None:
+    app = build("basic", "html")
+    small = soup(app.outdir / "small.html")
+    assert small.select("div.spackcache.my-class")
+
+    def css(page: BeautifulSoup) -> list[str]:
+        return [str(link["href"]) for link in page.select("link[rel=stylesheet]")]
+
+    assert any("spackcache.css" in str(href) for href in css(small))
+    assert not any("spackcache.css" in str(href) for href in css(soup(app.outdir / "index.html")))
+    assert (app.outdir / "_static" / "spackcache.css").is_file()
+    # no asset from another host
+    assert not [src for src in css(small) if str(src).startswith(("http:", "https:", "//"))]
+
+
+def test_badge_colours_are_stable(build: Build) -> None:
+    app = build("basic", "html")
+
+    def colours(page: str) -> dict[str, str]:
+        result: dict[str, str] = {}
+        for span in soup(app.outdir / page).select("span.spackcache-stack"):
+            stack = span.get_text().split(" (")[0]
+            (colour,) = [
+                c[len("sd-bg-") :]
+                for c in span["class"]
+                if c.startswith("sd-bg-") and "text" not in c
+            ]
+            assert colour in BADGE_COLORS
+            assert result.setdefault(stack, colour) == colour  # same on one page
+        return result
+
+    py, cmake = colours("py-packaging.html"), colours("cmake.html")
+    shared = py.keys() & cmake.keys()
+    assert len(shared) > 5
+    assert all(py[s] == cmake[s] for s in shared)
+    # several colours are used, not one for all
+    assert len(set(cmake.values())) >= 4
+
+
+def test_doctree_is_made_of_standard_nodes(build: Build) -> None:
+    app = build("basic", "html")
+    doctree = app.env.get_doctree("py-packaging")
+    (container,) = [n for n in doctree.findall(nodes.container) if "spackcache" in n["classes"]]
+    allowed = (
+        nodes.container, nodes.field_list, nodes.field, nodes.field_name, nodes.field_body,
+        nodes.paragraph, nodes.inline, nodes.Text, nodes.table, nodes.title, nodes.tgroup,
+        nodes.colspec, nodes.thead, nodes.tbody, nodes.row, nodes.entry, nodes.literal,
+        nodes.reference,
+    )  # fmt: skip
+    assert {type(n).__name__ for n in container.findall() if not isinstance(n, allowed)} == set()
+    (table,) = container.findall(nodes.table)
+    assert "longtable" in table["classes"]
+    assert len(list(table.findall(nodes.row))) == 28  # heading + 27 specs
+
+
+def test_text_keeps_every_hash_whole(build: Build) -> None:
+    app = build("basic", "text")
+    assert warnings_of(app) == []
+    text = (app.outdir / "py-packaging.txt").read_text("utf-8")
+    lines = text.splitlines()
+    for spec_hash in expected.hashes(TAG, "py-packaging"):
+        assert sum(spec_hash in line for line in lines) == 1
+    assert "Stacks (16):" in text
+    assert "root (27)" in text
+
+
+def test_latex_longtable_with_widths(build: Build) -> None:
+    app = build("basic", "latex")
+    assert warnings_of(app) == []
+    (tex,) = app.outdir.glob("*.tex")
+    source = tex.read_text("utf-8")
+    # py-packaging, cmake twice, sherpa and dsfmt: each a longtable in a scriptsize group
+    assert source.count(r"\begin{longtable}") == 5
+    assert len(re.findall(r"\\begingroup\\scriptsize\s+\\begin\{savenotes\}", source)) == 5
+    assert len(re.findall(r"\\end\{savenotes\}\s+\\endgroup", source)) == 5
+    assert r"\X{28}{100}" in source
+    for spec_hash in expected.hashes(TAG, "py-packaging"):
+        assert spec_hash in source
+
+
+@pytest.mark.parametrize("buildername", ["man", "epub", "singlehtml", "dirhtml"])
+def test_other_builders_work_without_warnings(build: Build, buildername: str) -> None:
+    app = build("basic", buildername)
+    assert [w for w in warnings_of(app) if "spackcache" in w or "Traceback" in w] == []
+    if buildername == "man":
+        (page,) = app.outdir.glob("*.1")
+        text = page.read_text("utf-8")
+        for spec_hash in expected.hashes(TAG, "py-packaging"):
+            assert spec_hash in text
