@@ -10,29 +10,31 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from .config import cache_store
-from .records import RecordError
+from .records import RecordError, file_location
 from .store import CacheStore, LoadedRecord, is_valid_name
 from .summary import PackageSummary, meta_mismatches, summarise
 from .warnings import SpackCacheWarning, warn
 
-__all__ = ["SpackCacheDirective", "name_option"]
+__all__ = ["SpackCacheDirective", "text_option"]
 
 
-def name_option(argument: str | None) -> str:
-    """Option validator: a tag or package name (letters, digits, ``_.+-``; no path parts)."""
-    if argument is None:
-        raise ValueError("a name is required")
-    value = argument.strip()
-    if not is_valid_name(value):
-        raise ValueError(f"{value!r} is not a valid name (letters, digits and _.+- only)")
-    return value
+def text_option(argument: str | None) -> str:
+    """Option validator: a non-empty value, stripped.
+
+    Values are checked further by the directive, so that a bad one is reported as a
+    ``spackcache`` warning (which ``suppress_warnings`` understands) rather than as a
+    docutils option error.
+    """
+    if argument is None or not argument.strip():
+        raise ValueError("argument required but none supplied")
+    return argument.strip()
 
 
 class SpackCacheDirective(SphinxDirective):
     """Base of the extension's directives."""
 
     option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
-        "tag": name_option,
+        "tag": text_option,
         "class": directives.class_option,
     }
 
@@ -41,9 +43,18 @@ class SpackCacheDirective(SphinxDirective):
         """The snapshots of this build."""
         return cache_store(self.env)
 
-    def warn(self, message: str, subtype: SpackCacheWarning) -> None:
-        """Warn, located at this directive."""
-        warn(message, subtype, self.get_location())
+    def warn(self, message: str, subtype: SpackCacheWarning, location: str | None = None) -> None:
+        """Warn, located at this directive unless told otherwise.
+
+        The document is also marked to be read again on the next build, so that the
+        warning is repeated (and ``-W`` fails) until the problem is fixed, and so that a
+        record or folder that appears later is picked up.
+        """
+        self.env.note_reread()
+        if location is None:
+            warn(message, subtype, self.get_location())
+        else:
+            warn(f"{message} (used at {self.get_location()})", subtype, location)
 
     def resolve_tag(self) -> str | None:
         """The snapshot to use (``:tag:`` or the default), or ``None`` after a warning."""
@@ -65,6 +76,12 @@ class SpackCacheDirective(SphinxDirective):
                 SpackCacheWarning.TAG,
             )
             return None
+        if not is_valid_name(tag):
+            self.warn(
+                f"{self.name}: {tag!r} is not a valid tag name (letters, digits and _.+- only)",
+                SpackCacheWarning.TAG,
+            )
+            return None
         if not store.has_tag(tag):
             self.warn(
                 f"{self.name}: unknown tag {tag!r} in {str(store.root)!r}; available tags: "
@@ -83,8 +100,6 @@ class SpackCacheDirective(SphinxDirective):
             )
             return None
         path = store.record_path(tag, package)
-        # Noted even when the file is missing: Sphinx then re-reads this document on every
-        # build, so the warning is repeated until the record appears.
         self.env.note_dependency(path)
         if not path.is_file():
             close = store.close_packages(tag, package)
@@ -107,7 +122,7 @@ class SpackCacheDirective(SphinxDirective):
             warn(
                 f"{problem.message} (used at {self.get_location()})",
                 SpackCacheWarning.RECORD,
-                f"{problem.path}:{problem.line}",
+                problem.location,
             )
         return loaded
 
@@ -117,11 +132,10 @@ class SpackCacheDirective(SphinxDirective):
         summary = summarise(record.specs)
         if record.meta is not None:
             for mismatch in meta_mismatches(summary, record.meta):
-                warn(
-                    f"meta disagrees with spec_details: {mismatch}; showing what the specs say "
-                    f"(used at {self.get_location()})",
+                self.warn(
+                    f"meta disagrees with spec_details: {mismatch}; showing what the specs say",
                     SpackCacheWarning.META,
-                    f"{record.path}:{record.meta_line}",
+                    file_location(record.path, record.meta_line),
                 )
         return summary
 

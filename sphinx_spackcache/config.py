@@ -7,6 +7,7 @@ the configuration reference in the documentation is generated from it.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -80,9 +81,20 @@ def setup_config(app: Sphinx) -> None:
     app.connect("builder-inited", _resolve_cache_root)
 
 
+def _config_location(app: Sphinx, name: str) -> str:
+    """``conf.py:line`` of the assignment to *name* (line 1 if it is set elsewhere)."""
+    path = Path(app.confdir, "conf.py")
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    assignment = re.compile(rf"\s*{re.escape(name)}\s*[:=]")
+    line = next((n for n, text in enumerate(lines, start=1) if assignment.match(text)), 1)
+    return f"{path}:{line}"
+
+
 def _validate_config(app: Sphinx, config: Config) -> None:
     """Warn about (and reset to default) values of the wrong type."""
-    location = str(Path(app.confdir, "conf.py"))
     for value in CONFIG_VALUES:
         current = getattr(config, value.name)
         if not isinstance(current, value.types):
@@ -90,7 +102,7 @@ def _validate_config(app: Sphinx, config: Config) -> None:
                 f"{value.name} must be {value.type_text}, not {type(current).__name__} "
                 f"({current!r}); using the default {value.default!r}",
                 SpackCacheWarning.CONFIG,
-                location,
+                _config_location(app, value.name),
             )
             setattr(config, value.name, value.default)
     tag = config.spackcache_default_tag
@@ -98,7 +110,7 @@ def _validate_config(app: Sphinx, config: Config) -> None:
         warn(
             "spackcache_default_tag is empty; using None",
             SpackCacheWarning.CONFIG,
-            location,
+            _config_location(app, "spackcache_default_tag"),
         )
         config.spackcache_default_tag = None
 

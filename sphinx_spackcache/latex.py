@@ -1,10 +1,11 @@
 """LaTeX-only touches to spec tables, applied by a post-transform for LaTeX builders.
 
 A spec table has eight or nine columns, one of them a 32-character hash that must stay
-whole on one line. For LaTeX the table is therefore set in ``\\scriptsize`` with column
-widths in percent of the line (:attr:`~sphinx_spackcache.render.Column.latex_width`), and
-the long words of the variants, compiler and stacks columns get break points after
-``_``, ``=``, ``:``, ``,`` and ``@``. The tables are ``longtable`` s, so they break across pages.
+whole on one line. For LaTeX the table is therefore set in ``\\scriptsize`` with narrow
+cell padding, the hash column keeps 30 % of the line whatever the paper size and however
+many columns are shown (:attr:`~sphinx_spackcache.render.Column.latex_width`), and the
+long words of the variants, compiler and stacks columns get break points after ``_``,
+``=``, ``:``, ``,`` and ``@``. The tables are ``longtable`` s, so they break across pages.
 
 The raw LaTeX inserted here is fixed text; record data stays in ``Text`` nodes, which the
 LaTeX writer escapes.
@@ -41,16 +42,28 @@ class LatexSpecTables(SphinxPostTransform):
         for table in list(self.document.findall(nodes.table)):
             if f"{ROOT_CLASS}-specs" not in table["classes"]:
                 continue
-            for colspec in table.findall(nodes.colspec):
-                if "latex_width" in colspec:
-                    colspec["colwidth"] = colspec["latex_width"]
+            self._set_widths(list(table.findall(nodes.colspec)))
             for entry in table.findall(nodes.entry):
                 if _BREAKABLE_CELLS.intersection(entry["classes"]):
                     self._add_break_points(entry)
             parent = table.parent
             index = parent.index(table)
             parent.insert(index + 1, _raw("\\endgroup\n"))
-            parent.insert(index, _raw("\\begingroup\\scriptsize\n"))
+            parent.insert(index, _raw("\\begingroup\\scriptsize\\setlength{\\tabcolsep}{3pt}\n"))
+
+    @staticmethod
+    def _set_widths(colspecs: list[nodes.colspec]) -> None:
+        """The hash column keeps its percent of the line, whatever the paper size and
+        however many columns there are; the others share the rest in proportion."""
+        if not all("latex_width" in c for c in colspecs):
+            return
+        fixed = sum(c["latex_width"] for c in colspecs if c.get("column") == "hash")
+        others = sum(c["latex_width"] for c in colspecs if c.get("column") != "hash") or 1
+        for colspec in colspecs:
+            share = colspec["latex_width"]
+            if colspec.get("column") != "hash":
+                share = (100 - fixed) * share / others
+            colspec["colwidth"] = round(10 * share)
 
     @staticmethod
     def _add_break_points(entry: nodes.Element) -> None:

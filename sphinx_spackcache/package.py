@@ -8,9 +8,10 @@ from sphinx.application import Sphinx
 
 from .base import SpackCacheDirective
 from .model import is_safe_url
+from .records import file_location
 from .render import ROOT_CLASS, spec_table, summary_fields
 from .summary import sort_specs
-from .warnings import SpackCacheWarning, warn
+from .warnings import SpackCacheWarning
 
 __all__ = ["CachePackageDirective", "setup_package"]
 
@@ -36,11 +37,11 @@ class CachePackageDirective(SpackCacheDirective):
         record = loaded.record
         for spec in record.specs:
             if spec.tarball and not is_safe_url(spec.tarball):
-                warn(
+                self.warn(
                     f"spec {spec.hash}: tarball {spec.tarball!r} is not an http(s) URL; "
-                    f"shown without a link (used at {self.get_location()})",
+                    "shown without a link",
                     SpackCacheWarning.URL,
-                    f"{record.path}:{record.specs_line}",
+                    file_location(record.path, record.specs_line),
                 )
 
         container = nodes.container(

@@ -33,7 +33,14 @@ _Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = getattr(
     yaml, "CSafeLoader", yaml.SafeLoader
 )
 
-__all__ = ["Problem", "RecordError", "load_record", "parse_record", "split_front_matter"]
+__all__ = [
+    "Problem",
+    "RecordError",
+    "file_location",
+    "load_record",
+    "parse_record",
+    "split_front_matter",
+]
 
 # A plain YAML scalar that YAML would certainly read as a string.
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.@+/-]*")
@@ -47,6 +54,14 @@ _YAML_WORDS = frozenset(
 )
 
 
+def file_location(path: Path, line: int) -> str:
+    """``path:line`` for a warning; line 1 when it is unknown (0).
+
+    Sphinx reads a location without a line as a document name, so there always is one.
+    """
+    return f"{path}:{max(line, 1)}"
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Something in a record that was skipped or is suspicious; the rest is usable."""
@@ -55,8 +70,13 @@ class Problem:
     line: int
     message: str
 
+    @property
+    def location(self) -> str:
+        """``path:line``, for a warning."""
+        return file_location(self.path, self.line)
+
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return f"{self.location}: {self.message}"
 
 
 class RecordError(ValueError):
@@ -70,8 +90,8 @@ class RecordError(ValueError):
 
     @property
     def location(self) -> str:
-        """``path:line``, or just ``path`` when the line is unknown."""
-        return f"{self.path}:{self.line}" if self.line else str(self.path)
+        """``path:line``, for a warning."""
+        return file_location(self.path, self.line)
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"

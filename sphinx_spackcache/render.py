@@ -103,20 +103,21 @@ class Column:
     heading: str
     #: Width in characters, as the text builder uses it.
     width: int
-    #: Percent of the line in LaTeX, where the table is set in a smaller font.
+    #: Share of the line in LaTeX, where the table is set in a smaller font. The hash
+    #: column keeps its share (in percent); the others share the rest in proportion.
     latex_width: int
 
 
 #: The spec table's columns, in order. ``size`` is shown only when some spec has one.
 SPEC_COLUMNS = (
-    Column("hash", "Hash", 34, 28),
+    Column("hash", "Hash", 34, 30),
     Column("version", "Version", 10, 8),
     Column("compiler", "Compiler", 14, 10),
     Column("os", "OS", 11, 10),
-    Column("platform", "Platform", 8, 6),
+    Column("platform", "Platform", 8, 7),
     Column("target", "Target", 11, 10),
-    Column("variants", "Variants", 24, 16),
-    Column("stacks", "Stacks", 24, 12),
+    Column("variants", "Variants", 24, 14),
+    Column("stacks", "Stacks", 24, 11),
     Column("size", "Size", 8, 6),
 )
 
@@ -166,7 +167,9 @@ def spec_table(specs: Sequence[Spec], *, title: str) -> nodes.table:
     group = nodes.tgroup(cols=len(columns))
     table += group
     for column in columns:
-        group += nodes.colspec(colwidth=column.width, latex_width=column.latex_width)
+        group += nodes.colspec(
+            colwidth=column.width, latex_width=column.latex_width, column=column.key
+        )
     head = nodes.thead()
     head += _row((c.key, [nodes.Text(c.heading)]) for c in columns)
     group += head

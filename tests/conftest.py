@@ -17,7 +17,7 @@ pytest_plugins = ("sphinx.testing.fixtures",)
 
 TESTS = Path(__file__).parent
 ROOTS = TESTS / "roots"
-#: Real cache.spack.io records shared by the test roots that have no ``_cache`` of their own.
+#: Real cache.spack.io records, used by the test roots whose conf.py sets no spackcache_path.
 RECORDS = TESTS / "records" / "_cache"
 DOCS = TESTS.parent / "docs"
 
@@ -51,6 +51,7 @@ def build(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> Build:
     Calling it again for the same root reuses the copy and its build folder, so a second
     call is an incremental build.
     """
+    previous: list[SphinxTestApp] = []
 
     def _build(
         root: str, buildername: str = "html", *, conf: dict[str, Any] | None = None, **kwargs: Any
@@ -59,10 +60,19 @@ def build(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> Build:
         if not srcdir.exists():
             shutil.copytree(ROOTS / f"test-{root}", srcdir)
         overrides: dict[str, Any] = {}
-        if not (srcdir / "_cache").exists():
+        conf_py = (srcdir / "conf.py").read_text("utf-8")
+        if "spackcache_path" not in conf_py:
             overrides["spackcache_path"] = str(RECORDS)
+        if "source_suffix" not in conf_py:
+            # a fresh dict: MyST adds ".md" to Sphinx's shared default, which would leak
+            # into the roots built after the MyST one
+            overrides["source_suffix"] = {".rst": "restructuredtext"}
         overrides.update(conf or {})
+        # a second application in one test must not inherit the first one's node registry
+        while previous:
+            previous.pop().cleanup()
         app = make_app(buildername, srcdir=srcdir, confoverrides=overrides, **kwargs)
+        previous.append(app)
         app.build()
         return app
 

@@ -2,4 +2,4 @@ extensions = ["sphinx_spackcache"]
 project = "basic"
 version = release = "1.0"
 spackcache_default_tag = "develop-2025-04-20"
-# spackcache_path is set by tests/conftest.py to tests/records/_cache
+# tests/conftest.py points this root at tests/records/_cache

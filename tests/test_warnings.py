@@ -1,0 +1,132 @@
+"""Bad input: every problem is a located warning with type ``spackcache`` and a subtype;
+the build goes on, and ``-W`` turns the warnings into a failed build."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from sphinx.cmd.build import build_main
+
+from sphinx_spackcache.warnings import SpackCacheWarning
+
+from .conftest import ROOTS, Build, warnings_of
+
+# (location suffix, subtype, text in the message), in document order; worked out by hand
+# from tests/roots/test-bad/index.rst and the records under its _cache/broken.
+EXPECTED = [
+    ("index.rst:6", "package", "no package 'good-pk' in tag 'broken'"),
+    ("index.rst:8", "tag", "unknown tag 'nope'"),
+    ("no-front-matter/specs.md:1", "record", "does not start with a '---' line"),
+    ("unclosed/specs.md:3", "record", "no closing '---' line"),
+    ("bad-yaml/specs.md:5", "record", "front matter is not valid YAML"),
+    ("bad-spec/specs.md:6", "record", "spec_details[0] has no 'hash'; skipped"),
+    ("meta-mismatch/specs.md:5", "meta", "num_specs is 5, but spec_details has 1"),
+    ("meta-mismatch/specs.md:5", "meta", "num_specs_by_stack differs: e4s 3 (specs say 1)"),
+    ("bad-url/specs.md:5", "url", "tarball 'javascript:alert(1)' is not an http(s) URL"),
+    ("no-specs-key/specs.md:2", "record", "the record has no 'spec_details'"),
+    ("wrong-title/specs.md:2", "record", "title 'something-else' is not the package name"),
+    ("not-utf8/specs.md:3", "record", "not UTF-8"),
+    ("index.rst:33", "package", "'../../etc' is not a valid package name"),
+    ("index.rst:35", "tag", "'../broken' is not a valid tag name"),
+]
+LINE = re.compile(r"^(?P<location>\S+): WARNING: (?P<message>.*) \[spackcache\.(?P<subtype>\w+)\]$")
+
+
+def test_every_bad_input_is_a_located_warning(build: Build) -> None:
+    app = build("bad", "html")
+    lines = warnings_of(app)
+    assert len(lines) == len(EXPECTED), "\n".join(lines)
+    for line, (where, subtype, text) in zip(lines, EXPECTED, strict=True):
+        match = LINE.match(line)
+        assert match, line
+        assert match["location"].endswith(where), line
+        assert Path(match["location"].rsplit(":", 1)[0]).is_absolute()
+        assert match["subtype"] == subtype
+        assert text in match["message"]
+        # warnings about record files also say which directive needed the record
+        if "specs.md" in where:
+            assert "(used at " in match["message"]
+
+
+def test_unknown_names_come_with_suggestions(build: Build) -> None:
+    lines = warnings_of(build("bad", "html"))
+    assert any("did you mean good-pkg?" in line for line in lines)
+    assert any("available tags: broken, other" in line for line in lines)
+
+
+def test_the_build_goes_on_and_output_is_escaped(build: Build) -> None:
+    app = build("bad", "html")
+    html = (app.outdir / "index.html").read_text("utf-8")
+    page = BeautifulSoup(html, "html.parser")
+    tables = page.select("table.spackcache-specs")
+    # good-pkg, bad-spec (1 of 2 specs), meta-mismatch, bad-url, html-inject, wrong-title
+    assert len(tables) == 6
+    # empty-specs: a summary saying 0 and no table
+    assert "0" in [dd.get_text().strip() for dd in page.select("dl.spackcache-summary dd")]
+    # record data never becomes markup
+    for output in page.select("div.spackcache"):
+        assert output.select("script, img, b, i") == []
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "javascript:" not in html
+    # the quote in a variant value is kept as it is (no smart quotes)
+    assert 'y="&gt;&lt;script&gt;alert(2)&lt;/script&gt;' in html.replace("&quot;", '"')
+    links = [a["href"] for a in page.select("td.spackcache-hash a")]
+    assert links == ['https://example.org/a"onclick="alert(3)']
+
+
+@pytest.mark.parametrize("builder", ["text", "latex", "man"])
+def test_bad_input_does_not_break_other_builders(build: Build, builder: str) -> None:
+    app = build("bad", builder)
+    assert len(warnings_of(app)) == len(EXPECTED)
+
+
+def test_suppress_warnings_by_subtype(build: Build) -> None:
+    app = build("bad", "html", conf={"suppress_warnings": ["spackcache.record", "spackcache.meta"]})
+    subtypes = {LINE.match(line)["subtype"] for line in warnings_of(app)}  # type: ignore[index]
+    assert subtypes == {"package", "tag", "url"}
+    app = build("bad", "html", conf={"suppress_warnings": ["spackcache"]}, freshenv=True)
+    assert warnings_of(app) == []
+
+
+def test_dash_w_fails_the_build(tmp_path: Path) -> None:
+    src = tmp_path / "bad"
+    shutil.copytree(ROOTS / "test-bad", src)
+    args = ["-q", "-b", "html", str(src), str(tmp_path / "out")]
+    assert build_main(args) == 0
+    assert build_main(["-W", "-E", *args]) != 0
+
+
+def test_missing_cache_folder(build: Build) -> None:
+    app = build("nocache", "html")
+    (line,) = warnings_of(app)
+    assert line.endswith("[spackcache.cache_path]")
+    assert "index.rst:4" in line
+    assert "does-not-exist" in line
+
+
+def test_no_default_tag_with_several_tags(build: Build) -> None:
+    app = build("basic", "html", conf={"spackcache_default_tag": None})
+    lines = warnings_of(app)
+    assert lines
+    assert all(line.endswith("[spackcache.tag]") for line in lines)
+    assert "available tags: develop-2025-04-13, develop-2025-04-20, v0.23.1" in lines[0]
+    assert "py-packaging.rst:4" in "\n".join(lines)
+
+
+def test_wrong_config_type_is_reported_and_ignored(build: Build) -> None:
+    app = build("basic", "html", conf={"spackcache_default_tag": 5})
+    config_lines = [line for line in warnings_of(app) if "spackcache.config" in line]
+    assert len(config_lines) == 1
+    assert "conf.py" in config_lines[0]
+    assert "spackcache_default_tag must be str | None, not int" in config_lines[0]
+
+
+def test_subtypes_are_one_enum() -> None:
+    values = [member.value for member in SpackCacheWarning]
+    assert len(values) == len(set(values))
+    assert {subtype for _, subtype, _ in EXPECTED} <= set(values)
