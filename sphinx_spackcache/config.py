@@ -47,7 +47,8 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         description=(
             "The folder of snapshots, laid out like cache.spack.io's ``_cache``: "
             "``<tag>/<package>/specs.md``. A relative path is relative to the folder "
-            "holding ``conf.py``."
+            "holding ``conf.py``. A folder inside the source folder is added to "
+            "``exclude_patterns``, so records are never read as pages."
         ),
     ),
     ConfigValue(
@@ -113,11 +114,29 @@ def _validate_config(app: Sphinx, config: Config) -> None:
             _config_location(app, "spackcache_default_tag"),
         )
         config.spackcache_default_tag = None
+    _exclude_records(app, config)
+
+
+def _exclude_records(app: Sphinx, config: Config) -> None:
+    """Keep Sphinx from reading records as pages when they sit in the source folder.
+
+    With MyST-Parser enabled, every ``specs.md`` would otherwise become a document.
+    """
+    root = _cache_root(app)
+    srcdir = Path(app.srcdir).resolve()
+    if root == srcdir or not root.is_relative_to(srcdir):
+        return
+    pattern = root.relative_to(srcdir).as_posix()
+    if pattern not in config.exclude_patterns:
+        config.exclude_patterns = [*config.exclude_patterns, pattern]
+
+
+def _cache_root(app: Sphinx) -> Path:
+    return Path(app.confdir or app.srcdir, os.fspath(app.config.spackcache_path)).resolve()
 
 
 def _resolve_cache_root(app: Sphinx) -> None:
-    root = Path(app.confdir or app.srcdir, os.fspath(app.config.spackcache_path))
-    setattr(app.env, _ROOT_ATTR, root.resolve())
+    setattr(app.env, _ROOT_ATTR, _cache_root(app))
 
 
 def cache_store(env: BuildEnvironment) -> CacheStore:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+
 from docutils import nodes
 
-from .conftest import Build, warnings_of
+from .conftest import RECORDS, ROOTS, Build, warnings_of
 
 
 def our_nodes(doctree: nodes.document) -> list[str]:
@@ -26,3 +28,14 @@ def test_myst_and_rst_give_the_same_doctree(build: Build) -> None:
     assert len(markdown) == 2
     assert markdown == rst
     assert "<table" in markdown[0]
+
+
+def test_records_inside_the_source_folder_are_not_pages(build: Build) -> None:
+    """With MyST, each specs.md would be a page unless the cache folder is excluded."""
+    app = build("myst", "html", conf={"spackcache_path": "_cache"})
+    shutil.copytree(RECORDS, app.srcdir / "_cache")
+    app = build("myst", "html", conf={"spackcache_path": "_cache"}, freshenv=True)
+    assert warnings_of(app) == []
+    assert "_cache" in app.config.exclude_patterns
+    assert not any(name.startswith("_cache") for name in app.env.found_docs)
+    assert (ROOTS / "test-myst" / "conf.py").read_text("utf-8").count("exclude_patterns") == 0

@@ -1,0 +1,176 @@
+"""Reference tables of the sphinx-spackcache documentation, generated from the code.
+
+``spackcache-config-table`` lists :data:`sphinx_spackcache.config.CONFIG_VALUES` and
+``spackcache-warnings-table`` lists :class:`sphinx_spackcache.warnings.SpackCacheWarning`,
+so the documentation cannot drift from what the extension declares.
+
+Enum members have no ``__doc__`` of their own at run time, so the warning descriptions
+are read from the string literal that follows each member in ``warnings.py`` (the
+attribute docstring), with :mod:`ast`.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from sphinx_spackcache import config as spackcache_config
+from sphinx_spackcache import warnings as spackcache_warnings
+from sphinx_spackcache.config import CONFIG_VALUES
+from sphinx_spackcache.warnings import SpackCacheWarning
+
+__all__ = ["member_docstrings", "setup"]
+
+_logger = logging.getLogger(__name__)
+
+#: A table cell: plain text (shown as is), or nodes already built.
+Cell = str | Sequence[nodes.Node]
+
+
+def member_docstrings(source: str, class_name: str) -> dict[str, str]:
+    """The attribute docstrings of the class *class_name* defined in *source*.
+
+    A member's docstring is the string expression right after its assignment.
+    """
+    found: dict[str, str] = {}
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.ClassDef) and node.name == class_name):
+            continue
+        for statement, following in zip(node.body, node.body[1:], strict=False):
+            if (
+                isinstance(statement, ast.Assign)
+                and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)
+                and isinstance(following, ast.Expr)
+                and isinstance(following.value, ast.Constant)
+                and isinstance(following.value.value, str)
+            ):
+                found[statement.targets[0].id] = inspect.cleandoc(following.value.value)
+    return found
+
+
+def _module_path(module: Any) -> str:
+    return str(Path(inspect.getfile(module)).resolve())
+
+
+class _TableDirective(SphinxDirective):
+    """A directive without arguments or content that outputs one generated table."""
+
+    has_content = False
+    required_arguments = 0
+    optional_arguments = 0
+
+    def rst(self, text: str, source: str) -> list[nodes.Node]:
+        """Parse a short piece of reStructuredText into nodes."""
+        holder = nodes.Element()
+        self.state.nested_parse(StringList(text.splitlines(), source=source), 0, holder)
+        return list(holder.children)
+
+    def table(
+        self,
+        headings: Sequence[str],
+        widths: Sequence[int],
+        rows: Sequence[Sequence[Cell]],
+        classes: Sequence[str],
+    ) -> nodes.table:
+        """A docutils table with one heading row and the given column widths."""
+        table = nodes.table(classes=["colwidths-given", *classes])
+        self.set_source_info(table)
+        group = nodes.tgroup(cols=len(headings))
+        table += group
+        for width in widths:
+            group += nodes.colspec(colwidth=width)
+        head = nodes.thead()
+        head += self._row(headings)
+        group += head
+        body = nodes.tbody()
+        for row in rows:
+            body += self._row(row)
+        group += body
+        return table
+
+    @staticmethod
+    def _row(cells: Sequence[Cell]) -> nodes.row:
+        row = nodes.row()
+        for cell in cells:
+            entry = nodes.entry()
+            if isinstance(cell, str):
+                entry += nodes.paragraph(cell, cell)
+            else:
+                entry.extend(cell)
+            row += entry
+        return row
+
+
+def _literal(text: str) -> list[nodes.Node]:
+    return [nodes.paragraph("", "", nodes.literal(text, text))]
+
+
+class ConfigTableDirective(_TableDirective):
+    """``.. spackcache-config-table::``: the ``spackcache_*`` configuration values."""
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(_module_path(spackcache_config))
+        rows: list[list[Cell]] = [
+            [
+                _literal(value.name),
+                _literal(value.type_text),
+                _literal(repr(value.default)),
+                _literal(value.rebuild) if value.rebuild else "(none)",
+                self.rst(value.description, _module_path(spackcache_config)),
+            ]
+            for value in CONFIG_VALUES
+        ]
+        return [
+            self.table(
+                ("Name", "Type", "Default", "Rebuild", "Description"),
+                (28, 16, 12, 8, 36),
+                rows,
+                ["spackcache-docs-config"],
+            )
+        ]
+
+
+class WarningsTableDirective(_TableDirective):
+    """``.. spackcache-warnings-table::``: the warning subtypes, for ``suppress_warnings``."""
+
+    def run(self) -> list[nodes.Node]:
+        path = _module_path(spackcache_warnings)
+        self.env.note_dependency(path)
+        docs = member_docstrings(Path(path).read_text(encoding="utf-8"), "SpackCacheWarning")
+        rows: list[list[Cell]] = []
+        for member in SpackCacheWarning:
+            doc = docs.get(member.name)
+            if doc is None:
+                _logger.warning(
+                    "SpackCacheWarning.%s has no docstring in %s",
+                    member.name,
+                    path,
+                    location=self.get_location(),
+                )
+                doc = ""
+            rows.append([_literal(member.full_name), self.rst(doc, path)])
+        return [
+            self.table(
+                ("suppress_warnings name", "Emitted when"),
+                (26, 74),
+                rows,
+                ["spackcache-docs-warnings"],
+            )
+        ]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the two table directives."""
+    app.add_directive("spackcache-config-table", ConfigTableDirective)
+    app.add_directive("spackcache-warnings-table", WarningsTableDirective)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

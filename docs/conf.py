@@ -1,0 +1,45 @@
+"""Sphinx configuration of the sphinx-spackcache documentation."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from sphinx_spackcache import __version__
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+project = "sphinx-spackcache"
+author = "sphinx-spackcache developers"
+copyright = "sphinx-spackcache developers"
+version = release = __version__
+
+extensions = [
+    "sphinx_spackcache",
+    "myst_parser",
+    "spackcache_docs",
+]
+
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+root_doc = "index"
+# _cache (spackcache_path) is excluded by the extension itself
+exclude_patterns = ["_build", "snippets"]
+nitpicky = True
+
+# -- sphinx-spackcache ------------------------------------------------------
+spackcache_path = "_cache"
+spackcache_default_tag = "develop-2025-04-20"
+
+# -- HTML -------------------------------------------------------------------
+html_theme = "furo"
+html_title = f"sphinx-spackcache {release}"
+
+# -- LaTeX / PDF ------------------------------------------------------------
+latex_documents = [
+    (root_doc, "sphinx-spackcache.tex", "sphinx-spackcache", author, "manual"),
+]
+
+# -- man --------------------------------------------------------------------
+man_pages = [
+    (root_doc, "sphinx-spackcache", "Spack build caches in Sphinx documentation", [author], 7),
+]
