@@ -17,12 +17,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .assets import setup_assets
     from .config import setup_config
     from .latex import setup_latex
+    from .manpage import setup_manpage
     from .package import setup_package
 
     app.setup_extension("sphinx_design")
     setup_config(app)
     setup_package(app)
     setup_latex(app)
+    setup_manpage(app)
     setup_assets(app)
     return {
         "version": __version__,

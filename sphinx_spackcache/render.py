@@ -66,7 +66,7 @@ def stack_badges(stacks: Iterable[tuple[str, int | None]]) -> list[nodes.Node]:
     for stack, count in stacks:
         if result:
             result.append(nodes.Text(" "))
-        label = stack if count is None else f"{stack} ({count})"
+        label = stack if count is None else f"{stack}\N{NO-BREAK SPACE}({count})"
         result.append(badge(label, stack_color(stack), classes=["spackcache-stack"]))
     return result
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,8 @@ from . import records as expected
 from .conftest import Build, warnings_of
 
 TAG = "develop-2025-04-20"
-BADGE = re.compile(r"^(?P<stack>\S+) \((?P<count>\d+)\)$")
+# a stack badge with its count: name, no-break space, (count)
+BADGE = re.compile(r"^(?P<stack>\S+)\N{NO-BREAK SPACE}\((?P<count>\d+)\)$")
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -122,7 +125,7 @@ def test_badge_colours_are_stable(build: Build) -> None:
     def colours(page: str) -> dict[str, str]:
         result: dict[str, str] = {}
         for span in soup(app.outdir / page).select("span.spackcache-stack"):
-            stack = span.get_text().split(" (")[0]
+            stack = span.get_text().split("\N{NO-BREAK SPACE}(")[0]
             (colour,) = [
                 c[len("sd-bg-") :]
                 for c in span["class"]
@@ -164,7 +167,7 @@ def test_text_keeps_every_hash_whole(build: Build) -> None:
     for spec_hash in expected.hashes(TAG, "py-packaging"):
         assert sum(spec_hash in line for line in lines) == 1
     assert "Stacks (16):" in text
-    assert "root (27)" in text
+    assert "root\N{NO-BREAK SPACE}(27)" in text
 
 
 def test_latex_longtable_with_widths(build: Build) -> None:
@@ -199,3 +202,18 @@ def test_other_builders_work_without_warnings(build: Build, buildername: str) ->
         text = page.read_text("utf-8")
         for spec_hash in expected.hashes(TAG, "py-packaging"):
             assert spec_hash in text
+
+
+@pytest.mark.skipif(shutil.which("groff") is None, reason="needs groff (installed by .ci/run)")
+def test_man_page_keeps_every_hash_whole(build: Build) -> None:
+    app = build("basic", "man")
+    (page,) = app.outdir.glob("*.1")
+    shown = subprocess.run(
+        ["groff", "-t", "-man", "-Tutf8", "-rLL=200n", str(page)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    lines = re.sub(".\b", "", shown).splitlines()  # drop overstrike (bold) sequences
+    for spec_hash in expected.hashes(TAG, "py-packaging") | expected.hashes("v0.23.1", "cmake"):
+        assert any(spec_hash in line for line in lines), spec_hash
