@@ -11,6 +11,7 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.config import Config
 
 from .render import ROOT_CLASS
 
@@ -20,11 +21,13 @@ STATIC_DIR = Path(__file__).parent / "static"
 STYLESHEET = "spackcache.css"
 
 
-def _add_static_dir(app: Sphinx) -> None:
-    if app.builder.format == "html":
-        static = str(STATIC_DIR)
-        if static not in app.config.html_static_path:
-            app.config.html_static_path.append(static)
+def _add_static_dir(app: Sphinx, config: Config) -> None:
+    # At config-inited, before Sphinx compares the configuration with the pickled one:
+    # added later, the path would make every incremental build look like a new
+    # configuration. Non-HTML builders never look at html_static_path.
+    static = str(STATIC_DIR)
+    if static not in config.html_static_path:
+        config.html_static_path = [*config.html_static_path, static]
 
 
 def _uses_extension(doctree: nodes.document) -> bool:
@@ -44,5 +47,5 @@ def _add_page_assets(
 
 def setup_assets(app: Sphinx) -> None:
     """Ship the stylesheet and link it from the pages that use the extension."""
-    app.connect("builder-inited", _add_static_dir)
+    app.connect("config-inited", _add_static_dir)
     app.connect("html-page-context", _add_page_assets)

@@ -1,33 +1,64 @@
 """What every directive of the extension shares: finding the snapshot, loading records
-with their dependencies noted, located warnings, and reusable option validators."""
+with their dependencies noted, filters, located warnings, and reusable option validators.
+
+Option values are checked here rather than by docutils wherever possible, so that a bad
+value is a ``spackcache`` warning (which ``suppress_warnings`` understands) and the
+build goes on.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from .config import cache_store
+from .model import Spec
+from .query import FILTER_FIELDS, SpecQuery, split_patterns
 from .records import RecordError, file_location
-from .store import CacheStore, LoadedRecord, is_valid_name
+from .store import CacheStore, LoadedRecord, SnapshotRecords, is_valid_name
 from .summary import PackageSummary, meta_mismatches, summarise
+from .tracking import note_listing
 from .warnings import SpackCacheWarning, warn
 
-__all__ = ["SpackCacheDirective", "text_option"]
+__all__ = [
+    "FILTER_OPTIONS",
+    "SpackCacheDirective",
+    "list_option",
+    "patterns_option",
+    "text_option",
+]
 
 
 def text_option(argument: str | None) -> str:
-    """Option validator: a non-empty value, stripped.
-
-    Values are checked further by the directive, so that a bad one is reported as a
-    ``spackcache`` warning (which ``suppress_warnings`` understands) rather than as a
-    docutils option error.
-    """
+    """Option validator: a non-empty value, stripped (checked further by the directive)."""
     if argument is None or not argument.strip():
         raise ValueError("argument required but none supplied")
     return argument.strip()
+
+
+def patterns_option(argument: str | None) -> tuple[str, ...]:
+    """Option validator: comma-separated patterns (``\\,`` for a literal comma)."""
+    return split_patterns(text_option(argument))
+
+
+def list_option(argument: str | None) -> tuple[str, ...]:
+    """Option validator: comma- or space-separated words."""
+    return tuple(text_option(argument).replace(",", " ").split())
+
+
+#: The filter options every listing directive takes.
+FILTER_OPTIONS: dict[str, Callable[[str], Any]] = dict.fromkeys(FILTER_FIELDS, patterns_option)
+
+
+def _listing(names: Iterable[str], limit: int = 12) -> str:
+    names = list(names)
+    if not names:
+        return "none"
+    shown = ", ".join(names[:limit])
+    return shown + (f", ... ({len(names)} in all)" if len(names) > limit else "")
 
 
 class SpackCacheDirective(SphinxDirective):
@@ -52,16 +83,55 @@ class SpackCacheDirective(SphinxDirective):
         """
         self.env.note_reread()
         if location is None:
-            warn(message, subtype, self.get_location())
+            warn(f"{self.name}: {message}", subtype, self.get_location())
         else:
             warn(f"{message} (used at {self.get_location()})", subtype, location)
+
+    # -- options ---------------------------------------------------------------------
+
+    def choice(self, option: str, allowed: Sequence[str], default: str) -> str | None:
+        """The value of *option* if it is one of *allowed* (else warn and return None)."""
+        value: str = self.options.get(option, default)
+        if value not in allowed:
+            self.warn(
+                f":{option}: {value!r} is not one of {', '.join(allowed)}",
+                SpackCacheWarning.OPTION,
+            )
+            return None
+        return value
+
+    def columns(self, allowed: Sequence[str], default: Sequence[str]) -> tuple[str, ...] | None:
+        """The ``:columns:`` asked for, in the order given (else warn and return None)."""
+        asked: tuple[str, ...] = self.options.get("columns", tuple(default))
+        unknown = [c for c in asked if c not in allowed]
+        if unknown:
+            self.warn(
+                f":columns: {', '.join(unknown)} not known; choose from {', '.join(allowed)}",
+                SpackCacheWarning.OPTION,
+            )
+            return None
+        return tuple(dict.fromkeys(asked))
+
+    def query(self, specs: Iterable[Spec]) -> SpecQuery:
+        """The filters given as options, after warning about each pattern that matches
+        nothing in *specs* (what the directive could show)."""
+        query = SpecQuery.from_options(self.options)
+        for miss in query.unmatched(specs):
+            self.warn(
+                f":{miss.field}: {miss.pattern!r} matches no {miss.field} here; "
+                f"there are: {_listing(miss.existing)}",
+                SpackCacheWarning.FILTER,
+            )
+        return query
+
+    # -- snapshots and records -------------------------------------------------------
 
     def resolve_tag(self) -> str | None:
         """The snapshot to use (``:tag:`` or the default), or ``None`` after a warning."""
         store = self.store
         if not store.exists():
             self.warn(
-                f"{self.name}: spackcache_path {str(store.root)!r} is not a readable folder",
+                f"spackcache_path {str(store.root)!r} is not a readable folder",
                 SpackCacheWarning.CACHE_PATH,
             )
             return None
@@ -71,21 +141,20 @@ class SpackCacheDirective(SphinxDirective):
             if len(tags) == 1:
                 return tags[0]
             self.warn(
-                f"{self.name}: no :tag: given and spackcache_default_tag is not set; "
+                "no :tag: given and spackcache_default_tag is not set; "
                 f"available tags: {_listing(tags)}",
                 SpackCacheWarning.TAG,
             )
             return None
         if not is_valid_name(tag):
             self.warn(
-                f"{self.name}: {tag!r} is not a valid tag name (letters, digits and _.+- only)",
+                f"{tag!r} is not a valid tag name (letters, digits and _.+- only)",
                 SpackCacheWarning.TAG,
             )
             return None
         if not store.has_tag(tag):
             self.warn(
-                f"{self.name}: unknown tag {tag!r} in {str(store.root)!r}; available tags: "
-                f"{_listing(tags)}",
+                f"unknown tag {tag!r} in {str(store.root)!r}; available tags: {_listing(tags)}",
                 SpackCacheWarning.TAG,
             )
             return None
@@ -96,7 +165,8 @@ class SpackCacheDirective(SphinxDirective):
         store = self.store
         if not is_valid_name(package):
             self.warn(
-                f"{self.name}: {package!r} is not a valid package name", SpackCacheWarning.PACKAGE
+                f"{package!r} is not a valid package name (letters, digits and _.+- only)",
+                SpackCacheWarning.PACKAGE,
             )
             return None
         path = store.record_path(tag, package)
@@ -105,26 +175,33 @@ class SpackCacheDirective(SphinxDirective):
             close = store.close_packages(tag, package)
             hint = f"; did you mean {_listing(close)}?" if close else ""
             self.warn(
-                f"{self.name}: no package {package!r} in tag {tag!r} ({path} does not exist){hint}",
+                f"no package {package!r} in tag {tag!r} ({path} does not exist){hint}",
                 SpackCacheWarning.PACKAGE,
             )
             return None
         try:
             loaded = store.load(tag, package)
         except RecordError as exc:
-            warn(
-                f"{exc.message} (used at {self.get_location()})",
-                SpackCacheWarning.RECORD,
-                exc.location,
-            )
+            self.warn(exc.message, SpackCacheWarning.RECORD, exc.location)
             return None
         for problem in loaded.problems:
-            warn(
-                f"{problem.message} (used at {self.get_location()})",
-                SpackCacheWarning.RECORD,
-                problem.location,
-            )
+            self.warn(problem.message, SpackCacheWarning.RECORD, problem.location)
         return loaded
+
+    def load_snapshot(self, tag: str) -> SnapshotRecords:
+        """Load every record of *tag*, noting each as a dependency and the package list
+        as a fingerprint, so that edited, added and removed records are all picked up."""
+        store = self.store
+        snapshot = store.load_tag(tag)
+        note_listing(self.env, store, tag)
+        for loaded in snapshot.records:
+            self.env.note_dependency(loaded.record.path)
+            for problem in loaded.problems:
+                self.warn(problem.message, SpackCacheWarning.RECORD, problem.location)
+        for error in snapshot.errors:
+            self.env.note_dependency(error.path)
+            self.warn(error.message, SpackCacheWarning.RECORD, error.location)
+        return snapshot
 
     def summarise(self, loaded: LoadedRecord) -> PackageSummary:
         """Sum up a record's specs, warning where its ``meta`` disagrees."""
@@ -138,10 +215,3 @@ class SpackCacheDirective(SphinxDirective):
                     file_location(record.path, record.meta_line),
                 )
         return summary
-
-
-def _listing(names: tuple[str, ...] | list[str], limit: int = 10) -> str:
-    if not names:
-        return "none"
-    shown = ", ".join(names[:limit])
-    return shown + (f", ... ({len(names)} in all)" if len(names) > limit else "")

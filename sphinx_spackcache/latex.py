@@ -1,11 +1,11 @@
 """LaTeX-only touches to spec tables, applied by a post-transform for LaTeX builders.
 
-A spec table has eight or nine columns, one of them a 32-character hash that must stay
-whole on one line. For LaTeX the table is therefore set in ``\\scriptsize`` with narrow
-cell padding, the hash column keeps 30 % of the line whatever the paper size and however
-many columns are shown (:attr:`~sphinx_spackcache.render.Column.latex_width`), and the
-long words of the variants, compiler and stacks columns get break points after ``_``,
-``=``, ``:``, ``,`` and ``@``. The tables are ``longtable`` s, so they break across pages.
+The extension's tables have many columns, and spec tables a 32-character hash that must
+stay whole on one line. For LaTeX they are therefore set in ``\\scriptsize`` with narrow
+cell padding; a hash column keeps 30 % of the line whatever the paper size and however
+many columns are shown (:attr:`~sphinx_spackcache.render.Column.latex_width`), and long
+words in every other cell get break points after ``_``, ``=``, ``:``, ``,`` and ``@``.
+The tables are ``longtable`` s, so they break across pages.
 
 The raw LaTeX inserted here is fixed text; record data stays in ``Text`` nodes, which the
 LaTeX writer escapes.
@@ -24,7 +24,7 @@ from .render import ROOT_CLASS
 
 __all__ = ["LatexSpecTables", "setup_latex"]
 
-_BREAKABLE_CELLS = frozenset(f"{ROOT_CLASS}-{key}" for key in ("variants", "compiler", "stacks"))
+_UNBREAKABLE = f"{ROOT_CLASS}-hash"
 _BREAK_AFTER = re.compile(r"(?<=[_=:,@])(?=.)")
 
 
@@ -33,18 +33,18 @@ def _raw(text: str) -> nodes.raw:
 
 
 class LatexSpecTables(SphinxPostTransform):
-    """Fit spec tables to the LaTeX page."""
+    """Fit the extension's tables to the LaTeX page."""
 
     default_priority = 400
     formats = ("latex",)
 
     def run(self, **kwargs: Any) -> None:
         for table in list(self.document.findall(nodes.table)):
-            if f"{ROOT_CLASS}-specs" not in table["classes"]:
+            if f"{ROOT_CLASS}-table" not in table["classes"]:
                 continue
             self._set_widths(list(table.findall(nodes.colspec)))
             for entry in table.findall(nodes.entry):
-                if _BREAKABLE_CELLS.intersection(entry["classes"]):
+                if _UNBREAKABLE not in entry["classes"]:
                     self._add_break_points(entry)
             parent = table.parent
             index = parent.index(table)

@@ -26,7 +26,7 @@ class ManpageSpecTables(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         for table in list(self.document.findall(nodes.table)):
-            if f"{ROOT_CLASS}-specs" not in table["classes"] or table.parent is None:
+            if f"{ROOT_CLASS}-table" not in table["classes"] or table.parent is None:
                 continue
             parent = table.parent
             index = parent.index(table)

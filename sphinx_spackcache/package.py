@@ -3,27 +3,53 @@ badges and a table of its specs."""
 
 from __future__ import annotations
 
-from docutils import nodes
-from sphinx.application import Sphinx
+from collections.abc import Callable
+from typing import Any, ClassVar
 
-from .base import SpackCacheDirective
-from .model import is_safe_url
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.util.nodes import make_id
+
+from .base import FILTER_OPTIONS, SpackCacheDirective, list_option, text_option
+from .domain import CacheDomain, PackageEntry
+from .model import Spec, is_safe_url
 from .records import file_location
-from .render import ROOT_CLASS, spec_table, summary_fields
-from .summary import sort_specs
+from .render import ROOT_CLASS, SPEC_COLUMNS, spec_table, summary_fields
+from .summary import compiler_sort_key, spec_sort_key, summarise
 from .warnings import SpackCacheWarning
 
-__all__ = ["CachePackageDirective", "setup_package"]
+__all__ = ["SPEC_SORTS", "CachePackageDirective", "setup_package"]
+
+#: ``:sort:`` keys of spec tables; the default, ``version``, is newest version first.
+SPEC_SORTS: dict[str, Callable[[Spec], Any]] = {
+    "version": spec_sort_key,
+    "hash": lambda spec: spec.hash,
+    "compiler": lambda spec: (compiler_sort_key(spec.compiler), spec_sort_key(spec)),
+    "os": lambda spec: (spec.os, spec_sort_key(spec)),
+    "platform": lambda spec: (spec.platform, spec_sort_key(spec)),
+    "target": lambda spec: (spec.target, spec_sort_key(spec)),
+}
 
 
 class CachePackageDirective(SpackCacheDirective):
-    """``.. cache-package:: NAME`` with an optional ``:tag:``.
+    """``.. cache-package:: NAME``: summary, stack badges and spec table.
 
-    Specs are listed newest version first, then by platform, OS, target, compiler and hash.
+    Specs are listed newest version first, then by platform, OS, target, compiler and
+    hash, unless ``:sort:`` says otherwise. Filters narrow the table and the summary.
     """
 
     required_arguments = 1
     has_content = False
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        **SpackCacheDirective.option_spec,
+        **FILTER_OPTIONS,
+        "sort": text_option,
+        "columns": list_option,
+        "no-index": directives.flag,
+        "noindex": directives.flag,
+    }
 
     def run(self) -> list[nodes.Node]:
         package = self.arguments[0]
@@ -33,8 +59,16 @@ class CachePackageDirective(SpackCacheDirective):
         loaded = self.load_record(tag, package)
         if loaded is None:
             return []
-        summary = self.summarise(loaded)
         record = loaded.record
+        summary = self.summarise(loaded)  # the whole record, cross-checked with meta
+        sort = self.choice("sort", tuple(SPEC_SORTS), "version")
+        if sort is None:
+            return []
+        columns = None  # all, with Size only when some spec has a size
+        if "columns" in self.options:
+            columns = self.columns([c.key for c in SPEC_COLUMNS], ())
+            if columns is None:
+                return []
         for spec in record.specs:
             if spec.tarball and not is_safe_url(spec.tarball):
                 self.warn(
@@ -43,19 +77,46 @@ class CachePackageDirective(SpackCacheDirective):
                     SpackCacheWarning.URL,
                     file_location(record.path, record.specs_line),
                 )
+        query = self.query(record.specs)
+        specs = query.apply(record.specs)
+        if query:
+            summary = summarise(specs)
 
         container = nodes.container(
             classes=[ROOT_CLASS, f"{ROOT_CLASS}-package", *self.options.get("class", [])]
         )
         self.set_source_info(container)
+        output: list[nodes.Node] = [container]
+        if "no-index" not in self.options and "noindex" not in self.options:
+            output.insert(0, self.register(container, package, tag))
+
         # Record data is shown as it is: no smart quotes or dashes in variants and names.
         container["support_smartquotes"] = False
         container += summary_fields(summary)
-        if record.specs:
+        if specs:
             scroll = nodes.container(classes=[f"{ROOT_CLASS}-scroll"])
-            scroll += spec_table(sort_specs(record.specs), title=f"Specs of {package} in {tag}")
+            title = f"Specs of {package} in {tag}"
+            if query:
+                title += f" ({len(specs)} of {len(record.specs)} shown)"
+            scroll += spec_table(sorted(specs, key=SPEC_SORTS[sort]), title=title, columns=columns)
             container += scroll
-        return [container]
+        elif query:
+            self.warn(
+                f"the filters leave none of the {len(record.specs)} specs of {package}",
+                SpackCacheWarning.FILTER,
+            )
+        return output
+
+    def register(self, container: nodes.Element, package: str, tag: str) -> addnodes.index:
+        """Make *container* the target of ``:cache:pkg:`package@tag``` and return its
+        general-index entry (the package, with the tag as a sub-entry)."""
+        anchor = make_id(self.env, self.state.document, "cache-package", f"{package}-{tag}")
+        container["ids"].append(anchor)
+        self.state.document.note_explicit_target(container)
+        domain = self.env.get_domain("cache")
+        assert isinstance(domain, CacheDomain)
+        domain.note_package(PackageEntry(package, tag, self.env.docname, anchor), container)
+        return addnodes.index(entries=[("single", f"{package}; {tag}", anchor, "", None)])
 
 
 def setup_package(app: Sphinx) -> None:

@@ -12,16 +12,24 @@ Nothing here imports Sphinx or docutils.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import PackageRecord
+from .model import PackageRecord, Spec
 from .records import Problem, RecordError, load_record
 
-__all__ = ["RECORD_FILE", "CacheStore", "LoadedRecord", "clear_cache", "is_valid_name"]
+__all__ = [
+    "RECORD_FILE",
+    "CacheStore",
+    "LoadedRecord",
+    "SnapshotRecords",
+    "clear_cache",
+    "is_valid_name",
+]
 
 #: The file name of a record inside its package folder.
 RECORD_FILE = "specs.md"
@@ -41,6 +49,28 @@ class LoadedRecord:
 
     record: PackageRecord
     problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotRecords:
+    """Every record of one snapshot that could be loaded, and those that could not."""
+
+    tag: str
+    records: tuple[LoadedRecord, ...]
+    errors: tuple[RecordError, ...]
+
+    def specs_by_package(self) -> dict[str, tuple[Spec, ...]]:
+        """Each package's specs, by package name."""
+        return {loaded.record.name: loaded.record.specs for loaded in self.records}
+
+    def stacks(self) -> frozenset[str]:
+        """Every stack that holds a spec of this snapshot."""
+        return frozenset(
+            stack
+            for loaded in self.records
+            for spec in loaded.record.specs
+            for stack in spec.stacks
+        )
 
 
 _StatKey = tuple[int, int]
@@ -124,6 +154,23 @@ class CacheStore:
         if isinstance(cached[1], RecordError):
             raise cached[1].with_traceback(None)
         return cached[1]
+
+    def load_tag(self, tag: str) -> SnapshotRecords:
+        """Load every record of *tag* (each parsed at most once per version)."""
+        records: list[LoadedRecord] = []
+        errors: list[RecordError] = []
+        for package in self.packages(tag):
+            try:
+                records.append(self.load(tag, package))
+            except RecordError as exc:
+                errors.append(exc)
+        return SnapshotRecords(tag, tuple(records), tuple(errors))
+
+    def listing_signature(self, tag: str) -> str:
+        """A short fingerprint of which packages *tag* holds (to notice added or removed
+        records between builds without keeping the list)."""
+        names = "\n".join(self.packages(tag))
+        return hashlib.sha256(names.encode("utf-8")).hexdigest()[:16]
 
     @staticmethod
     def _subfolders(folder: Path) -> tuple[str, ...]:

@@ -48,6 +48,23 @@ class SpackCacheWarning(Enum):
     URL = "url"
     """A spec's ``tarball`` is not an ``http(s)`` URL, so it is shown without a link."""
 
+    STACK = "stack"
+    """``cache-stack`` names a stack that holds no spec of the snapshot (the warning
+    lists the stacks there)."""
+
+    OPTION = "option"
+    """A directive option has a value it does not accept, such as ``:by: colour`` or an
+    unknown column in ``:columns:`` (the warning lists the accepted values)."""
+
+    FILTER = "filter"
+    """A filter pattern (``:os:``, ``:compiler:``, ...) matches no value of that field in
+    what the directive shows (the warning lists the values there), or the filters leave
+    nothing to show."""
+
+    DUPLICATE = "duplicate"
+    """The same package of the same snapshot is documented by ``cache-package`` twice;
+    cross-references go to the first."""
+
     @property
     def full_name(self) -> str:
         """The name to use in ``suppress_warnings``."""

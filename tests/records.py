@@ -32,3 +32,13 @@ def hashes(tag: str, package: str) -> set[str]:
 
 def stack_counts(tag: str, package: str) -> dict[str, int]:
     return dict(Counter(stack for spec in specs(tag, package) for stack in spec["stacks"]))
+
+
+def packages(tag: str) -> list[str]:
+    return sorted(path.parent.name for path in (RECORDS / tag).glob("*/specs.md"))
+
+
+def snapshot_stacks(tag: str) -> set[str]:
+    return {
+        stack for package in packages(tag) for s in specs(tag, package) for stack in s["stacks"]
+    }

@@ -4,11 +4,13 @@ record are read again."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
+from pathlib import Path
 
 from bs4 import BeautifulSoup
+from sphinx.cmd.build import build_main
+from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
 from .conftest import RECORDS, Build, warnings_of
@@ -43,8 +45,6 @@ def test_editing_a_record_updates_only_its_pages(build: Build) -> None:
     dropped = specs.pop()
     lines[index] = "spec_details: " + json.dumps(specs)
     path.write_text("\n".join(lines), "utf-8")
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
 
     app = build("basic", "html", conf={"spackcache_path": "_cache"})
     assert read_docs(app.status.getvalue()) == {"py-packaging"}
@@ -54,3 +54,67 @@ def test_editing_a_record_updates_only_its_pages(build: Build) -> None:
     assert dropped["hash"] not in hashes
     # meta still says 27: reported, and the table follows the specs
     assert "num_specs is 27, but spec_details has 26" in app.warning.getvalue()
+
+
+def own_records(build: Build) -> tuple[SphinxTestApp, Path]:
+    """Build the views root once with a private copy of the records it can edit."""
+    app = build("views", "html", conf={"spackcache_path": "_cache"})
+    records = app.srcdir / "_cache"
+    shutil.copytree(RECORDS, records)
+    app = build("views", "html", conf={"spackcache_path": "_cache"})
+    assert warnings_of(app) == []
+    return app, records
+
+
+def test_snapshot_pages_follow_added_edited_and_removed_records(build: Build) -> None:
+    app, records = own_records(build)
+    conf = {"spackcache_path": "_cache"}
+    # the pages that show the whole snapshot (every record of develop-2025-04-20)
+    aggregates = {"coverage", "snapshot", "listing", "stack"}
+
+    app = build("views", "html", conf=conf)
+    assert read_docs(app.status.getvalue()) == set()
+
+    # a new record in the snapshot: every page that lists the snapshot is read again
+    source = records / "develop-2025-04-20" / "zlib-ng"
+    shutil.copytree(source, records / "develop-2025-04-20" / "zlib-ng-copy")
+    text = (source / "specs.md").read_text("utf-8").replace('"zlib-ng"', '"zlib-ng-copy"')
+    (records / "develop-2025-04-20" / "zlib-ng-copy" / "specs.md").write_text(text, "utf-8")
+    app = build("views", "html", conf=conf)
+    assert read_docs(app.status.getvalue()) == aggregates
+    listing = BeautifulSoup((app.outdir / "listing.html").read_text("utf-8"), "html.parser")
+    names = [td.get_text(strip=True) for td in listing.select("td.spackcache-package")]
+    assert "zlib-ng-copy" in names
+
+    # an edited record: the pages that use it, and only those
+    path = records / "develop-2025-04-20" / "sherpa" / "specs.md"
+    path.write_text(path.read_text("utf-8").replace("~blackhat", "+blackhat"), "utf-8")
+    app = build("views", "html", conf=conf)
+    assert read_docs(app.status.getvalue()) == aggregates | {"packages"}
+
+    # a removed record: gone from the listing
+    shutil.rmtree(records / "develop-2025-04-20" / "zlib-ng-copy")
+    app = build("views", "html", conf=conf)
+    assert read_docs(app.status.getvalue()) == aggregates
+    listing = BeautifulSoup((app.outdir / "listing.html").read_text("utf-8"), "html.parser")
+    assert "zlib-ng-copy" not in [td.get_text(strip=True) for td in listing.select("td")]
+
+
+def test_parallel_build_matches_serial(build: Build, tmp_path: Path) -> None:
+    """-j 2 reads the documents in two processes; the domain data and snapshot
+    fingerprints are merged back, and the output is byte-identical to -j 1."""
+    serial = build("views", "html")
+    outputs = {}
+    for jobs, name in ((1, "serial"), (2, "parallel")):
+        src = tmp_path / name
+        shutil.copytree(serial.srcdir, src, ignore=shutil.ignore_patterns("_build"))
+        args = ["-q", "-E", "-j", str(jobs), "-D", f"spackcache_path={RECORDS}", "-b", "html"]
+        assert build_main([*args, str(src), str(src / "_build")]) == 0
+        outputs[name] = {
+            path.relative_to(src / "_build"): path.read_bytes()
+            for path in sorted((src / "_build").rglob("*.html"))
+        }
+    assert outputs["serial"].keys() == outputs["parallel"].keys()
+    assert len(outputs["serial"]) >= 8
+    for page_name, content in outputs["serial"].items():
+        assert outputs["parallel"][page_name] == content, page_name

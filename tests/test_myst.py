@@ -21,20 +21,39 @@ def our_nodes(doctree: nodes.document) -> list[str]:
 
 
 def test_myst_and_rst_give_the_same_doctree(build: Build) -> None:
-    app = build("myst", "html")
+    """index.md and rst.rst hold the same directives; each is built as the only page."""
+    app = build("myst", "html", conf={"exclude_patterns": ["rst.rst"]})
     assert warnings_of(app) == []
     markdown = our_nodes(app.env.get_doctree("index"))
+    markdown_index = [
+        n.pformat()
+        for n in app.env.get_doctree("index").findall(nodes.Element)
+        if n.tagname == "index"
+    ]
+    app = build(
+        "myst", "html", conf={"root_doc": "rst", "exclude_patterns": ["index.md"]}, freshenv=True
+    )
+    assert warnings_of(app) == []
     rst = our_nodes(app.env.get_doctree("rst"))
+    rst_index = [
+        n.pformat()
+        for n in app.env.get_doctree("rst").findall(nodes.Element)
+        if n.tagname == "index"
+    ]
     assert len(markdown) == 2
     assert markdown == rst
+    assert markdown_index == rst_index
+    assert len(markdown_index) == 2
     assert "<table" in markdown[0]
+    assert 'ids="cache-package-py-packaging-develop-2025-04-20"' in markdown[0]
 
 
 def test_records_inside_the_source_folder_are_not_pages(build: Build) -> None:
     """With MyST, each specs.md would be a page unless the cache folder is excluded."""
-    app = build("myst", "html", conf={"spackcache_path": "_cache"})
+    conf = {"spackcache_path": "_cache", "exclude_patterns": ["rst.rst"]}
+    app = build("myst", "html", conf=conf)
     shutil.copytree(RECORDS, app.srcdir / "_cache")
-    app = build("myst", "html", conf={"spackcache_path": "_cache"}, freshenv=True)
+    app = build("myst", "html", conf=conf, freshenv=True)
     assert warnings_of(app) == []
     assert "_cache" in app.config.exclude_patterns
     assert not any(name.startswith("_cache") for name in app.env.found_docs)

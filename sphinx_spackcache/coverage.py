@@ -1,0 +1,77 @@
+"""The ``cache-coverage`` directive: a stacks-by-OS (or target, platform, compiler)
+matrix of one package, or of a whole snapshot when no package is named."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from .base import FILTER_OPTIONS, SpackCacheDirective, text_option
+from .matrix import BY_FIELDS, coverage
+from .model import Spec
+from .render import ROOT_CLASS, coverage_sentence, coverage_table, snapshot_sentence
+from .warnings import SpackCacheWarning
+
+__all__ = ["CacheCoverageDirective", "setup_coverage"]
+
+
+class CacheCoverageDirective(SpackCacheDirective):
+    """``.. cache-coverage:: [PACKAGE]`` with ``:by:`` and the filter options."""
+
+    optional_arguments = 1
+    has_content = False
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        **SpackCacheDirective.option_spec,
+        **FILTER_OPTIONS,
+        "by": text_option,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        tag = self.resolve_tag()
+        by = self.choice("by", BY_FIELDS, "os")
+        if tag is None or by is None:
+            return []
+        package = self.arguments[0] if self.arguments else None
+        snapshot = self.load_snapshot(tag)
+        if package is None:
+            universe = snapshot.specs_by_package()
+        else:
+            loaded = self.load_record(tag, package)
+            if loaded is None:
+                return []
+            universe = {package: loaded.record.specs}
+        query = self.query(spec for specs in universe.values() for spec in specs)
+        shown = {name: query.apply(specs) for name, specs in universe.items()}
+        specs: list[Spec] = [spec for specs in shown.values() for spec in specs]
+        if not specs:
+            self.warn("the filters leave no spec to count", SpackCacheWarning.FILTER)
+            return []
+        # a :stack: filter also limits the rows, not only the specs counted
+        matrix = coverage(shown, by, stacks=lambda stack: query.keeps("stack", stack))
+
+        container = nodes.container(
+            classes=[ROOT_CLASS, f"{ROOT_CLASS}-coverage", *self.options.get("class", [])]
+        )
+        self.set_source_info(container)
+        container["support_smartquotes"] = False
+        if package is None:
+            container += snapshot_sentence(tag, matrix, specs, filtered=bool(query))
+            title = f"Specs of {tag} by stack and {by}"
+        else:
+            subject = package if not query else f"{package} ({len(specs)} specs shown)"
+            container += coverage_sentence(
+                subject, matrix, specs, tag=tag, tag_stacks=len(snapshot.stacks())
+            )
+            title = f"Specs of {package} in {tag} by stack and {by}"
+        scroll = nodes.container(classes=[f"{ROOT_CLASS}-scroll"])
+        scroll += coverage_table(matrix, title=title, packages=package is None)
+        container += scroll
+        return [container]
+
+
+def setup_coverage(app: Sphinx) -> None:
+    """Register ``cache-coverage``."""
+    app.add_directive("cache-coverage", CacheCoverageDirective)

@@ -1,0 +1,123 @@
+"""Package listings: ``cache-index`` (every package of a snapshot) and ``cache-stack``
+(the packages of one stack). Package names link to their ``cache-package`` pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from .base import FILTER_OPTIONS, SpackCacheDirective, list_option, text_option
+from .model import Spec
+from .render import PACKAGE_COLUMNS, ROOT_CLASS, PackageRow, package_table
+from .summary import summarise
+from .warnings import SpackCacheWarning
+
+__all__ = ["CacheIndexDirective", "CacheStackDirective", "setup_listing"]
+
+#: ``:sort:`` keys of package listings; ``package`` (by name) is the default.
+PACKAGE_SORTS: Mapping[str, Callable[[PackageRow], Any]] = {
+    "package": lambda row: row.name,
+    "specs": lambda row: (-row.summary.num_specs, row.name),
+}
+
+
+class _ListingDirective(SpackCacheDirective):
+    """Shared by the listings: options, filtering, sorting and the table."""
+
+    has_content = False
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        **SpackCacheDirective.option_spec,
+        **FILTER_OPTIONS,
+        "sort": text_option,
+        "columns": list_option,
+    }
+    default_columns: ClassVar[tuple[str, ...]] = ()
+    kind: ClassVar[str] = ""
+
+    def listing(
+        self, tag: str, title: str, universe: Mapping[str, Sequence[Spec]], lead: str
+    ) -> list[nodes.Node]:
+        """Filter *universe* (package -> specs), and show one row per package left."""
+        sort = self.choice("sort", tuple(PACKAGE_SORTS), "package")
+        columns = self.columns([c.key for c in PACKAGE_COLUMNS], self.default_columns)
+        if sort is None or columns is None:
+            return []
+        query = self.query(spec for specs in universe.values() for spec in specs)
+        rows = []
+        for name, specs in universe.items():
+            shown = query.apply(specs)
+            if shown:
+                rows.append(PackageRow(name, tag, summarise(shown)))
+        if not rows:
+            self.warn("the filters leave no package to list", SpackCacheWarning.FILTER)
+            return []
+        rows.sort(key=PACKAGE_SORTS[sort])
+        if query:
+            title += f" ({len(rows)} of {len(universe)} shown)"
+
+        container = nodes.container(
+            classes=[ROOT_CLASS, f"{ROOT_CLASS}-{self.kind}", *self.options.get("class", [])]
+        )
+        self.set_source_info(container)
+        container["support_smartquotes"] = False
+        total = sum(row.summary.num_specs for row in rows)
+        sentence = f"{lead}: {len(rows):,} packages, {total:,} specs."
+        container += nodes.paragraph(sentence, sentence, classes=[f"{ROOT_CLASS}-sentence"])
+        scroll = nodes.container(classes=[f"{ROOT_CLASS}-scroll"])
+        scroll += package_table(rows, title=title, columns=columns)
+        container += scroll
+        return [container]
+
+
+class CacheIndexDirective(_ListingDirective):
+    """``.. cache-index::``: one row per package of the snapshot."""
+
+    default_columns = ("package", "specs", "versions", "compilers", "targets", "stacks")
+    kind = "index"
+
+    def run(self) -> list[nodes.Node]:
+        tag = self.resolve_tag()
+        if tag is None:
+            return []
+        snapshot = self.load_snapshot(tag)
+        return self.listing(tag, f"Packages of {tag}", snapshot.specs_by_package(), tag)
+
+
+class CacheStackDirective(_ListingDirective):
+    """``.. cache-stack:: STACK``: the packages of one stack, counting their specs in it."""
+
+    required_arguments = 1
+    default_columns = ("package", "specs", "versions", "targets")
+    kind = "stack"
+
+    def run(self) -> list[nodes.Node]:
+        stack = self.arguments[0]
+        tag = self.resolve_tag()
+        if tag is None:
+            return []
+        snapshot = self.load_snapshot(tag)
+        stacks = snapshot.stacks()
+        if stack not in stacks:
+            self.warn(
+                f"no spec of {tag} is in stack {stack!r}; stacks there: "
+                f"{', '.join(sorted(stacks)) or 'none'}",
+                SpackCacheWarning.STACK,
+            )
+            return []
+        universe = {
+            name: tuple(spec for spec in specs if stack in spec.stacks)
+            for name, specs in snapshot.specs_by_package().items()
+        }
+        universe = {name: specs for name, specs in universe.items() if specs}
+        return self.listing(
+            tag, f"Packages of stack {stack} in {tag}", universe, f"{stack} in {tag}"
+        )
+
+
+def setup_listing(app: Sphinx) -> None:
+    """Register ``cache-index`` and ``cache-stack``."""
+    app.add_directive("cache-index", CacheIndexDirective)
+    app.add_directive("cache-stack", CacheStackDirective)

@@ -1,0 +1,115 @@
+"""Coverage maths: how many specs each stack has per OS, target, platform or compiler.
+
+Rows are stacks, columns the values of one field (``by``). A cell counts the specs of
+that stack with that value. A spec is usually in several stacks (every spec is in
+``root``), so totals count each spec once: the Total column is the number of specs in the
+stack, the Total row the number of specs with that value, and neither is a plain sum.
+
+Nothing here imports Sphinx or docutils.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Spec
+from .summary import compiler_label, compiler_sort_key
+
+__all__ = ["BY_FIELDS", "CoverageMatrix", "coverage", "heat_level"]
+
+
+def _compiler(spec: Spec) -> str:
+    return compiler_label(spec.compiler)
+
+
+#: The fields a matrix can have as columns, and how to read them from a spec.
+_BY: Mapping[str, Callable[[Spec], str]] = {
+    "os": lambda spec: spec.os,
+    "target": lambda spec: spec.target,
+    "platform": lambda spec: spec.platform,
+    "compiler": _compiler,
+}
+BY_FIELDS: tuple[str, ...] = tuple(_BY)
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageMatrix:
+    """Spec counts per (stack, value)."""
+
+    by: str
+    #: Stacks, sorted by name.
+    rows: tuple[str, ...]
+    #: Values of ``by``, sorted (compilers by name, then Spack version).
+    columns: tuple[str, ...]
+    counts: Mapping[tuple[str, str], int]
+    #: Specs in each stack, each counted once.
+    row_totals: Mapping[str, int]
+    #: Specs with each value, each counted once.
+    column_totals: Mapping[str, int]
+    #: Specs in all.
+    total: int
+    #: Packages with at least one spec in each stack.
+    packages: Mapping[str, int]
+    #: Packages with at least one spec.
+    package_count: int
+    #: The largest cell (for shading).
+    peak: int
+
+    def count(self, row: str, column: str) -> int:
+        """The number of specs of stack *row* with value *column* (0 when none)."""
+        return self.counts.get((row, column), 0)
+
+
+def coverage(
+    specs_by_package: Mapping[str, Sequence[Spec]],
+    by: str,
+    stacks: Callable[[str], bool] = lambda stack: True,
+) -> CoverageMatrix:
+    """The coverage matrix of some packages' specs, with columns of field *by* and a row
+    for each stack that *stacks* accepts."""
+    if by not in _BY:
+        raise ValueError(f"cannot tabulate by {by!r}; choose from {', '.join(BY_FIELDS)}")
+    value_of = _BY[by]
+    counts: Counter[tuple[str, str]] = Counter()
+    row_totals: Counter[str] = Counter()
+    column_totals: Counter[str] = Counter()
+    packages: dict[str, set[str]] = {}
+    total = 0
+    package_count = 0
+    for package, specs in specs_by_package.items():
+        package_count += bool(specs)
+        for spec in specs:
+            value = value_of(spec)
+            total += 1
+            column_totals[value] += 1
+            for stack in set(spec.stacks):
+                if not stacks(stack):
+                    continue
+                counts[(stack, value)] += 1
+                row_totals[stack] += 1
+                packages.setdefault(stack, set()).add(package)
+    column_key: Callable[[str], Any] = (
+        (lambda c: compiler_sort_key(None if c == "none" else c)) if by == "compiler" else str
+    )
+    return CoverageMatrix(
+        by=by,
+        rows=tuple(sorted(row_totals)),
+        columns=tuple(sorted(column_totals, key=column_key)),
+        counts=dict(counts),
+        row_totals=dict(row_totals),
+        column_totals=dict(column_totals),
+        total=total,
+        packages={stack: len(names) for stack, names in packages.items()},
+        package_count=package_count,
+        peak=max(counts.values(), default=0),
+    )
+
+
+def heat_level(count: int, peak: int, levels: int = 5) -> int:
+    """Shade of a cell, 0 (empty) to *levels* (the largest cell)."""
+    if count <= 0 or peak <= 0:
+        return 0
+    return max(1, -(-count * levels // peak))

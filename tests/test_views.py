@@ -1,0 +1,341 @@
+"""cache-coverage, cache-index, cache-stack and filters, on real records. Every expected
+number is counted here from the raw YAML (tests/records.py), not by the code under test."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+from sphinx.testing.util import SphinxTestApp
+
+from . import records as expected
+from .conftest import Build, warnings_of
+
+TAG = "develop-2025-04-20"
+
+
+@pytest.fixture
+def views(build: Build) -> SphinxTestApp:
+    app = build("views", "html")
+    assert warnings_of(app) == []
+    return app
+
+
+def page(app: SphinxTestApp, name: str) -> BeautifulSoup:
+    return BeautifulSoup((app.outdir / f"{name}.html").read_text("utf-8"), "html.parser")
+
+
+def matrix(table: Tag) -> dict[str, dict[str, str]]:
+    """{row heading: {column heading: cell text}} of a coverage table."""
+    headings = [th.get_text(strip=True) for th in table.select("thead th")]
+    rows = {}
+    for tr in table.select("tbody tr"):
+        cells = [td.get_text(strip=True) for td in tr.select("td")]
+        rows[cells[0]] = dict(zip(headings[1:], cells[1:], strict=True))
+    return rows
+
+
+def hashes_in(table: Tag) -> list[str]:
+    return [code.get_text() for code in table.select("td.spackcache-hash code")]
+
+
+def raw(package: str, tag: str = TAG) -> list[dict[str, Any]]:
+    return expected.specs(tag, package)
+
+
+# -- cache-coverage ----------------------------------------------------------------
+
+
+def test_package_coverage_by_os(views: SphinxTestApp) -> None:
+    html = page(views, "coverage")
+    first = html.select("table.spackcache-coverage")[0]
+    shown = matrix(first)
+    specs = raw("cmake")
+    stacks = sorted({st for s in specs for st in s["stacks"]})
+    oss = sorted({s["os"] for s in specs})
+    assert list(shown) == [*stacks, "Total"]
+    for stack in stacks:
+        for os_name in oss:
+            count = sum(1 for s in specs if stack in s["stacks"] and s["os"] == os_name)
+            assert shown[stack][os_name] == (str(count) if count else "")
+        assert shown[stack]["Total"] == str(sum(1 for s in specs if stack in s["stacks"]))
+    for os_name in oss:
+        assert shown["Total"][os_name] == str(sum(1 for s in specs if s["os"] == os_name))
+    assert shown["Total"]["Total"] == str(len(specs)) == "36"
+    assert shown["e4s"]["Total"] == "4"  # the issue's own example
+
+
+@pytest.mark.parametrize(("index", "package"), [(0, "cmake"), (2, "py-packaging")])
+def test_package_coverage_sentence(views: SphinxTestApp, index: int, package: str) -> None:
+    paragraphs = page(views, "coverage").select("p.spackcache-sentence")
+    sentence = paragraphs[index].get_text(" ", strip=True)
+    specs = raw(package)
+    mine = {st for s in specs for st in s["stacks"]}
+    everyone = expected.snapshot_stacks(TAG)
+    percent = round(100 * len(mine) / len(everyone))
+
+    def n(field: str, word: str) -> str:
+        count = len({s[field] for s in specs})
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    assert sentence == (
+        f"{package} is in {len(mine)} of {len(everyone)} stacks of {TAG} ({percent} %), "
+        f"on {n('os', 'operating system')}, {n('target', 'target')}, "
+        f"{n('platform', 'platform')} and {n('compiler', 'compiler')}."
+    )
+    if package == "py-packaging":
+        assert (len(mine), len(everyone), percent) == (16, 26, 62)
+
+
+def test_coverage_by_compiler_with_stack_filter(views: SphinxTestApp) -> None:
+    table = page(views, "coverage").select("table.spackcache-coverage")[1]
+    shown = matrix(table)
+    in_e4s = [s for s in raw("cmake") if "e4s" in s["stacks"]]
+    compilers = Counter(s["compiler"] for s in in_e4s)
+    assert list(shown) == ["e4s", "Total"]  # :stack: also limits the rows
+    assert {k: v for k, v in shown["e4s"].items() if k != "Total"} == {
+        c: str(n) for c, n in compilers.items()
+    }
+    assert shown["e4s"]["Total"] == str(len(in_e4s)) == "4"
+
+
+def test_snapshot_coverage_counts_packages(views: SphinxTestApp) -> None:
+    (table,) = page(views, "snapshot").select("table.spackcache-coverage")
+    shown = matrix(table)
+    packages = expected.packages(TAG)
+    assert len(packages) == 7
+    everything = [(p, s) for p in packages for s in raw(p)]
+    for stack in expected.snapshot_stacks(TAG):
+        in_stack = [(p, s) for p, s in everything if stack in s["stacks"]]
+        assert shown[stack]["Packages"] == str(len({p for p, _ in in_stack}))
+        assert shown[stack]["Total"] == str(len(in_stack))
+        for target, n in Counter(s["target"] for _, s in in_stack).items():
+            assert shown[stack][target] == str(n)
+    assert shown["Total"]["Total"] == str(len(everything))
+    assert shown["Total"]["Packages"] == "7"
+    sentence = page(views, "snapshot").select_one("p.spackcache-sentence").get_text(" ", strip=True)  # type: ignore[union-attr]
+    assert sentence.startswith(f"{TAG} has 7 packages with {len(everything)} specs in ")
+
+
+def test_heat_shading_in_html_plain_numbers_elsewhere(views: SphinxTestApp, build: Build) -> None:
+    table = page(views, "coverage").select("table.spackcache-coverage")[0]
+    levels = Counter(
+        cls for span in table.select("td span") for cls in span["class"] if "heat" in cls
+    )
+    assert set(levels) <= {f"spackcache-heat-{n}" for n in range(1, 6)}
+    assert levels["spackcache-heat-5"] >= 1  # the largest cell
+    text = build("views", "text")
+    assert "heat" not in (text.outdir / "coverage.txt").read_text("utf-8")
+
+
+# -- cache-index and cache-stack -------------------------------------------------------
+
+
+def listing_rows(table: Tag) -> dict[str, dict[str, str]]:
+    headings = [th.get_text(strip=True) for th in table.select("thead th")]
+    rows = {}
+    for tr in table.select("tbody tr"):
+        cells = dict(
+            zip(headings, (td.get_text(" ", strip=True) for td in tr.select("td")), strict=True)
+        )
+        rows[cells["Package"]] = cells
+    return rows
+
+
+def test_index_lists_every_package(views: SphinxTestApp) -> None:
+    table = page(views, "listing").select("table.spackcache-packages")[0]
+    rows = listing_rows(table)
+    assert list(rows) == expected.packages(TAG)
+    for name, row in rows.items():
+        specs = raw(name)
+        assert row["Specs"] == str(len(specs))
+        assert set(row["Targets"].split(", ")) == {s["target"] for s in specs}
+        assert set(row["Stacks"].split()) == {st for s in specs for st in s["stacks"]}
+
+
+def test_index_links_documented_packages_only(views: SphinxTestApp) -> None:
+    table = page(views, "listing").select("table.spackcache-packages")[0]
+    links = {a.get_text(): a["href"] for a in table.select("td.spackcache-package a")}
+    # cmake and py-packaging have a cache-package page; the tagged one is preferred, and
+    # py-packaging (documented for v0.23.1 only) falls back to that page
+    assert links == {
+        "cmake": "packages.html#cache-package-cmake-develop-2025-04-20",
+        "py-packaging": "packages.html#cache-package-py-packaging-v0.23.1",
+    }
+
+
+def test_filtered_index_sorted_by_specs(views: SphinxTestApp) -> None:
+    table = page(views, "listing").select("table.spackcache-packages")[1]
+    rows = listing_rows(table)
+    darwin = {p: [s for s in raw(p) if s["platform"] == "darwin"] for p in expected.packages(TAG)}
+    darwin = {p: s for p, s in darwin.items() if s}
+    by_count = sorted(darwin, key=lambda p: (-len(darwin[p]), p))
+    assert list(rows) == by_count
+    assert [th.get_text(strip=True) for th in table.select("thead th")] == [
+        "Package",
+        "Specs",
+        "OS",
+    ]
+    for name in by_count:
+        assert rows[name]["Specs"] == str(len(darwin[name]))
+        assert rows[name]["OS"] == ", ".join(sorted({s["os"] for s in darwin[name]}))
+    assert f"({len(rows)} of 7 shown)" in table.caption.get_text()  # type: ignore[union-attr]
+
+
+def test_stack_listing(views: SphinxTestApp) -> None:
+    (table,) = page(views, "stack").select("table.spackcache-packages")
+    rows = listing_rows(table)
+    in_e4s = {p: [s for s in raw(p) if "e4s" in s["stacks"]] for p in expected.packages(TAG)}
+    in_e4s = {p: s for p, s in in_e4s.items() if s}
+    assert list(rows) == sorted(in_e4s)
+    for name, specs in in_e4s.items():
+        assert rows[name]["Specs"] == str(len(specs))
+    assert rows["cmake"]["Specs"] == "4"
+
+
+# -- filters on cache-package --------------------------------------------------------
+
+
+def test_compiler_filter(views: SphinxTestApp) -> None:
+    tables = page(views, "packages").select("table.spackcache-specs")
+    cce = [s["hash"] for s in raw("cmake") if s["compiler"] == "cce@18.0.0"]
+    assert len(cce) == 3  # the issue's own example
+    assert sorted(hashes_in(tables[4])) == sorted(cce)
+    headings = [th.get_text(strip=True) for th in tables[4].select("thead th")]
+    assert headings == ["Hash", "Compiler", "Stacks"]
+
+
+def test_or_within_and_across_options_with_globs(views: SphinxTestApp) -> None:
+    table = page(views, "packages").select("table.spackcache-specs")[5]
+    wanted = [
+        s
+        for s in raw("cmake")
+        if s["compiler"].startswith("gcc@")
+        and s["os"] in ("ubuntu22.04", "ubuntu24.04")
+        and any(st.startswith("e4s") for st in s["stacks"])
+    ]
+    assert 0 < len(wanted) < 36
+    assert sorted(hashes_in(table)) == sorted(s["hash"] for s in wanted)
+    compilers = [td.get_text() for td in table.select("td.spackcache-compiler")]
+    assert compilers == sorted(compilers, key=lambda c: tuple(int(x) for x in c[4:].split(".")))
+
+
+def test_escaped_comma_in_a_variant(views: SphinxTestApp) -> None:
+    table = page(views, "packages").select("table.spackcache-specs")[3]
+    wanted = [s["hash"] for s in raw("sherpa") if "libs:=shared,static" in s["variants"]]
+    assert sorted(hashes_in(table)) == sorted(wanted)
+    assert len(wanted) == 2
+
+
+def test_filtered_summary_counts_what_is_shown(views: SphinxTestApp) -> None:
+    summary = page(views, "packages").select("dl.spackcache-summary")[4]
+    assert re.search(r"Specs:?\s*3\b", summary.get_text())
+
+
+# -- bad options -----------------------------------------------------------------------
+
+
+BAD = """:orphan:
+
+Bad
+===
+
+.. cache-coverage:: cmake
+   :by: colour
+
+.. cache-index::
+   :columns: package, colour
+
+.. cache-index::
+   :sort: size
+
+.. cache-package:: cmake
+   :os: ubuntu22.04, windows*
+   :no-index:
+
+.. cache-stack:: nope
+
+.. cache-package:: cmake
+   :compiler: cce@*
+   :os: sequoia
+   :no-index:
+
+.. cache-package:: cmake
+"""
+
+
+def test_bad_options_are_located_warnings(build: Build) -> None:
+    app = build("views", "html")
+    (app.srcdir / "bad.rst").write_text(BAD, "utf-8")
+    app = build("views", "html")
+    lines = [line for line in warnings_of(app) if "bad.rst" in line]
+    expected_lines = [
+        ("bad.rst:6", "option", ":by: 'colour' is not one of os, target, platform, compiler"),
+        ("bad.rst:9", "option", ":columns: colour not known"),
+        ("bad.rst:12", "option", ":sort: 'size' is not one of package, specs"),
+        ("bad.rst:15", "filter", ":os: 'windows*' matches no os here; there are: amzn2, centos7"),
+        ("bad.rst:19", "stack", "no spec of develop-2025-04-20 is in stack 'nope'; stacks there: "),
+        ("bad.rst:21", "filter", "the filters leave none of the 36 specs of cmake"),
+        ("bad.rst:26", "duplicate", "cmake@develop-2025-04-20 is already documented in 'packages'"),
+    ]
+    assert len(lines) == len(expected_lines), "\n".join(lines)
+    for line, (where, subtype, text) in zip(lines, expected_lines, strict=True):
+        assert line.split(": WARNING")[0].endswith(where), line
+        assert line.endswith(f"[spackcache.{subtype}]"), line
+        assert text in line, line
+
+
+# -- cross-references ------------------------------------------------------------------
+
+
+def test_roles_resolve(views: SphinxTestApp) -> None:
+    links = {a.get_text(): a["href"] for a in page(views, "refs").select("a.reference.internal")}
+    assert links == {
+        "cmake": "packages.html#cache-package-cmake-develop-2025-04-20",
+        "cmake@v0.23.1": "packages.html#cache-package-cmake-v0.23.1",
+        "the packaging library": "packages.html#cache-package-py-packaging-v0.23.1",
+        "cmake@develop-2025-04-20": "packages.html#cache-package-cmake-develop-2025-04-20",
+    }
+
+
+def test_unresolved_reference_warns_under_nitpicky(build: Build) -> None:
+    app = build("views", "html")
+    (app.srcdir / "refs.rst").write_text(
+        "References\n==========\n\n:cache:pkg:`zlib-ng` and :cache:pkg:`cmake@v9`.\n", "utf-8"
+    )
+    app = build("views", "html")
+    lines = warnings_of(app)
+    assert len(lines) == 2
+    assert all("refs.rst:4" in line and "reference target not found" in line for line in lines)
+
+
+def test_inventory_and_general_index(views: SphinxTestApp) -> None:
+    # objects.inv: four header lines, then zlib-compressed "name type priority uri dispname"
+    raw_inventory = (views.outdir / "objects.inv").read_bytes()
+    body = zlib.decompress(raw_inventory.split(b"\n", 4)[4]).decode("utf-8")
+    entries = {
+        line.split()[0]: line.split()[3] for line in body.splitlines() if " cache:package " in line
+    }
+    assert entries == {
+        "cmake": "packages.html#cache-package-cmake-develop-2025-04-20",
+        "cmake@develop-2025-04-20": "packages.html#cache-package-cmake-develop-2025-04-20",
+        "cmake@v0.23.1": "packages.html#cache-package-cmake-v0.23.1",
+        "py-packaging": "packages.html#cache-package-py-packaging-v0.23.1",
+        "py-packaging@v0.23.1": "packages.html#cache-package-py-packaging-v0.23.1",
+    }
+    # general index: each package, with its tags as sub-entries linking to the pages
+    genindex = page(views, "genindex")
+    links = [
+        (a.get_text(), a["href"]) for a in genindex.select("a") if "cache-package" in a["href"]
+    ]
+    assert links == [
+        ("develop-2025-04-20", "packages.html#cache-package-cmake-develop-2025-04-20"),
+        ("v0.23.1", "packages.html#cache-package-cmake-v0.23.1"),
+        ("v0.23.1", "packages.html#cache-package-py-packaging-v0.23.1"),
+    ]
+    text = genindex.get_text(" ", strip=True)
+    assert text.index("cmake") < text.index("develop-2025-04-20") < text.index("py-packaging")
