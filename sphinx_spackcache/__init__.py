@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sphinx.application import Sphinx
+if TYPE_CHECKING:  # the data layer (records, store, ...) must import without Sphinx
+    from sphinx.application import Sphinx
 
 __version__ = "0.1.0"
-
-#: Bumped whenever what the extension keeps in the build environment changes shape.
-ENV_VERSION = 2
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -22,6 +20,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .listing import setup_listing
     from .manpage import setup_manpage
     from .package import setup_package
+    from .text import setup_text
     from .tracking import setup_tracking
 
     app.setup_extension("sphinx_design")
@@ -33,10 +32,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_listing(app)
     setup_latex(app)
     setup_manpage(app)
+    setup_text(app)
     setup_assets(app)
     return {
         "version": __version__,
-        "env_version": ENV_VERSION,
+        # bumped whenever what the extension keeps in the environment changes shape
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

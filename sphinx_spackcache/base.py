@@ -20,7 +20,7 @@ from .query import FILTER_FIELDS, SpecQuery, split_patterns
 from .records import RecordError, file_location
 from .store import CacheStore, LoadedRecord, SnapshotRecords, is_valid_name
 from .summary import PackageSummary, meta_mismatches, summarise
-from .tracking import note_listing
+from .tracking import note_listing, note_tags
 from .warnings import SpackCacheWarning, warn
 
 __all__ = [
@@ -138,6 +138,7 @@ class SpackCacheDirective(SphinxDirective):
         tags = store.tags()
         tag: str | None = self.options.get("tag") or self.config.spackcache_default_tag
         if tag is None:
+            note_tags(self.env, store)  # a second snapshot would make this ambiguous
             if len(tags) == 1:
                 return tags[0]
             self.warn(

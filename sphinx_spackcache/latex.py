@@ -4,7 +4,8 @@ The extension's tables have many columns, and spec tables a 32-character hash th
 stay whole on one line. For LaTeX they are therefore set in ``\\scriptsize`` with narrow
 cell padding; a hash column keeps 30 % of the line whatever the paper size and however
 many columns are shown (:attr:`~sphinx_spackcache.render.Column.latex_width`), and long
-words in every other cell get break points after ``_``, ``=``, ``:``, ``,`` and ``@``.
+words in every other cell get break points after ``_``, ``=``, ``:``, ``,``, ``@``, ``.``
+and ``/``.
 The tables are ``longtable`` s, so they break across pages.
 
 The raw LaTeX inserted here is fixed text; record data stays in ``Text`` nodes, which the
@@ -25,7 +26,7 @@ from .render import ROOT_CLASS
 __all__ = ["LatexSpecTables", "setup_latex"]
 
 _UNBREAKABLE = f"{ROOT_CLASS}-hash"
-_BREAK_AFTER = re.compile(r"(?<=[_=:,@])(?=.)")
+_BREAK_AFTER = re.compile(r"(?<=[_=:,@./])(?=.)")
 
 
 def _raw(text: str) -> nodes.raw:

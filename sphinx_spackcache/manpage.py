@@ -1,8 +1,10 @@
 """Manual-page-only touches to spec tables, applied by a post-transform for ``man``.
 
-groff hyphenates words in table cells, which splits a 32-character hash across lines.
-Hyphenation is therefore switched off (``.nh``) for the extent of a spec table and on
-again (``.hy``) after it. The raw roff inserted is fixed text, never record data.
+groff hyphenates words, which would split a 32-character hash or a stack name across
+lines. Hyphenation is therefore switched off (``.nh``) for the extent of the extension's
+output and on again (``.hy``) after it. The raw roff inserted is fixed text, never
+record data. Links from hashes to their tarballs are dropped: a manual page cannot follow
+them, and the URLs would fill the table.
 """
 
 from __future__ import annotations
@@ -25,11 +27,19 @@ class ManpageSpecTables(SphinxPostTransform):
     formats = ("man",)
 
     def run(self, **kwargs: Any) -> None:
-        for table in list(self.document.findall(nodes.table)):
-            if f"{ROOT_CLASS}-table" not in table["classes"] or table.parent is None:
+        for output in list(self.document.findall(nodes.container)):
+            if ROOT_CLASS not in output["classes"] or output.parent is None:
                 continue
-            parent = table.parent
-            index = parent.index(table)
+            parent = output.parent
+            index = parent.index(output)
+            # a manual page cannot follow a link: show the hash, not the tarball URL too
+            for reference in list(output.findall(nodes.reference)):
+                if any(
+                    f"{ROOT_CLASS}-hash" in n["classes"]
+                    for n in reference.children
+                    if isinstance(n, nodes.Element)
+                ):
+                    reference.replace_self(reference.children)
             parent.insert(index + 1, nodes.raw("", "\n.hy\n", format="manpage"))
             parent.insert(index, nodes.raw("", "\n.nh\n", format="manpage"))
 

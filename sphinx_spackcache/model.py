@@ -7,7 +7,9 @@ One :class:`PackageRecord` per ``_cache/<tag>/<package>/specs.md`` file, holding
   compiler, such as pure-Python ones), and Spack's concrete-version spelling
   ``gcc@=11.4.0`` (v0.23 snapshots) becomes ``gcc@11.4.0`` (2025 snapshots), so that the
   same compiler reads the same in every snapshot;
-* ``size`` is ``None`` for the placeholder ``"-"``;
+* ``size`` is ``None`` for the placeholder ``"-"`` (or a missing or empty size), and
+  text otherwise;
+* a stack listed twice in one spec is kept once (and reported);
 * ``tarball`` is ``None`` where the record has no URL (only v0.23 snapshots carry one).
 
 Nothing here imports Sphinx or docutils.
@@ -68,6 +70,7 @@ class DeclaredMeta:
     num_specs_by_stack: tuple[tuple[str, int], ...]
     oss: frozenset[str]
     platforms: frozenset[str]
+    stacks: frozenset[str]
     targets: frozenset[str]
     versions: frozenset[str]
 

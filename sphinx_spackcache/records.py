@@ -98,12 +98,16 @@ class RecordError(ValueError):
 
 
 def split_front_matter(text: str, path: Path) -> list[str]:
-    """Return the front matter's lines (file line *n* is index *n* - 2)."""
-    lines = text.splitlines()
+    """Return the front matter's lines (file line *n* is index *n* - 2).
+
+    The front matter ends at a ``---`` line or, as YAML and Jekyll allow, a ``...`` line.
+    A byte-order mark before the first ``---`` is ignored.
+    """
+    lines = text.removeprefix("\ufeff").splitlines()
     if not lines or lines[0].rstrip() != "---":
         raise RecordError(path, 1, "the record does not start with a '---' line")
     for index in range(1, len(lines)):
-        if lines[index].rstrip() == "---":
+        if lines[index].rstrip() in ("---", "..."):
             return lines[1:index]
     raise RecordError(path, len(lines), "the front matter has no closing '---' line")
 
@@ -184,6 +188,20 @@ _SPEC_STR_KEYS = ("hash", "compiler", "os", "platform", "target")
 _SPEC_LIST_KEYS = ("versions", "variants", "stacks")
 
 
+_HASH = re.compile(r"[a-z2-7]{32}")
+
+
+def _spec_notes(spec: Spec, raw_stacks: tuple[str, ...]) -> list[str]:
+    """What is odd about a usable spec (it is shown all the same)."""
+    notes = []
+    if not _HASH.fullmatch(spec.hash):
+        notes.append(f"hash {spec.hash!r} is not a 32-character Spack hash")
+    if len(raw_stacks) != len(spec.stacks):
+        repeated = sorted({s for s in raw_stacks if raw_stacks.count(s) > 1})
+        notes.append(f"spec {spec.hash} lists stack {', '.join(repeated)} more than once")
+    return notes
+
+
 def _make_spec(entry: Any) -> Spec | str:
     """Build a :class:`Spec`, or return why the entry is unusable."""
     if not isinstance(entry, Mapping):
@@ -195,8 +213,8 @@ def _make_spec(entry: Any) -> Spec | str:
     bad = [key for key, value in strings.items() if not isinstance(value, str) or not value]
     lists = {key: _str_list(entry[key]) for key in _SPEC_LIST_KEYS}
     bad += [key for key, value in lists.items() if value is None]
-    size, tarball = entry.get("size", "-"), entry.get("tarball")
-    if not isinstance(size, str | int):
+    size, tarball = entry.get("size"), entry.get("tarball")
+    if isinstance(size, list | dict):
         bad.append("size")
     if tarball is not None and not isinstance(tarball, str):
         bad.append("tarball")
@@ -210,8 +228,8 @@ def _make_spec(entry: Any) -> Spec | str:
         platform=strings["platform"],
         target=strings["target"],
         variants=lists["variants"] or (),
-        stacks=lists["stacks"] or (),
-        size=None if size in ("-", "") else str(size),
+        stacks=tuple(dict.fromkeys(lists["stacks"] or ())),
+        size=None if size is None or str(size).strip() in ("-", "") else str(size),
         tarball=tarball or None,
     )
 
@@ -226,7 +244,7 @@ def _make_meta(value: Any) -> DeclaredMeta | str:
         ):
             return "'meta.num_specs_by_stack' is not a mapping of counts"
         lists = {}
-        for key in ("compilers", "oss", "platforms", "targets", "versions"):
+        for key in ("compilers", "oss", "platforms", "stacks", "targets", "versions"):
             items = _str_list(value[key])
             if items is None:
                 return f"'meta.{key}' is not a list of strings"
@@ -242,6 +260,7 @@ def _make_meta(value: Any) -> DeclaredMeta | str:
         num_specs_by_stack=tuple(sorted((str(k), v) for k, v in by_stack.items())),
         oss=frozenset(lists["oss"]),
         platforms=frozenset(lists["platforms"]),
+        stacks=frozenset(lists["stacks"]),
         targets=frozenset(lists["targets"]),
         versions=frozenset(lists["versions"]),
     )
@@ -260,8 +279,12 @@ def parse_record(
     specs_line = key_lines.get("spec_details", 0)
     entries = data.get("spec_details")
     if not isinstance(entries, list):
-        what = "has no 'spec_details'" if entries is None else "'spec_details' is not a list"
-        raise RecordError(path, specs_line or 2, f"the record {what}")
+        what = (
+            "the record has no 'spec_details'"
+            if entries is None
+            else "'spec_details' is not a list"
+        )
+        raise RecordError(path, specs_line or 2, what)
     specs: list[Spec] = []
     seen: set[str] = set()
     for index, entry in enumerate(entries):
@@ -277,6 +300,10 @@ def parse_record(
         else:
             seen.add(spec.hash)
             specs.append(spec)
+            problems.extend(
+                Problem(path, specs_line, f"spec_details[{index}]: {note}")
+                for note in _spec_notes(spec, tuple(entry["stacks"]))
+            )
     if entries and not specs:
         reasons = "; ".join(problem.message for problem in problems[:3])
         raise RecordError(path, specs_line, f"no entry of 'spec_details' is usable: {reasons}")

@@ -22,6 +22,7 @@ from sphinx import addnodes
 from .matrix import CoverageMatrix, heat_level
 from .model import Spec, is_safe_url
 from .summary import PackageSummary, compiler_label
+from .versions import sort_versions
 
 __all__ = [
     "BADGE_COLORS",
@@ -206,7 +207,7 @@ def pick_columns(available: Sequence[Column], keys: Sequence[str]) -> list[Colum
 # -- spec tables ---------------------------------------------------------------------
 
 _SPEC_TEXT: dict[str, Callable[[Spec], str]] = {
-    "version": lambda spec: ", ".join(spec.versions),
+    "version": lambda spec: ", ".join(sort_versions(spec.versions)),
     "compiler": lambda spec: compiler_label(spec.compiler),
     "os": lambda spec: spec.os,
     "platform": lambda spec: spec.platform,

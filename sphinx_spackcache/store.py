@@ -78,6 +78,10 @@ _cache: dict[Path, tuple[_StatKey, LoadedRecord | RecordError]] = {}
 _lock = threading.Lock()
 
 
+def _fingerprint(names: tuple[str, ...]) -> str:
+    return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()[:16]
+
+
 def clear_cache() -> None:
     """Forget every parsed record (for tests and long-running processes)."""
     with _lock:
@@ -169,8 +173,11 @@ class CacheStore:
     def listing_signature(self, tag: str) -> str:
         """A short fingerprint of which packages *tag* holds (to notice added or removed
         records between builds without keeping the list)."""
-        names = "\n".join(self.packages(tag))
-        return hashlib.sha256(names.encode("utf-8")).hexdigest()[:16]
+        return _fingerprint(self.packages(tag))
+
+    def tags_signature(self) -> str:
+        """A short fingerprint of which snapshots there are."""
+        return _fingerprint(self.tags())
 
     @staticmethod
     def _subfolders(folder: Path) -> tuple[str, ...]:

@@ -87,6 +87,7 @@ def meta_mismatches(summary: PackageSummary, meta: DeclaredMeta) -> list[str]:
         ("compilers", meta.compilers, summary.compilers),
         ("oss", frozenset(meta.oss), summary.oss),
         ("platforms", frozenset(meta.platforms), summary.platforms),
+        ("stacks", frozenset(meta.stacks), (stack for stack, _ in summary.stacks)),
         ("targets", frozenset(meta.targets), summary.targets),
         ("versions", frozenset(meta.versions), summary.versions),
     )

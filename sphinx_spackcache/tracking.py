@@ -5,7 +5,8 @@ the page when the file changes. A page that aggregates a snapshot (``cache-index
 ``cache-coverage`` without a package, ``cache-stack``) also depends on *which* records
 exist: a record added to the snapshot must appear in it. Sphinx cannot watch a folder,
 so each such page keeps a short fingerprint of the snapshot's package list in the
-environment, and ``env-get-outdated`` re-reads the pages whose fingerprint no longer
+environment (and a page that relies on there being a single snapshot, one of the list
+of snapshots), and ``env-get-outdated`` re-reads the pages whose fingerprint no longer
 matches. The environment holds only these fingerprints, never records.
 """
 
@@ -19,7 +20,7 @@ from sphinx.environment import BuildEnvironment
 
 from .store import CacheStore
 
-__all__ = ["note_listing", "setup_tracking"]
+__all__ = ["note_listing", "note_tags", "setup_tracking"]
 
 _ATTR = "spackcache_listings"
 #: docname -> {(cache folder, tag): fingerprint}
@@ -34,10 +35,24 @@ def _listings(env: BuildEnvironment) -> Listings:
     return listings
 
 
+#: The "tag" under which the list of snapshots itself is fingerprinted.
+_TAGS = ""
+
+
+def _signature(store: CacheStore, tag: str) -> str:
+    return store.tags_signature() if tag == _TAGS else store.listing_signature(tag)
+
+
 def note_listing(env: BuildEnvironment, store: CacheStore, tag: str) -> None:
     """Record that the current document shows every package of *tag*."""
     key = (str(store.root), tag)
-    _listings(env).setdefault(env.docname, {})[key] = store.listing_signature(tag)
+    _listings(env).setdefault(env.docname, {})[key] = _signature(store, tag)
+
+
+def note_tags(env: BuildEnvironment, store: CacheStore) -> None:
+    """Record that the current document depends on which snapshots exist (it uses the
+    only one, as no tag is named)."""
+    note_listing(env, store, _TAGS)
 
 
 def _outdated(
@@ -48,7 +63,7 @@ def _outdated(
         if docname in removed:
             continue
         for (root, tag), signature in tags.items():
-            if CacheStore(Path(root)).listing_signature(tag) != signature:
+            if _signature(CacheStore(Path(root)), tag) != signature:
                 stale.append(docname)
                 break
     return stale

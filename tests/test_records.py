@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,10 +79,11 @@ def test_fast_path_does_not_call_yaml_for_generated_records(
 
 
 def test_fast_path_leaves_yaml_specials_to_yaml() -> None:
-    text = '---\ntitle: "x"\nlayout: yes\ncategories: [package, t]\nspec_details: []\n---'
-    record, problems = parse_record(text, Path("f.md"), package="x", tag="t")
+    """YAML reads a bare ``yes`` as true: a package named "yes" has a title mismatch."""
+    text = "---\ntitle: yes\nlayout: cache\ncategories: [package, t]\nspec_details: []\n---"
+    record, problems = parse_record(text, Path("f.md"), package="yes", tag="t")
     assert record.specs == ()
-    assert problems == ()
+    assert [p.message for p in problems] == ["title True is not the package name 'yes'"]
 
 
 @pytest.mark.parametrize(
@@ -90,6 +93,8 @@ def test_fast_path_leaves_yaml_specials_to_yaml() -> None:
         ("unclosed", 3, "no closing '---' line"),
         ("bad-yaml", 5, "not valid YAML"),
         ("no-specs-key", 2, "has no 'spec_details'"),
+        ("specs-not-list", 5, "'spec_details' is not a list"),
+        ("entry-not-mapping", 5, "no entry of 'spec_details' is usable"),
         ("not-utf8", 3, "not UTF-8"),
     ],
 )
@@ -186,3 +191,18 @@ def test_a_record_is_parsed_once_per_version(
     second = store.load("t", "pkg")
     assert len(calls) == 2
     assert second.record.specs[0].size == "12 MB"
+
+
+def test_the_data_layer_imports_without_sphinx() -> None:
+    """records, store, summary, query, matrix, model and versions are usable by a CLI."""
+    code = (
+        "import sys\n"
+        "import sphinx_spackcache.records, sphinx_spackcache.store, sphinx_spackcache.summary\n"
+        "import sphinx_spackcache.query, sphinx_spackcache.matrix, sphinx_spackcache.versions\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('sphinx', 'docutils'))\n"
+        "print(loaded)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -89,13 +89,23 @@ def test_meta_mismatches_are_described() -> None:
         num_specs_by_stack=summary.stacks,
         oss=frozenset(summary.oss),
         platforms=frozenset(summary.platforms),
+        stacks=frozenset(stack for stack, _ in summary.stacks),
         targets=frozenset(summary.targets),
         versions=frozenset({"24.2"}),
     )
     assert meta_mismatches(summary, good) == []
-    bad = replace(good, num_specs=28, oss=good.oss | {"centos7"}, targets=frozenset({"aarch64"}))
+    bad = replace(
+        good,
+        num_specs=28,
+        oss=good.oss | {"centos7"},
+        targets=frozenset({"aarch64"}),
+        versions=frozenset({"24.1"}),
+        stacks=good.stacks - {"hep"},
+    )
     assert meta_mismatches(summary, bad) == [
         "num_specs is 28, but spec_details has 27",
         "oss lists centos7 not in the specs",
+        "stacks misses hep",
         "targets misses neoverse_v2, x86_64_v3",
+        "versions lists 24.1 not in the specs and misses 24.2",
     ]

@@ -27,11 +27,31 @@ EXPECTED = [
     ("meta-mismatch/specs.md:5", "meta", "num_specs is 5, but spec_details has 1"),
     ("meta-mismatch/specs.md:5", "meta", "num_specs_by_stack differs: e4s 3 (specs say 1)"),
     ("bad-url/specs.md:5", "url", "tarball 'javascript:alert(1)' is not an http(s) URL"),
+    ("html-inject/specs.md:5", "record", "is not a 32-character Spack hash"),
     ("no-specs-key/specs.md:2", "record", "the record has no 'spec_details'"),
     ("wrong-title/specs.md:2", "record", "title 'something-else' is not the package name"),
     ("not-utf8/specs.md:3", "record", "not UTF-8"),
     ("index.rst:33", "package", "'../../etc' is not a valid package name"),
     ("index.rst:35", "tag", "'../broken' is not a valid tag name"),
+    (
+        "cat-mismatch/specs.md:4",
+        "record",
+        "categories name tag 'other-tag', but the record is under",
+    ),
+    ("bad-meta/specs.md:5", "record", "'meta' is not a mapping; it is not cross-checked"),
+    (
+        "repeated-hash/specs.md:5",
+        "record",
+        "spec_details[1] repeats hash " + "g" * 32 + "; skipped",
+    ),
+    ("specs-not-list/specs.md:5", "record", "'spec_details' is not a list"),
+    ("entry-not-mapping/specs.md:5", "record", "spec_details[0] is a int, not a mapping"),
+    (
+        "odd-spec/specs.md:5",
+        "record",
+        "spec_details[0]: hash 'xyz' is not a 32-character Spack hash",
+    ),
+    ("odd-spec/specs.md:5", "record", "spec_details[0]: spec xyz lists stack root more than once"),
 ]
 LINE = re.compile(r"^(?P<location>\S+): WARNING: (?P<message>.*) \[spackcache\.(?P<subtype>\w+)\]$")
 
@@ -63,8 +83,9 @@ def test_the_build_goes_on_and_output_is_escaped(build: Build) -> None:
     html = (app.outdir / "index.html").read_text("utf-8")
     page = BeautifulSoup(html, "html.parser")
     tables = page.select("table.spackcache-specs")
-    # good-pkg, bad-spec (1 of 2 specs), meta-mismatch, bad-url, html-inject, wrong-title
-    assert len(tables) == 6
+    # good-pkg, bad-spec (1 of 2 specs), meta-mismatch, bad-url, html-inject, wrong-title,
+    # cat-mismatch, bad-meta, repeated-hash (1 of 2), odd-spec, bom-dots
+    assert len(tables) == 11
     # empty-specs: a summary saying 0 and no table
     assert "0" in [dd.get_text().strip() for dd in page.select("dl.spackcache-summary dd")]
     # record data never becomes markup
@@ -127,6 +148,66 @@ def test_wrong_config_type_is_reported_and_ignored(build: Build) -> None:
 
 
 def test_subtypes_are_one_enum() -> None:
-    values = [member.value for member in SpackCacheWarning]
+    # __members__ includes aliases, so a repeated value would show up here
+    values = [member.value for member in SpackCacheWarning.__members__.values()]
     assert len(values) == len(set(values))
     assert {subtype for _, subtype, _ in EXPECTED} <= set(values)
+
+
+def test_odd_but_usable_specs_are_shown(build: Build) -> None:
+    app = build("bad", "html")
+    page = BeautifulSoup((app.outdir / "index.html").read_text("utf-8"), "html.parser")
+    (table,) = [t for t in page.select("table.spackcache-specs") if "odd-spec" in t.get_text()]
+    headings = [th.get_text(strip=True) for th in table.select("thead th")]
+    assert headings[-1] == "Size"  # shown because a size is given
+    (row,) = table.select("tbody tr")
+    cells = {
+        td["class"][0].removeprefix("spackcache-"): td.get_text(" ", strip=True)
+        for td in row.select("td")
+        if td["class"][0]
+        in ("spackcache-size", "spackcache-version", "spackcache-stacks", "spackcache-compiler")
+    }
+    assert cells == {
+        "size": "1.5",
+        "version": "develop, 2.0, 1.0",  # newest first, as in the summary
+        "stacks": "root e4s",  # the repeated stack once, in record order
+        "compiler": "gcc@9.4.0",
+    }
+    (bom,) = [t for t in page.select("table.spackcache-specs") if "bom-dots" in t.get_text()]
+    assert len(bom.select("tbody tr")) == 1
+
+
+def test_empty_default_tag_and_wrong_path_type(build: Build) -> None:
+    app = build("basic", "html", conf={"spackcache_default_tag": "  ", "spackcache_path": 5})
+    config_lines = [line for line in warnings_of(app) if "spackcache.config" in line]
+    assert len(config_lines) == 2
+    assert any(
+        "spackcache_path must be str | os.PathLike, not int" in line for line in config_lines
+    )
+    assert any("spackcache_default_tag is empty; using None" in line for line in config_lines)
+
+
+def test_single_snapshot_needs_no_tag_and_a_second_one_is_noticed(build: Build) -> None:
+    app = build("bad", "html", conf={"spackcache_default_tag": None})
+    (app.srcdir / "_cache" / "other" / ".gitkeep").unlink()
+    (app.srcdir / "_cache" / "other").rmdir()
+    (app.srcdir / "index.rst").write_text("Bad\n===\n\n.. cache-package:: good-pkg\n", "utf-8")
+    app = build("bad", "html", conf={"spackcache_default_tag": None})
+    assert warnings_of(app) == []  # the only tag, 'broken', is used
+    assert "abcdefghijklmnopqrstuvwxyz234567" in (app.outdir / "index.html").read_text("utf-8")
+    # a second snapshot appears: the page must be read again, and now needs a tag
+    (app.srcdir / "_cache" / "other" / "good-pkg").mkdir(parents=True)
+    shutil.copy(
+        app.srcdir / "_cache" / "broken" / "good-pkg" / "specs.md",
+        app.srcdir / "_cache" / "other" / "good-pkg",
+    )
+    app = build("bad", "html", conf={"spackcache_default_tag": None})
+    (line,) = warnings_of(app)
+    assert "no :tag: given and spackcache_default_tag is not set" in line
+
+
+def test_record_warnings_repeat_on_a_no_op_rebuild(build: Build) -> None:
+    app = build("bad", "html")
+    first = len(warnings_of(app))
+    app = build("bad", "html")
+    assert len(warnings_of(app)) == first == len(EXPECTED)

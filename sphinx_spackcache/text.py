@@ -1,0 +1,47 @@
+"""Plain-text-only touches, applied by a post-transform for the ``text`` builder.
+
+Sphinx's text writer wraps paragraphs at any white space (a no-break space included) and
+after hyphens, which would split a run of stack badges such as ``ml-linux-x86_64-rocm
+(4)`` anywhere. In text output each run of badges therefore becomes a line block: one
+badge per line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from .render import ROOT_CLASS
+
+__all__ = ["TextBadgeLines", "setup_text"]
+
+_BADGE = f"{ROOT_CLASS}-stack"
+
+
+class TextBadgeLines(SphinxPostTransform):
+    """One stack badge per line in text output."""
+
+    default_priority = 400
+    formats = ("text",)
+
+    def run(self, **kwargs: Any) -> None:
+        for paragraph in list(self.document.findall(nodes.paragraph)):
+            badges = [
+                child
+                for child in paragraph.children
+                if isinstance(child, nodes.inline) and _BADGE in child["classes"]
+            ]
+            if not badges:
+                continue
+            lines = nodes.line_block()
+            for badge in badges:
+                lines += nodes.line("", "", *badge.children)
+            paragraph.replace_self(lines)
+
+
+def setup_text(app: Sphinx) -> None:
+    """Register the text post-transform."""
+    app.add_post_transform(TextBadgeLines)
