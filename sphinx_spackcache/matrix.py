@@ -18,7 +18,10 @@ from typing import Any
 from .model import Spec
 from .summary import compiler_label, compiler_sort_key
 
-__all__ = ["BY_FIELDS", "CoverageMatrix", "coverage", "heat_level"]
+__all__ = ["BY_FIELDS", "ROOT_STACK", "CoverageMatrix", "coverage", "heat_level"]
+
+#: The stack every spec of a build cache is in.
+ROOT_STACK = "root"
 
 
 def _compiler(spec: Spec) -> str:
@@ -55,7 +58,8 @@ class CoverageMatrix:
     packages: Mapping[str, int]
     #: Packages with at least one spec.
     package_count: int
-    #: The largest cell (for shading).
+    #: The largest cell outside the ``root`` stack, which holds every spec (for shading;
+    #: the largest cell of all when ``root`` is the only row).
     peak: int
 
     def count(self, row: str, column: str) -> int:
@@ -104,12 +108,15 @@ def coverage(
         total=total,
         packages={stack: len(names) for stack, names in packages.items()},
         package_count=package_count,
-        peak=max(counts.values(), default=0),
+        peak=max(
+            (n for (stack, _), n in counts.items() if stack != ROOT_STACK),
+            default=max(counts.values(), default=0),
+        ),
     )
 
 
 def heat_level(count: int, peak: int, levels: int = 5) -> int:
-    """Shade of a cell, 0 (empty) to *levels* (the largest cell)."""
+    """Shade of a cell, 0 (empty) to *levels* (the peak, or more in ``root``)."""
     if count <= 0 or peak <= 0:
         return 0
-    return max(1, -(-count * levels // peak))
+    return min(levels, max(1, -(-count * levels // peak)))

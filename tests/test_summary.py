@@ -109,3 +109,10 @@ def test_meta_mismatches_are_described() -> None:
         "targets misses neoverse_v2, x86_64_v3",
         "versions lists 24.1 not in the specs and misses 24.2",
     ]
+
+
+def test_heat_levels() -> None:
+    from sphinx_spackcache.matrix import heat_level
+
+    assert [heat_level(n, 10) for n in (0, 1, 2, 3, 5, 9, 10, 40)] == [0, 1, 1, 2, 3, 5, 5, 5]
+    assert heat_level(3, 0) == 0
