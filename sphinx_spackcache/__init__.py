@@ -20,6 +20,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .listing import setup_listing
     from .manpage import setup_manpage
     from .package import setup_package
+    from .stubs import setup_stubs
     from .text import setup_text
     from .tracking import setup_tracking
 
@@ -30,6 +31,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_package(app)
     setup_coverage(app)
     setup_listing(app)
+    setup_stubs(app)
     setup_latex(app)
     setup_manpage(app)
     setup_text(app)

@@ -62,6 +62,18 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
             "``None`` and ``spackcache_path`` holds exactly one snapshot, that one is used."
         ),
     ),
+    ConfigValue(
+        name="spackcache_generate",
+        default=True,
+        rebuild="env",
+        types=(bool,),
+        type_text="bool",
+        description=(
+            "Whether ``cache-index`` directives with ``:toctree:`` write one page per listed "
+            "package when the build starts (pages are rewritten only when their text "
+            "changes, and removed when their package is no longer listed)."
+        ),
+    ),
 )
 
 # Where the resolved cache folder is kept on the build environment (a short path only).

@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from .base import FILTER_OPTIONS, SpackCacheDirective, list_option, text_option
 from .model import Spec
 from .render import PACKAGE_COLUMNS, ROOT_CLASS, PackageRow, package_table
+from .stubs import stub_folder
 from .summary import summarise
 from .warnings import SpackCacheWarning
 
@@ -69,11 +72,44 @@ class _ListingDirective(SpackCacheDirective):
         scroll = nodes.container(classes=[f"{ROOT_CLASS}-scroll"])
         scroll += package_table(rows, title=title, columns=columns)
         container += scroll
+        if self.options.get("toctree"):
+            container += self.toctree([row.name for row in rows])
         return [container]
+
+    def toctree(self, packages: Sequence[str]) -> nodes.Node:
+        """A hidden toctree of the generated pages of *packages* (see :mod:`.stubs`)."""
+        folder = stub_folder(self.env.docname, self.options["toctree"])
+        docnames = [posixpath.join(folder, package) for package in packages]
+        missing = [d for d in docnames if d not in self.env.found_docs]
+        if missing:
+            self.warn(
+                f":toctree: {len(missing)} package pages are missing in {folder!r} "
+                f"(first: {missing[0]}); is spackcache_generate off?",
+                SpackCacheWarning.STUB,
+            )
+        tocnode = addnodes.toctree()
+        tocnode["parent"] = self.env.docname
+        tocnode["entries"] = [(None, d) for d in docnames if d not in missing]
+        tocnode["includefiles"] = [d for d in docnames if d not in missing]
+        tocnode["maxdepth"] = -1
+        tocnode["glob"] = False
+        tocnode["hidden"] = True
+        tocnode["caption"] = None
+        tocnode["numbered"] = 0
+        tocnode["titlesonly"] = False
+        tocnode["rawentries"] = []
+        self.set_source_info(tocnode)
+        return nodes.compound("", tocnode, classes=["toctree-wrapper"])
 
 
 class CacheIndexDirective(_ListingDirective):
-    """``.. cache-index::``: one row per package of the snapshot."""
+    """``.. cache-index::``: one row per package of the snapshot; with ``:toctree: DIR``
+    also one generated page per package (see :mod:`.stubs`)."""
+
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        **_ListingDirective.option_spec,
+        "toctree": text_option,
+    }
 
     default_columns = ("package", "specs", "versions", "compilers", "targets", "stacks")
     kind = "index"

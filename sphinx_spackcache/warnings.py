@@ -61,6 +61,10 @@ class SpackCacheWarning(Enum):
     what the directive shows (the warning lists the values there), or the filters leave
     nothing to show."""
 
+    STUB = "stub"
+    """``cache-index :toctree:`` would write a package page over a file it did not
+    generate (left alone), or a page it should list does not exist."""
+
     DUPLICATE = "duplicate"
     """The same package of the same snapshot is documented by ``cache-package`` twice;
     cross-references go to the first."""
