@@ -208,11 +208,15 @@ class SpackCacheDirective(SphinxDirective):
         """Sum up a record's specs, warning where its ``meta`` disagrees."""
         record = loaded.record
         summary = summarise(record.specs)
-        if record.meta is not None:
-            for mismatch in meta_mismatches(summary, record.meta):
+        meta = record.declared_meta()
+        location = file_location(record.path, record.meta_line)
+        if isinstance(meta, str):
+            self.warn(f"{meta}; it is not cross-checked", SpackCacheWarning.RECORD, location)
+        elif meta is not None:
+            for mismatch in meta_mismatches(summary, meta):
                 self.warn(
                     f"meta disagrees with spec_details: {mismatch}; showing what the specs say",
                     SpackCacheWarning.META,
-                    file_location(record.path, record.meta_line),
+                    location,
                 )
         return summary

@@ -17,8 +17,10 @@ Nothing here imports Sphinx or docutils.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 __all__ = ["DeclaredMeta", "PackageRecord", "Spec", "is_safe_url", "normalise_compiler"]
@@ -37,9 +39,12 @@ def is_safe_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-@dataclass(frozen=True, slots=True)
-class Spec:
-    """One binary in a build cache: a concrete spec of one package."""
+class Spec(NamedTuple):
+    """One binary in a build cache: a concrete spec of one package.
+
+    A named tuple rather than a frozen dataclass: a snapshot holds some ten thousand of
+    them, and a tuple is built several times faster.
+    """
 
     hash: str
     versions: tuple[str, ...]
@@ -65,6 +70,40 @@ class DeclaredMeta:
     It is only ever cross-checked: every figure shown is derived from the specs.
     """
 
+    @classmethod
+    def parse(cls, value: object) -> DeclaredMeta | str:
+        """The meta of a record's ``meta`` value, or why it cannot be read."""
+        if not isinstance(value, Mapping):
+            return "'meta' is not a mapping"
+        try:
+            by_stack = value["num_specs_by_stack"]
+            num_specs = value["num_specs"]
+            lists = {
+                key: value[key]
+                for key in ("compilers", "oss", "platforms", "stacks", "targets", "versions")
+            }
+        except KeyError as exc:
+            return f"'meta' has no {exc.args[0]!r}"
+        if not isinstance(by_stack, Mapping) or not all(
+            isinstance(count, int) for count in by_stack.values()
+        ):
+            return "'meta.num_specs_by_stack' is not a mapping of counts"
+        for key, items in lists.items():
+            if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+                return f"'meta.{key}' is not a list of strings"
+        if not isinstance(num_specs, int):
+            return "'meta.num_specs' is not a number"
+        return cls(
+            num_specs=num_specs,
+            compilers=frozenset(normalise_compiler(c) for c in lists["compilers"]),
+            num_specs_by_stack=tuple(sorted((str(k), v) for k, v in by_stack.items())),
+            oss=frozenset(lists["oss"]),
+            platforms=frozenset(lists["platforms"]),
+            stacks=frozenset(lists["stacks"]),
+            targets=frozenset(lists["targets"]),
+            versions=frozenset(lists["versions"]),
+        )
+
     num_specs: int
     compilers: frozenset[str | None]
     num_specs_by_stack: tuple[tuple[str, int], ...]
@@ -83,8 +122,15 @@ class PackageRecord:
     tag: str
     path: Path
     specs: tuple[Spec, ...]
-    meta: DeclaredMeta | None = None
+    #: The record's ``meta`` value as read (a read-only mapping when it is one); see
+    #: :meth:`declared_meta`. Left unread until needed: views of a whole snapshot never
+    #: need it, and reading it is a large share of loading a record.
+    meta_source: object = None
     #: 1-based line of ``spec_details`` in the file (for warnings), 0 when unknown.
     specs_line: int = 0
     #: 1-based line of ``meta`` in the file (for warnings), 0 when unknown.
     meta_line: int = 0
+
+    def declared_meta(self) -> DeclaredMeta | str | None:
+        """The record's ``meta`` (``None`` when it has none, text when it is unreadable)."""
+        return None if self.meta_source is None else DeclaredMeta.parse(self.meta_source)

@@ -22,11 +22,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
 
-from .model import DeclaredMeta, PackageRecord, Spec, normalise_compiler
+from .model import PackageRecord, Spec
 
 #: libyaml's loader when PyYAML was built with it (about ten times faster), else Python's.
 _Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = getattr(
@@ -48,7 +49,7 @@ _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.@+/-]*")
 _FLOW_SEQ = re.compile(
     r"\[\s*([A-Za-z_][A-Za-z0-9_.@+/-]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_.@+/-]*)*)\s*\]"
 )
-_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): (.*)")
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _YAML_WORDS = frozenset(
     {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "nan", "inf", "infinity"}
 )
@@ -114,21 +115,25 @@ def split_front_matter(text: str, path: Path) -> list[str]:
 
 def _fast_value(value: str) -> tuple[bool, Any]:
     """Read a one-line value without YAML, or say that YAML is needed."""
+    first = value[:1]
+    if first in ("[", "{") and '"' in value:
+        # JSON, as cache.spack.io writes meta and spec_details; no copy of the line is made
+        try:
+            return True, json.loads(value)
+        except ValueError:
+            return False, None
     value = value.strip()
     if not value:
         return False, None
     first = value[0]
-    if first in "[{":
-        try:
-            return True, json.loads(value)
-        except ValueError:
-            pass
+    if first == "[":  # a flow sequence of plain words, e.g. categories
         match = _FLOW_SEQ.fullmatch(value)
-        if match and not any(
-            item.strip().lower() in _YAML_WORDS for item in match.group(1).split(",")
-        ):
-            return True, [item.strip() for item in match.group(1).split(",")]
-        return False, None
+        if match is None:
+            return False, None
+        items = [item.strip() for item in match.group(1).split(",")]
+        if any(item.lower() in _YAML_WORDS for item in items):
+            return False, None
+        return True, items
     if first == '"':
         try:
             return True, json.loads(value)
@@ -139,19 +144,64 @@ def _fast_value(value: str) -> tuple[bool, Any]:
     return False, None
 
 
+_decode_at = json.JSONDecoder().raw_decode
+
+
+def _scan_front_matter(text: str) -> tuple[dict[str, Any], dict[str, int]] | None:
+    """The fast path for generated records: walk the text by offsets and decode each JSON
+    value in place, without copying its (often 50 kB) line. Returns ``None`` at anything
+    unusual, and the caller takes the general path, which also reports errors."""
+    pos = 1 if text.startswith("\ufeff") else 0
+    if not text.startswith("---\n", pos):
+        return None
+    pos += 4
+    data: dict[str, Any] = {}
+    key_lines: dict[str, int] = {}
+    number = 2
+    size = len(text)
+    while pos < size:
+        newline = text.find("\n", pos)
+        end = size if newline == -1 else newline
+        head = text[pos : min(end, pos + 100)]
+        if end - pos < 100 and head.rstrip() in ("---", "..."):
+            return data, key_lines
+        key, separator, _ = head.partition(": ")
+        if not separator or not _KEY.fullmatch(key):
+            if (end - pos < 100 and head.isspace()) or not head:
+                pos, number = end + 1, number + 1
+                continue
+            return None
+        start = pos + len(key) + 2
+        if text.startswith(("[", "{"), start) and '"' in head:
+            try:
+                value, stop = _decode_at(text, start)
+            except ValueError:
+                return None
+            if text[stop:end].strip():
+                return None
+        else:
+            ok, value = _fast_value(text[start:end])
+            if not ok:
+                return None
+        data[key] = value
+        key_lines[key] = number
+        pos, number = end + 1, number + 1
+    return None
+
+
 def _parse_front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     """Return the front matter mapping and the 1-based line of each top-level key."""
     data: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
     for number, line in enumerate(lines, start=2):
-        if not line.strip():
+        if not line or line.isspace():
             continue
-        match = _KEY.fullmatch(line)
-        ok, value = _fast_value(match.group(2)) if match else (False, None)
-        if not ok or match is None:
+        key, separator, value = line.partition(": ")
+        ok, parsed = _fast_value(value) if separator and _KEY.fullmatch(key) else (False, None)
+        if not ok:
             return _parse_yaml(lines, path)
-        data[match.group(1)] = value
-        key_lines[match.group(1)] = number
+        data[key] = parsed
+        key_lines[key] = number
     return data, key_lines
 
 
@@ -191,9 +241,9 @@ _SPEC_LIST_KEYS = ("versions", "variants", "stacks")
 _HASH = re.compile(r"[a-z2-7]{32}")
 
 
-def _spec_notes(spec: Spec, raw_stacks: tuple[str, ...]) -> list[str]:
+def _spec_notes(spec: Spec, raw_stacks: list[str]) -> list[str]:
     """What is odd about a usable spec (it is shown all the same)."""
-    notes = []
+    notes: list[str] = []
     if not _HASH.fullmatch(spec.hash):
         notes.append(f"hash {spec.hash!r} is not a 32-character Spack hash")
     if len(raw_stacks) != len(spec.stacks):
@@ -203,67 +253,80 @@ def _spec_notes(spec: Spec, raw_stacks: tuple[str, ...]) -> list[str]:
 
 
 def _make_spec(entry: Any) -> Spec | str:
-    """Build a :class:`Spec`, or return why the entry is unusable."""
+    """Build a :class:`Spec`, or return why the entry is unusable.
+
+    This runs once per binary of a snapshot, so the common case, a well-formed entry as
+    cache.spack.io writes it, takes a fast path of exact type checks; only an entry that
+    fails them goes through :func:`_why_unusable` to say what is wrong.
+    """
+    try:
+        spec_hash = entry["hash"]
+        compiler = entry["compiler"]
+        os_name = entry["os"]
+        platform = entry["platform"]
+        target = entry["target"]
+        versions = entry["versions"]
+        variants = entry["variants"]
+        stacks = entry["stacks"]
+        size = entry.get("size")
+        tarball = entry.get("tarball")
+    except (KeyError, TypeError, AttributeError):
+        return _why_unusable(entry)
+    str_ = str
+    if not (
+        type(spec_hash) is str_
+        and type(compiler) is str_
+        and type(os_name) is str_
+        and type(platform) is str_
+        and type(target) is str_
+        and type(versions) is list
+        and type(variants) is list
+        and type(stacks) is list
+        and spec_hash
+        and compiler
+        and os_name
+        and platform
+        and target
+        and (tarball is None or type(tarball) is str_)
+        and not isinstance(size, list | dict)
+    ):
+        return _why_unusable(entry)
+    try:
+        "".join(versions)  # every item a str, checked in C
+        "".join(variants)
+        "".join(stacks)
+    except TypeError:
+        return _why_unusable(entry)
+    if size is not None and (size == "-" or not str_(size).strip()):
+        size = None
+    return Spec(
+        spec_hash,
+        tuple(versions),
+        None if compiler == "none" else compiler.replace("@=", "@", 1),
+        os_name,
+        platform,
+        target,
+        tuple(variants),
+        tuple(dict.fromkeys(stacks)) if len(set(stacks)) != len(stacks) else tuple(stacks),
+        None if size is None else str_(size),
+        tarball or None,
+    )
+
+
+def _why_unusable(entry: Any) -> str:
+    """Why *entry* cannot be a spec (the slow path of :func:`_make_spec`)."""
     if not isinstance(entry, Mapping):
         return f"is a {type(entry).__name__}, not a mapping"
     missing = [key for key in (*_SPEC_STR_KEYS, *_SPEC_LIST_KEYS) if key not in entry]
     if missing:
         return "has no " + ", ".join(repr(key) for key in missing)
-    strings = {key: entry[key] for key in _SPEC_STR_KEYS}
-    bad = [key for key, value in strings.items() if not isinstance(value, str) or not value]
-    lists = {key: _str_list(entry[key]) for key in _SPEC_LIST_KEYS}
-    bad += [key for key, value in lists.items() if value is None]
-    size, tarball = entry.get("size"), entry.get("tarball")
-    if isinstance(size, list | dict):
+    bad = [key for key in _SPEC_STR_KEYS if not isinstance(entry[key], str) or not entry[key]]
+    bad += [key for key in _SPEC_LIST_KEYS if _str_list(entry[key]) is None]
+    if isinstance(entry.get("size"), list | dict):
         bad.append("size")
-    if tarball is not None and not isinstance(tarball, str):
+    if entry.get("tarball") is not None and not isinstance(entry["tarball"], str):
         bad.append("tarball")
-    if bad:
-        return "has a malformed " + ", ".join(repr(key) for key in bad)
-    return Spec(
-        hash=strings["hash"],
-        versions=lists["versions"] or (),
-        compiler=normalise_compiler(strings["compiler"]),
-        os=strings["os"],
-        platform=strings["platform"],
-        target=strings["target"],
-        variants=lists["variants"] or (),
-        stacks=tuple(dict.fromkeys(lists["stacks"] or ())),
-        size=None if size is None or str(size).strip() in ("-", "") else str(size),
-        tarball=tarball or None,
-    )
-
-
-def _make_meta(value: Any) -> DeclaredMeta | str:
-    if not isinstance(value, Mapping):
-        return "'meta' is not a mapping"
-    try:
-        by_stack = value["num_specs_by_stack"]
-        if not isinstance(by_stack, Mapping) or not all(
-            isinstance(count, int) for count in by_stack.values()
-        ):
-            return "'meta.num_specs_by_stack' is not a mapping of counts"
-        lists = {}
-        for key in ("compilers", "oss", "platforms", "stacks", "targets", "versions"):
-            items = _str_list(value[key])
-            if items is None:
-                return f"'meta.{key}' is not a list of strings"
-            lists[key] = items
-        num_specs = value["num_specs"]
-        if not isinstance(num_specs, int):
-            return "'meta.num_specs' is not a number"
-    except KeyError as exc:
-        return f"'meta' has no {exc.args[0]!r}"
-    return DeclaredMeta(
-        num_specs=num_specs,
-        compilers=frozenset(normalise_compiler(c) for c in lists["compilers"]),
-        num_specs_by_stack=tuple(sorted((str(k), v) for k, v in by_stack.items())),
-        oss=frozenset(lists["oss"]),
-        platforms=frozenset(lists["platforms"]),
-        stacks=frozenset(lists["stacks"]),
-        targets=frozenset(lists["targets"]),
-        versions=frozenset(lists["versions"]),
-    )
+    return "has a malformed " + ", ".join(repr(key) for key in bad)
 
 
 def parse_record(
@@ -273,7 +336,10 @@ def parse_record(
 
     :raises RecordError: when there are no usable specs at all.
     """
-    data, key_lines = _parse_front_matter(split_front_matter(text, path), path)
+    scanned = _scan_front_matter(text)
+    if scanned is None:
+        scanned = _parse_front_matter(split_front_matter(text, path), path)
+    data, key_lines = scanned
     problems: list[Problem] = []
 
     specs_line = key_lines.get("spec_details", 0)
@@ -287,35 +353,30 @@ def parse_record(
         raise RecordError(path, specs_line or 2, what)
     specs: list[Spec] = []
     seen: set[str] = set()
+    fullmatch = _HASH.fullmatch
     for index, entry in enumerate(entries):
         spec = _make_spec(entry)
         if isinstance(spec, str):
             problems.append(Problem(path, specs_line, f"spec_details[{index}] {spec}; skipped"))
-        elif spec.hash in seen:
-            problems.append(
-                Problem(
-                    path, specs_line, f"spec_details[{index}] repeats hash {spec.hash}; skipped"
-                )
-            )
-        else:
-            seen.add(spec.hash)
-            specs.append(spec)
+            continue
+        spec_hash = spec.hash
+        if spec_hash in seen:
+            message = f"spec_details[{index}] repeats hash {spec_hash}; skipped"
+            problems.append(Problem(path, specs_line, message))
+            continue
+        seen.add(spec_hash)
+        specs.append(spec)
+        if len(spec.stacks) != len(entry["stacks"]) or not fullmatch(spec_hash):
             problems.extend(
                 Problem(path, specs_line, f"spec_details[{index}]: {note}")
-                for note in _spec_notes(spec, tuple(entry["stacks"]))
+                for note in _spec_notes(spec, entry["stacks"])
             )
     if entries and not specs:
         reasons = "; ".join(problem.message for problem in problems[:3])
         raise RecordError(path, specs_line, f"no entry of 'spec_details' is usable: {reasons}")
 
     meta_line = key_lines.get("meta", 0)
-    meta: DeclaredMeta | None = None
-    if "meta" in data:
-        made = _make_meta(data["meta"])
-        if isinstance(made, str):
-            problems.append(Problem(path, meta_line, f"{made}; it is not cross-checked"))
-        else:
-            meta = made
+    meta = data.get("meta")
 
     title = data.get("title")
     if title is not None and str(title) != package:
@@ -341,7 +402,7 @@ def parse_record(
         tag=tag,
         path=path,
         specs=tuple(specs),
-        meta=meta,
+        meta_source=MappingProxyType(meta) if isinstance(meta, dict) else meta,
         specs_line=specs_line,
         meta_line=meta_line,
     )

@@ -15,7 +15,6 @@ import difflib
 import hashlib
 import os
 import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,8 +73,7 @@ class SnapshotRecords:
 
 
 _StatKey = tuple[int, int]
-_cache: dict[Path, tuple[_StatKey, LoadedRecord | RecordError]] = {}
-_lock = threading.Lock()
+_cache: dict[str, tuple[_StatKey, LoadedRecord | RecordError]] = {}
 
 
 def _fingerprint(names: tuple[str, ...]) -> str:
@@ -84,8 +82,7 @@ def _fingerprint(names: tuple[str, ...]) -> str:
 
 def clear_cache() -> None:
     """Forget every parsed record (for tests and long-running processes)."""
-    with _lock:
-        _cache.clear()
+    _cache.clear()
 
 
 class CacheStore:
@@ -138,23 +135,26 @@ class CacheStore:
 
         :raises RecordError: when the record is missing, unreadable or unusable.
         """
-        path = self.record_path(tag, package)
+        location = str(self.record_path(tag, package))
         try:
-            stat = path.stat()
+            stat = os.stat(location)
         except OSError as exc:
-            raise RecordError(path, 0, f"cannot read the record: {exc.strerror or exc}") from None
+            message = f"cannot read the record: {exc.strerror or exc}"
+            raise RecordError(Path(location), 0, message) from None
+        return self._load(location, stat, tag, package)
+
+    @staticmethod
+    def _load(location: str, stat: os.stat_result, tag: str, package: str) -> LoadedRecord:
         key = (stat.st_mtime_ns, stat.st_size)
-        with _lock:
-            cached = _cache.get(path)
+        cached = _cache.get(location)
         if cached is None or cached[0] != key:
             result: LoadedRecord | RecordError
             try:
-                result = LoadedRecord(*load_record(path, package=package, tag=tag))
+                result = LoadedRecord(*load_record(Path(location), package=package, tag=tag))
             except RecordError as exc:
                 result = exc
             cached = (key, result)
-            with _lock:
-                _cache[path] = cached
+            _cache[location] = cached  # a dict update is atomic: no lock needed
         if isinstance(cached[1], RecordError):
             raise cached[1].with_traceback(None)
         return cached[1]
@@ -163,9 +163,17 @@ class CacheStore:
         """Load every record of *tag* (each parsed at most once per version)."""
         records: list[LoadedRecord] = []
         errors: list[RecordError] = []
-        for package in self.packages(tag):
+        if not self.has_tag(tag):
+            return SnapshotRecords(tag, (), ())
+        base = os.path.join(self.root, tag)
+        for package in self._subfolders(Path(base)):
+            location = os.path.join(base, package, RECORD_FILE)
             try:
-                records.append(self.load(tag, package))
+                stat = os.stat(location)
+            except OSError:
+                continue  # a folder without a record is not a package
+            try:
+                records.append(self._load(location, stat, tag, package))
             except RecordError as exc:
                 errors.append(exc)
         return SnapshotRecords(tag, tuple(records), tuple(errors))

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from sphinx_spackcache import records as records_module
-from sphinx_spackcache.model import normalise_compiler
+from sphinx_spackcache.model import DeclaredMeta, normalise_compiler
 from sphinx_spackcache.records import RecordError, load_record, parse_record
 from sphinx_spackcache.store import CacheStore
 
@@ -58,7 +58,7 @@ def test_fast_path_and_yaml_fallback_agree(tmp_path: Path) -> None:
     slow, problems = load_record(block, package="cmake", tag="v0.23.1")
     assert problems == ()
     assert slow.specs == fast.specs
-    assert slow.meta == fast.meta
+    assert slow.declared_meta() == fast.declared_meta()
     assert fast.specs_line == 6
     assert slow.specs_line > 6  # block YAML: spec_details comes after the meta lines
 
@@ -125,8 +125,9 @@ def test_hand_written_yaml_record() -> None:
     (spec,) = record.specs
     assert spec.compiler == "gcc@12.3.0"
     assert spec.variants == ("+shared", "~static", "build_system=cmake", "patches:=aaa,bbb")
-    assert record.meta is not None
-    assert record.meta.num_specs == 1
+    meta = record.declared_meta()
+    assert isinstance(meta, DeclaredMeta)
+    assert meta.num_specs == 1
     assert record.specs_line == 16
 
 

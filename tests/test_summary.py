@@ -27,8 +27,9 @@ def test_summary_matches_the_raw_records(tag: str, package: str) -> None:
     assert set(summary.targets) == {s["target"] for s in raw}
     assert set(summary.versions) == {v for s in raw for v in s["versions"]}
     # and the record's own meta agrees (true of every real record)
-    assert loaded.record.meta is not None
-    assert meta_mismatches(summary, loaded.record.meta) == []
+    meta = loaded.record.declared_meta()
+    assert isinstance(meta, DeclaredMeta)
+    assert meta_mismatches(summary, meta) == []
 
 
 def test_py_packaging_numbers() -> None:
