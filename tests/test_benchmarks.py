@@ -1,0 +1,54 @@
+"""The benchmark's own machinery works (no timing is asserted here: the numbers come
+from ``python benchmarks/run.py`` and are reported in the docs)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from sphinx_spackcache.store import CacheStore
+from sphinx_spackcache.summary import meta_mismatches, summarise
+
+BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+from generate import SPEC_COUNTS, TAG, generate  # noqa: E402
+
+
+def test_generated_records_are_valid_and_follow_the_real_distribution(tmp_path: Path) -> None:
+    assert len(SPEC_COUNTS) == 109  # one per real develop-2025-04-20 record
+    assert sum(SPEC_COUNTS) == 1099
+    total = generate(tmp_path, packages=300, seed=3)
+    store = CacheStore(tmp_path)
+    counts = []
+    for package in store.packages(TAG):
+        loaded = store.load(TAG, package)
+        assert loaded.problems == ()
+        meta = loaded.record.declared_meta()
+        assert not isinstance(meta, str)
+        assert meta is not None
+        assert meta_mismatches(summarise(loaded.record.specs), meta) == []
+        counts.append(len(loaded.record.specs))
+    assert sum(counts) == total
+    assert len(counts) == 300
+    # same shape as the real records: a quarter single-spec records, a long tail
+    share_of_ones = Counter(counts)[1] / len(counts)
+    assert 0.15 < share_of_ones < 0.4
+    assert max(counts) <= 64
+
+
+def test_the_benchmark_runs_end_to_end(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "run.py"), "--packages", "8", "--work", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    lines = done.stdout.splitlines()
+    for number in range(1, 7):
+        assert any(line.startswith(f"{number}. ") for line in lines), done.stdout
+    assert "0 documents read again" in done.stdout
+    assert "warnings: ours 0, static 0" in done.stdout
