@@ -119,7 +119,7 @@ class SpackCacheDirective(SphinxDirective):
         for miss in query.unmatched(specs):
             self.warn(
                 f":{miss.field}: {miss.pattern!r} matches no {miss.field} here; "
-                f"there are: {_listing(miss.existing)}",
+                f"the values there are {_listing([repr(v) for v in miss.existing])}",
                 SpackCacheWarning.FILTER,
             )
         return query

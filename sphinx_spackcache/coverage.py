@@ -12,7 +12,7 @@ from sphinx.application import Sphinx
 from .base import FILTER_OPTIONS, SpackCacheDirective, text_option
 from .matrix import BY_FIELDS, coverage
 from .model import Spec
-from .render import ROOT_CLASS, coverage_sentence, coverage_table, snapshot_sentence
+from .render import BY_NAMES, ROOT_CLASS, coverage_sentence, coverage_table, snapshot_sentence
 from .warnings import SpackCacheWarning
 
 __all__ = ["CacheCoverageDirective", "setup_coverage"]
@@ -59,13 +59,13 @@ class CacheCoverageDirective(SpackCacheDirective):
         container["support_smartquotes"] = False
         if package is None:
             container += snapshot_sentence(tag, matrix, specs, filtered=bool(query))
-            title = f"Specs of {tag} by stack and {by}"
+            title = f"Specs of {tag} by stack and {BY_NAMES[by]}"
         else:
             subject = package if not query else f"{package} ({len(specs)} specs shown)"
             container += coverage_sentence(
                 subject, matrix, specs, tag=tag, tag_stacks=len(snapshot.stacks())
             )
-            title = f"Specs of {package} in {tag} by stack and {by}"
+            title = f"Specs of {package} in {tag} by stack and {BY_NAMES[by]}"
         scroll = nodes.container(classes=[f"{ROOT_CLASS}-scroll"])
         scroll += coverage_table(matrix, title=title, packages=package is None)
         container += scroll

@@ -3,8 +3,9 @@
 Every ``cache-package`` registers its package as an object of type ``package`` under two
 names: ``<package>@<tag>`` for that snapshot, and, for one of the snapshots a package is
 documented for, the plain ``<package>``. The plain name goes to the entry of
-``spackcache_default_tag`` when there is one, otherwise to the alphabetically last tag
-(for dated ``develop-YYYY-MM-DD`` tags, the newest). So::
+``spackcache_default_tag`` when there is one, otherwise to the latest tag in Spack's
+version order (``v0.23.1`` after ``v0.9.0``; a ``develop-YYYY-MM-DD`` tag after any
+release, and the newest date last). So::
 
     :cache:pkg:`py-packaging`            the preferred page for py-packaging
     :cache:pkg:`py-packaging@v0.23.1`    py-packaging as of v0.23.1
@@ -34,6 +35,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from .versions import version_key
 from .warnings import SpackCacheWarning, warn
 
 __all__ = ["CacheDomain", "PackageEntry", "setup_domain"]
@@ -106,7 +108,7 @@ class CacheDomain(Domain):
         for entry in candidates:
             if entry.tag == default:
                 return entry
-        return max(candidates, key=lambda e: e.tag)
+        return max(candidates, key=lambda e: (version_key(e.tag), e.tag))
 
     def find(self, target: str) -> PackageEntry | None:
         """``<package>@<tag>`` or ``<package>``."""

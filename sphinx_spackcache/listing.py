@@ -13,7 +13,7 @@ from sphinx.application import Sphinx
 
 from .base import FILTER_OPTIONS, SpackCacheDirective, list_option, text_option
 from .model import Spec
-from .render import PACKAGE_COLUMNS, ROOT_CLASS, PackageRow, package_table
+from .render import PACKAGE_COLUMNS, ROOT_CLASS, PackageRow, count_phrase, package_table
 from .stubs import stub_folder
 from .summary import summarise
 from .warnings import SpackCacheWarning
@@ -67,7 +67,7 @@ class _ListingDirective(SpackCacheDirective):
         self.set_source_info(container)
         container["support_smartquotes"] = False
         total = sum(row.summary.num_specs for row in rows)
-        sentence = f"{lead}: {len(rows):,} packages, {total:,} specs."
+        sentence = f"{lead}: {count_phrase(len(rows), 'package')}, {count_phrase(total, 'spec')}."
         container += nodes.paragraph(sentence, sentence, classes=[f"{ROOT_CLASS}-sentence"])
         scroll = nodes.container(classes=[f"{ROOT_CLASS}-scroll"])
         scroll += package_table(rows, title=title, columns=columns)

@@ -31,6 +31,7 @@ __all__ = [
     "Column",
     "PackageRow",
     "badge",
+    "count_phrase",
     "coverage_table",
     "package_ref",
     "package_table",
@@ -301,7 +302,8 @@ def package_table(rows: Iterable[PackageRow], *, title: str, columns: Sequence[s
 
 # -- coverage matrices ---------------------------------------------------------------
 
-_BY_HEADINGS = {"os": "OS", "target": "Target", "platform": "Platform", "compiler": "Compiler"}
+#: How each ``:by:`` field is named in titles.
+BY_NAMES = {"os": "OS", "target": "target", "platform": "platform", "compiler": "compiler"}
 
 
 def _count_cell(count: int, peak: int) -> list[nodes.Node]:
@@ -338,7 +340,8 @@ def coverage_table(matrix: CoverageMatrix, *, title: str, packages: bool) -> nod
     return table(title, columns, rows, kind="coverage", footer=footer)
 
 
-def _count(number: int, singular: str, plural: str | None = None) -> str:
+def count_phrase(number: int, singular: str, plural: str | None = None) -> str:
+    """``1 package``, ``1,225 packages``."""
     return f"{number:,} {singular if number == 1 else plural or singular + 's'}"
 
 
@@ -350,10 +353,10 @@ def spread(matrix: CoverageMatrix, specs: Sequence[Spec]) -> str:
     """``on 8 operating systems, 5 targets, 2 platforms and 13 compilers``."""
     return "on " + _and(
         [
-            _count(len({s.os for s in specs}), "operating system"),
-            _count(len({s.target for s in specs}), "target"),
-            _count(len({s.platform for s in specs}), "platform"),
-            _count(len({s.compiler for s in specs}), "compiler"),
+            count_phrase(len({s.os for s in specs}), "operating system"),
+            count_phrase(len({s.target for s in specs}), "target"),
+            count_phrase(len({s.platform for s in specs}), "platform"),
+            count_phrase(len({s.compiler for s in specs}), "compiler"),
         ]
     )
 
@@ -361,11 +364,11 @@ def spread(matrix: CoverageMatrix, specs: Sequence[Spec]) -> str:
 def coverage_sentence(
     subject: str, matrix: CoverageMatrix, specs: Sequence[Spec], *, tag: str, tag_stacks: int
 ) -> nodes.paragraph:
-    """``cmake is in 25 of 31 stacks of develop-2025-04-20 (81 %), on ...``."""
+    """``cmake is in 25 of 31 stacks of develop-2025-04-20 (81%), on ...``."""
     covered = len(matrix.rows)
     percent = round(100 * covered / tag_stacks) if tag_stacks else 0
     text = (
-        f"{subject} is in {covered} of {_count(tag_stacks, 'stack')} of {tag} ({percent} %), "
+        f"{subject} is in {covered} of {count_phrase(tag_stacks, 'stack')} of {tag} ({percent}%), "
         f"{spread(matrix, specs)}."
     )
     return nodes.paragraph(text, text, classes=[f"{ROOT_CLASS}-sentence"])
@@ -377,8 +380,8 @@ def snapshot_sentence(
     """``develop-2025-04-20 has 1,225 packages with 12,000 specs in 31 stacks, on ...``."""
     verb = "shows" if filtered else "has"
     text = (
-        f"{tag} {verb} {_count(matrix.package_count, 'package')} with "
-        f"{_count(matrix.total, 'spec')} in {_count(len(matrix.rows), 'stack')}, "
+        f"{tag} {verb} {count_phrase(matrix.package_count, 'package')} with "
+        f"{count_phrase(matrix.total, 'spec')} in {count_phrase(len(matrix.rows), 'stack')}, "
         f"{spread(matrix, specs)}."
     )
     return nodes.paragraph(text, text, classes=[f"{ROOT_CLASS}-sentence"])

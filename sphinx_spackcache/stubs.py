@@ -76,12 +76,43 @@ def stub_folder(docname: str, toctree: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(docname), toctree))
 
 
+_RST_LITERAL = re.compile(
+    r"^(?P<indent>[ \t]*)(?:\.\. (?:code-block|code|sourcecode|literalinclude|parsed-literal)::"
+    r"|\.\.[ \t]*$|(?!\.\. ).*::[ \t]*$)"
+)
+_MYST_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
 def find_index_requests(docname: str, text: str) -> Iterator[IndexRequest]:
-    """The ``cache-index`` directives with a ``:toctree:`` option in *text*."""
+    """The ``cache-index`` directives with a ``:toctree:`` option in *text*.
+
+    Like autosummary, this reads the source, not the parsed document, so it skips what
+    would not run: reStructuredText literal blocks (``::``, ``code-block``) and comments,
+    and MyST fences other than ``{cache-index}``.
+    """
     lines = text.splitlines()
+    skip_deeper_than: int | None = None  # inside an rst literal block or comment
+    fence: str | None = None  # inside a MyST code fence
     for number, line in enumerate(lines):
+        if fence is not None:
+            if line.strip().startswith(fence) and not line.strip()[len(fence) :].strip():
+                fence = None
+            continue
+        if skip_deeper_than is not None:
+            if not line.strip() or _indent(line) > skip_deeper_than:
+                continue
+            skip_deeper_than = None
         start = _RST_START.match(line) or _MYST_START.match(line)
         if start is None:
+            literal = _RST_LITERAL.match(line)
+            if literal is not None:
+                skip_deeper_than = len(literal["indent"])
+            elif (myst := _MYST_FENCE.match(line)) is not None:
+                fence = myst["fence"]
             continue
         options: dict[str, str] = {}
         for following in lines[number + 1 :]:

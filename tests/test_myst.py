@@ -58,3 +58,12 @@ def test_records_inside_the_source_folder_are_not_pages(build: Build) -> None:
     assert "_cache" in app.config.exclude_patterns
     assert not any(name.startswith("_cache") for name in app.env.found_docs)
     assert (ROOTS / "test-myst" / "conf.py").read_text("utf-8").count("exclude_patterns") == 0
+
+
+def test_records_behind_a_symbolic_link_are_not_pages(build: Build) -> None:
+    conf = {"spackcache_path": "_cache", "exclude_patterns": ["rst.rst"]}
+    app = build("myst", "html", conf=conf)
+    (app.srcdir / "_cache").symlink_to(RECORDS, target_is_directory=True)
+    app = build("myst", "html", conf=conf, freshenv=True)
+    assert warnings_of(app) == []
+    assert not any(name.startswith("_cache") for name in app.env.found_docs)

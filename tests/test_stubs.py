@@ -97,3 +97,18 @@ def test_directives_are_found_in_rst_and_myst() -> None:
     (found,) = find_index_requests("x/y/z", myst)
     assert found.folder == "x/p"
     assert found.options["os"] == "ubuntu*"
+
+
+def test_examples_in_code_blocks_comments_and_fences_are_not_directives() -> None:
+    rst = (
+        "Text::\n\n   .. cache-index::\n      :toctree: a\n\n"
+        ".. code-block:: rst\n\n   .. cache-index::\n      :toctree: b\n\n"
+        "..\n   .. cache-index::\n      :toctree: c\n\n"
+        ".. cache-index::\n   :toctree: real\n"
+    )
+    assert [r.options["toctree"] for r in find_index_requests("d", rst)] == ["real"]
+    myst = (
+        "````md\n```{cache-index}\n:toctree: a\n```\n````\n\n"
+        "```{cache-index}\n:toctree: real\n```\n"
+    )
+    assert [r.options["toctree"] for r in find_index_requests("d", myst)] == ["real"]

@@ -83,7 +83,7 @@ def test_package_coverage_sentence(views: SphinxTestApp, index: int, package: st
         return f"{count} {word}{'' if count == 1 else 's'}"
 
     assert sentence == (
-        f"{package} is in {len(mine)} of {len(everyone)} stacks of {TAG} ({percent} %), "
+        f"{package} is in {len(mine)} of {len(everyone)} stacks of {TAG} ({percent}%), "
         f"on {n('os', 'operating system')}, {n('target', 'target')}, "
         f"{n('platform', 'platform')} and {n('compiler', 'compiler')}."
     )
@@ -161,10 +161,12 @@ def test_index_links_documented_packages_only(views: SphinxTestApp) -> None:
     table = page(views, "listing").select("table.spackcache-packages")[0]
     links = {a.get_text(): a["href"] for a in table.select("td.spackcache-package a")}
     # cmake and py-packaging have a cache-package page; the tagged one is preferred, and
-    # py-packaging (documented for v0.23.1 only) falls back to that page
+    # py-packaging (documented for v0.23.1 and develop-2025-04-13, not 04-20) falls back
+    # to its preferred page: by Spack's order a develop tag is newer than a release
+    # (as text, "v0.23.1" would sort last)
     assert links == {
         "cmake": "packages.html#cache-package-cmake-develop-2025-04-20",
-        "py-packaging": "packages.html#cache-package-py-packaging-v0.23.1",
+        "py-packaging": "packages.html#cache-package-py-packaging-develop-2025-04-13",
     }
 
 
@@ -277,7 +279,11 @@ def test_bad_options_are_located_warnings(build: Build) -> None:
         ("bad.rst:6", "option", ":by: 'colour' is not one of os, target, platform, compiler"),
         ("bad.rst:9", "option", ":columns: colour not known"),
         ("bad.rst:12", "option", ":sort: 'size' is not one of package, specs"),
-        ("bad.rst:15", "filter", ":os: 'windows*' matches no os here; there are: amzn2, centos7"),
+        (
+            "bad.rst:15",
+            "filter",
+            ":os: 'windows*' matches no os here; the values there are 'amzn2', 'centos7'",
+        ),
         ("bad.rst:19", "stack", "no spec of develop-2025-04-20 is in stack 'nope'; stacks there: "),
         ("bad.rst:21", "filter", "the filters leave none of the 36 specs of cmake"),
         ("bad.rst:26", "duplicate", "cmake@develop-2025-04-20 is already documented in 'packages'"),
@@ -297,7 +303,7 @@ def test_roles_resolve(views: SphinxTestApp) -> None:
     assert links == {
         "cmake": "packages.html#cache-package-cmake-develop-2025-04-20",
         "cmake@v0.23.1": "packages.html#cache-package-cmake-v0.23.1",
-        "the packaging library": "packages.html#cache-package-py-packaging-v0.23.1",
+        "the packaging library": "packages.html#cache-package-py-packaging-develop-2025-04-13",
         "cmake@develop-2025-04-20": "packages.html#cache-package-cmake-develop-2025-04-20",
     }
 
@@ -324,7 +330,10 @@ def test_inventory_and_general_index(views: SphinxTestApp) -> None:
         "cmake": "packages.html#cache-package-cmake-develop-2025-04-20",
         "cmake@develop-2025-04-20": "packages.html#cache-package-cmake-develop-2025-04-20",
         "cmake@v0.23.1": "packages.html#cache-package-cmake-v0.23.1",
-        "py-packaging": "packages.html#cache-package-py-packaging-v0.23.1",
+        "py-packaging": "packages.html#cache-package-py-packaging-develop-2025-04-13",
+        "py-packaging@develop-2025-04-13": (
+            "packages.html#cache-package-py-packaging-develop-2025-04-13"
+        ),
         "py-packaging@v0.23.1": "packages.html#cache-package-py-packaging-v0.23.1",
     }
     # general index: each package, with its tags as sub-entries linking to the pages
@@ -335,6 +344,7 @@ def test_inventory_and_general_index(views: SphinxTestApp) -> None:
     assert links == [
         ("develop-2025-04-20", "packages.html#cache-package-cmake-develop-2025-04-20"),
         ("v0.23.1", "packages.html#cache-package-cmake-v0.23.1"),
+        ("develop-2025-04-13", "packages.html#cache-package-py-packaging-develop-2025-04-13"),
         ("v0.23.1", "packages.html#cache-package-py-packaging-v0.23.1"),
     ]
     text = genindex.get_text(" ", strip=True)
