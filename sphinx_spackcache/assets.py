@@ -1,7 +1,9 @@
-"""HTML-only touches: the extension's stylesheet, added to the pages that need it only.
+"""HTML-only touches: the extension's stylesheet and script, on the pages that need them.
 
-The CSS ships in the package's ``static/`` folder (no CDN, nothing fetched at view time)
-and is linked only from HTML pages whose doctree holds output of this extension.
+Both ship in the package's ``static/`` folder (no CDN, nothing fetched at view time).
+The CSS is linked only from HTML pages whose doctree holds output of this extension, the
+script (plain JavaScript, deferred) only from those with a spec or package table, which
+it makes searchable, sortable, paged and filterable by badge.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ __all__ = ["STATIC_DIR", "STYLESHEET", "setup_assets"]
 
 STATIC_DIR = Path(__file__).parent / "static"
 STYLESHEET = "spackcache.css"
+SCRIPT = "spackcache.js"
+#: Tables the script enhances (search, sort, pages, badge filters).
+_INTERACTIVE = {f"{ROOT_CLASS}-specs", f"{ROOT_CLASS}-packages"}
 
 
 def _add_static_dir(app: Sphinx, config: Config) -> None:
@@ -34,6 +39,10 @@ def _uses_extension(doctree: nodes.document) -> bool:
     return any(ROOT_CLASS in node["classes"] for node in doctree.findall(nodes.container))
 
 
+def _has_interactive_table(doctree: nodes.document) -> bool:
+    return any(_INTERACTIVE.intersection(node["classes"]) for node in doctree.findall(nodes.table))
+
+
 def _add_page_assets(
     app: Sphinx,
     pagename: str,
@@ -41,8 +50,11 @@ def _add_page_assets(
     context: dict[str, Any],
     doctree: nodes.document | None,
 ) -> None:
-    if app.builder.format == "html" and doctree is not None and _uses_extension(doctree):
-        app.add_css_file(STYLESHEET)
+    if app.builder.format != "html" or doctree is None or not _uses_extension(doctree):
+        return
+    app.add_css_file(STYLESHEET)
+    if _has_interactive_table(doctree):
+        app.add_js_file(SCRIPT, loading_method="defer")
 
 
 def setup_assets(app: Sphinx) -> None:

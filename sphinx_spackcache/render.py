@@ -42,6 +42,7 @@ __all__ = [
     "stack_color",
     "summary_fields",
     "table",
+    "value_badges",
 ]
 
 #: sphinx-design colours a stack badge can take; all legible in light and dark themes.
@@ -208,14 +209,40 @@ def pick_columns(available: Sequence[Column], keys: Sequence[str]) -> list[Colum
 # -- spec tables ---------------------------------------------------------------------
 
 _SPEC_TEXT: dict[str, Callable[[Spec], str]] = {
-    "version": lambda spec: ", ".join(sort_versions(spec.versions)),
-    "compiler": lambda spec: compiler_label(spec.compiler),
-    "os": lambda spec: spec.os,
-    "platform": lambda spec: spec.platform,
-    "target": lambda spec: spec.target,
     "variants": lambda spec: " ".join(spec.variants),
     "size": lambda spec: spec.size or "-",
 }
+
+#: Columns whose values are badges (in HTML, a click on one filters the table by it).
+_SPEC_VALUES: dict[str, Callable[[Spec], Iterable[str]]] = {
+    "version": lambda spec: sort_versions(spec.versions),
+    "compiler": lambda spec: (compiler_label(spec.compiler),),
+    "os": lambda spec: (spec.os,),
+    "platform": lambda spec: (spec.platform,),
+    "target": lambda spec: (spec.target,),
+}
+
+
+def value_badges(values: Iterable[str]) -> list[nodes.Node]:
+    """Neutral badges for the values of one cell, separated by spaces."""
+    result: list[nodes.Node] = []
+    for value in values:
+        if result:
+            result.append(nodes.Text(" "))
+        result.append(
+            nodes.inline(
+                value,
+                value,
+                classes=[
+                    "sd-sphinx-override",
+                    "sd-badge",
+                    "sd-outline-secondary",
+                    "sd-text-secondary",
+                    f"{ROOT_CLASS}-value",
+                ],
+            )
+        )
+    return result
 
 
 def _hash_cell(spec: Spec) -> list[nodes.Node]:
@@ -229,6 +256,7 @@ def _spec_cells(spec: Spec) -> Cells:
     cells: dict[str, list[nodes.Node]] = {
         key: _text(value(spec)) for key, value in _SPEC_TEXT.items()
     }
+    cells.update((key, value_badges(values(spec))) for key, values in _SPEC_VALUES.items())
     cells["hash"] = _hash_cell(spec)
     cells["stacks"] = stack_badges((stack, None) for stack in spec.stacks)
     return cells
@@ -281,11 +309,11 @@ def _package_cells(row: PackageRow) -> Cells:
     return {
         "package": [package_ref(row.name, row.tag)],
         "specs": _text(str(summary.num_specs)),
-        "versions": _text(", ".join(summary.versions)),
-        "compilers": _text(", ".join(compiler_label(c) for c in summary.compilers)),
-        "oss": _text(", ".join(summary.oss)),
-        "platforms": _text(", ".join(summary.platforms)),
-        "targets": _text(", ".join(summary.targets)),
+        "versions": value_badges(summary.versions),
+        "compilers": value_badges(compiler_label(c) for c in summary.compilers),
+        "oss": value_badges(summary.oss),
+        "platforms": value_badges(summary.platforms),
+        "targets": value_badges(summary.targets),
         "stacks": stack_badges((stack, None) for stack, _ in summary.stacks),
     }
 

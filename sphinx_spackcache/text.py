@@ -2,8 +2,9 @@
 
 Sphinx's text writer wraps paragraphs at any white space (a no-break space included) and
 after hyphens, which would split a run of stack badges such as ``ml-linux-x86_64-rocm
-(4)`` anywhere. In text output each run of badges therefore becomes a line block: one
-badge per line.
+(4)`` anywhere. In text output each run of badges (stacks, and the values of the version,
+compiler, OS, platform and target columns) therefore becomes a line block: one badge per
+line.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from .render import ROOT_CLASS
 
 __all__ = ["TextBadgeLines", "setup_text"]
 
-_BADGE = f"{ROOT_CLASS}-stack"
+_BADGES = {f"{ROOT_CLASS}-stack", f"{ROOT_CLASS}-value"}
 
 
 class TextBadgeLines(SphinxPostTransform):
-    """One stack badge per line in text output."""
+    """One badge per line in text output."""
 
     default_priority = 400
     formats = ("text",)
@@ -32,7 +33,7 @@ class TextBadgeLines(SphinxPostTransform):
             badges = [
                 child
                 for child in paragraph.children
-                if isinstance(child, nodes.inline) and _BADGE in child["classes"]
+                if isinstance(child, nodes.inline) and _BADGES.intersection(child["classes"])
             ]
             if not badges:
                 continue

@@ -217,3 +217,22 @@ def test_man_page_keeps_every_hash_whole(build: Build) -> None:
     lines = re.sub(".\b", "", shown).splitlines()  # drop overstrike (bold) sequences
     for spec_hash in expected.hashes(TAG, "py-packaging") | expected.hashes("v0.23.1", "cmake"):
         assert any(spec_hash in line for line in lines), spec_hash
+
+
+def test_script_only_on_pages_with_interactive_tables(build: Build) -> None:
+    app = build("views", "html")
+
+    def scripts(page: str) -> list[str]:
+        html = soup(app.outdir / page)
+        return [
+            str(s.get("src"))
+            for s in html.select("script[src]")
+            if "spackcache" in str(s.get("src"))
+        ]
+
+    assert len(scripts("packages.html")) == 1  # spec tables
+    assert len(scripts("listing.html")) == 1  # package tables
+    assert scripts("snapshot.html") == []  # a coverage matrix only: no script
+    assert scripts("index.html") == []
+    assert "defer" in str(soup(app.outdir / "packages.html").select_one("script[src*=spackcache]"))
+    assert (app.outdir / "_static" / "spackcache.js").is_file()

@@ -153,7 +153,7 @@ def test_index_lists_every_package(views: SphinxTestApp) -> None:
     for name, row in rows.items():
         specs = raw(name)
         assert row["Specs"] == str(len(specs))
-        assert set(row["Targets"].split(", ")) == {s["target"] for s in specs}
+        assert set(row["Targets"].split()) == {s["target"] for s in specs}
         assert set(row["Stacks"].split()) == {st for s in specs for st in s["stacks"]}
 
 
@@ -184,7 +184,7 @@ def test_filtered_index_sorted_by_specs(views: SphinxTestApp) -> None:
     ]
     for name in by_count:
         assert rows[name]["Specs"] == str(len(darwin[name]))
-        assert rows[name]["OS"] == ", ".join(sorted({s["os"] for s in darwin[name]}))
+        assert rows[name]["OS"] == " ".join(sorted({s["os"] for s in darwin[name]}))
     assert f"({len(rows)} of 7 shown)" in table.caption.get_text()  # type: ignore[union-attr]
 
 

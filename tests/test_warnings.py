@@ -169,7 +169,7 @@ def test_odd_but_usable_specs_are_shown(build: Build) -> None:
     }
     assert cells == {
         "size": "1.5",
-        "version": "develop, 2.0, 1.0",  # newest first, as in the summary
+        "version": "develop 2.0 1.0",  # newest first, as in the summary
         "stacks": "root e4s",  # the repeated stack once, in record order
         "compiler": "gcc@9.4.0",
     }
