@@ -12,18 +12,28 @@ One :class:`PackageRecord` per ``_cache/<tag>/<package>/specs.md`` file, holding
 * a stack listed twice in one spec is kept once (and reported);
 * ``tarball`` is ``None`` where the record has no URL (only v0.23 snapshots carry one).
 
-Nothing here imports Sphinx or docutils.
+Nothing here imports Sphinx or docutils. Specs are msgspec structs (see :class:`Spec`).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Annotated
 from urllib.parse import urlsplit
 
-__all__ = ["DeclaredMeta", "PackageRecord", "Spec", "is_safe_url", "normalise_compiler"]
+import msgspec
+
+__all__ = [
+    "DeclaredMeta",
+    "PackageRecord",
+    "RawJSON",
+    "Spec",
+    "is_safe_url",
+    "normalise_compiler",
+]
 
 
 def normalise_compiler(value: str) -> str | None:
@@ -39,23 +49,48 @@ def is_safe_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-class Spec(NamedTuple):
+#: A string that is not empty (checked by msgspec while decoding).
+NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
+
+
+class Spec(msgspec.Struct, frozen=True, gc=False):
     """One binary in a build cache: a concrete spec of one package.
 
-    A named tuple rather than a frozen dataclass: a snapshot holds some ten thousand of
-    them, and a tuple is built several times faster.
+    A msgspec ``Struct``: records decode straight into specs, types checked in C, about
+    twice as fast as ``json.loads`` into dicts alone; a snapshot holds ~12,000 of them.
+    The fields keep what the record says; the properties :attr:`compiler`, :attr:`size`
+    and :attr:`tarball` give the normalised values.
     """
 
-    hash: str
+    hash: NonEmpty
     versions: tuple[str, ...]
-    compiler: str | None
-    os: str
-    platform: str
-    target: str
+    record_compiler: NonEmpty = msgspec.field(name="compiler")
+    os: NonEmpty
+    platform: NonEmpty
+    target: NonEmpty
     variants: tuple[str, ...]
     stacks: tuple[str, ...]
-    size: str | None = None
-    tarball: str | None = None
+    record_size: str | int | float | None = msgspec.field(default=None, name="size")
+    record_tarball: str | None = msgspec.field(default=None, name="tarball")
+
+    @property
+    def compiler(self) -> str | None:
+        """The compiler, normalised (:func:`normalise_compiler`); ``None`` for none."""
+        return normalise_compiler(self.record_compiler)
+
+    @property
+    def size(self) -> str | None:
+        """The size as text, or ``None`` for the placeholder ``"-"`` or no size."""
+        raw = self.record_size
+        if raw is None:
+            return None
+        text = str(raw)
+        return None if text.strip() in ("-", "") else text
+
+    @property
+    def tarball(self) -> str | None:
+        """The URL of the binary, if the record gives one."""
+        return self.record_tarball or None
 
     @property
     def arch(self) -> str:
@@ -132,5 +167,23 @@ class PackageRecord:
     meta_line: int = 0
 
     def declared_meta(self) -> DeclaredMeta | str | None:
-        """The record's ``meta`` (``None`` when it has none, text when it is unreadable)."""
-        return None if self.meta_source is None else DeclaredMeta.parse(self.meta_source)
+        """The record's ``meta`` (``None`` when it has none, text when it is unreadable).
+
+        A generated record's ``meta`` line is kept as JSON text until it is needed here.
+        """
+        source = self.meta_source
+        if source is None:
+            return None
+        if isinstance(source, RawJSON):
+            try:
+                source = json.loads(source.text)
+            except json.JSONDecodeError as exc:
+                return f"'meta' is not valid JSON ({exc.msg})"
+        return DeclaredMeta.parse(source)
+
+
+@dataclass(frozen=True, slots=True)
+class RawJSON:
+    """JSON from a record (its bytes), decoded only when needed."""
+
+    text: bytes

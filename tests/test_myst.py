@@ -20,26 +20,23 @@ def our_nodes(doctree: nodes.document) -> list[str]:
     return [node.pformat() for node in found]
 
 
+def index_entries(doctree: nodes.document) -> list[str]:
+    """The general-index nodes of a document."""
+    return [n.pformat() for n in doctree.findall(nodes.Element) if n.tagname == "index"]
+
+
 def test_myst_and_rst_give_the_same_doctree(build: Build) -> None:
     """index.md and rst.rst hold the same directives; each is built as the only page."""
     app = build("myst", "html", conf={"exclude_patterns": ["rst.rst"]})
     assert warnings_of(app) == []
     markdown = our_nodes(app.env.get_doctree("index"))
-    markdown_index = [
-        n.pformat()
-        for n in app.env.get_doctree("index").findall(nodes.Element)
-        if n.tagname == "index"
-    ]
+    markdown_index = index_entries(app.env.get_doctree("index"))
     app = build(
         "myst", "html", conf={"root_doc": "rst", "exclude_patterns": ["index.md"]}, freshenv=True
     )
     assert warnings_of(app) == []
     rst = our_nodes(app.env.get_doctree("rst"))
-    rst_index = [
-        n.pformat()
-        for n in app.env.get_doctree("rst").findall(nodes.Element)
-        if n.tagname == "index"
-    ]
+    rst_index = index_entries(app.env.get_doctree("rst"))
     assert len(markdown) == 2
     assert markdown == rst
     assert markdown_index == rst_index
