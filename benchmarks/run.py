@@ -78,21 +78,27 @@ def bench_loading(cache: Path, rounds: int = 5) -> tuple[float, float]:
     return best[ours], best[floor]
 
 
-def write_projects(work: Path, cache: Path) -> tuple[Path, Path]:
-    """Two Sphinx projects showing the same pages: ours, and static rst."""
+def write_projects(work: Path, cache: Path, *, sidebars: bool = True) -> tuple[Path, Path]:
+    """Two Sphinx projects showing the same pages: ours, and static rst. Without
+    *sidebars*, both set ``html_sidebars = {"**": []}``: alabaster's navigation sidebar
+    lists every page on every page, a cost of the theme that grows with the square of the
+    number of pages and is the same for both."""
     ours, static = work / "ours", work / "static"
     for project in (ours, static):
         shutil.rmtree(project, ignore_errors=True)
         project.mkdir(parents=True)
+    common = "" if sidebars else 'html_sidebars = {"**": []}\n'
     (ours / "conf.py").write_text(
-        f'extensions = ["sphinx_spackcache"]\nproject = "bench"\n'
+        f'extensions = ["sphinx_spackcache"]\nproject = "bench"\n{common}'
         f"spackcache_path = {str(cache)!r}\nspackcache_default_tag = {TAG!r}\n",
         "utf-8",
     )
     (ours / "index.rst").write_text(
         "Snapshot\n========\n\n.. cache-index::\n   :toctree: packages\n", "utf-8"
     )
-    (static / "conf.py").write_text('extensions = ["sphinx_design"]\nproject = "bench"\n', "utf-8")
+    (static / "conf.py").write_text(
+        f'extensions = ["sphinx_design"]\nproject = "bench"\n{common}', "utf-8"
+    )
     store = CacheStore(cache)
     index_rows = []
     (static / "packages").mkdir()
@@ -173,6 +179,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--packages", type=int, default=1225)
     parser.add_argument("--work", type=Path, default=None, help="folder to work in (kept)")
+    parser.add_argument(
+        "--no-sidebars",
+        action="store_true",
+        help="build both projects without the theme's sidebars (see write_projects)",
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="spackcache-bench-"))
     cache = work / "_cache"
@@ -186,7 +197,8 @@ def main() -> None:
     print(f"1. loading: {ours_load * 1000:.0f} ms vs json.loads floor {floor * 1000:.0f} ms "
           f"= {ours_load / floor:.2f}x (target <= 1.5x)")  # fmt: skip
 
-    ours, static = write_projects(work, cache)
+    ours, static = write_projects(work, cache, sidebars=not args.no_sidebars)
+    print(f"sidebars: {'none' if args.no_sidebars else 'the theme default (alabaster)'}")
     static_run = sphinx_build(static, work / "out-static", "-j", "1")
     ours_run = sphinx_build(ours, work / "out-ours", "-j", "1")
     parallel = sphinx_build(ours, work / "out-ours-j2", "-j", "2")
