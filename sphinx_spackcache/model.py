@@ -177,8 +177,8 @@ class PackageRecord:
         if isinstance(source, RawJSON):
             try:
                 source = json.loads(source.text)
-            except json.JSONDecodeError as exc:
-                return f"'meta' is not valid JSON ({exc.msg})"
+            except ValueError as exc:  # not JSON, or not UTF-8
+                return f"'meta' is not valid JSON ({exc})"
         return DeclaredMeta.parse(source)
 
 

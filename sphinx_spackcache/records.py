@@ -387,7 +387,8 @@ def parse_record(
 ) -> tuple[PackageRecord, tuple[Problem, ...]]:
     """Parse one record, given as its bytes (as read from the file) or its text.
 
-    :raises RecordError: when there are no usable specs at all.
+    :raises RecordError: when the record cannot be read, or none of its entries is usable
+        (an empty ``spec_details`` is a record of no specs, not an error).
     """
     raw = source.encode("utf-8") if isinstance(source, str) else source
     scanned = _generated(raw) or _scan_front_matter(raw)
@@ -404,17 +405,22 @@ def parse_record(
         try:
             decoded = _decode_specs(entries.text)
         except msgspec.ValidationError:
-            entries = json.loads(entries.text)  # valid JSON: find out entry by entry below
-        except msgspec.DecodeError:
-            # not JSON after all: the general path reads it, or says where it fails
-            lines = split_front_matter(_text(raw, path), path)
-            data, key_lines = _parse_front_matter(lines, path)
+            try:  # valid JSON, but some entry is not a spec: find out entry by entry below
+                entries = json.loads(entries.text)
+            except ValueError:
+                entries = None
+        except (msgspec.DecodeError, ValueError):  # not JSON, or not UTF-8
+            entries = None
+        if decoded is None and entries is None:
+            # the general path reads the front matter, or says where and why it cannot
+            data, key_lines = _parse_front_matter(split_front_matter(_text(raw, path), path), path)
+            specs_line = key_lines.get("spec_details", 0)
             entries = data.get("spec_details")
     if decoded is None:
         if not isinstance(entries, list):
             what = (
                 "the record has no 'spec_details'"
-                if entries is None
+                if "spec_details" not in data
                 else "'spec_details' is not a list"
             )
             raise RecordError(path, specs_line or 2, what)

@@ -228,3 +228,39 @@ def test_the_three_readers_agree(tmp_path: Path) -> None:
     assert exact.specs == scanned.specs == slow.specs
     assert len(exact.specs) == 36
     assert (exact.specs_line, scanned.specs_line) == (6, 7)
+
+
+def zlib_record() -> bytes:
+    return (RECORDS / "develop-2025-04-20" / "zlib-ng" / "specs.md").read_bytes()
+
+
+def test_bad_entry_then_broken_json_goes_to_the_general_reader(tmp_path: Path) -> None:
+    """msgspec gives up at the bad first entry, json.loads at the broken JSON; YAML reads
+    ``{"x": }`` as a mapping, so both odd entries are skipped and reported."""
+    broken = zlib_record().replace(b'"hash": "', b'"hash": 5, "h": "', 1)
+    broken = broken.replace(b"]}, {", b']}, {"x": }, {', 1)
+    path = tmp_path / "specs.md"
+    path.write_bytes(broken)
+    record, problems = load_record(path, package="zlib-ng", tag="develop-2025-04-20")
+    assert len(problems) == 2
+    assert len(record.specs) == len(expected.specs("develop-2025-04-20", "zlib-ng")) - 1
+
+
+def test_specs_that_are_not_utf8_are_a_located_error(tmp_path: Path) -> None:
+    raw = zlib_record()
+    at = raw.index(b"spec_details")
+    broken = raw[:at] + raw[at:].replace(b'"root"', b'"ro\xffot"', 1)
+    path = tmp_path / "specs.md"
+    path.write_bytes(broken)
+    with pytest.raises(RecordError) as info:
+        load_record(path, package="zlib-ng", tag="develop-2025-04-20")
+    assert (info.value.line, info.value.message) == (6, "the record is not UTF-8 text")
+
+
+def test_meta_that_is_not_utf8_is_reported() -> None:
+    broken = zlib_record().replace(b'"root"', b'"ro\xffot"', 1)  # the first is in meta
+    assert broken.index(b"ro\xffot") < broken.index(b"spec_details")
+    record, _ = parse_record(broken, Path("f.md"), package="zlib-ng", tag="develop-2025-04-20")
+    meta = record.declared_meta()
+    assert isinstance(meta, str)
+    assert meta.startswith("'meta' is not valid JSON")
