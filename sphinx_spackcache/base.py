@@ -136,11 +136,11 @@ class SpackCacheDirective(SphinxDirective):
             )
             return None
         tags = store.tags()
-        tag: str | None = self.options.get("tag") or self.config.spackcache_default_tag
-        if tag is None:
+        asked, default = self.options.get("tag"), self.config.spackcache_default_tag
+        if not (asked or default):
             note_tags(self.env, store)  # a second snapshot would make this ambiguous
-            if len(tags) == 1:
-                return tags[0]
+        tag = store.choose_tag(asked, default)
+        if tag is None:
             self.warn(
                 "no :tag: given and spackcache_default_tag is not set; "
                 f"available tags: {_listing(tags)}",

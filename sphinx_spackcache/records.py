@@ -249,6 +249,11 @@ def _scan_front_matter(raw: bytes) -> tuple[dict[str, Any], dict[str, int]] | No
     return None
 
 
+def _read_general(raw: bytes, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """Any front matter: line by line when it can, else with PyYAML; errors are located."""
+    return _parse_front_matter(split_front_matter(_text(raw, path), path), path)
+
+
 def _text(raw: bytes, path: Path) -> str:
     """*raw* as text, or a located error when it is not UTF-8."""
     try:
@@ -391,10 +396,7 @@ def parse_record(
         (an empty ``spec_details`` is a record of no specs, not an error).
     """
     raw = source.encode("utf-8") if isinstance(source, str) else source
-    scanned = _generated(raw) or _scan_front_matter(raw)
-    if scanned is None:
-        scanned = _parse_front_matter(split_front_matter(_text(raw, path), path), path)
-    data, key_lines = scanned
+    data, key_lines = _generated(raw) or _scan_front_matter(raw) or _read_general(raw, path)
     problems: list[Problem] = []
 
     specs_line = key_lines.get("spec_details", 0)
@@ -413,7 +415,7 @@ def parse_record(
             entries = None
         if decoded is None and entries is None:
             # the general path reads the front matter, or says where and why it cannot
-            data, key_lines = _parse_front_matter(split_front_matter(_text(raw, path), path), path)
+            data, key_lines = _read_general(raw, path)
             specs_line = key_lines.get("spec_details", 0)
             entries = data.get("spec_details")
     if decoded is None:

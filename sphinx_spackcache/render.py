@@ -57,33 +57,41 @@ def stack_color(stack: str) -> str:
     return BADGE_COLORS[zlib.crc32(stack.encode("utf-8")) % len(BADGE_COLORS)]
 
 
-def badge(text: str, color: str, *, classes: Sequence[str] = ()) -> nodes.inline:
-    """A sphinx-design badge: an ``inline`` with its classes."""
-    return nodes.inline(
-        text,
-        text,
-        classes=[
-            "sd-sphinx-override",
-            "sd-badge",
+def badge(
+    text: str, color: str, *, outline: bool = False, classes: Sequence[str] = ()
+) -> nodes.inline:
+    """A sphinx-design badge (filled, or *outline*): an ``inline`` with its classes."""
+    style = (
+        [f"sd-outline-{color}", f"sd-text-{color}"]
+        if outline
+        else [
             f"sd-bg-{color}",
             f"sd-bg-text-{color}",
-            *classes,
-        ],
+        ]
     )
+    return nodes.inline(text, text, classes=["sd-sphinx-override", "sd-badge", *style, *classes])
+
+
+def _spaced(badges: Iterable[nodes.Node]) -> list[nodes.Node]:
+    """Badges separated by spaces, so text and LaTeX output read ``e4s (4) root (27)``."""
+    result: list[nodes.Node] = []
+    for node in badges:
+        if result:
+            result.append(nodes.Text(" "))
+        result.append(node)
+    return result
 
 
 def stack_badges(stacks: Iterable[tuple[str, int | None]]) -> list[nodes.Node]:
-    """One badge per ``(stack, count)``; the count is shown when it is not ``None``.
-
-    Badges are separated by spaces, so text and LaTeX output read ``e4s (4) root (27)``.
-    """
-    result: list[nodes.Node] = []
-    for stack, count in stacks:
-        if result:
-            result.append(nodes.Text(" "))
-        label = stack if count is None else f"{stack}\N{NO-BREAK SPACE}({count})"
-        result.append(badge(label, stack_color(stack), classes=["spackcache-stack"]))
-    return result
+    """One badge per ``(stack, count)``; the count is shown when it is not ``None``."""
+    return _spaced(
+        badge(
+            stack if count is None else f"{stack}\N{NO-BREAK SPACE}({count})",
+            stack_color(stack),
+            classes=[f"{ROOT_CLASS}-stack"],
+        )
+        for stack, count in stacks
+    )
 
 
 def _field(name: str, *body: nodes.Node) -> nodes.field:
@@ -224,25 +232,10 @@ _SPEC_VALUES: dict[str, Callable[[Spec], Iterable[str]]] = {
 
 
 def value_badges(values: Iterable[str]) -> list[nodes.Node]:
-    """Neutral badges for the values of one cell, separated by spaces."""
-    result: list[nodes.Node] = []
-    for value in values:
-        if result:
-            result.append(nodes.Text(" "))
-        result.append(
-            nodes.inline(
-                value,
-                value,
-                classes=[
-                    "sd-sphinx-override",
-                    "sd-badge",
-                    "sd-outline-secondary",
-                    "sd-text-secondary",
-                    f"{ROOT_CLASS}-value",
-                ],
-            )
-        )
-    return result
+    """Neutral (outline) badges for the values of one cell, separated by spaces."""
+    return _spaced(
+        badge(value, "secondary", outline=True, classes=[f"{ROOT_CLASS}-value"]) for value in values
+    )
 
 
 def _hash_cell(spec: Spec) -> list[nodes.Node]:

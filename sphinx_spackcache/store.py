@@ -99,6 +99,14 @@ class CacheStore:
         """The snapshot tags (sub-folders of the cache folder), sorted by name."""
         return self._subfolders(self.root)
 
+    def choose_tag(self, asked: str | None, default: str | None) -> str | None:
+        """The snapshot a directive uses: the one *asked* for, else *default*, else the
+        only snapshot there is (``None`` when none of these applies; not checked)."""
+        if asked or default:
+            return asked or default
+        tags = self.tags()
+        return tags[0] if len(tags) == 1 else None
+
     def has_tag(self, tag: str) -> bool:
         """Whether *tag* is a snapshot here."""
         return is_valid_name(tag) and (self.root / tag).is_dir()

@@ -174,10 +174,8 @@ def _generate(app: Sphinx) -> None:
     targets: set[tuple[str, str]] = set()
     requests.sort(key=lambda r: (any(f in r.options for f in FILTER_FIELDS), r.docname, r.line))
     for request in requests:
-        tag = request.options.get("tag") or app.config.spackcache_default_tag
-        if tag is None and len(store.tags()) == 1:
-            tag = store.tags()[0]
-        if not tag or not store.has_tag(tag):
+        tag = store.choose_tag(request.options.get("tag"), app.config.spackcache_default_tag)
+        if tag is None or not store.has_tag(tag):
             continue  # the directive reports it
         folder = Path(app.srcdir, request.folder)
         folders.add(folder)
