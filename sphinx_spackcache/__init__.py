@@ -20,6 +20,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .listing import setup_listing
     from .manpage import setup_manpage
     from .package import setup_package
+    from .spectable import setup_spectable
     from .stubs import setup_stubs
     from .text import setup_text
     from .tracking import setup_tracking
@@ -29,6 +30,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_domain(app)
     setup_tracking(app)
     setup_package(app)
+    setup_spectable(app)
     setup_coverage(app)
     setup_listing(app)
     setup_stubs(app)
@@ -39,7 +41,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     return {
         "version": __version__,
         # bumped whenever what the extension keeps in the environment changes shape
-        "env_version": 2,
+        "env_version": 3,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

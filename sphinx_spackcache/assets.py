@@ -16,6 +16,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from .render import ROOT_CLASS
+from .spectable import spec_table_data
 
 __all__ = ["STATIC_DIR", "STYLESHEET", "setup_assets"]
 
@@ -40,6 +41,8 @@ def _uses_extension(doctree: nodes.document) -> bool:
 
 
 def _has_interactive_table(doctree: nodes.document) -> bool:
+    if any(doctree.findall(spec_table_data)):  # a spec table the writer has not built yet
+        return True
     return any(_INTERACTIVE.intersection(node["classes"]) for node in doctree.findall(nodes.table))
 
 

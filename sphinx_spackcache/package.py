@@ -16,7 +16,8 @@ from .base import FILTER_OPTIONS, SpackCacheDirective, list_option, text_option
 from .domain import CacheDomain, PackageEntry
 from .model import Spec, is_safe_url
 from .records import file_location
-from .render import ROOT_CLASS, SPEC_COLUMNS, spec_table, summary_fields
+from .render import ROOT_CLASS, SPEC_COLUMNS, summary_fields
+from .spectable import pending_spec_table
 from .summary import compiler_sort_key, spec_sort_key, summarise
 from .warnings import SpackCacheWarning
 
@@ -100,7 +101,9 @@ class CachePackageDirective(SpackCacheDirective):
             title = f"Specs of {package} in {tag}"
             if query:
                 title += f" ({len(specs)} of {len(record.specs)} shown)"
-            scroll += spec_table(sorted(specs, key=SPEC_SORTS[sort]), title=title, columns=columns)
+            scroll += pending_spec_table(
+                sorted(specs, key=SPEC_SORTS[sort]), title=title, columns=columns
+            )
             container += scroll
         elif query:
             self.warn(

@@ -38,6 +38,7 @@ __all__ = [
     "pick_columns",
     "spec_columns",
     "spec_table",
+    "spec_words",
     "stack_badges",
     "stack_color",
     "summary_fields",
@@ -253,6 +254,24 @@ def _spec_cells(spec: Spec) -> Cells:
     cells["hash"] = _hash_cell(spec)
     cells["stacks"] = stack_badges((stack, None) for stack in spec.stacks)
     return cells
+
+
+def spec_words(specs: Iterable[Spec], columns: Sequence[Column]) -> list[str]:
+    """Every text a spec table with *columns* shows (headings and cells), each once, in
+    the order of first appearance: what the table adds to a search index."""
+    words = dict.fromkeys(column.heading for column in columns)
+    keys = {column.key for column in columns}
+    for spec in specs:
+        cells: dict[str, Iterable[str]] = {
+            "hash": (spec.hash,),
+            "stacks": spec.stacks,
+            **{key: (value(spec),) for key, value in _SPEC_TEXT.items()},
+            **{key: values(spec) for key, values in _SPEC_VALUES.items()},
+        }
+        for key, texts in cells.items():
+            if key in keys:
+                words.update(dict.fromkeys(texts))
+    return [word for word in words if word]
 
 
 def spec_columns(specs: Sequence[Spec], keys: Sequence[str] | None = None) -> list[Column]:

@@ -3,12 +3,14 @@ from the record files independently of the code under test."""
 
 from __future__ import annotations
 
+import inspect
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
+from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 
 from sphinx_spackcache.store import clear_cache
@@ -77,6 +79,15 @@ def build(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> Build:
         return app
 
     return _build
+
+
+def resolved(app: SphinxTestApp, docname: str) -> nodes.document:
+    """The doctree of *docname* as *app*'s builder writes it (post-transforms applied).
+    For every builder but HTML that includes the spec tables (see spectable.py)."""
+    env = app.env
+    if "tags" in inspect.signature(env.get_and_resolve_doctree).parameters:  # Sphinx >= 7.3
+        return env.get_and_resolve_doctree(docname, app.builder, tags=app.builder.tags)
+    return env.get_and_resolve_doctree(docname, app.builder)
 
 
 def warnings_of(app: SphinxTestApp) -> list[str]:

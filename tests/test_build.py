@@ -14,7 +14,7 @@ from docutils import nodes
 from sphinx_spackcache.render import BADGE_COLORS
 
 from . import records as expected
-from .conftest import Build, warnings_of
+from .conftest import Build, resolved, warnings_of
 
 TAG = "develop-2025-04-20"
 # a stack badge with its count: name, no-break space, (count)
@@ -144,8 +144,8 @@ def test_badge_colours_are_stable(build: Build) -> None:
 
 
 def test_doctree_is_made_of_standard_nodes(build: Build) -> None:
-    app = build("basic", "html")
-    doctree = app.env.get_doctree("py-packaging")
+    app = build("basic", "pseudoxml")
+    doctree = resolved(app, "py-packaging")
     (container,) = [n for n in doctree.findall(nodes.container) if "spackcache" in n["classes"]]
     allowed = (
         nodes.container, nodes.field_list, nodes.field, nodes.field_name, nodes.field_body,

@@ -9,12 +9,12 @@ from bs4 import BeautifulSoup
 from docutils import nodes
 from pytest_regressions.file_regression import FileRegressionFixture
 
-from .conftest import Build
+from .conftest import Build, resolved
 
 
 def test_doctree(build: Build, file_regression: FileRegressionFixture) -> None:
-    app = build("basic", "html")
-    doctree = app.env.get_doctree("small")
+    app = build("basic", "pseudoxml")
+    doctree = resolved(app, "small")
     outputs = [n for n in doctree.findall(nodes.container) if "spackcache" in n["classes"]]
     for node in outputs:
         for element in node.findall(nodes.Element):

@@ -1,0 +1,100 @@
+"""Spec tables are kept compact in the pickled doctree and built where they are written
+(sphinx_spackcache/spectable.py): HTML writers build them, other builders get them from a
+post-transform; either way the reader sees the same table, the search index the same words,
+and ``numfig`` the same numbers."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from bs4 import BeautifulSoup
+from docutils import nodes
+from sphinx.search.en import SearchEnglish
+
+from sphinx_spackcache.spectable import spec_table_data
+
+from . import records as expected
+from .conftest import Build, resolved, warnings_of
+
+TAG = "develop-2025-04-20"
+
+
+def test_the_pickled_doctree_holds_no_table_nodes(build: Build) -> None:
+    app = build("basic", "html")
+    doctree = app.env.get_doctree("py-packaging")
+    (data,) = doctree.findall(spec_table_data)
+    assert not list(doctree.findall(nodes.table))
+    assert not list(doctree.findall(nodes.entry))
+    # a handful of nodes, however many specs
+    assert len(list(data.findall())) == 5  # itself, title + text, inline + text
+    # every hash is among the words kept for the search index
+    words = data.next_node(nodes.inline)
+    assert words is not None
+    assert expected.hashes(TAG, "py-packaging") <= set(words.astext().split())
+    assert data["ids"] == ["id1"]  # given while reading, as a table would have been
+
+
+def test_html_and_pseudoxml_show_the_same_table(build: Build) -> None:
+    app = build("basic", "pseudoxml")
+    (table,) = resolved(app, "py-packaging").findall(nodes.table)
+    assert table["ids"] == ["id1"]
+    doctree_hashes = [
+        entry.astext()
+        for entry in table.findall(nodes.entry)
+        if "spackcache-hash" in entry["classes"] and entry.astext() != "Hash"
+    ]
+    app = build("basic", "html")
+    page = BeautifulSoup((app.outdir / "py-packaging.html").read_text("utf-8"), "html.parser")
+    (html_table,) = page.select("table.spackcache-specs")
+    assert html_table["id"] == "id1"
+    html_hashes = [td.get_text() for td in html_table.select("tbody td.spackcache-hash")]
+    assert html_hashes == doctree_hashes
+    assert sorted(html_hashes) == sorted(expected.hashes(TAG, "py-packaging"))
+    # nothing of the placeholder reaches the page
+    assert "spec_table_data" not in str(page)
+    assert page.select("table.spackcache-specs ~ span") == []
+
+
+def test_the_search_index_has_every_hash_and_the_table_title(build: Build) -> None:
+    app = build("basic", "html")
+    source = (app.outdir / "searchindex.js").read_text("utf-8")
+    index = json.loads(source[source.index("(") + 1 : source.rindex(")")])
+    page = index["docnames"].index("py-packaging")
+    stem = SearchEnglish({}).stem
+    for spec_hash in expected.hashes(TAG, "py-packaging"):
+        found = index["terms"][stem(spec_hash)]
+        assert page in (found if isinstance(found, list) else [found]), spec_hash
+    title = f"Specs of py-packaging in {TAG}"
+    assert [page, "id1"] in index["alltitles"][title]
+
+
+def test_numfig_numbers_the_tables(build: Build) -> None:
+    app = build("basic", "html", conf={"numfig": True})
+    assert warnings_of(app) == []
+
+    def numbers(page: str) -> list[str]:
+        html = (app.outdir / f"{page}.html").read_text("utf-8")
+        return re.findall(r'<span class="caption-number">Table (\d+) </span>', html)
+
+    # in toctree order: py-packaging has one table, cmake and small two each (two
+    # snapshots); the same numbers as when the directive built the tables itself
+    assert numbers("py-packaging") == ["1"]
+    assert numbers("cmake") == ["2", "3"]
+    assert numbers("small") == ["4", "5"]
+
+
+def test_writing_leaves_the_compact_node_in_the_doctree(build: Build) -> None:
+    """The HTML writer builds the table for the page only: afterwards the doctree holds
+    the compact node as it was read, and no table."""
+    app = build("basic", "html")
+    doctree = resolved(app, "py-packaging")
+    (data,) = doctree.findall(spec_table_data)
+    before = data.pformat()
+    app.builder.write_doc("py-packaging", doctree)
+    page = (app.outdir / "py-packaging.html").read_text("utf-8")
+    assert page.count('<td class="spackcache-hash') == len(expected.hashes(TAG, "py-packaging"))
+    (after,) = doctree.findall(spec_table_data)
+    assert after is data
+    assert after.pformat() == before
+    assert not list(doctree.findall(nodes.table))
