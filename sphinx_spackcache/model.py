@@ -155,7 +155,8 @@ class PackageRecord:
 
     name: str
     tag: str
-    path: Path
+    #: The record file, as a string (a ``Path`` costs a share of loading a record).
+    location: str
     specs: tuple[Spec, ...]
     #: The record's ``meta`` value as read (a read-only mapping when it is one); see
     #: :meth:`declared_meta`. Left unread until needed: views of a whole snapshot never
@@ -165,6 +166,11 @@ class PackageRecord:
     specs_line: int = 0
     #: 1-based line of ``meta`` in the file (for warnings), 0 when unknown.
     meta_line: int = 0
+
+    @property
+    def path(self) -> Path:
+        """The record file."""
+        return Path(self.location)
 
     def declared_meta(self) -> DeclaredMeta | str | None:
         """The record's ``meta`` (``None`` when it has none, text when it is unreadable).

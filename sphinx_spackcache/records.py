@@ -27,6 +27,7 @@ Nothing here imports Sphinx or docutils.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -353,7 +354,7 @@ def _why_unusable(entry: Any) -> str:
 
 
 def _checked(
-    specs: list[Spec], indexes: list[int] | None, path: Path, line: int, problems: list[Problem]
+    specs: list[Spec], indexes: list[int] | None, location: str, line: int, problems: list[Problem]
 ) -> list[Spec]:
     """Drop repeated hashes, keep each stack once per spec, and report odd hashes, all of
     it only when a quick look (C-level maps over all specs) finds something, which it
@@ -367,6 +368,7 @@ def _checked(
         and sum(map(len, map(frozenset, stacks))) == sum(map(len, stacks))
     ):
         return specs
+    path = Path(location)
     kept: list[Spec] = []
     seen: set[str] = set()
     for index, spec in zip(indexes or range(len(specs)), specs, strict=True):
@@ -388,15 +390,19 @@ _stacks_of = attrgetter("stacks")
 
 
 def parse_record(
-    source: str | bytes, path: Path, *, package: str, tag: str
+    source: str | bytes, path: Path | str, *, package: str, tag: str
 ) -> tuple[PackageRecord, tuple[Problem, ...]]:
-    """Parse one record, given as its bytes (as read from the file) or its text.
+    """Parse one record, given as its bytes (as read from the file) or its text; *path*
+    is the file it came from.
 
     :raises RecordError: when the record cannot be read, or none of its entries is usable
         (an empty ``spec_details`` is a record of no specs, not an error).
     """
     raw = source.encode("utf-8") if isinstance(source, str) else source
-    data, key_lines = _generated(raw) or _scan_front_matter(raw) or _read_general(raw, path)
+    location = os.fspath(path)  # made a Path again only to report a problem
+    data, key_lines = (
+        _generated(raw) or _scan_front_matter(raw) or _read_general(raw, Path(location))
+    )
     problems: list[Problem] = []
 
     specs_line = key_lines.get("spec_details", 0)
@@ -415,7 +421,7 @@ def parse_record(
             entries = None
         if decoded is None and entries is None:
             # the general path reads the front matter, or says where and why it cannot
-            data, key_lines = _read_general(raw, path)
+            data, key_lines = _read_general(raw, Path(location))
             specs_line = key_lines.get("spec_details", 0)
             entries = data.get("spec_details")
     if decoded is None:
@@ -425,21 +431,21 @@ def parse_record(
                 if "spec_details" not in data
                 else "'spec_details' is not a list"
             )
-            raise RecordError(path, specs_line or 2, what)
+            raise RecordError(Path(location), specs_line or 2, what)
         decoded, indexes = [], []
         for index, entry in enumerate(entries):
             spec = _make_spec(entry)
             if isinstance(spec, str):
                 message = f"spec_details[{index}] {spec}; skipped"
-                problems.append(Problem(path, specs_line, message))
+                problems.append(Problem(Path(location), specs_line, message))
             else:
                 decoded.append(spec)
                 indexes.append(index)
         if entries and not decoded:
             reasons = "; ".join(problem.message for problem in problems[:3])
             message = f"no entry of 'spec_details' is usable: {reasons}"
-            raise RecordError(path, specs_line, message)
-    specs = _checked(decoded, indexes, path, specs_line, problems)
+            raise RecordError(Path(location), specs_line, message)
+    specs = _checked(decoded, indexes, location, specs_line, problems)
 
     meta_line = key_lines.get("meta", 0)
     meta = data.get("meta")
@@ -448,7 +454,7 @@ def parse_record(
     if title is not None and str(title) != package:
         problems.append(
             Problem(
-                path,
+                Path(location),
                 key_lines.get("title", 2),
                 f"title {title!r} is not the package name {package!r}",
             )
@@ -457,7 +463,7 @@ def parse_record(
     if isinstance(categories, list) and len(categories) == 2 and str(categories[1]) != tag:
         problems.append(
             Problem(
-                path,
+                Path(location),
                 key_lines.get("categories", 2),
                 f"categories name tag {categories[1]!r}, but the record is under {tag!r}",
             )
@@ -466,7 +472,7 @@ def parse_record(
     record = PackageRecord(
         name=package,
         tag=tag,
-        path=path,
+        location=location,
         specs=tuple(specs),
         meta_source=MappingProxyType(meta) if isinstance(meta, dict) else meta,
         specs_line=specs_line,
@@ -475,13 +481,17 @@ def parse_record(
     return record, tuple(problems)
 
 
-def load_record(path: Path, *, package: str, tag: str) -> tuple[PackageRecord, tuple[Problem, ...]]:
+def load_record(
+    path: Path | str, *, package: str, tag: str
+) -> tuple[PackageRecord, tuple[Problem, ...]]:
     """Read and parse one record file.
 
     :raises RecordError: when the file cannot be read or used.
     """
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as file:
+            raw = file.read()
     except OSError as exc:
-        raise RecordError(path, 0, f"cannot read the record: {exc.strerror or exc}") from None
+        message = f"cannot read the record: {exc.strerror or exc}"
+        raise RecordError(Path(path), 0, message) from None
     return parse_record(raw, path, package=package, tag=tag)

@@ -158,7 +158,7 @@ class CacheStore:
         if cached is None or cached[0] != key:
             result: LoadedRecord | RecordError
             try:
-                result = LoadedRecord(*load_record(Path(location), package=package, tag=tag))
+                result = LoadedRecord(*load_record(location, package=package, tag=tag))
             except RecordError as exc:
                 result = exc
             cached = (key, result)
