@@ -34,7 +34,13 @@ from sphinx.util.docutils import SphinxTranslator
 from .model import Spec
 from .render import spec_columns, spec_table, spec_words
 
-__all__ = ["BuildSpecTables", "build_spec_table", "setup_spectable", "spec_table_data"]
+__all__ = [
+    "BuildSpecTables",
+    "build_spec_table",
+    "pending_spec_table",
+    "setup_spectable",
+    "spec_table_data",
+]
 
 _DECODER = msgspec.json.Decoder(list[Spec])
 
