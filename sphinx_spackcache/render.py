@@ -246,13 +246,20 @@ def _hash_cell(spec: Spec) -> list[nodes.Node]:
     return [code]
 
 
+def _cell_texts(spec: Spec) -> dict[str, Sequence[str]]:
+    """The texts each cell of *spec*'s row shows, by column key."""
+    texts: dict[str, Sequence[str]] = {"hash": (spec.hash,), "stacks": spec.stacks}
+    texts.update((key, (value(spec),)) for key, value in _SPEC_TEXT.items())
+    texts.update((key, tuple(values(spec))) for key, values in _SPEC_VALUES.items())
+    return texts
+
+
 def _spec_cells(spec: Spec) -> Cells:
-    cells: dict[str, list[nodes.Node]] = {
-        key: _text(value(spec)) for key, value in _SPEC_TEXT.items()
-    }
-    cells.update((key, value_badges(values(spec))) for key, values in _SPEC_VALUES.items())
+    texts = _cell_texts(spec)
+    cells: dict[str, list[nodes.Node]] = {key: _text(texts[key][0]) for key in _SPEC_TEXT}
+    cells.update((key, value_badges(texts[key])) for key in _SPEC_VALUES)
     cells["hash"] = _hash_cell(spec)
-    cells["stacks"] = stack_badges((stack, None) for stack in spec.stacks)
+    cells["stacks"] = stack_badges((stack, None) for stack in texts["stacks"])
     return cells
 
 
@@ -260,17 +267,11 @@ def spec_words(specs: Iterable[Spec], columns: Sequence[Column]) -> list[str]:
     """Every text a spec table with *columns* shows (headings and cells), each once, in
     the order of first appearance: what the table adds to a search index."""
     words = dict.fromkeys(column.heading for column in columns)
-    keys = {column.key for column in columns}
+    keys = [column.key for column in columns]
     for spec in specs:
-        cells: dict[str, Iterable[str]] = {
-            "hash": (spec.hash,),
-            "stacks": spec.stacks,
-            **{key: (value(spec),) for key, value in _SPEC_TEXT.items()},
-            **{key: values(spec) for key, values in _SPEC_VALUES.items()},
-        }
-        for key, texts in cells.items():
-            if key in keys:
-                words.update(dict.fromkeys(texts))
+        texts = _cell_texts(spec)
+        for key in keys:
+            words.update(dict.fromkeys(texts[key]))
     return [word for word in words if word]
 
 
