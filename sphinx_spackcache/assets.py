@@ -41,7 +41,8 @@ def _uses_extension(doctree: nodes.document) -> bool:
 
 
 def _has_interactive_table(doctree: nodes.document) -> bool:
-    if any(doctree.findall(spec_table_data)):  # a spec table the writer has not built yet
+    # the writer builds spec tables for the page only: the doctree keeps their compact node
+    if any(doctree.findall(spec_table_data)):
         return True
     return any(_INTERACTIVE.intersection(node["classes"]) for node in doctree.findall(nodes.table))
 
