@@ -14,12 +14,13 @@ from typing import Any, ClassVar
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
+from .checks import meta_problems
 from .config import cache_store
 from .model import Spec
+from .problems import Problem, RecordError
 from .query import FILTER_FIELDS, SpecQuery, split_patterns
-from .records import RecordError, file_location
 from .store import CacheStore, LoadedRecord, SnapshotRecords, is_valid_name
-from .summary import PackageSummary, meta_mismatches, summarise
+from .summary import PackageSummary, summarise
 from .tracking import note_listing, note_tags
 from .warnings import SpackCacheWarning, warn
 
@@ -185,8 +186,7 @@ class SpackCacheDirective(SphinxDirective):
         except RecordError as exc:
             self.warn(exc.message, SpackCacheWarning.RECORD, exc.location)
             return None
-        for problem in loaded.problems:
-            self.warn(problem.message, SpackCacheWarning.RECORD, problem.location)
+        self.report(loaded.problems)
         return loaded
 
     def load_snapshot(self, tag: str) -> SnapshotRecords:
@@ -197,26 +197,19 @@ class SpackCacheDirective(SphinxDirective):
         note_listing(self.env, store, tag)
         for loaded in snapshot.records:
             self.env.note_dependency(loaded.record.path)
-            for problem in loaded.problems:
-                self.warn(problem.message, SpackCacheWarning.RECORD, problem.location)
+            self.report(loaded.problems)
         for error in snapshot.errors:
             self.env.note_dependency(error.path)
             self.warn(error.message, SpackCacheWarning.RECORD, error.location)
         return snapshot
 
+    def report(self, problems: Iterable[Problem]) -> None:
+        """Warn about each problem of a record, located in the record."""
+        for problem in problems:
+            self.warn(problem.message, problem.subtype, problem.location)
+
     def summarise(self, loaded: LoadedRecord) -> PackageSummary:
         """Sum up a record's specs, warning where its ``meta`` disagrees."""
-        record = loaded.record
-        summary = summarise(record.specs)
-        meta = record.declared_meta()
-        location = file_location(record.path, record.meta_line)
-        if isinstance(meta, str):
-            self.warn(f"{meta}; it is not cross-checked", SpackCacheWarning.RECORD, location)
-        elif meta is not None:
-            for mismatch in meta_mismatches(summary, meta):
-                self.warn(
-                    f"meta disagrees with spec_details: {mismatch}; showing what the specs say",
-                    SpackCacheWarning.META,
-                    location,
-                )
+        summary = summarise(loaded.record.specs)
+        self.report(meta_problems(loaded.record, summary))
         return summary

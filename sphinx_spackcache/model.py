@@ -45,7 +45,10 @@ def normalise_compiler(value: str) -> str | None:
 
 def is_safe_url(url: str) -> bool:
     """Whether *url* may become a link: an absolute ``http(s)`` URL."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "http://[::1": not a URL at all
+        return False
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
@@ -185,6 +188,8 @@ class PackageRecord:
                 source = json.loads(source.text)
             except ValueError as exc:  # not JSON, or not UTF-8
                 return f"'meta' is not valid JSON ({exc})"
+            except RecursionError:
+                return "'meta' is nested too deeply to read"
         return DeclaredMeta.parse(source)
 
 

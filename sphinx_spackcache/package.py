@@ -13,9 +13,9 @@ from sphinx.application import Sphinx
 from sphinx.util.nodes import make_id
 
 from .base import FILTER_OPTIONS, SpackCacheDirective, list_option, text_option
+from .checks import url_problems
 from .domain import CacheDomain, PackageEntry
-from .model import Spec, is_safe_url
-from .records import file_location
+from .model import Spec
 from .render import ROOT_CLASS, SPEC_COLUMNS, summary_fields
 from .spectable import pending_spec_table
 from .summary import compiler_sort_key, spec_sort_key, summarise
@@ -70,14 +70,7 @@ class CachePackageDirective(SpackCacheDirective):
             columns = self.columns([c.key for c in SPEC_COLUMNS], ())
             if columns is None:
                 return []
-        for spec in record.specs:
-            if spec.tarball and not is_safe_url(spec.tarball):
-                self.warn(
-                    f"spec {spec.hash}: tarball {spec.tarball!r} is not an http(s) URL; "
-                    "shown without a link",
-                    SpackCacheWarning.URL,
-                    file_location(record.path, record.specs_line),
-                )
+        self.report(url_problems(record))
         query = self.query(record.specs)
         specs = query.apply(record.specs)
         if query:

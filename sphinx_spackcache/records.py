@@ -17,9 +17,20 @@ skipped and reported while the others are kept. ``meta`` is decoded only when a 
 cross-checks it. Measured on the real develop-2025-04-20 records, loading takes about
 1.2x the time of ``json.loads`` on the same JSON (``benchmarks/run.py``).
 
-Problems are reported, never raised past this module's callers: :class:`RecordError`
-when the record cannot be used at all, and :class:`Problem` entries (with a line) for
-parts that were skipped, such as one malformed spec.
+Whatever its bytes, a record never makes parsing raise anything but :class:`RecordError`
+(the record cannot be used at all); everything else is a :class:`~.problems.Problem`
+with a line, and the rest of the record is used:
+
+* a key given twice (at the top level, or in one spec entry) is reported, and the last
+  value is used, as YAML readers and Jekyll do;
+* a spec entry that is not a spec is skipped;
+* characters no page can show (control characters, and lone UTF-16 surrogates, which
+  JSON's ``\\ud800`` escapes can produce and UTF-8 cannot encode) become U+FFFD;
+* a repeated hash is skipped, a repeated stack kept once, an odd hash reported;
+* JSON or YAML nested too deeply to read, numbers too long to convert and dates that do
+  not exist are located errors, like any other unreadable front matter.
+
+The same problem in many specs is one report (:func:`~.problems.collapse`).
 
 Nothing here imports Sphinx or docutils.
 """
@@ -27,10 +38,11 @@ Nothing here imports Sphinx or docutils.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 from types import MappingProxyType
@@ -40,6 +52,15 @@ import msgspec
 import yaml
 
 from .model import PackageRecord, RawJSON, Spec
+from .problems import (
+    EXAMPLES,
+    UNSHOWABLE,
+    Problem,
+    RecordError,
+    collapse,
+    file_location,
+    quoted,
+)
 
 #: libyaml's loader when PyYAML was built with it (about ten times faster), else Python's.
 _Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = getattr(
@@ -65,49 +86,18 @@ _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _YAML_WORDS = frozenset(
     {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "nan", "inf", "infinity"}
 )
+#: What decoding JSON or YAML raises besides its own errors, on input nested too deeply
+#: (RecursionError), numbers too long to convert or dates that do not exist (ValueError).
+_DECODING_FAILURES = (ValueError, RecursionError, TypeError, OverflowError)
 
 
-def file_location(path: Path, line: int) -> str:
-    """``path:line`` for a warning; line 1 when it is unknown (0).
+@dataclass(slots=True)
+class _FrontMatter:
+    """The top-level values of a record, the line of each key, and what was odd."""
 
-    Sphinx reads a location without a line as a document name, so there always is one.
-    """
-    return f"{path}:{max(line, 1)}"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Something in a record that was skipped or is suspicious; the rest is usable."""
-
-    path: Path
-    line: int
-    message: str
-
-    @property
-    def location(self) -> str:
-        """``path:line``, for a warning."""
-        return file_location(self.path, self.line)
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
-
-
-class RecordError(ValueError):
-    """The record cannot be used at all (unreadable file, no front matter, no specs)."""
-
-    def __init__(self, path: Path, line: int, message: str) -> None:
-        super().__init__(message)
-        self.path = path
-        self.line = line
-        self.message = message
-
-    @property
-    def location(self) -> str:
-        """``path:line``, for a warning."""
-        return file_location(self.path, self.line)
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
+    data: dict[str, Any]
+    lines: dict[str, int]
+    problems: list[Problem] = field(default_factory=list)
 
 
 def split_front_matter(text: str, path: Path) -> list[str]:
@@ -125,16 +115,45 @@ def split_front_matter(text: str, path: Path) -> list[str]:
     raise RecordError(path, len(lines), "the front matter has no closing '---' line")
 
 
+class _Pairs(dict[str, Any]):
+    """A JSON object that gave some key more than once (the last value is kept)."""
+
+    repeated: tuple[str, ...] = ()
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` for :func:`json.loads` that notes keys given twice."""
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    marked = _Pairs(result)
+    seen: set[str] = set()
+    repeated: dict[str, None] = {}
+    for key, _ in pairs:
+        if key in seen:
+            repeated[key] = None
+        seen.add(key)
+    marked.repeated = tuple(repeated)
+    return marked
+
+
+def _json(text: str | bytes) -> Any:
+    """JSON, noting repeated keys (:class:`_Pairs`); raises ValueError or RecursionError."""
+    return json.loads(text, object_pairs_hook=_object)
+
+
 def _fast_value(value: str) -> tuple[bool, Any]:
     """Read a one-line value without YAML, or say that YAML is needed."""
     first = value[:1]
     if first in ("[", "{") and '"' in value:
         # JSON, as cache.spack.io writes meta and spec_details; no copy of the line is made
         try:
-            return True, json.loads(value)
-        except ValueError:
+            return True, _json(value)
+        except _DECODING_FAILURES:
             return False, None
     value = value.strip()
+    if value in ("[]", "{}"):
+        return True, [] if value == "[]" else {}
     if not value:
         return False, None
     first = value[0]
@@ -149,7 +168,7 @@ def _fast_value(value: str) -> tuple[bool, Any]:
     if first == '"':
         try:
             return True, json.loads(value)
-        except ValueError:
+        except _DECODING_FAILURES:
             return False, None
     if _PLAIN.fullmatch(value) and value.lower() not in _YAML_WORDS:
         return True, value
@@ -169,10 +188,10 @@ _GENERATED_HEAD = re.compile(
 )
 
 
-def _generated(raw: bytes) -> tuple[dict[str, Any], dict[str, int]] | None:
+def _generated(raw: bytes) -> _FrontMatter | None:
     """The layout cache.spack.io writes, line for line (title, layout, categories, meta,
     spec_details, closing ``---``), checked with one short regular expression and two
-    searches; ``None`` for anything else."""
+    searches; ``None`` for anything else. (No key can be given twice in it.)"""
     head = _GENERATED_HEAD.match(raw)
     if head is None:
         return None
@@ -190,13 +209,36 @@ def _generated(raw: bytes) -> tuple[dict[str, Any], dict[str, int]] | None:
         "meta": RawJSON(raw[meta_start:specs_key]),
         "spec_details": RawJSON(raw[specs_start:specs_end]),
     }
-    return data, _GENERATED_LINES
+    return _FrontMatter(data, dict(_GENERATED_LINES))
 
 
 _GENERATED_LINES = {"title": 2, "layout": 3, "categories": 4, "meta": 5, "spec_details": 6}
 
 
-def _scan_front_matter(raw: bytes) -> tuple[dict[str, Any], dict[str, int]] | None:
+class _Keys:
+    """The top-level keys met so far, to report one given twice."""
+
+    __slots__ = ("first", "path", "problems")
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = path
+        self.first: dict[str, int] = {}
+        self.problems: list[Problem] = []
+
+    def note(self, key: str, line: int) -> None:
+        first = self.first.setdefault(key, line)
+        if first != line:
+            self.problems.append(
+                Problem(
+                    Path(self.path),
+                    line,
+                    f"key {quoted(key)} is given again (first at line {first}); "
+                    "the value given last is used",
+                )
+            )
+
+
+def _scan_front_matter(raw: bytes, path: Path | str = "") -> _FrontMatter | None:
     """The fast path for generated records: walk the bytes by offsets, keep the ``meta``
     and ``spec_details`` lines as JSON bytes (:class:`RawJSON`, decoded by their users)
     and read the short lines. Returns ``None`` at anything unusual (including text that
@@ -207,6 +249,7 @@ def _scan_front_matter(raw: bytes) -> tuple[dict[str, Any], dict[str, int]] | No
     pos += 4
     data: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
+    keys = _Keys(path)
     number = 2
     size = len(raw)
     while pos < size:
@@ -214,7 +257,7 @@ def _scan_front_matter(raw: bytes) -> tuple[dict[str, Any], dict[str, int]] | No
         end = size if newline == -1 else newline
         head = raw[pos : min(end, pos + 100)]
         if end - pos < 100 and head.rstrip() in (b"---", b"..."):
-            return data, key_lines
+            return _FrontMatter(data, key_lines, keys.problems)
         name, separator, _ = head.partition(b": ")
         if not separator:
             if (end - pos < 100 and head.isspace()) or not head:
@@ -224,6 +267,7 @@ def _scan_front_matter(raw: bytes) -> tuple[dict[str, Any], dict[str, int]] | No
         key = name.decode("latin-1")
         if not _KEY.fullmatch(key):
             return None
+        keys.note(key, number)
         start = pos + len(name) + 2
         value: Any
         if key not in _USED:
@@ -234,8 +278,8 @@ def _scan_front_matter(raw: bytes) -> tuple[dict[str, Any], dict[str, int]] | No
                 value = RawJSON(raw[start:end])
             else:
                 try:
-                    value = json.loads(raw[start:end])
-                except ValueError:
+                    value = _json(raw[start:end])
+                except _DECODING_FAILURES:
                     return None
         else:
             try:
@@ -250,7 +294,7 @@ def _scan_front_matter(raw: bytes) -> tuple[dict[str, Any], dict[str, int]] | No
     return None
 
 
-def _read_general(raw: bytes, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+def _read_general(raw: bytes, path: Path) -> _FrontMatter:
     """Any front matter: line by line when it can, else with PyYAML; errors are located."""
     return _parse_front_matter(split_front_matter(_text(raw, path), path), path)
 
@@ -264,10 +308,12 @@ def _text(raw: bytes, path: Path) -> str:
         raise RecordError(path, line, "the record is not UTF-8 text") from None
 
 
-def _parse_front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], dict[str, int]]:
-    """Return the front matter mapping and the 1-based line of each top-level key."""
+def _parse_front_matter(lines: list[str], path: Path) -> _FrontMatter:
+    """The front matter mapping, the 1-based line of each top-level key, and keys given
+    twice."""
     data: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
+    keys = _Keys(path)
     for number, line in enumerate(lines, start=2):
         if not line or line.isspace():
             continue
@@ -275,12 +321,13 @@ def _parse_front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], d
         ok, parsed = _fast_value(value) if separator and _KEY.fullmatch(key) else (False, None)
         if not ok:
             return _parse_yaml(lines, path)
+        keys.note(key, number)
         data[key] = parsed
         key_lines[key] = number
-    return data, key_lines
+    return _FrontMatter(data, key_lines, keys.problems)
 
 
-def _parse_yaml(lines: list[str], path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+def _parse_yaml(lines: list[str], path: Path) -> _FrontMatter:
     text = "\n".join(lines)
     loader = _Loader(text)
     try:
@@ -291,16 +338,50 @@ def _parse_yaml(lines: list[str], path: Path) -> tuple[dict[str, Any], dict[str,
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise RecordError(path, line, f"front matter is not valid YAML: {problem}") from None
+    except RecursionError:
+        raise RecordError(path, 2, "front matter is nested too deeply to read") from None
+    except _DECODING_FAILURES as exc:  # e.g. a number too long to convert, 2024-13-45
+        message = f"front matter has a value YAML cannot convert: {quoted(str(exc), 100)}"
+        raise RecordError(path, 2, message) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise RecordError(path, 2, "front matter is not a YAML mapping")
-    key_lines = {
-        str(key.value): key.start_mark.line + 2
-        for key, _ in node.value
-        if isinstance(key, yaml.ScalarNode)
-    }
-    return data, key_lines
+    keys = _Keys(path)
+    key_lines: dict[str, int] = {}
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        line = key.start_mark.line + 2
+        keys.note(str(key.value), line)
+        key_lines[str(key.value)] = line
+        if key.value == "spec_details" and isinstance(value, yaml.SequenceNode):
+            keys.problems.extend(_repeated_entry_keys(value, path))
+    return _FrontMatter(data, key_lines, keys.problems)
+
+
+def _repeated_entry_keys(entries: yaml.SequenceNode, path: Path) -> list[Problem]:
+    """Keys given twice in one entry of ``spec_details`` (block YAML)."""
+    found: list[Problem] = []
+    for index, entry in enumerate(entries.value):
+        if not isinstance(entry, yaml.MappingNode):
+            continue
+        first: dict[str, int] = {}
+        for key, _ in entry.value:
+            if not isinstance(key, yaml.ScalarNode):
+                continue
+            line = key.start_mark.line + 2
+            earlier = first.setdefault(str(key.value), line)
+            if earlier != line:
+                message = (
+                    f"spec_details[{index}] gives {quoted(key.value)} again "
+                    f"(first at line {earlier}); the value given last is used"
+                )
+                found.append(Problem(path, line, message, group=_REPEATED_KEY_GROUP))
+    return found
+
+
+_REPEATED_KEY_GROUP = "entries of spec_details give a key more than once (the last is used)"
 
 
 def _str_list(value: Any) -> tuple[str, ...] | None:
@@ -316,25 +397,18 @@ _SPEC_LIST_KEYS = ("versions", "variants", "stacks")
 _HASH = re.compile(r"[a-z2-7]{32}")
 
 
-def _spec_notes(spec: Spec) -> list[str]:
-    """What is odd about a usable spec (it is shown all the same)."""
-    notes: list[str] = []
-    if not _HASH.fullmatch(spec.hash):
-        notes.append(f"hash {spec.hash!r} is not a 32-character Spack hash")
-    stacks = spec.stacks
-    if len(set(stacks)) != len(stacks):
-        repeated = sorted({s for s in stacks if stacks.count(s) > 1})
-        notes.append(f"spec {spec.hash} lists stack {', '.join(repeated)} more than once")
-    return notes
-
-
-def _make_spec(entry: Any) -> Spec | str:
+def _make_spec(entry: Any, explain: bool = True) -> Spec | str:
     """Build a :class:`Spec` from one decoded entry, or say why it is unusable (the slow
-    path, taken only for records whose ``spec_details`` msgspec could not decode whole)."""
+    path, taken only for records whose ``spec_details`` msgspec could not decode whole).
+    With *explain* false, the reason is not worked out (it would not be shown)."""
     try:
         return msgspec.convert(entry, Spec)
     except msgspec.ValidationError as exc:
-        return _why_unusable(entry) or f"is malformed ({exc})"
+        if not explain:
+            return "is malformed"
+        return _why_unusable(entry) or f"is malformed ({quoted(str(exc), 100)})"
+    except RecursionError:
+        return "is nested too deeply to read"
 
 
 def _why_unusable(entry: Any) -> str:
@@ -353,8 +427,85 @@ def _why_unusable(entry: Any) -> str:
     return "has a malformed " + ", ".join(repr(key) for key in bad) if bad else ""
 
 
+# -- characters no page can show -----------------------------------------------------
+
+#: In JSON bytes, the only ways to such a character: an escape (``\\u0000``,
+#: ``\\ud800``), DEL, or a C1 control in UTF-8. Raw C0 controls are not valid JSON.
+_MAY_HOLD_UNSHOWABLE = re.compile(rb"\\u|\x7f|\xc2[\x80-\x9f]")
+_STR_FIELDS = {"hash": "hash", "record_compiler": "compiler", "os": "os"}
+_STR_FIELDS |= {"platform": "platform", "target": "target"}
+_TUPLE_FIELDS = ("versions", "variants", "stacks")
+_OPTIONAL_FIELDS = {"record_size": "size", "record_tarball": "tarball"}
+#: A size given as an integer of more bits than this is not a size (and Python would
+#: refuse to turn one of over 4,300 digits into text).
+_SIZE_BITS = 128
+
+
+def _replace_unshowable(value: str) -> str:
+    return UNSHOWABLE.sub("\N{REPLACEMENT CHARACTER}", value)
+
+
+def _showable(spec: Spec) -> tuple[Spec, list[str]]:
+    """*spec* with every character no page can show replaced by U+FFFD, and a size that
+    cannot be shown as a number (infinite, not a number, absurdly long) as text; and the
+    record keys that were changed."""
+    changes: dict[str, Any] = {}
+    for name in _STR_FIELDS:
+        value: Any = getattr(spec, name)
+        if UNSHOWABLE.search(value):
+            changes[name] = _replace_unshowable(value)
+    for name in _TUPLE_FIELDS:
+        values: tuple[str, ...] = getattr(spec, name)
+        if any(map(UNSHOWABLE.search, values)):
+            changes[name] = tuple(map(_replace_unshowable, values))
+    for name in _OPTIONAL_FIELDS:
+        value = getattr(spec, name)
+        if isinstance(value, str) and UNSHOWABLE.search(value):
+            changes[name] = _replace_unshowable(value)
+    size = spec.record_size
+    if isinstance(size, float) and not math.isfinite(size):
+        changes["record_size"] = str(size)
+    elif isinstance(size, int) and size.bit_length() > _SIZE_BITS:
+        changes["record_size"] = f"(a number of {size.bit_length():,} bits)"
+    if not changes:
+        return spec, []
+    keys = [_STR_FIELDS.get(name) or _OPTIONAL_FIELDS.get(name) or name for name in changes]
+    return msgspec.structs.replace(spec, **changes), keys
+
+
+UNSHOWABLE_GROUP = (
+    "specs hold characters no page can show (control characters or lone surrogates), "
+    "each shown as U+FFFD, or a size that is not a number"
+)
+
+
+def _make_showable(
+    specs: list[Spec], indexes: list[int] | None, path: Path, line: int, problems: list[Problem]
+) -> list[Spec]:
+    shown: list[Spec] = []
+    for index, spec in zip(indexes or range(len(specs)), specs, strict=True):
+        spec, changed = _showable(spec)
+        if changed:
+            keys = ", ".join(repr(key) for key in changed)
+            message = (
+                f"spec_details[{index}]: {keys} held characters no page can show, or a "
+                "size that is not a number; shown as U+FFFD (or as text)"
+            )
+            problems.append(Problem(path, line, message, group=UNSHOWABLE_GROUP))
+        shown.append(spec)
+    return shown
+
+
+# -- checks of usable specs ----------------------------------------------------------
+
+_SKIPPED_GROUP = "entries of spec_details are unusable and were skipped"
+_REPEATED_HASH_GROUP = "entries of spec_details repeat an earlier hash and were skipped"
+_ODD_HASH_GROUP = "specs have a hash that is not a 32-character Spack hash"
+_REPEATED_STACK_GROUP = "specs list a stack more than once (it is kept once)"
+
+
 def _checked(
-    specs: list[Spec], indexes: list[int] | None, location: str, line: int, problems: list[Problem]
+    specs: list[Spec], indexes: list[int] | None, path: Path, line: int, problems: list[Problem]
 ) -> list[Spec]:
     """Drop repeated hashes, keep each stack once per spec, and report odd hashes, all of
     it only when a quick look (C-level maps over all specs) finds something, which it
@@ -368,25 +519,133 @@ def _checked(
         and sum(map(len, map(frozenset, stacks))) == sum(map(len, stacks))
     ):
         return specs
-    path = Path(location)
     kept: list[Spec] = []
     seen: set[str] = set()
     for index, spec in zip(indexes or range(len(specs)), specs, strict=True):
+        where = f"spec_details[{index}]"
         if spec.hash in seen:
-            message = f"spec_details[{index}] repeats hash {spec.hash}; skipped"
-            problems.append(Problem(path, line, message))
+            message = f"{where} repeats hash {quoted(spec.hash)}; skipped"
+            problems.append(Problem(path, line, message, group=_REPEATED_HASH_GROUP))
             continue
         seen.add(spec.hash)
-        notes = _spec_notes(spec)
+        if not _HASH.fullmatch(spec.hash):
+            message = f"{where}: hash {quoted(spec.hash)} is not a 32-character Spack hash"
+            problems.append(Problem(path, line, message, group=_ODD_HASH_GROUP))
         if len(set(spec.stacks)) != len(spec.stacks):
+            repeated = sorted({s for s in spec.stacks if spec.stacks.count(s) > 1})
+            message = f"{where} lists stack {', '.join(map(quoted, repeated))} more than once"
+            problems.append(Problem(path, line, message, group=_REPEATED_STACK_GROUP))
             spec = msgspec.structs.replace(spec, stacks=tuple(dict.fromkeys(spec.stacks)))
-        problems.extend(Problem(path, line, f"spec_details[{index}]: {note}") for note in notes)
         kept.append(spec)
     return kept
 
 
 _hash_of = attrgetter("hash")
 _stacks_of = attrgetter("stacks")
+
+
+# -- spec_details --------------------------------------------------------------------
+
+
+def _entries_of(raw: bytes, front: _FrontMatter, path: Path) -> tuple[_FrontMatter, Any]:
+    """``spec_details`` decoded as plain JSON or YAML (the slow path): from the JSON line
+    when it is JSON, else from the general reader, which says where the record is broken."""
+    value = front.data.get("spec_details")
+    if isinstance(value, RawJSON):
+        try:
+            entries = json.loads(value.text)
+            if isinstance(entries, list) and _may_repeat(value.text, entries):
+                entries = _json(value.text)  # again, noting keys given twice
+        except _DECODING_FAILURES:
+            front = _read_general(raw, path)
+            value = front.data.get("spec_details")
+        else:
+            return front, entries
+    return front, value
+
+
+def _may_repeat(text: bytes, entries: list[Any]) -> bool:
+    """Whether the JSON *text* of *entries* may give a key twice in an object: it has more
+    ``":`` than the entries have keys (json.loads keeps the last without a word)."""
+    return text.count(b'":') > sum(len(entry) for entry in entries if isinstance(entry, dict))
+
+
+def _repeated_keys(entries: Iterable[Any], path: Path, line: int) -> list[Problem]:
+    """Keys given twice in one entry of ``spec_details`` (JSON, as :func:`_json` read it)."""
+    found = []
+    for index, entry in enumerate(entries):
+        if isinstance(entry, _Pairs):
+            keys = ", ".join(map(quoted, entry.repeated))
+            message = f"spec_details[{index}] gives {keys} more than once; the last is used"
+            found.append(Problem(path, line, message, group=_REPEATED_KEY_GROUP))
+    return found
+
+
+def _may_repeat_keys(text: bytes, specs: list[Spec]) -> bool:
+    """Whether the JSON *text* that msgspec decoded into *specs* may give a key twice in
+    an entry (msgspec keeps the last without a word): it has more ``":`` than the specs
+    have keys. Almost never true; then the entries are read again to find out."""
+    keys = 8 * len(specs)
+    keys += sum(spec.record_size is not None for spec in specs)
+    keys += sum(spec.record_tarball is not None for spec in specs)
+    return text.count(b'":') > keys
+
+
+def _decode_spec_details(
+    raw: bytes, front: _FrontMatter, path: Path, problems: list[Problem]
+) -> tuple[_FrontMatter, list[Spec], list[int] | None]:
+    """The specs of ``spec_details``, their places in it (``None``: all of them, in
+    order), and the front matter they came from (read again by the general reader when
+    the fast one could not)."""
+    value = front.data.get("spec_details")
+    if isinstance(value, RawJSON):
+        try:
+            fast = _decode_specs(value.text)
+        except (msgspec.ValidationError, msgspec.DecodeError, *_DECODING_FAILURES):
+            # some entry is not a spec, or the JSON is beyond msgspec (a lone surrogate,
+            # NaN, deep nesting): read it entry by entry below
+            pass
+        else:
+            line = front.lines.get("spec_details", 0)
+            if _may_repeat_keys(value.text, fast):
+                try:
+                    entries = _json(value.text)
+                except _DECODING_FAILURES:
+                    entries = []
+                problems.extend(_repeated_keys(entries, path, line))
+            if _MAY_HOLD_UNSHOWABLE.search(value.text):
+                fast = _make_showable(fast, None, path, line, problems)
+            return front, fast, None
+    front, entries = _entries_of(raw, front, path)
+    line = front.lines.get("spec_details", 0)
+    if not isinstance(entries, list):
+        what = (
+            "the record has no 'spec_details'"
+            if "spec_details" not in front.data
+            else "'spec_details' is not a list"
+        )
+        raise RecordError(path, line or 2, what)
+    problems.extend(_repeated_keys(entries, path, line))
+    specs: list[Spec] = []
+    indexes: list[int] = []
+    skipped: list[Problem] = []
+    for index, entry in enumerate(entries):
+        # a report shows the first few entries skipped (collapse), so only their reasons
+        # are worked out: a record of 100,000 bad entries is read in a second or two
+        spec = _make_spec(entry, explain=len(skipped) < EXAMPLES)
+        if isinstance(spec, str):
+            message = f"spec_details[{index}] {spec}; skipped"
+            skipped.append(Problem(path, line, message, group=_SKIPPED_GROUP))
+        else:
+            specs.append(spec)
+            indexes.append(index)
+    if entries and not specs:
+        reasons = "; ".join(problem.message for problem in skipped[:3])
+        more = f"; and {len(skipped) - 3:,} more" if len(skipped) > 3 else ""
+        message = f"no entry of 'spec_details' is usable: {reasons}{more}"
+        raise RecordError(path, line, message)
+    problems.extend(skipped)
+    return front, _make_showable(specs, indexes, path, line, problems), indexes
 
 
 def parse_record(
@@ -398,77 +657,20 @@ def parse_record(
     :raises RecordError: when the record cannot be read, or none of its entries is usable
         (an empty ``spec_details`` is a record of no specs, not an error).
     """
-    raw = source.encode("utf-8") if isinstance(source, str) else source
+    # text that holds lone surrogates becomes bytes that are not UTF-8, and is reported so
+    raw = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
     location = os.fspath(path)  # made a Path again only to report a problem
-    data, key_lines = (
-        _generated(raw) or _scan_front_matter(raw) or _read_general(raw, Path(location))
-    )
+    front = _generated(raw) or _scan_front_matter(raw, location)
+    if front is None:
+        front = _read_general(raw, Path(location))
     problems: list[Problem] = []
+    front, decoded, indexes = _decode_spec_details(raw, front, Path(location), problems)
+    specs_line = front.lines.get("spec_details", 0)
+    specs = _checked(decoded, indexes, Path(location), specs_line, problems)
+    problems[:0] = front.problems  # keys given twice come first, in line order
+    problems.extend(_names_problems(front, Path(location), package, tag))
 
-    specs_line = key_lines.get("spec_details", 0)
-    entries = data.get("spec_details")
-    decoded: list[Spec] | None = None
-    indexes: list[int] | None = None
-    if isinstance(entries, RawJSON):
-        try:
-            decoded = _decode_specs(entries.text)
-        except msgspec.ValidationError:
-            try:  # valid JSON, but some entry is not a spec: find out entry by entry below
-                entries = json.loads(entries.text)
-            except ValueError:
-                entries = None
-        except (msgspec.DecodeError, ValueError):  # not JSON, or not UTF-8
-            entries = None
-        if decoded is None and entries is None:
-            # the general path reads the front matter, or says where and why it cannot
-            data, key_lines = _read_general(raw, Path(location))
-            specs_line = key_lines.get("spec_details", 0)
-            entries = data.get("spec_details")
-    if decoded is None:
-        if not isinstance(entries, list):
-            what = (
-                "the record has no 'spec_details'"
-                if "spec_details" not in data
-                else "'spec_details' is not a list"
-            )
-            raise RecordError(Path(location), specs_line or 2, what)
-        decoded, indexes = [], []
-        for index, entry in enumerate(entries):
-            spec = _make_spec(entry)
-            if isinstance(spec, str):
-                message = f"spec_details[{index}] {spec}; skipped"
-                problems.append(Problem(Path(location), specs_line, message))
-            else:
-                decoded.append(spec)
-                indexes.append(index)
-        if entries and not decoded:
-            reasons = "; ".join(problem.message for problem in problems[:3])
-            message = f"no entry of 'spec_details' is usable: {reasons}"
-            raise RecordError(Path(location), specs_line, message)
-    specs = _checked(decoded, indexes, location, specs_line, problems)
-
-    meta_line = key_lines.get("meta", 0)
-    meta = data.get("meta")
-
-    title = data.get("title")
-    if title is not None and str(title) != package:
-        problems.append(
-            Problem(
-                Path(location),
-                key_lines.get("title", 2),
-                f"title {title!r} is not the package name {package!r}",
-            )
-        )
-    categories = data.get("categories")
-    if isinstance(categories, list) and len(categories) == 2 and str(categories[1]) != tag:
-        problems.append(
-            Problem(
-                Path(location),
-                key_lines.get("categories", 2),
-                f"categories name tag {categories[1]!r}, but the record is under {tag!r}",
-            )
-        )
-
+    meta = front.data.get("meta")
     record = PackageRecord(
         name=package,
         tag=tag,
@@ -476,9 +678,40 @@ def parse_record(
         specs=tuple(specs),
         meta_source=MappingProxyType(meta) if isinstance(meta, dict) else meta,
         specs_line=specs_line,
-        meta_line=meta_line,
+        meta_line=front.lines.get("meta", 0),
     )
-    return record, tuple(problems)
+    return record, collapse(problems)
+
+
+def _names_problems(front: _FrontMatter, path: Path, package: str, tag: str) -> list[Problem]:
+    """The record's title and categories against the folders it is in."""
+    found = []
+    title = front.data.get("title")
+    if title is not None and _scalar_text(title) != package:
+        found.append(
+            Problem(
+                path,
+                front.lines.get("title", 2),
+                f"title {quoted(title)} is not the package name {package!r}",
+            )
+        )
+    categories = front.data.get("categories")
+    if isinstance(categories, list) and len(categories) == 2 and _scalar_text(categories[1]) != tag:
+        found.append(
+            Problem(
+                path,
+                front.lines.get("categories", 2),
+                f"categories name tag {quoted(categories[1])}, but the record is under {tag!r}",
+            )
+        )
+    return found
+
+
+def _scalar_text(value: object) -> str | None:
+    """A scalar YAML value as text (``None`` for a list, a mapping or ``null``)."""
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, int | float) else None
 
 
 def load_record(

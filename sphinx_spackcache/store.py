@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import PackageRecord, Spec
-from .records import Problem, RecordError, load_record
+from .problems import Problem, RecordError, quoted
+from .records import load_record
 
 __all__ = [
     "RECORD_FILE",
@@ -71,6 +72,10 @@ class SnapshotRecords:
             for stack in spec.stacks
         )
 
+
+#: The start of the message of a record that made the parser fail in a way it does not
+#: know: a bug, reported as the record's problem instead of stopping the build.
+_UNEXPECTED = "the record could not be read because of a bug in sphinx-spackcache; please report it"
 
 _StatKey = tuple[int, int]
 _cache: dict[str, tuple[_StatKey, LoadedRecord | RecordError]] = {}
@@ -161,6 +166,12 @@ class CacheStore:
                 result = LoadedRecord(*load_record(location, package=package, tag=tag))
             except RecordError as exc:
                 result = exc
+            except MemoryError:
+                raise
+            except Exception as exc:  # a record never stops a build
+                # Parsing reports every problem it knows as a RecordError; this is the
+                # guard for one it does not (the fuzz tests check it is never reached).
+                result = RecordError(location, 0, f"{_UNEXPECTED} ({quoted(repr(exc), 200)})")
             cached = (key, result)
             _cache[location] = cached  # a dict update is atomic: no lock needed
         if isinstance(cached[1], RecordError):

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .model import DeclaredMeta, Spec
+from .problems import quoted, shown
 from .versions import sort_versions, version_key
 
 __all__ = [
@@ -82,7 +83,9 @@ def meta_mismatches(summary: PackageSummary, meta: DeclaredMeta) -> list[str]:
     """
     found: list[str] = []
     if meta.num_specs != summary.num_specs:
-        found.append(f"num_specs is {meta.num_specs}, but spec_details has {summary.num_specs}")
+        found.append(
+            f"num_specs is {quoted(meta.num_specs)}, but spec_details has {summary.num_specs}"
+        )
     pairs: tuple[tuple[str, frozenset[str | None], Iterable[str | None]], ...] = (
         ("compilers", meta.compilers, summary.compilers),
         ("oss", frozenset(meta.oss), summary.oss),
@@ -98,11 +101,12 @@ def meta_mismatches(summary: PackageSummary, meta: DeclaredMeta) -> list[str]:
     declared_stacks, derived_stacks = dict(meta.num_specs_by_stack), dict(summary.stacks)
     if declared_stacks != derived_stacks:
         diffs = [
-            f"{stack} {declared_stacks.get(stack, 0)} (specs say {derived_stacks.get(stack, 0)})"
+            f"{shown(stack)} {declared_stacks.get(stack, 0)} "
+            f"(specs say {derived_stacks.get(stack, 0)})"
             for stack in sorted(declared_stacks.keys() | derived_stacks.keys())
             if declared_stacks.get(stack, 0) != derived_stacks.get(stack, 0)
         ]
-        found.append("num_specs_by_stack differs: " + ", ".join(diffs))
+        found.append("num_specs_by_stack differs: " + _some(diffs))
     return found
 
 
@@ -110,13 +114,19 @@ def _set_difference(
     name: str, declared: frozenset[str | None], derived: frozenset[str | None]
 ) -> str:
     def show(values: Iterable[str | None]) -> str:
-        return ", ".join(sorted(compiler_label(v) for v in values)) or "-"
+        return _some(sorted(shown(compiler_label(v)) for v in values)) or "-"
 
     extra, missing = declared - derived, derived - declared
     parts = [f"lists {show(extra)} not in the specs"] if extra else []
     if missing:
         parts.append(f"misses {show(missing)}")
     return f"{name} " + " and ".join(parts)
+
+
+def _some(items: list[str], limit: int = 10) -> str:
+    """The first *limit* of *items*, and how many more."""
+    more = f", and {len(items) - limit:,} more" if len(items) > limit else ""
+    return ", ".join(items[:limit]) + more
 
 
 def spec_sort_key(spec: Spec) -> tuple[object, ...]:

@@ -195,11 +195,13 @@ def test_a_record_is_parsed_once_per_version(
 
 
 def test_the_data_layer_imports_without_sphinx() -> None:
-    """records, store, summary, query, matrix, model and versions are usable by a CLI."""
+    """records, store, summary, query, matrix, model, versions, problems and checks are
+    usable by a CLI."""
     code = (
         "import sys\n"
         "import sphinx_spackcache.records, sphinx_spackcache.store, sphinx_spackcache.summary\n"
         "import sphinx_spackcache.query, sphinx_spackcache.matrix, sphinx_spackcache.versions\n"
+        "import sphinx_spackcache.problems, sphinx_spackcache.checks\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('sphinx', 'docutils'))\n"
         "print(loaded)\n"
     )
@@ -242,7 +244,11 @@ def test_bad_entry_then_broken_json_goes_to_the_general_reader(tmp_path: Path) -
     path = tmp_path / "specs.md"
     path.write_bytes(broken)
     record, problems = load_record(path, package="zlib-ng", tag="develop-2025-04-20")
-    assert len(problems) == 2
+    # one report for the two skipped entries (the same problem, on the same line)
+    (problem,) = problems
+    assert problem.message.startswith("2 entries of spec_details are unusable and were skipped: ")
+    assert "spec_details[0] has a malformed 'hash'; skipped" in problem.message
+    assert "spec_details[1] has no 'hash'" in problem.message
     assert len(record.specs) == len(expected.specs("develop-2025-04-20", "zlib-ng")) - 1
 
 

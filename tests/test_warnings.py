@@ -42,7 +42,7 @@ EXPECTED = [
     (
         "repeated-hash/specs.md:5",
         "record",
-        "spec_details[1] repeats hash " + "g" * 32 + "; skipped",
+        "spec_details[1] repeats hash '" + "g" * 32 + "'; skipped",
     ),
     ("specs-not-list/specs.md:5", "record", "'spec_details' is not a list"),
     ("entry-not-mapping/specs.md:5", "record", "spec_details[0] is a int, not a mapping"),
@@ -51,7 +51,7 @@ EXPECTED = [
         "record",
         "spec_details[0]: hash 'xyz' is not a 32-character Spack hash",
     ),
-    ("odd-spec/specs.md:5", "record", "spec_details[0]: spec xyz lists stack root more than once"),
+    ("odd-spec/specs.md:5", "record", "spec_details[0] lists stack 'root' more than once"),
 ]
 LINE = re.compile(r"^(?P<location>\S+): WARNING: (?P<message>.*) \[spackcache\.(?P<subtype>\w+)\]$")
 

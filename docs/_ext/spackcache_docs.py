@@ -1,11 +1,11 @@
 """Reference tables of the sphinx-spackcache documentation, generated from the code.
 
 ``spackcache-config-table`` lists :data:`sphinx_spackcache.config.CONFIG_VALUES` and
-``spackcache-warnings-table`` lists :class:`sphinx_spackcache.warnings.SpackCacheWarning`,
+``spackcache-warnings-table`` lists :class:`sphinx_spackcache.problems.SpackCacheWarning`,
 so the documentation cannot drift from what the extension declares.
 
 Enum members have no ``__doc__`` of their own at run time, so the warning descriptions
-are read from the string literal that follows each member in ``warnings.py`` (the
+are read from the string literal that follows each member in ``problems.py`` (the
 attribute docstring), with :mod:`ast`.
 """
 
@@ -24,9 +24,9 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from sphinx_spackcache import config as spackcache_config
-from sphinx_spackcache import warnings as spackcache_warnings
+from sphinx_spackcache import problems as spackcache_problems
 from sphinx_spackcache.config import CONFIG_VALUES
-from sphinx_spackcache.warnings import SpackCacheWarning
+from sphinx_spackcache.problems import SpackCacheWarning
 
 __all__ = ["member_docstrings", "setup"]
 
@@ -144,7 +144,7 @@ class WarningsTableDirective(_TableDirective):
     """``.. spackcache-warnings-table::``: the warning subtypes, for ``suppress_warnings``."""
 
     def run(self) -> list[nodes.Node]:
-        path = _module_path(spackcache_warnings)
+        path = _module_path(spackcache_problems)
         self.env.note_dependency(path)
         docs = member_docstrings(Path(path).read_text(encoding="utf-8"), "SpackCacheWarning")
         rows: list[list[Cell]] = []

@@ -1,0 +1,235 @@
+"""What can be wrong with the input, and where: the subtypes of every warning (one Enum),
+located problems, and how many problems of one kind become one report.
+
+The build (:mod:`sphinx_spackcache.warnings` logs these as Sphinx warnings) and the
+record checker (``sphinx-spackcache check``) report the same problems in the same words,
+from this one place.
+
+Nothing here imports Sphinx or docutils.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from enum import Enum
+from pathlib import Path
+
+__all__ = [
+    "UNSHOWABLE",
+    "WARNING_TYPE",
+    "Problem",
+    "RecordError",
+    "SpackCacheWarning",
+    "collapse",
+    "file_location",
+    "printable",
+    "quoted",
+    "shown",
+]
+
+#: The ``type`` of every warning this extension emits.
+WARNING_TYPE = "spackcache"
+
+
+class SpackCacheWarning(Enum):
+    """The subtypes of sphinx-spackcache's warnings."""
+
+    CONFIG = "config"
+    """A ``spackcache_*`` configuration value has the wrong type or an unusable value."""
+
+    CACHE_PATH = "cache_path"
+    """``spackcache_path`` does not exist, is not a folder, or cannot be read."""
+
+    TAG = "tag"
+    """The requested snapshot tag is not a folder of ``spackcache_path`` (the warning
+    lists the tags there), or no tag was given and there is no single default."""
+
+    PACKAGE = "package"
+    """The package has no record in the snapshot (the warning suggests close names)."""
+
+    RECORD = "record"
+    """A record file is unreadable or malformed (the warning gives its file and line), or
+    part of it was skipped or changed, such as one spec entry with a missing key, a key
+    given twice, or a value holding characters no page can show. The same problem in many
+    specs of one record is one warning, with the count and the first few cases."""
+
+    META = "meta"
+    """A record's ``meta`` summary disagrees with its ``spec_details``; what is shown is
+    computed from ``spec_details``."""
+
+    URL = "url"
+    """A spec's ``tarball`` is not an ``http(s)`` URL, so it is shown without a link."""
+
+    STACK = "stack"
+    """``cache-stack`` names a stack that holds no spec of the snapshot (the warning
+    lists the stacks there)."""
+
+    OPTION = "option"
+    """A directive option has a value it does not accept, such as ``:by: colour``, an
+    unknown column in ``:columns:`` (the warning lists the accepted values), or a
+    ``:toctree:`` folder outside the source folder."""
+
+    FILTER = "filter"
+    """A filter pattern (``:os:``, ``:compiler:``, ...) matches no value of that field in
+    what the directive shows (the warning lists the values there), or the filters leave
+    nothing to show."""
+
+    STUB = "stub"
+    """``cache-index :toctree:`` would write a package page over a file it did not
+    generate (left alone), or a page it should list does not exist."""
+
+    DUPLICATE = "duplicate"
+    """The same package of the same snapshot is documented by ``cache-package`` twice;
+    cross-references go to the first (by document name, then line), and every other is
+    reported, whichever order the documents were read in (``-j`` included)."""
+
+    @property
+    def full_name(self) -> str:
+        """The name to use in ``suppress_warnings``."""
+        return f"{WARNING_TYPE}.{self.value}"
+
+
+def file_location(path: Path | str, line: int) -> str:
+    """``path:line`` for a warning; line 1 when it is unknown (0).
+
+    Sphinx reads a location without a line as a document name, so there always is one.
+    """
+    return f"{path}:{max(line, 1)}"
+
+
+def quoted(value: object, limit: int = 60) -> str:
+    """A value from a record, for a message: its ``repr`` (control characters and lone
+    surrogates escaped), cut to about *limit* characters, with the length of long text."""
+    if isinstance(value, str):
+        if len(value) <= limit:
+            return repr(value)
+        text = repr(value[:limit])
+        return f"{text[:-1]}\N{HORIZONTAL ELLIPSIS}{text[-1]} ({len(value):,} characters)"
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):  # nested too deeply; an int too long for text
+        return f"(a {type(value).__name__} too large to show)"
+    return text if len(text) <= limit else f"{text[: limit - 1]}\N{HORIZONTAL ELLIPSIS}"
+
+
+#: Characters no page or log can show: C0 and C1 control characters (no value of a real
+#: record holds one, not even a tab) and lone UTF-16 surrogates (which JSON's
+#: ``\\ud800`` escapes can produce and UTF-8 cannot encode).
+UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(text: str, limit: int = 60) -> str:
+    """Text from a record, for a message without quotes: control characters and lone
+    surrogates escaped, cut to *limit* characters."""
+    if len(text) > limit:
+        text = text[: limit - 1] + "\N{HORIZONTAL ELLIPSIS}"
+    return UNSHOWABLE.sub(_escape, text)
+
+
+def printable(message: str) -> str:
+    """*message* with anything UTF-8 cannot encode (lone surrogates) escaped, so that it
+    can be written to any log or terminal."""
+    return message.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something in a record that was skipped, changed or is suspicious; the rest is
+    usable."""
+
+    path: Path
+    line: int
+    message: str
+    subtype: SpackCacheWarning = SpackCacheWarning.RECORD
+    #: Problems of one file and line with the same *group* are one report when there are
+    #: several (:func:`collapse`): the group names them in the plural, e.g. "entries of
+    #: spec_details are unusable and were skipped".
+    group: str = ""
+
+    @property
+    def location(self) -> str:
+        """``path:line``, for a warning."""
+        return file_location(self.path, self.line)
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+class RecordError(ValueError):
+    """The record cannot be used at all (unreadable file, no front matter, no specs)."""
+
+    def __init__(self, path: Path | str, line: int, message: str) -> None:
+        super().__init__(message)
+        self.problem = Problem(Path(path), line, message)
+
+    @property
+    def path(self) -> Path:
+        """The record file."""
+        return self.problem.path
+
+    @property
+    def line(self) -> int:
+        """The line of the file (0 when unknown)."""
+        return self.problem.line
+
+    @property
+    def message(self) -> str:
+        """What is wrong, without the location."""
+        return self.problem.message
+
+    @property
+    def location(self) -> str:
+        """``path:line``, for a warning."""
+        return self.problem.location
+
+    def __str__(self) -> str:
+        return str(self.problem)
+
+
+#: How many cases a collapsed report shows.
+EXAMPLES = 3
+
+
+def collapse(problems: Iterable[Problem], examples: int = EXAMPLES) -> tuple[Problem, ...]:
+    """Make the problems of one group (same file, line, subtype and group) one report: the
+    count, the first *examples* cases, and how many more, in the place of the first.
+
+    A record of 100,000 bad specs is one warning, not 100,000. A group of one is left as
+    it is.
+    """
+    order: list[Problem | tuple[Path, int, SpackCacheWarning, str]] = []
+    groups: dict[tuple[Path, int, SpackCacheWarning, str], list[Problem]] = {}
+    for problem in problems:
+        if not problem.group:
+            order.append(problem)
+            continue
+        key = (problem.path, problem.line, problem.subtype, problem.group)
+        members = groups.get(key)
+        if members is None:
+            groups[key] = [problem]
+            order.append(key)
+        else:
+            members.append(problem)
+    result: list[Problem] = []
+    for item in order:
+        if isinstance(item, Problem):
+            result.append(item)
+            continue
+        members = groups[item]
+        first = members[0]
+        if len(members) == 1:
+            result.append(first)
+            continue
+        shown = "; ".join(member.message for member in members[:examples])
+        more = len(members) - examples
+        rest = f"; and {more:,} more" if more > 0 else ""
+        message = f"{len(members):,} {first.group}: {shown}{rest}"
+        result.append(replace(first, message=message))
+    return tuple(result)
