@@ -48,60 +48,89 @@ class PackageEntry(NamedTuple):
     tag: str
     docname: str
     anchor: str
+    #: The line of the ``cache-package`` directive in its document (to order entries).
+    line: int = 0
+    #: ``source:line`` of the directive (where a duplicate is reported).
+    location: str = ""
+
+    @property
+    def key(self) -> str:
+        """``<package>@<tag>``."""
+        return f"{self.package}@{self.tag}"
+
+    @property
+    def order(self) -> tuple[str, int, str]:
+        """Of several entries for one key, the first in this order is the target: the
+        same whatever order the documents were read in, ``-j`` or not."""
+        return (self.docname, self.line, self.anchor)
 
 
 class CacheDomain(Domain):
-    """Spack build-cache objects: packages."""
+    """Spack build-cache objects: packages.
+
+    The data keeps every ``cache-package`` that registered a key, in :attr:`PackageEntry.order`,
+    not only the first read: which one is first must not depend on the order in which
+    documents are read (``-j`` reads them in several processes and merges them in any
+    order, and an incremental build reads only some). References go to the first; every
+    other is a duplicate, reported once all documents are read (:meth:`check_consistency`),
+    so ``-j N`` reports exactly what ``-j 1`` reports.
+    """
 
     name = "cache"
     label = "Spack build cache"
     object_types = {"package": ObjType("package", "pkg")}  # noqa: RUF012 - Sphinx API
     roles = {"pkg": XRefRole()}  # noqa: RUF012
     initial_data = {"packages": {}}  # noqa: RUF012
-    data_version = 1
+    data_version = 2
+
+    @property
+    def registered(self) -> dict[str, list[PackageEntry]]:
+        """``"<package>@<tag>"`` -> every place it is documented, first first."""
+        registered: dict[str, list[PackageEntry]] = self.data.setdefault("packages", {})
+        return registered
 
     @property
     def entries(self) -> dict[str, PackageEntry]:
-        """``"<package>@<tag>"`` -> where it is documented."""
-        entries: dict[str, PackageEntry] = self.data.setdefault("packages", {})
-        return entries
+        """``"<package>@<tag>"`` -> where references to it go."""
+        return {key: places[0] for key, places in self.registered.items()}
 
-    def note_package(self, entry: PackageEntry, location: Element) -> bool:
-        """Register a documented package; warn and return False for a duplicate."""
-        key = f"{entry.package}@{entry.tag}"
-        existing = self.entries.get(key)
-        if existing is not None and existing != entry:
-            warn(
-                f"cache-package: {key} is already documented in {existing.docname!r}; "
-                "references go there (use :no-index: on one of them)",
-                SpackCacheWarning.DUPLICATE,
-                location,
-            )
-            return False
-        self.entries[key] = entry
-        return True
+    def note_package(self, entry: PackageEntry) -> None:
+        """Register a documented package (a duplicate is reported by
+        :meth:`check_consistency`)."""
+        places = self.registered.setdefault(entry.key, [])
+        places.append(entry)
+        places.sort(key=_order)
 
     def clear_doc(self, docname: str) -> None:
-        for key, entry in list(self.entries.items()):
-            if entry.docname == docname:
-                del self.entries[key]
+        for key, places in list(self.registered.items()):
+            kept = [entry for entry in places if entry.docname != docname]
+            if not kept:
+                del self.registered[key]
+            elif len(kept) != len(places):
+                self.registered[key] = kept
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         wanted = set(docnames)
-        for key, entry in otherdata.get("packages", {}).items():
-            if entry.docname not in wanted:
-                continue
-            existing = self.entries.get(key)
-            if existing is None or (existing.docname, existing.anchor) > (
-                entry.docname,
-                entry.anchor,
-            ):
-                # keep one entry per package and tag, the same one whatever the merge order
-                self.entries[key] = entry
+        for places in otherdata.get("packages", {}).values():
+            for entry in places:
+                if entry.docname in wanted:
+                    self.note_package(entry)
+
+    def check_consistency(self) -> None:
+        """Report every duplicate, at its directive, once all documents are read."""
+        for key, places in sorted(self.registered.items()):
+            first = places[0]
+            for entry in places[1:]:
+                warn(
+                    f"cache-package: {key} is already documented in {first.docname!r}; "
+                    "references go there (use :no-index: on one of them)",
+                    SpackCacheWarning.DUPLICATE,
+                    entry.location or (entry.docname, entry.line or None),
+                )
 
     def preferred(self, package: str) -> PackageEntry | None:
         """The entry the plain package name refers to (see the module docstring)."""
-        candidates = [e for e in self.entries.values() if e.package == package]
+        candidates = [p[0] for p in self.registered.values() if p[0].package == package]
         if not candidates:
             return None
         default = self.env.config.spackcache_default_tag
@@ -113,7 +142,8 @@ class CacheDomain(Domain):
     def find(self, target: str) -> PackageEntry | None:
         """``<package>@<tag>`` or ``<package>``."""
         if "@" in target:
-            return self.entries.get(target)
+            places = self.registered.get(target)
+            return places[0] if places else None
         return self.preferred(target)
 
     def resolve_xref(
@@ -157,6 +187,10 @@ class CacheDomain(Domain):
     def get_full_qualified_name(self, node: Element) -> str | None:
         target = node.get("reftarget")
         return str(target) if target else None
+
+
+def _order(entry: PackageEntry) -> tuple[str, int, str]:
+    return entry.order
 
 
 def _listing_link_without_page(

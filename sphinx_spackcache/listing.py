@@ -14,7 +14,7 @@ from sphinx.application import Sphinx
 from .base import FILTER_OPTIONS, SpackCacheDirective, list_option, text_option
 from .model import Spec
 from .render import PACKAGE_COLUMNS, ROOT_CLASS, PackageRow, count_phrase, package_table
-from .stubs import stub_folder
+from .stubs import stub_folder, stub_folder_problem
 from .summary import summarise
 from .warnings import SpackCacheWarning
 
@@ -72,8 +72,14 @@ class _ListingDirective(SpackCacheDirective):
         scroll = nodes.container(classes=[f"{ROOT_CLASS}-scroll"])
         scroll += package_table(rows, title=title, columns=columns)
         container += scroll
-        if self.options.get("toctree"):
-            container += self.toctree([row.name for row in rows])
+        toctree = self.options.get("toctree")
+        if toctree:
+            problem = stub_folder_problem(self.env.srcdir, self.env.docname, toctree)
+            if problem:
+                message = f"{problem}; no package pages are generated or listed"
+                self.warn(message, SpackCacheWarning.OPTION)
+            else:
+                container += self.toctree([row.name for row in rows])
         return [container]
 
     def toctree(self, packages: Sequence[str]) -> nodes.Node:

@@ -82,9 +82,7 @@ class CachePackageDirective(SpackCacheDirective):
         self.set_source_info(container)
         output: list[nodes.Node] = [container]
         if "no-index" not in self.options and "noindex" not in self.options:
-            index = self.register(container, package, tag)
-            if index is not None:
-                output.insert(0, index)
+            output.insert(0, self.register(container, package, tag))
 
         # Record data is shown as it is: no smart quotes or dashes in variants and names.
         container["support_smartquotes"] = False
@@ -105,16 +103,17 @@ class CachePackageDirective(SpackCacheDirective):
             )
         return output
 
-    def register(self, container: nodes.Element, package: str, tag: str) -> addnodes.index | None:
-        """Make *container* the target of ``:cache:pkg:`package@tag``` and return its
-        general-index entry (the package, with the tag as a sub-entry); ``None`` for a
-        duplicate, which the domain reports."""
+    def register(self, container: nodes.Element, package: str, tag: str) -> addnodes.index:
+        """Make *container* a target of ``:cache:pkg:`package@tag``` and return its
+        general-index entry (the package, with the tag as a sub-entry). When the package
+        is documented twice, the domain reports it once every document is read."""
         domain = self.env.get_domain("cache")
         assert isinstance(domain, CacheDomain)
         anchor = make_id(self.env, self.state.document, "cache-package", f"{package}-{tag}")
-        entry = PackageEntry(package, tag, self.env.docname, anchor)
-        if not domain.note_package(entry, container):
-            return None
+        entry = PackageEntry(
+            package, tag, self.env.docname, anchor, self.lineno, self.get_location()
+        )
+        domain.note_package(entry)
         container["ids"].append(anchor)
         self.state.document.note_explicit_target(container)
         return addnodes.index(entries=[("single", f"{package}; {tag}", anchor, "", None)])

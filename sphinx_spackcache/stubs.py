@@ -20,8 +20,10 @@ exist).
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +44,7 @@ __all__ = [
     "find_index_requests",
     "setup_stubs",
     "stub_folder",
+    "stub_folder_problem",
     "stub_text",
 ]
 
@@ -74,6 +77,21 @@ def stub_folder(docname: str, toctree: str) -> str:
     """The folder of generated pages, as a docname prefix: *toctree* is relative to the
     folder of the document *docname*."""
     return posixpath.normpath(posixpath.join(posixpath.dirname(docname), toctree))
+
+
+def stub_folder_problem(srcdir: str | os.PathLike[str], docname: str, toctree: str) -> str:
+    """Why the ``:toctree:`` *toctree* of *docname* cannot hold generated pages ("" when
+    it can): it must be a relative path that stays inside the source folder, also once
+    symbolic links are followed. Nothing is ever written or removed outside it."""
+    if posixpath.isabs(toctree) or os.path.isabs(toctree) or os.path.splitdrive(toctree)[0]:
+        return f":toctree: {toctree!r} is an absolute path; give a folder relative to the page"
+    folder = stub_folder(docname, toctree)
+    if folder == ".." or folder.startswith("../"):
+        return f":toctree: {toctree!r} is outside the source folder"
+    source = Path(srcdir).resolve()
+    if not Path(source, folder).resolve().is_relative_to(source):
+        return f":toctree: {toctree!r} leads outside the source folder (a symbolic link)"
+    return ""
 
 
 _RST_LITERAL = re.compile(
@@ -177,6 +195,8 @@ def _generate(app: Sphinx) -> None:
         tag = store.choose_tag(request.options.get("tag"), app.config.spackcache_default_tag)
         if tag is None or not store.has_tag(tag):
             continue  # the directive reports it
+        if stub_folder_problem(app.srcdir, request.docname, request.options["toctree"]):
+            continue  # the directive reports it
         folder = Path(app.srcdir, request.folder)
         folders.add(folder)
         for package in _listed_packages(store, tag, request.options):
@@ -209,16 +229,30 @@ def _generate(app: Sphinx) -> None:
             )
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
+        _write_atomically(path, text)
         written += 1
     removed = 0
     for folder in folders:
         for stale in folder.glob(f"*{STUB_SUFFIX}"):
             if stale not in wanted and _is_stub(stale):
-                stale.unlink()
+                stale.unlink(missing_ok=True)  # another build may have removed it first
                 removed += 1
     if written or removed:
         _logger.info("sphinx-spackcache: %d package pages written, %d removed", written, removed)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write *path* so that a reader (another ``sphinx-build`` on the same sources, say
+    html and latex at once in CI) sees the old text or the new, never half of it: the
+    text goes to a hidden temporary file beside it, which then replaces it. (Replacing a
+    symbolic link replaces the link, not the file it points to.)"""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        with open(temporary, "x", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _is_stub(path: Path) -> bool:

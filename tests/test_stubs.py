@@ -3,15 +3,19 @@ snapshot, and never rewrites an unchanged page."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
-from sphinx_spackcache.stubs import MARKER, find_index_requests
+from sphinx_spackcache.stubs import MARKER, find_index_requests, stub_text
 
 from . import records as expected
-from .conftest import RECORDS, Build, warnings_of
+from .conftest import RECORDS, ROOTS, Build, warnings_of
 from .test_incremental import read_docs
 
 TAG = "develop-2025-04-20"
@@ -112,3 +116,131 @@ def test_examples_in_code_blocks_comments_and_fences_are_not_directives() -> Non
         "```{cache-index}\n:toctree: real\n```\n"
     )
     assert [r.options["toctree"] for r in find_index_requests("d", myst)] == ["real"]
+
+
+# -- paths from :toctree: stay inside the source folder ------------------------------
+
+
+def escape_page(src: Path, toctree: str) -> str:
+    """Add a page whose ``cache-index`` puts its pages in *toctree*; its docname."""
+    (src / "escape.rst").write_text(
+        ":orphan:\n\nEscape\n======\n\n.. cache-index::\n   :tag: v0.23.1\n"
+        f"   :toctree: {toctree}\n",
+        "utf-8",
+    )
+    return "escape"
+
+
+@pytest.mark.parametrize("how", ["relative", "absolute", "symlink", "symlink-below"])
+def test_toctree_folders_outside_the_source_folder_are_refused(
+    build: Build, tmp_path: Path, how: str
+) -> None:
+    src = tmp_path / "generate"
+    shutil.copytree(ROOTS / "test-generate", src)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    # a generated page of an earlier build there: pruning must not reach it either
+    old = outside / "zzz-old.rst"
+    old.write_text(stub_text("zzz-old", "v0.23.1", "escape"), "utf-8")
+    toctree = {
+        "relative": "../outside",
+        "absolute": str(outside),
+        "symlink": "link",
+        "symlink-below": "link/deeper",
+    }[how]
+    if how.startswith("symlink"):
+        (src / "link").symlink_to(outside, target_is_directory=True)
+    escape_page(src, toctree)
+
+    # (Sphinx itself would read the pages under the link as documents)
+    app = build("generate", "html", conf={"exclude_patterns": ["link"]})
+    lines = warnings_of(app)
+    assert len(lines) == 1, lines
+    (line,) = lines
+    assert line.startswith(f"{src / 'escape.rst'}:6: WARNING: cache-index: :toctree: ")
+    assert line.endswith("; no package pages are generated or listed [spackcache.option]")
+    reason = {
+        "relative": "is outside the source folder",
+        "absolute": "is an absolute path",
+        "symlink": "leads outside the source folder (a symbolic link)",
+        "symlink-below": "leads outside the source folder (a symbolic link)",
+    }[how]
+    assert f":toctree: {toctree!r} {reason}" in line
+    # nothing written or removed outside; the rest of the build went on
+    assert sorted(p.name for p in outside.rglob("*")) == ["zzz-old.rst"]
+    assert sorted(stubs(src / "old")) == expected.packages("v0.23.1")
+    assert (app.outdir / "escape.html").is_file()
+    # a folder inside the source folder, reached through .., is fine
+    escape_page(src, "sub/../inside")
+    app = build("generate", "html", conf={"exclude_patterns": ["link"]})
+    assert warnings_of(app) == []
+    assert sorted(stubs(src / "inside")) == expected.packages("v0.23.1")
+
+
+# -- two builds at once on one source folder -----------------------------------------
+
+#: A test extension: each build waits at builder-inited, before pages are generated,
+#: until every build of the round is there, so that they write the pages at the same time.
+BARRIER = """
+import os, time
+from pathlib import Path
+
+def wait(app):
+    folder = Path(os.environ["SPACKCACHE_TEST_BARRIER"])
+    (folder / str(os.getpid())).touch()
+    deadline = time.monotonic() + 60
+    while len(list(folder.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.001)
+
+def setup(app):
+    app.connect("builder-inited", wait, priority=100)
+    return {"parallel_read_safe": True}
+"""
+
+
+def test_two_builds_at_once_never_see_half_written_pages(tmp_path: Path) -> None:
+    """html and latex at once on the same sources, every page to be rewritten: neither
+    sees the other's half-written page (a half-written page does not start with the
+    marker, and would be "not generated")."""
+    cache = tmp_path / "_cache" / "t"
+    one = (RECORDS / "develop-2025-04-20" / "opendatadetector" / "specs.md").read_text("utf-8")
+    packages = [f"pkg{i:03d}" for i in range(100)]
+    for package in packages:
+        (cache / package).mkdir(parents=True)
+        text = one.replace('"opendatadetector"', f'"{package}"').replace("develop-2025-04-20", "t")
+        (cache / package / "specs.md").write_text(text, "utf-8")
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "barrier.py").write_text(BARRIER, "utf-8")
+    (src / "conf.py").write_text(
+        "import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\n"
+        'extensions = ["barrier", "sphinx_spackcache"]\n'
+        'spackcache_path = "../_cache"\nspackcache_default_tag = "t"\n',
+        "utf-8",
+    )
+    (src / "index.rst").write_text(
+        "Index\n=====\n\n.. cache-index::\n   :toctree: pkgs\n   :columns: package\n", "utf-8"
+    )
+    for round_number in range(2):
+        # every page is there but out of date: both builds rewrite all of them
+        if round_number:
+            for path in (src / "pkgs").glob("*.rst"):
+                path.write_text(path.read_text("utf-8") + f"\n.. round {round_number}\n")
+        barrier = tmp_path / f"barrier-{round_number}"
+        barrier.mkdir()
+        runs = []
+        for builder in ("html", "latex"):
+            out, log = tmp_path / f"out-{builder}", tmp_path / f"{builder}.log"
+            command = [sys.executable, "-m", "sphinx", "-q", "-b", builder, src, out, "-w", log]
+            environment = {**os.environ, "SPACKCACHE_TEST_BARRIER": str(barrier)}
+            runs.append(
+                subprocess.Popen(command, env=environment, stderr=subprocess.PIPE, text=True)
+            )
+        for run, builder in zip(runs, ("html", "latex"), strict=True):
+            _, stderr = run.communicate(timeout=600)
+            assert run.returncode == 0, stderr
+            assert (tmp_path / f"{builder}.log").read_text("utf-8") == "", builder
+        pages = stubs(src / "pkgs")
+        assert sorted(pages) == packages
+        assert all(text == stub_text(p, "t", "index") for p, text in pages.items())
+        assert not [p for p in (src / "pkgs").iterdir() if p.suffix != ".rst"]  # no leftovers
