@@ -52,17 +52,23 @@ print("BENCH " + json.dumps({"code": code, "seconds": seconds, "rss_kib": usage}
 """
 
 
+def json_floor(paths: list[Path]) -> None:
+    """The least any reader must do: read each record and ``json.loads`` its JSON lines
+    (``meta`` and ``spec_details``, as cache.spack.io writes them)."""
+    for path in paths:
+        raw = path.read_bytes()
+        meta = raw.index(b"\nmeta: ")
+        specs = raw.index(b"\nspec_details: ")
+        json.loads(raw[meta + 7 : specs])
+        json.loads(raw[specs + 15 : raw.rindex(b"\n---")])
+
+
 def bench_loading(cache: Path, rounds: int = 25) -> tuple[float, float]:
     """(seconds to load the snapshot into the model, seconds for the json.loads floor)."""
     paths = sorted((cache / TAG).glob("*/specs.md"))
 
     def floor() -> None:
-        for path in paths:
-            raw = path.read_bytes()
-            meta = raw.index(b"\nmeta: ")
-            specs = raw.index(b"\nspec_details: ")
-            json.loads(raw[meta + 7 : specs])
-            json.loads(raw[specs + 15 : raw.rindex(b"\n---")])
+        json_floor(paths)
 
     def ours() -> None:
         snapshot = CacheStore(cache).load_tag(TAG)

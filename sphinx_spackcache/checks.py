@@ -25,13 +25,12 @@ def meta_problems(record: PackageRecord, summary: PackageSummary | None = None) 
     meta = record.declared_meta()
     if meta is None:
         return []
-    path, line = record.path, record.meta_line
     if isinstance(meta, str):
-        return [Problem(path, line, f"{meta}; it is not cross-checked")]
+        return [Problem(record.path, record.meta_line, f"{meta}; it is not cross-checked")]
     return [
         Problem(
-            path,
-            line,
+            record.path,
+            record.meta_line,
             f"meta disagrees with spec_details: {mismatch}; showing what the specs say",
             SpackCacheWarning.META,
         )

@@ -144,7 +144,8 @@ class Problem:
     """Something in a record that was skipped, changed or is suspicious; the rest is
     usable."""
 
-    path: Path
+    #: The record file (as given: text is as good as a ``Path`` here, and cheaper).
+    path: Path | str
     line: int
     message: str
     subtype: SpackCacheWarning = SpackCacheWarning.RECORD
@@ -167,12 +168,12 @@ class RecordError(ValueError):
 
     def __init__(self, path: Path | str, line: int, message: str) -> None:
         super().__init__(message)
-        self.problem = Problem(Path(path), line, message)
+        self.problem = Problem(path, line, message)
 
     @property
     def path(self) -> Path:
         """The record file."""
-        return self.problem.path
+        return Path(self.problem.path)
 
     @property
     def line(self) -> int:
@@ -204,8 +205,8 @@ def collapse(problems: Iterable[Problem], examples: int = EXAMPLES) -> tuple[Pro
     A record of 100,000 bad specs is one warning, not 100,000. A group of one is left as
     it is.
     """
-    order: list[Problem | tuple[Path, int, SpackCacheWarning, str]] = []
-    groups: dict[tuple[Path, int, SpackCacheWarning, str], list[Problem]] = {}
+    order: list[Problem | tuple[Path | str, int, SpackCacheWarning, str]] = []
+    groups: dict[tuple[Path | str, int, SpackCacheWarning, str], list[Problem]] = {}
     for problem in problems:
         if not problem.group:
             order.append(problem)

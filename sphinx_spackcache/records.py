@@ -22,7 +22,9 @@ Whatever its bytes, a record never makes parsing raise anything but :class:`Reco
 with a line, and the rest of the record is used:
 
 * a key given twice (at the top level, or in one spec entry) is reported, and the last
-  value is used, as YAML readers and Jekyll do;
+  value is used, as YAML readers and Jekyll do (in one spec entry, on every layout but
+  cache.spack.io's own, which ``json.dumps`` writes and so cannot repeat a key: looking
+  there would cost half as much again as decoding the specs);
 * a spec entry that is not a spec is skipped;
 * characters no page can show (control characters, and lone UTF-16 surrogates, which
   JSON's ``\\ud800`` escapes can produce and UTF-8 cannot encode) become U+FFFD;
@@ -98,9 +100,11 @@ class _FrontMatter:
     data: dict[str, Any]
     lines: dict[str, int]
     problems: list[Problem] = field(default_factory=list)
+    #: Whether this is cache.spack.io's own layout, line for line (:func:`_generated`).
+    exact: bool = False
 
 
-def split_front_matter(text: str, path: Path) -> list[str]:
+def split_front_matter(text: str, path: Path | str) -> list[str]:
     """Return the front matter's lines (file line *n* is index *n* - 2).
 
     The front matter ends at a ``---`` line or, as YAML and Jekyll allow, a ``...`` line.
@@ -209,7 +213,7 @@ def _generated(raw: bytes) -> _FrontMatter | None:
         "meta": RawJSON(raw[meta_start:specs_key]),
         "spec_details": RawJSON(raw[specs_start:specs_end]),
     }
-    return _FrontMatter(data, dict(_GENERATED_LINES))
+    return _FrontMatter(data, dict(_GENERATED_LINES), exact=True)
 
 
 _GENERATED_LINES = {"title": 2, "layout": 3, "categories": 4, "meta": 5, "spec_details": 6}
@@ -230,7 +234,7 @@ class _Keys:
         if first != line:
             self.problems.append(
                 Problem(
-                    Path(self.path),
+                    self.path,
                     line,
                     f"key {quoted(key)} is given again (first at line {first}); "
                     "the value given last is used",
@@ -294,12 +298,12 @@ def _scan_front_matter(raw: bytes, path: Path | str = "") -> _FrontMatter | None
     return None
 
 
-def _read_general(raw: bytes, path: Path) -> _FrontMatter:
+def _read_general(raw: bytes, path: Path | str) -> _FrontMatter:
     """Any front matter: line by line when it can, else with PyYAML; errors are located."""
     return _parse_front_matter(split_front_matter(_text(raw, path), path), path)
 
 
-def _text(raw: bytes, path: Path) -> str:
+def _text(raw: bytes, path: Path | str) -> str:
     """*raw* as text, or a located error when it is not UTF-8."""
     try:
         return raw.decode("utf-8")
@@ -308,7 +312,7 @@ def _text(raw: bytes, path: Path) -> str:
         raise RecordError(path, line, "the record is not UTF-8 text") from None
 
 
-def _parse_front_matter(lines: list[str], path: Path) -> _FrontMatter:
+def _parse_front_matter(lines: list[str], path: Path | str) -> _FrontMatter:
     """The front matter mapping, the 1-based line of each top-level key, and keys given
     twice."""
     data: dict[str, Any] = {}
@@ -327,7 +331,7 @@ def _parse_front_matter(lines: list[str], path: Path) -> _FrontMatter:
     return _FrontMatter(data, key_lines, keys.problems)
 
 
-def _parse_yaml(lines: list[str], path: Path) -> _FrontMatter:
+def _parse_yaml(lines: list[str], path: Path | str) -> _FrontMatter:
     text = "\n".join(lines)
     loader = _Loader(text)
     try:
@@ -360,7 +364,7 @@ def _parse_yaml(lines: list[str], path: Path) -> _FrontMatter:
     return _FrontMatter(data, key_lines, keys.problems)
 
 
-def _repeated_entry_keys(entries: yaml.SequenceNode, path: Path) -> list[Problem]:
+def _repeated_entry_keys(entries: yaml.SequenceNode, path: Path | str) -> list[Problem]:
     """Keys given twice in one entry of ``spec_details`` (block YAML)."""
     found: list[Problem] = []
     for index, entry in enumerate(entries.value):
@@ -431,7 +435,18 @@ def _why_unusable(entry: Any) -> str:
 
 #: In JSON bytes, the only ways to such a character: an escape (``\\u0000``,
 #: ``\\ud800``), DEL, or a C1 control in UTF-8. Raw C0 controls are not valid JSON.
-_MAY_HOLD_UNSHOWABLE = re.compile(rb"\\u|\x7f|\xc2[\x80-\x9f]")
+_MAY_BE_UNSHOWABLE = re.compile(rb"\\u|\x7f|\xc2[\x80-\x9f]")
+
+
+def _may_hold_unshowable(text: bytes) -> bool:
+    """Whether JSON *text* may decode to a character no page can show. Three scans for
+    one byte each rule out almost every record (ASCII, no backslash, no DEL: what
+    ``json.dumps`` writes), far faster than the regular expression that decides."""
+    if b"\\" not in text and b"\x7f" not in text and text.isascii():
+        return False
+    return _MAY_BE_UNSHOWABLE.search(text) is not None
+
+
 _STR_FIELDS = {"hash": "hash", "record_compiler": "compiler", "os": "os"}
 _STR_FIELDS |= {"platform": "platform", "target": "target"}
 _TUPLE_FIELDS = ("versions", "variants", "stacks")
@@ -480,7 +495,11 @@ UNSHOWABLE_GROUP = (
 
 
 def _make_showable(
-    specs: list[Spec], indexes: list[int] | None, path: Path, line: int, problems: list[Problem]
+    specs: list[Spec],
+    indexes: list[int] | None,
+    path: Path | str,
+    line: int,
+    problems: list[Problem],
 ) -> list[Spec]:
     shown: list[Spec] = []
     for index, spec in zip(indexes or range(len(specs)), specs, strict=True):
@@ -505,7 +524,11 @@ _REPEATED_STACK_GROUP = "specs list a stack more than once (it is kept once)"
 
 
 def _checked(
-    specs: list[Spec], indexes: list[int] | None, path: Path, line: int, problems: list[Problem]
+    specs: list[Spec],
+    indexes: list[int] | None,
+    path: Path | str,
+    line: int,
+    problems: list[Problem],
 ) -> list[Spec]:
     """Drop repeated hashes, keep each stack once per spec, and report odd hashes, all of
     it only when a quick look (C-level maps over all specs) finds something, which it
@@ -547,7 +570,7 @@ _stacks_of = attrgetter("stacks")
 # -- spec_details --------------------------------------------------------------------
 
 
-def _entries_of(raw: bytes, front: _FrontMatter, path: Path) -> tuple[_FrontMatter, Any]:
+def _entries_of(raw: bytes, front: _FrontMatter, path: Path | str) -> tuple[_FrontMatter, Any]:
     """``spec_details`` decoded as plain JSON or YAML (the slow path): from the JSON line
     when it is JSON, else from the general reader, which says where the record is broken."""
     value = front.data.get("spec_details")
@@ -570,7 +593,7 @@ def _may_repeat(text: bytes, entries: list[Any]) -> bool:
     return text.count(b'":') > sum(len(entry) for entry in entries if isinstance(entry, dict))
 
 
-def _repeated_keys(entries: Iterable[Any], path: Path, line: int) -> list[Problem]:
+def _repeated_keys(entries: Iterable[Any], path: Path | str, line: int) -> list[Problem]:
     """Keys given twice in one entry of ``spec_details`` (JSON, as :func:`_json` read it)."""
     found = []
     for index, entry in enumerate(entries):
@@ -585,14 +608,17 @@ def _may_repeat_keys(text: bytes, specs: list[Spec]) -> bool:
     """Whether the JSON *text* that msgspec decoded into *specs* may give a key twice in
     an entry (msgspec keeps the last without a word): it has more ``":`` than the specs
     have keys. Almost never true; then the entries are read again to find out."""
-    keys = 8 * len(specs)
-    keys += sum(spec.record_size is not None for spec in specs)
-    keys += sum(spec.record_tarball is not None for spec in specs)
-    return text.count(b'":') > keys
+    count = len(specs)
+    unset = list(map(_size_of, specs)).count(None) + list(map(_tarball_of, specs)).count(None)
+    return text.count(b'":') > 10 * count - unset  # 8 keys, and size and tarball if set
+
+
+_size_of = attrgetter("record_size")
+_tarball_of = attrgetter("record_tarball")
 
 
 def _decode_spec_details(
-    raw: bytes, front: _FrontMatter, path: Path, problems: list[Problem]
+    raw: bytes, front: _FrontMatter, path: Path | str, problems: list[Problem]
 ) -> tuple[_FrontMatter, list[Spec], list[int] | None]:
     """The specs of ``spec_details``, their places in it (``None``: all of them, in
     order), and the front matter they came from (read again by the general reader when
@@ -607,13 +633,14 @@ def _decode_spec_details(
             pass
         else:
             line = front.lines.get("spec_details", 0)
-            if _may_repeat_keys(value.text, fast):
+            # json.dumps, which wrote cache.spack.io's own layout, cannot give a key twice
+            if not front.exact and _may_repeat_keys(value.text, fast):
                 try:
                     entries = _json(value.text)
                 except _DECODING_FAILURES:
                     entries = []
                 problems.extend(_repeated_keys(entries, path, line))
-            if _MAY_HOLD_UNSHOWABLE.search(value.text):
+            if _may_hold_unshowable(value.text):
                 fast = _make_showable(fast, None, path, line, problems)
             return front, fast, None
     front, entries = _entries_of(raw, front, path)
@@ -659,16 +686,16 @@ def parse_record(
     """
     # text that holds lone surrogates becomes bytes that are not UTF-8, and is reported so
     raw = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
-    location = os.fspath(path)  # made a Path again only to report a problem
+    location = os.fspath(path)  # a Path per record is a share of the time to load one
     front = _generated(raw) or _scan_front_matter(raw, location)
     if front is None:
-        front = _read_general(raw, Path(location))
+        front = _read_general(raw, location)
     problems: list[Problem] = []
-    front, decoded, indexes = _decode_spec_details(raw, front, Path(location), problems)
+    front, decoded, indexes = _decode_spec_details(raw, front, location, problems)
     specs_line = front.lines.get("spec_details", 0)
-    specs = _checked(decoded, indexes, Path(location), specs_line, problems)
+    specs = _checked(decoded, indexes, location, specs_line, problems)
     problems[:0] = front.problems  # keys given twice come first, in line order
-    problems.extend(_names_problems(front, Path(location), package, tag))
+    problems.extend(_names_problems(front, location, package, tag))
 
     meta = front.data.get("meta")
     record = PackageRecord(
@@ -683,7 +710,7 @@ def parse_record(
     return record, collapse(problems)
 
 
-def _names_problems(front: _FrontMatter, path: Path, package: str, tag: str) -> list[Problem]:
+def _names_problems(front: _FrontMatter, path: Path | str, package: str, tag: str) -> list[Problem]:
     """The record's title and categories against the folders it is in."""
     found = []
     title = front.data.get("title")

@@ -29,6 +29,7 @@ __all__ = [
     "SnapshotRecords",
     "clear_cache",
     "is_valid_name",
+    "load_file",
 ]
 
 #: The file name of a record inside its package folder.
@@ -90,6 +91,42 @@ def clear_cache() -> None:
     _cache.clear()
 
 
+def load_file(location: str, *, tag: str, package: str) -> LoadedRecord:
+    """The parsed record in the file *location*, as *package* of snapshot *tag*, parsed at
+    most once per version of the file (this process).
+
+    :raises RecordError: when the record is missing, unreadable or unusable.
+    """
+    try:
+        stat = os.stat(location)
+    except OSError as exc:
+        message = f"cannot read the record: {exc.strerror or exc}"
+        raise RecordError(Path(location), 0, message) from None
+    return _load(location, stat, tag, package)
+
+
+def _load(location: str, stat: os.stat_result, tag: str, package: str) -> LoadedRecord:
+    key = (stat.st_mtime_ns, stat.st_size)
+    cached = _cache.get(location)
+    if cached is None or cached[0] != key:
+        result: LoadedRecord | RecordError
+        try:
+            result = LoadedRecord(*load_record(location, package=package, tag=tag))
+        except RecordError as exc:
+            result = exc
+        except MemoryError:
+            raise
+        except Exception as exc:  # a record never stops a build
+            # Parsing reports every problem it knows as a RecordError; this is the guard
+            # for one it does not (the fuzz tests check that it is never reached).
+            result = RecordError(location, 0, f"{_UNEXPECTED} ({quoted(repr(exc), 200)})")
+        cached = (key, result)
+        _cache[location] = cached  # a dict update is atomic: no lock needed
+    if isinstance(cached[1], RecordError):
+        raise cached[1].with_traceback(None)
+    return cached[1]
+
+
 class CacheStore:
     """The snapshots under one cache folder."""
 
@@ -148,35 +185,7 @@ class CacheStore:
 
         :raises RecordError: when the record is missing, unreadable or unusable.
         """
-        location = str(self.record_path(tag, package))
-        try:
-            stat = os.stat(location)
-        except OSError as exc:
-            message = f"cannot read the record: {exc.strerror or exc}"
-            raise RecordError(Path(location), 0, message) from None
-        return self._load(location, stat, tag, package)
-
-    @staticmethod
-    def _load(location: str, stat: os.stat_result, tag: str, package: str) -> LoadedRecord:
-        key = (stat.st_mtime_ns, stat.st_size)
-        cached = _cache.get(location)
-        if cached is None or cached[0] != key:
-            result: LoadedRecord | RecordError
-            try:
-                result = LoadedRecord(*load_record(location, package=package, tag=tag))
-            except RecordError as exc:
-                result = exc
-            except MemoryError:
-                raise
-            except Exception as exc:  # a record never stops a build
-                # Parsing reports every problem it knows as a RecordError; this is the
-                # guard for one it does not (the fuzz tests check it is never reached).
-                result = RecordError(location, 0, f"{_UNEXPECTED} ({quoted(repr(exc), 200)})")
-            cached = (key, result)
-            _cache[location] = cached  # a dict update is atomic: no lock needed
-        if isinstance(cached[1], RecordError):
-            raise cached[1].with_traceback(None)
-        return cached[1]
+        return load_file(str(self.record_path(tag, package)), tag=tag, package=package)
 
     def load_tag(self, tag: str) -> SnapshotRecords:
         """Load every record of *tag* (each parsed at most once per version)."""
@@ -192,7 +201,7 @@ class CacheStore:
             except OSError:
                 continue  # a folder without a record is not a package
             try:
-                records.append(self._load(location, stat, tag, package))
+                records.append(_load(location, stat, tag, package))
             except RecordError as exc:
                 errors.append(exc)
         return SnapshotRecords(tag, tuple(records), tuple(errors))

@@ -52,3 +52,18 @@ def test_the_benchmark_runs_end_to_end(tmp_path: Path) -> None:
         assert any(line.startswith(f"{number}. ") for line in lines), done.stdout
     assert "0 documents read again" in done.stdout
     assert "warnings: ours 0, static 0" in done.stdout
+
+
+def test_the_checker_benchmark_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "check.py"), "--packages", "20", "--rounds", "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    summary, timing = done.stdout.splitlines()[1:]
+    assert summary.startswith("checked 20 records (1 snapshot, ")
+    assert summary.endswith(": 0 problems")
+    assert timing.startswith("check: ")
+    assert " vs json.loads floor " in timing
