@@ -8,6 +8,10 @@ words in every other cell get break points after ``_``, ``=``, ``:``, ``,``, ``@
 and ``/``.
 The tables are ``longtable`` s, so they break across pages.
 
+The replacement character U+FFFD, which stands in for characters no page can show (see
+:mod:`~sphinx_spackcache.records`), is set as a bold ``?``: pdfLaTeX, Sphinx's default
+engine, knows no glyph for it and would stop.
+
 The raw LaTeX inserted here is fixed text; record data stays in ``Text`` nodes, which the
 LaTeX writer escapes.
 """
@@ -15,6 +19,7 @@ LaTeX writer escapes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from docutils import nodes
@@ -40,6 +45,9 @@ class LatexSpecTables(SphinxPostTransform):
     formats = ("latex",)
 
     def run(self, **kwargs: Any) -> None:
+        for output in list(self.document.findall(nodes.container)):
+            if ROOT_CLASS in output["classes"]:
+                _split_text(output, _REPLACEMENT, lambda piece: [_raw("\\textbf{?}")])
         for table in list(self.document.findall(nodes.table)):
             if f"{ROOT_CLASS}-table" not in table["classes"]:
                 continue
@@ -68,19 +76,36 @@ class LatexSpecTables(SphinxPostTransform):
 
     @staticmethod
     def _add_break_points(entry: nodes.Element) -> None:
-        for text in list(entry.findall(nodes.Text)):
-            pieces = _BREAK_AFTER.split(text.astext())
-            if len(pieces) < 2:
+        _split_text(entry, _BREAK_AFTER, lambda piece: [_raw("\\allowbreak{}")])
+
+
+#: The replacement character, kept as a piece of its own by the split.
+_REPLACEMENT = re.compile("(\N{REPLACEMENT CHARACTER})")
+
+
+def _split_text(
+    element: nodes.Element, pattern: re.Pattern[str], between: Callable[[str], list[nodes.Node]]
+) -> None:
+    """Split each ``Text`` of *element* with *pattern*; where it matched, put the nodes
+    *between* gives (for a captured piece, in its place)."""
+    for text in list(element.findall(nodes.Text)):
+        pieces = pattern.split(text.astext())
+        if len(pieces) < 2:
+            continue
+        replacement: list[nodes.Node] = []
+        captured = pattern.groups > 0
+        for number, piece in enumerate(pieces):
+            if captured and number % 2:  # what the pattern matched
+                replacement.extend(between(piece))
                 continue
-            replacement: list[nodes.Node] = []
-            for piece in pieces:
-                if replacement:
-                    replacement.append(_raw("\\allowbreak{}"))
+            if not captured and number:
+                replacement.extend(between(piece))
+            if piece:
                 replacement.append(nodes.Text(piece))
-            parent = text.parent
-            assert parent is not None
-            index = parent.index(text)
-            parent[index : index + 1] = replacement
+        parent = text.parent
+        assert parent is not None
+        index = parent.index(text)
+        parent[index : index + 1] = replacement
 
 
 def setup_latex(app: Sphinx) -> None:

@@ -49,9 +49,9 @@ def test_bad_records_give_what_the_build_warns(tmp_path: Path) -> None:
             f"{path}:{line}".endswith(where) and kind == subtype and text in message
             for path, line, kind, message in found
         ), (where, text)
-    assert summary.startswith("checked 19 records (1 snapshot, 11 specs) in ")
+    assert summary.startswith("checked 20 records (1 snapshot, 12 specs) in ")
     assert summary.endswith(
-        ": 16 problems (record 15, url 1); 2 meta disagreements not counted (--strict counts them)"
+        ": 17 problems (record 16, url 1); 2 meta disagreements not counted (--strict counts them)"
     )
     assert result.stderr == ""  # not a terminal: no progress
 
@@ -92,11 +92,11 @@ def test_json_output(tmp_path: Path) -> None:
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert report["version"] == 1
-    assert (report["records"], report["specs"], report["snapshots"]) == (19, 11, ["broken"])
-    assert report["by_subtype"] == {"meta": 2, "record": 15, "url": 1}
+    assert (report["records"], report["specs"], report["snapshots"]) == (20, 12, ["broken"])
+    assert report["by_subtype"] == {"meta": 2, "record": 16, "url": 1}
     assert report["failed"] is True
     problems = report["problems"]
-    assert len(problems) == 18
+    assert len(problems) == 19
     assert {p["subtype"] for p in problems if not p["counted"]} == {"meta"}
     first = problems[0]
     assert set(first) == {"path", "line", "subtype", "message", "counted"}
@@ -159,3 +159,32 @@ def test_console_script() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("checked 4 records (1 snapshot, ")
+
+
+@pytest.mark.parametrize(
+    ("snippet", "folder"),
+    [("clean.txt", Path("docs")), ("broken.txt", Path("tests/roots/test-bad"))],
+)
+def test_the_documented_runs(snippet: str, folder: Path) -> None:
+    """docs/check.rst shows these runs; they give what it shows (the time aside)."""
+    root = Path(__file__).parent.parent
+    command, *rest = (root / "docs" / "snippets" / "check" / snippet).read_text().splitlines()
+    shown_status = 0
+    if rest[-2:-1] == ["$ echo $?"]:
+        shown_status = int(rest[-1])
+        rest = rest[:-2]
+    assert command.startswith("$ sphinx-spackcache check ")
+    args = command.split()[3:]
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx_spackcache", "check", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=root / folder,
+    )
+    assert result.returncode == shown_status
+
+    def timeless(text: str) -> str:
+        return re.sub(r" in \d+\.\d\d s:", " in X s:", text)
+
+    assert timeless(result.stdout) == timeless("\n".join(rest) + "\n")

@@ -56,3 +56,27 @@ def test_pdf_keeps_hashes_whole_and_tables_inside_the_page(build: Build, paper: 
     assert "Overfull \\hbox" not in log
     # cmake (36 specs) does not fit one page: the longtable continues
     assert "continued from previous page" in text.lower()
+
+
+def test_pdf_of_hostile_records(build: Build) -> None:
+    """Markup, quotes, and characters no page can show (U+FFFD in their place): pdfLaTeX
+    compiles the page, and the replacement characters are there, as question marks."""
+    assert not missing, f"CI must install {missing}"
+    app = build("bad", "latex")
+    (tex,) = app.outdir.glob("*.tex")
+    assert "\\textbf{?}" in tex.read_text("utf-8")
+    subprocess.run(
+        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+        cwd=app.outdir,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tex.with_suffix(".pdf")), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "ubuntu??[31m22.04" in text.replace(" ", "")
+    assert "<script>alert(1)</script>" in text.replace(" ", "")

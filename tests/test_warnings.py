@@ -52,6 +52,11 @@ EXPECTED = [
         "spec_details[0]: hash 'xyz' is not a 32-character Spack hash",
     ),
     ("odd-spec/specs.md:5", "record", "spec_details[0] lists stack 'root' more than once"),
+    (
+        "unshowable/specs.md:5",
+        "record",
+        "spec_details[0]: 'os', 'variants', 'stacks' held characters no page can show",
+    ),
 ]
 LINE = re.compile(r"^(?P<location>\S+): WARNING: (?P<message>.*) \[spackcache\.(?P<subtype>\w+)\]$")
 
@@ -84,8 +89,8 @@ def test_the_build_goes_on_and_output_is_escaped(build: Build) -> None:
     page = BeautifulSoup(html, "html.parser")
     tables = page.select("table.spackcache-specs")
     # good-pkg, bad-spec (1 of 2 specs), meta-mismatch, bad-url, html-inject, wrong-title,
-    # cat-mismatch, bad-meta, repeated-hash (1 of 2), odd-spec, bom-dots
-    assert len(tables) == 11
+    # cat-mismatch, bad-meta, repeated-hash (1 of 2), odd-spec, bom-dots, unshowable
+    assert len(tables) == 12
     # empty-specs: a summary saying 0 and no table
     assert "0" in [dd.get_text().strip() for dd in page.select("dl.spackcache-summary dd")]
     # record data never becomes markup
@@ -96,6 +101,12 @@ def test_the_build_goes_on_and_output_is_escaped(build: Build) -> None:
     assert "javascript:" not in html
     # the quote in a variant value is kept as it is (no smart quotes)
     assert 'y="&gt;&lt;script&gt;alert(2)&lt;/script&gt;' in html.replace("&quot;", '"')
+    # NUL, ESC, a C1 control and a lone surrogate: each shown as U+FFFD
+    (row,) = next(t for t in tables if "unshowable" in t.get_text()).select("tbody tr")
+    cells = [td.get_text(" ", strip=True) for td in row.select("td")]
+    assert "ubuntu\ufffd\ufffd[31m22.04" in cells
+    assert "+shared\ufffd" in cells
+    assert "root e4s\ufffd" in cells
     links = [a["href"] for a in page.select("td.spackcache-hash a")]
     assert links == ['https://example.org/a"onclick="alert(3)']
 
