@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import msgspec
 
 __all__ = [
+    "MAX_VALUE",
     "DeclaredMeta",
     "PackageRecord",
     "RawJSON",
@@ -52,8 +53,16 @@ def is_safe_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-#: A string that is not empty (checked by msgspec while decoding).
-NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
+#: The longest value a spec may hold: four times the longest of the real records (a
+#: 220-character URL), and short enough for every writer (Sphinx's text writer takes
+#: time in the square of a word's length: 28 s for one of 32,000 characters). The
+#: parser cuts longer values, and says so.
+MAX_VALUE = 1024
+
+#: A string that is not empty and not too long (checked by msgspec while decoding).
+NonEmpty = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_VALUE)]
+#: A string that is not too long.
+Value = Annotated[str, msgspec.Meta(max_length=MAX_VALUE)]
 
 
 class Spec(msgspec.Struct, frozen=True, gc=False):
@@ -66,14 +75,14 @@ class Spec(msgspec.Struct, frozen=True, gc=False):
     """
 
     hash: NonEmpty
-    versions: tuple[str, ...]
+    versions: tuple[Value, ...]
     record_compiler: NonEmpty = msgspec.field(name="compiler")
     os: NonEmpty
     platform: NonEmpty
     target: NonEmpty
-    variants: tuple[str, ...]
-    stacks: tuple[str, ...]
-    record_size: str | int | float | None = msgspec.field(default=None, name="size")
+    variants: tuple[Value, ...]
+    stacks: tuple[Value, ...]
+    record_size: Value | int | float | None = msgspec.field(default=None, name="size")
     record_tarball: str | None = msgspec.field(default=None, name="tarball")
 
     @property

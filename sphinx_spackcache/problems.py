@@ -114,10 +114,15 @@ def quoted(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else f"{text[: limit - 1]}\N{HORIZONTAL ELLIPSIS}"
 
 
-#: Characters no page or log can show: C0 and C1 control characters (no value of a real
-#: record holds one, not even a tab) and lone UTF-16 surrogates (which JSON's
-#: ``\\ud800`` escapes can produce and UTF-8 cannot encode).
-UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+#: Characters no page or log can show as they are: C0 and C1 control characters (no value
+#: of a real record holds one, not even a tab), the Unicode line and paragraph separators
+#: (which break a message into lines), invisible format characters that can disguise
+#: text (zero-width characters, bidirectional overrides and isolates, the byte-order
+#: mark) and lone UTF-16 surrogates (which JSON's ``\\ud800`` escapes can produce and
+#: UTF-8 cannot encode).
+UNSHOWABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -126,8 +131,8 @@ def _escape(match: re.Match[str]) -> str:
 
 
 def shown(text: str, limit: int = 60) -> str:
-    """Text from a record, for a message without quotes: control characters and lone
-    surrogates escaped, cut to *limit* characters."""
+    """Text from a record, for a message without quotes: :data:`UNSHOWABLE` characters
+    escaped, cut to *limit* characters."""
     if len(text) > limit:
         text = text[: limit - 1] + "\N{HORIZONTAL ELLIPSIS}"
     return UNSHOWABLE.sub(_escape, text)

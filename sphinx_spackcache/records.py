@@ -28,6 +28,8 @@ with a line, and the rest of the record is used:
 * a spec entry that is not a spec is skipped;
 * characters no page can show (control characters, and lone UTF-16 surrogates, which
   JSON's ``\\ud800`` escapes can produce and UTF-8 cannot encode) become U+FFFD;
+* a value longer than :data:`~.model.MAX_VALUE` (1,024 characters) is cut to that
+  length;
 * a repeated hash is skipped, a repeated stack kept once, an odd hash reported;
 * JSON or YAML nested too deeply to read, numbers too long to convert and dates that do
   not exist are located errors, like any other unreadable front matter.
@@ -53,7 +55,7 @@ from typing import Any
 import msgspec
 import yaml
 
-from .model import PackageRecord, RawJSON, Spec
+from .model import MAX_VALUE, PackageRecord, RawJSON, Spec
 from .problems import (
     EXAMPLES,
     UNSHOWABLE,
@@ -405,14 +407,49 @@ def _make_spec(entry: Any, explain: bool = True) -> Spec | str:
     """Build a :class:`Spec` from one decoded entry, or say why it is unusable (the slow
     path, taken only for records whose ``spec_details`` msgspec could not decode whole).
     With *explain* false, the reason is not worked out (it would not be shown)."""
+    if isinstance(entry, dict) and any(_odd_key(key) for key in entry):
+        # no spec key: ignored like any unknown key (msgspec cannot take a lone surrogate)
+        entry = {key: value for key, value in entry.items() if not _odd_key(key)}
     try:
         return msgspec.convert(entry, Spec)
-    except msgspec.ValidationError as exc:
+    except (msgspec.ValidationError, UnicodeError) as exc:
         if not explain:
             return "is malformed"
         return _why_unusable(entry) or f"is malformed ({quoted(str(exc), 100)})"
     except RecursionError:
         return "is nested too deeply to read"
+
+
+_LONG_GROUP = f"specs hold values longer than {MAX_VALUE:,} characters (cut)"
+
+
+def _cut_long_values(entry: Any) -> tuple[Any, list[str]]:
+    """*entry* with each text of a spec key longer than :data:`~.model.MAX_VALUE` cut to
+    that length (its last character an ellipsis), and the keys that were cut."""
+    if not isinstance(entry, dict):
+        return entry, []
+    cut: dict[str, Any] = {}
+    for key in (*_SPEC_STR_KEYS, "size"):
+        value = entry.get(key)
+        if isinstance(value, str) and len(value) > MAX_VALUE:
+            cut[key] = _cut(value)
+    for key in _SPEC_LIST_KEYS:
+        values = entry.get(key)
+        if isinstance(values, list) and any(_too_long(value) for value in values):
+            cut[key] = [_cut(value) if _too_long(value) else value for value in values]
+    return ({**entry, **cut}, list(cut)) if cut else (entry, [])
+
+
+def _too_long(value: object) -> bool:
+    return isinstance(value, str) and len(value) > MAX_VALUE
+
+
+def _cut(value: str) -> str:
+    return value[: MAX_VALUE - 1] + "\N{HORIZONTAL ELLIPSIS}"
+
+
+def _odd_key(key: object) -> bool:
+    return not isinstance(key, str) or bool(UNSHOWABLE.search(key))
 
 
 def _why_unusable(entry: Any) -> str:
@@ -434,8 +471,10 @@ def _why_unusable(entry: Any) -> str:
 # -- characters no page can show -----------------------------------------------------
 
 #: In JSON bytes, the only ways to such a character: an escape (``\\u0000``,
-#: ``\\ud800``), DEL, or a C1 control in UTF-8. Raw C0 controls are not valid JSON.
-_MAY_BE_UNSHOWABLE = re.compile(rb"\\u|\x7f|\xc2[\x80-\x9f]")
+#: ``\\ud800``, ``\\n``, ``\\t``, ...), DEL, or the UTF-8 of a C1 control (``\\xc2``
+#: and a byte), of U+200B to U+206F (``\\xe2\\x80`` or ``\\xe2\\x81`` and a byte) or of
+#: U+FEFF. Raw C0 controls are not valid JSON.
+_MAY_BE_UNSHOWABLE = re.compile(rb"\\[ubfnrt]|\x7f|\xc2[\x80-\x9f]|\xe2\x80|\xe2\x81|\xef\xbb\xbf")
 
 
 def _may_hold_unshowable(text: bytes) -> bool:
@@ -657,6 +696,11 @@ def _decode_spec_details(
     indexes: list[int] = []
     skipped: list[Problem] = []
     for index, entry in enumerate(entries):
+        entry, cut = _cut_long_values(entry)
+        if cut:
+            keys = ", ".join(map(repr, cut))
+            message = f"spec_details[{index}]: {keys} longer than {MAX_VALUE:,} characters; cut"
+            problems.append(Problem(path, line, message, group=_LONG_GROUP))
         # a report shows the first few entries skipped (collapse), so only their reasons
         # are worked out: a record of 100,000 bad entries is read in a second or two
         spec = _make_spec(entry, explain=len(skipped) < EXAMPLES)

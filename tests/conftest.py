@@ -69,6 +69,8 @@ def build(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> Build:
             # a fresh dict: MyST adds ".md" to Sphinx's shared default, which would leak
             # into the roots built after the MyST one
             overrides["source_suffix"] = {".rst": "restructuredtext"}
+        # warnings end in [type.subtype] (the default from Sphinx 8.0)
+        overrides["show_warning_types"] = True
         overrides.update(conf or {})
         # a second application in one test must not inherit the first one's node registry
         while previous:

@@ -275,13 +275,19 @@ def test_collapse_keeps_order_and_single_problems() -> None:
     assert [p.message for p in collapse(given)] == ["2 as: a1; a2", "x", "b1", "a3"]
 
 
-def test_long_values_are_cut_in_messages() -> None:
-    long = "x" * 1_000_000
-    raw = generated([spec(hash=long)])
-    _, problems = parse(raw)
-    (problem,) = problems
-    assert len(problem.message) < 200
-    assert "(1,000,000 characters)" in problem.message
+def test_long_values_are_cut() -> None:
+    """A value of a million characters is cut to 1,024 (Sphinx's text writer would take
+    hours over it), and messages quote it cut further, with its length."""
+    raw = generated([spec(hash="x" * 1_000_000, variants=["+a", "y" * 2000])])
+    record, problems = parse(raw)
+    (only,) = record.specs
+    assert only.hash == "x" * 1023 + "\N{HORIZONTAL ELLIPSIS}"
+    assert only.variants == ("+a", "y" * 1023 + "\N{HORIZONTAL ELLIPSIS}")
+    cut, odd = problems
+    assert cut.message == "spec_details[0]: 'hash', 'variants' longer than 1,024 characters; cut"
+    assert len(odd.message) < 200
+    assert "(1,024 characters) is not a 32-character Spack hash" in odd.message
+    assert quoted("x" * 1_000_000).endswith("…' (1,000,000 characters)")
     assert quoted("\x00\ud800") == "'\\x00\\ud800'"
 
 
@@ -301,3 +307,34 @@ def test_yaml_aliases_do_not_blow_up() -> None:
     lines += ["title: *i", "spec_details: *i", "---"]
     with pytest.raises(RecordError, match="no entry of 'spec_details' is usable"):
         parse("\n".join(lines))
+
+
+# -- what the fuzzer found (tests/test_fuzz.py), kept as plain cases -------------------
+
+
+def test_an_entry_or_key_that_is_a_lone_surrogate() -> None:
+    """msgspec.convert raised UnicodeEncodeError on these (it crashed the build)."""
+    text = json.dumps(["X", {**spec(0), "X": 1}]).replace("X", "\\udc80")
+    record, problems = parse(generated(text))
+    assert len(record.specs) == 1  # the unknown key is ignored, like any other
+    (problem,) = problems
+    assert problem.message == "spec_details[0] is a str, not a mapping; skipped"
+
+
+@pytest.mark.parametrize("escape", ["\\n", "\\t", "\\r", "\\b", "\\f"])
+def test_short_json_escapes_of_control_characters(escape: str) -> None:
+    """The fast reader missed these (only \\u escapes were looked for)."""
+    text = json.dumps([spec(os="a" + "X" + ".sh rm")]).replace("X", escape)
+    record, problems = parse(generated(text))
+    assert record.specs[0].os == "a\ufffd.sh rm"
+    assert len(problems) == 1
+
+
+@pytest.mark.parametrize("character", ["\u2028", "\u2029", "\u202e", "\u200b", "\ufeff"])
+def test_line_separators_and_invisible_characters(character: str) -> None:
+    """A hash holding U+2028 made a warning two lines; a bidirectional override or a
+    zero-width space can make one hash look like another."""
+    text = json.dumps([spec(hash="a" * 16 + character + "a" * 15)], ensure_ascii=False)
+    record, problems = parse(generated(text))
+    assert record.specs[0].hash == "a" * 16 + "\ufffd" + "a" * 15
+    assert all(len(problem.message.splitlines()) == 1 for problem in problems)

@@ -34,6 +34,7 @@ def sphinx(src: Path, out: Path, *options: str) -> tuple[int, list[str], str]:
     log = out.parent / f"{out.name}.log"
     status = out.parent / f"{out.name}.status"
     args = [*options, "-D", f"spackcache_path={RECORDS}", "-w", str(log), "-b", "html"]
+    args += ["-D", "show_warning_types=1"]  # the default from Sphinx 8.0
     with status.open("w") as stream, contextlib.redirect_stdout(stream):
         code = build_main([*args, str(src), str(out)])
     lines = [line for line in strip_colors(log.read_text("utf-8")).splitlines() if line]
