@@ -17,7 +17,7 @@ from sphinx.util.docutils import SphinxDirective
 from .checks import meta_problems
 from .config import cache_store
 from .model import Spec
-from .problems import Problem, RecordError
+from .problems import Problem, RecordError, quoted
 from .query import FILTER_FIELDS, SpecQuery, split_patterns
 from .store import CacheStore, LoadedRecord, SnapshotRecords, is_valid_name
 from .summary import PackageSummary, summarise
@@ -27,6 +27,7 @@ from .warnings import SpackCacheWarning, warn
 __all__ = [
     "FILTER_OPTIONS",
     "SpackCacheDirective",
+    "first_few",
     "list_option",
     "patterns_option",
     "text_option",
@@ -54,7 +55,8 @@ def list_option(argument: str | None) -> tuple[str, ...]:
 FILTER_OPTIONS: dict[str, Callable[[str], Any]] = dict.fromkeys(FILTER_FIELDS, patterns_option)
 
 
-def _listing(names: Iterable[str], limit: int = 12) -> str:
+def first_few(names: Iterable[str], limit: int = 12) -> str:
+    """The first *limit* of *names* for a message, and how many there are in all."""
     names = list(names)
     if not names:
         return "none"
@@ -120,7 +122,7 @@ class SpackCacheDirective(SphinxDirective):
         for miss in query.unmatched(specs):
             self.warn(
                 f":{miss.field}: {miss.pattern!r} matches no {miss.field} here; "
-                f"the values there are {_listing([repr(v) for v in miss.existing])}",
+                f"the values there are {first_few([quoted(v) for v in miss.existing])}",
                 SpackCacheWarning.FILTER,
             )
         return query
@@ -144,7 +146,7 @@ class SpackCacheDirective(SphinxDirective):
         if tag is None:
             self.warn(
                 "no :tag: given and spackcache_default_tag is not set; "
-                f"available tags: {_listing(tags)}",
+                f"available tags: {first_few(tags)}",
                 SpackCacheWarning.TAG,
             )
             return None
@@ -156,7 +158,7 @@ class SpackCacheDirective(SphinxDirective):
             return None
         if not store.has_tag(tag):
             self.warn(
-                f"unknown tag {tag!r} in {str(store.root)!r}; available tags: {_listing(tags)}",
+                f"unknown tag {tag!r} in {str(store.root)!r}; available tags: {first_few(tags)}",
                 SpackCacheWarning.TAG,
             )
             return None
@@ -175,7 +177,7 @@ class SpackCacheDirective(SphinxDirective):
         self.env.note_dependency(path)
         if not path.is_file():
             close = store.close_packages(tag, package)
-            hint = f"; did you mean {_listing(close)}?" if close else ""
+            hint = f"; did you mean {first_few(close)}?" if close else ""
             self.warn(
                 f"no package {package!r} in tag {tag!r} ({path} does not exist){hint}",
                 SpackCacheWarning.PACKAGE,

@@ -11,7 +11,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
-from .base import FILTER_OPTIONS, SpackCacheDirective, list_option, text_option
+from .base import FILTER_OPTIONS, SpackCacheDirective, first_few, list_option, text_option
 from .model import Spec
 from .render import PACKAGE_COLUMNS, ROOT_CLASS, PackageRow, count_phrase, package_table
 from .stubs import stub_folder, stub_folder_problem
@@ -144,8 +144,8 @@ class CacheStackDirective(_ListingDirective):
         stacks = snapshot.stacks()
         if stack not in stacks:
             self.warn(
-                f"no spec of {tag} is in stack {stack!r}; stacks there: "
-                f"{', '.join(sorted(stacks)) or 'none'}",
+                f"no spec of {tag} is in stack {stack!r}; "
+                f"stacks there: {first_few(sorted(stacks))}",
                 SpackCacheWarning.STACK,
             )
             return []

@@ -11,6 +11,7 @@ Nothing here imports Sphinx or docutils.
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -101,17 +102,24 @@ def file_location(path: Path | str, line: int) -> str:
 
 def quoted(value: object, limit: int = 60) -> str:
     """A value from a record, for a message: its ``repr`` (control characters and lone
-    surrogates escaped), cut to about *limit* characters, with the length of long text."""
+    surrogates escaped), cut to about *limit* characters, with the length of long text.
+    Lists and mappings are shown a few items and levels deep (a YAML "billion laughs"
+    value of ten million items is not written out first)."""
     if isinstance(value, str):
         if len(value) <= limit:
             return repr(value)
         text = repr(value[:limit])
         return f"{text[:-1]}\N{HORIZONTAL ELLIPSIS}{text[-1]} ({len(value):,} characters)"
     try:
-        text = repr(value)
-    except (RecursionError, ValueError):  # nested too deeply; an int too long for text
+        text = _SHORT_REPR.repr(value)
+    except (RecursionError, ValueError):  # an int too long for text
         return f"(a {type(value).__name__} too large to show)"
     return text if len(text) <= limit else f"{text[: limit - 1]}\N{HORIZONTAL ELLIPSIS}"
+
+
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxlevel = 3
+_SHORT_REPR.maxstring = 60
 
 
 #: Characters no page or log can show as they are: C0 and C1 control characters (no value
@@ -139,9 +147,11 @@ def shown(text: str, limit: int = 60) -> str:
 
 
 def printable(message: str) -> str:
-    """*message* with anything UTF-8 cannot encode (lone surrogates) escaped, so that it
-    can be written to any log or terminal."""
-    return message.encode("utf-8", "backslashreplace").decode("utf-8")
+    """*message* as one line that any log or terminal can take: :data:`UNSHOWABLE`
+    characters (line breaks, terminal escapes, lone surrogates, ...) escaped. Messages
+    quote record values with :func:`quoted` or :func:`shown` already; this is the net
+    under them, applied to every warning and every line of the record checker."""
+    return UNSHOWABLE.sub(_escape, message)
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,7 @@ import json
 import math
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -346,7 +347,12 @@ def _parse_yaml(lines: list[str], path: Path | str) -> _FrontMatter:
         raise RecordError(path, line, f"front matter is not valid YAML: {problem}") from None
     except RecursionError:
         raise RecordError(path, 2, "front matter is nested too deeply to read") from None
-    except _DECODING_FAILURES as exc:  # e.g. a number too long to convert, 2024-13-45
+    except MemoryError:
+        raise
+    except Exception as exc:
+        # PyYAML's constructors raise what they meet: ValueError for a number too long
+        # to convert or a date that does not exist (2024-13-45), IndexError for
+        # `!!int ""`, KeyError for `!!bool x`, AttributeError for `!!timestamp x`
         message = f"front matter has a value YAML cannot convert: {quoted(str(exc), 100)}"
         raise RecordError(path, 2, message) from None
     finally:
@@ -594,7 +600,7 @@ def _checked(
             message = f"{where}: hash {quoted(spec.hash)} is not a 32-character Spack hash"
             problems.append(Problem(path, line, message, group=_ODD_HASH_GROUP))
         if len(set(spec.stacks)) != len(spec.stacks):
-            repeated = sorted({s for s in spec.stacks if spec.stacks.count(s) > 1})
+            repeated = sorted(s for s, n in Counter(spec.stacks).items() if n > 1)
             message = f"{where} lists stack {', '.join(map(quoted, repeated))} more than once"
             problems.append(Problem(path, line, message, group=_REPEATED_STACK_GROUP))
             spec = msgspec.structs.replace(spec, stacks=tuple(dict.fromkeys(spec.stacks)))

@@ -15,7 +15,14 @@ import pytest
 
 from sphinx_spackcache.checks import check_record, url_problems
 from sphinx_spackcache.model import is_safe_url
-from sphinx_spackcache.problems import Problem, RecordError, SpackCacheWarning, collapse, quoted
+from sphinx_spackcache.problems import (
+    Problem,
+    RecordError,
+    SpackCacheWarning,
+    collapse,
+    printable,
+    quoted,
+)
 from sphinx_spackcache.records import parse_record
 
 PATH = Path("/x/t/pkg/specs.md")
@@ -338,3 +345,55 @@ def test_line_separators_and_invisible_characters(character: str) -> None:
     record, problems = parse(generated(text))
     assert record.specs[0].hash == "a" * 16 + "\ufffd" + "a" * 15
     assert all(len(problem.message.splitlines()) == 1 for problem in problems)
+
+
+@pytest.mark.parametrize(
+    ("title", "error"),
+    [
+        ('!!int ""', "IndexError"),
+        ("!!bool x", "KeyError"),
+        ("!!timestamp x", "AttributeError"),
+        ("2001-12-14t21:59:43.10+25:00", "ValueError"),
+    ],
+)
+def test_yaml_constructors_that_raise_what_they_meet(title: str, error: str) -> None:
+    """PyYAML's constructors raise more than YAMLError on these (found by fuzzing)."""
+    with pytest.raises(RecordError) as info:
+        parse(f"---\ntitle: {title}\nspec_details: []\n---\n")
+    assert info.value.message.startswith("front matter has a value YAML cannot convert: ")
+
+
+def test_a_stack_repeated_among_many_is_quick() -> None:
+    """Finding the repeated stack among 20,000 was quadratic (half a minute)."""
+    stacks = [f"s{i}" for i in range(20_000)] + ["s7"]
+    record, problems = parse(generated([spec(stacks=stacks)]))
+    assert len(record.specs[0].stacks) == 20_000
+    assert problems[0].message == "spec_details[0] lists stack 's7' more than once"
+
+
+def test_billion_laughs_in_the_title_is_quick_and_short() -> None:
+    lines = ["---", "a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(7):
+        name, previous = chr(98 + level), chr(97 + level)
+        lines.append(f"{name}: &{name} [{', '.join(['*' + previous] * 10)}]")
+    lines += ["title: *h", "categories: [package, *h]", "spec_details: []", "---"]
+    _, problems = parse("\n".join(lines))
+    assert [len(problem.message) < 200 for problem in problems] == [True, True]
+    assert problems[0].message.startswith("title [[[[...], [...], ")
+
+
+def test_record_text_cannot_forge_a_warning_line() -> None:
+    """A meta value with a newline and a terminal escape: the message stays one line,
+    the escape is shown, not sent to the terminal."""
+    meta = {"num_specs": 1, "num_specs_by_stack": {"root": 1}, "compilers": ["none"]}
+    meta |= {"oss": ["x\n/etc/passwd:1: WARNING: forged\x1b[2J"], "platforms": ["linux"]}
+    meta |= {"stacks": ["root"], "targets": ["x86_64_v3"], "versions": ["1.0"]}
+    entry = spec(0, compiler="none")
+    record, problems = parse(generated([entry], meta=json.dumps(meta)))
+    assert problems == ()
+    (problem,) = check_record(record)
+    assert problem.message == (
+        "meta disagrees with spec_details: oss lists x\\x0a/etc/passwd:1: WARNING: "
+        "forged\\x1b[2J not in the specs and misses ubuntu22.04; showing what the specs say"
+    )
+    assert printable("a\nb\ud800\u2028") == "a\\x0ab\\ud800\\u2028"
