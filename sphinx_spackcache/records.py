@@ -533,9 +533,9 @@ def _showable(spec: Spec) -> tuple[Spec, list[str]]:
     return msgspec.structs.replace(spec, **changes), keys
 
 
-UNSHOWABLE_GROUP = (
-    "specs hold characters no page can show (control characters or lone surrogates), "
-    "each shown as U+FFFD, or a size that is not a number"
+_UNSHOWN_GROUP = (
+    "specs hold characters no page can show (control, invisible or line-separating "
+    "characters, lone surrogates), each shown as U+FFFD, or a size that is not a number"
 )
 
 
@@ -555,7 +555,7 @@ def _make_showable(
                 f"spec_details[{index}]: {keys} held characters no page can show, or a "
                 "size that is not a number; shown as U+FFFD (or as text)"
             )
-            problems.append(Problem(path, line, message, group=UNSHOWABLE_GROUP))
+            problems.append(Problem(path, line, message, group=_UNSHOWN_GROUP))
         shown.append(spec)
     return shown
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -28,22 +29,29 @@ pytestmark = [
 ]
 
 
+def compile_pdf(tex: Path) -> str:
+    """Compile *tex* with latexmk (stopping at the first LaTeX error); the PDF's text."""
+    subprocess.run(
+        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+        cwd=tex.parent,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return subprocess.run(
+        ["pdftotext", "-layout", str(tex.with_suffix(".pdf")), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
 @pytest.mark.parametrize("paper", ["letterpaper", "a4paper"])
 def test_pdf_keeps_hashes_whole_and_tables_inside_the_page(build: Build, paper: str) -> None:
     assert not missing, f"CI must install {missing}"
     app = build("basic", "latex", conf={"latex_elements": {"papersize": paper}})
     (tex,) = app.outdir.glob("*.tex")
-    subprocess.run(
-        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", tex.name],
-        cwd=app.outdir,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    pdf = tex.with_suffix(".pdf")
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
+    text = compile_pdf(tex)
     lines = text.splitlines()
     for tag, package in [
         ("develop-2025-04-20", "py-packaging"),
@@ -65,18 +73,6 @@ def test_pdf_of_hostile_records(build: Build) -> None:
     app = build("bad", "latex")
     (tex,) = app.outdir.glob("*.tex")
     assert "\\textbf{?}" in tex.read_text("utf-8")
-    subprocess.run(
-        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", tex.name],
-        cwd=app.outdir,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(tex.with_suffix(".pdf")), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    text = compile_pdf(tex)
     assert "ubuntu??[31m22.04" in text.replace(" ", "")
     assert "<script>alert(1)</script>" in text.replace(" ", "")
