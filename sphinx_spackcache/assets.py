@@ -14,8 +14,9 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from .render import ROOT_CLASS
+from .render import ROOT_CLASS, fit_widths
 from .spectable import spec_table_data
 
 __all__ = ["STATIC_DIR", "STYLESHEET", "setup_assets"]
@@ -61,7 +62,27 @@ def _add_page_assets(
         app.add_js_file(SCRIPT, loading_method="defer")
 
 
+class FitTableWidths(SphinxPostTransform):
+    """HTML: the extension's tables built while reading (listings, coverage matrices) get
+    column widths from their content (:func:`~.render.fit_widths`); spec tables get them
+    from the writer, which builds them."""
+
+    default_priority = 400
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        for table in self.document.findall(nodes.table):
+            if f"{ROOT_CLASS}-coverage" in table["classes"]:
+                # numbers under turned headings: the browser's own widths are the best
+                table["classes"].remove("colwidths-given")
+                table["classes"].append("colwidths-auto")
+            elif f"{ROOT_CLASS}-table" in table["classes"]:
+                fit_widths(table)
+
+
 def setup_assets(app: Sphinx) -> None:
-    """Ship the stylesheet and link it from the pages that use the extension."""
+    """Ship the stylesheet and link it from the pages that use the extension; HTML tables
+    that size their columns from their content."""
     app.connect("config-inited", _add_static_dir)
     app.connect("html-page-context", _add_page_assets)
+    app.add_post_transform(FitTableWidths)

@@ -88,14 +88,12 @@ class CachePackageDirective(SpackCacheDirective):
         container["support_smartquotes"] = False
         container += summary_fields(summary)
         if specs:
-            scroll = nodes.container(classes=[f"{ROOT_CLASS}-scroll"])
             title = f"Specs of {package} in {tag}"
             if query:
                 title += f" ({len(specs)} of {len(record.specs)} shown)"
-            scroll += pending_spec_table(
+            container += pending_spec_table(
                 sorted(specs, key=SPEC_SORTS[sort]), title=title, columns=columns
             )
-            container += scroll
         elif query:
             self.warn(
                 f"the filters leave none of the {len(record.specs)} specs of {package}",

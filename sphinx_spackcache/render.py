@@ -25,17 +25,24 @@ from .summary import PackageSummary, compiler_label
 from .versions import sort_versions
 
 __all__ = [
+    "ARCH_FIELDS",
     "BADGE_COLORS",
+    "DEFAULT_SPEC_COLUMNS",
     "PACKAGE_COLUMNS",
     "SPEC_COLUMNS",
     "Column",
     "PackageRow",
+    "SpecTablePlan",
     "badge",
     "count_phrase",
     "coverage_table",
+    "fit_widths",
+    "more_values",
     "package_ref",
     "package_table",
     "pick_columns",
+    "plan_spec_table",
+    "shared_paragraph",
     "spec_columns",
     "spec_table",
     "spec_words",
@@ -137,6 +144,9 @@ SPEC_COLUMNS = (
     Column("hash", "Hash", 34, 30),
     Column("version", "Version", 10, 8),
     Column("compiler", "Compiler", 14, 10),
+    # platform, OS and target in one column, as Spack writes an architecture
+    # (linux-ubuntu22.04-x86_64_v3): the three fit in the width of the widest
+    Column("arch", "Architecture", 14, 12),
     Column("os", "OS", 11, 10),
     Column("platform", "Platform", 8, 7),
     Column("target", "Target", 11, 10),
@@ -144,6 +154,11 @@ SPEC_COLUMNS = (
     Column("stacks", "Stacks", 24, 11),
     Column("size", "Size", 8, 6),
 )
+#: The columns of a spec table unless ``:columns:`` says otherwise (and ``size`` when a
+#: spec has one).
+DEFAULT_SPEC_COLUMNS = ("hash", "version", "compiler", "arch", "variants", "stacks")
+#: The parts of the ``arch`` column.
+ARCH_FIELDS = ("platform", "os", "target")
 
 #: The columns of package listings (``cache-index``, ``cache-stack``).
 PACKAGE_COLUMNS = (
@@ -167,9 +182,11 @@ def _text(value: str) -> list[nodes.Node]:
 def _row(columns: Sequence[Column], cells: Cells, classes: Sequence[str] = ()) -> nodes.row:
     row = nodes.row(classes=list(classes))
     for column in columns:
+        content = list(cells.get(column.key, []))
+        more = [node for node in content if isinstance(node, more_values)]
         paragraph = nodes.paragraph()
-        paragraph.extend(cells.get(column.key, []))
-        row += nodes.entry("", paragraph, classes=[f"{ROOT_CLASS}-{column.key}"])
+        paragraph.extend(node for node in content if not isinstance(node, more_values))
+        row += nodes.entry("", paragraph, *more, classes=[f"{ROOT_CLASS}-{column.key}"])
     return row
 
 
@@ -209,6 +226,60 @@ def table(
     return node
 
 
+def fit_widths(node: nodes.table, share: float = 0.8) -> None:
+    """Give the columns of *node* widths from what they show, for HTML (where the widths
+    become percentages of the table): the given widths are characters for text and shares
+    of the line for LaTeX, and as percentages they would starve the columns with most to
+    show. A cell of badges asks for room for its widest half (so that they take two
+    lines), a cell of text for its length, the hash column for its first characters; a
+    column asks for what *share* of its cells ask (the longest few wrap rather than widen
+    it for all)."""
+    colspecs = list(node.findall(nodes.colspec))
+    wanted: list[list[float]] = [[] for _ in colspecs]
+    for row in node.findall(nodes.row):
+        for index, entry in enumerate(row.children[: len(colspecs)]):
+            assert isinstance(entry, nodes.entry)
+            wanted[index].append(_cell_width(entry))
+    for colspec, widths in zip(colspecs, wanted, strict=True):
+        widths.sort()
+        at = widths[min(len(widths) - 1, int(share * len(widths)))] if widths else 4
+        colspec["colwidth"] = max(3, round(at))
+
+
+#: Characters a badge takes beyond its text (padding, border, the space between two).
+_BADGE_EXTRA = 3
+#: Characters "N more" takes.
+_MORE_WIDTH = 7
+#: Characters a hash takes as HTML shows it: its first eight, an ellipsis, a copy button.
+_HASH_WIDTH = 13
+
+
+def _cell_width(entry: nodes.entry) -> float:
+    if f"{ROOT_CLASS}-hash" in entry["classes"]:
+        return _HASH_WIDTH
+    badges = sorted(
+        (
+            len(node.astext()) + _BADGE_EXTRA
+            for node in entry.findall(nodes.inline)
+            if "sd-badge" in node["classes"]
+            and not any(isinstance(parent, more_values) for parent in _parents(node))
+        ),
+        reverse=True,
+    )
+    if not badges:
+        return len(entry.astext()) + 2
+    if any(entry.findall(more_values)):
+        badges = sorted([*badges, _MORE_WIDTH], reverse=True)
+    return sum(badges[: -(-len(badges) // 2)])  # the widest half: two lines
+
+
+def _parents(node: nodes.Node) -> Iterable[nodes.Node]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
 def pick_columns(available: Sequence[Column], keys: Sequence[str]) -> list[Column]:
     """The columns named by *keys*, in that order."""
     by_key = {column.key: column for column in available}
@@ -218,7 +289,6 @@ def pick_columns(available: Sequence[Column], keys: Sequence[str]) -> list[Colum
 # -- spec tables ---------------------------------------------------------------------
 
 _SPEC_TEXT: dict[str, Callable[[Spec], str]] = {
-    "variants": lambda spec: " ".join(spec.variants),
     "size": lambda spec: spec.size or "-",
 }
 
@@ -229,14 +299,64 @@ _SPEC_VALUES: dict[str, Callable[[Spec], Iterable[str]]] = {
     "os": lambda spec: (spec.os,),
     "platform": lambda spec: (spec.platform,),
     "target": lambda spec: (spec.target,),
+    "variants": lambda spec: spec.variants,
+    "stacks": lambda spec: spec.stacks,
 }
 
+#: Columns that are left out when every row has the same value (said once, above the
+#: table), and how that is said: "version 24.2", "compiler none".
+_FOLDABLE = {
+    "version": "version",
+    "compiler": "compiler",
+    "os": "OS",
+    "platform": "platform",
+    "target": "target",
+    "size": "size",
+}
+#: How many values a cell shows before "N more" (HTML; print shows them all).
+_SHOWN_BEFORE_MORE = {"variants": 4, "stacks": 3, "version": 3}
 
-def value_badges(values: Iterable[str]) -> list[nodes.Node]:
-    """Neutral (outline) badges for the values of one cell, separated by spaces."""
-    return _spaced(
-        badge(value, "secondary", outline=True, classes=[f"{ROOT_CLASS}-value"]) for value in values
-    )
+
+class more_values(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+    """Values of a table cell beyond the first few, as a paragraph after the cell's
+    paragraph. HTML writes them in a ``<details>`` element (open it to see them, no script
+    needed); for every other builder a post-transform puts the paragraph in its place,
+    so print shows them all. Attribute ``count``: how many values it holds."""
+
+
+def value_badges(
+    values: Iterable[str], *, field: str = "", shown: int | None = None
+) -> list[nodes.Node]:
+    """Neutral (outline) badges for the values of one cell, separated by spaces; past
+    *shown* of them, the rest in a :class:`more_values` (a compact table in HTML)."""
+    classes = [f"{ROOT_CLASS}-value"] + ([f"{ROOT_CLASS}-{field}"] if field else [])
+    badges: list[nodes.Node] = [
+        _breakable_at(badge(value, "secondary", outline=True, classes=classes)) for value in values
+    ]
+    return _with_more(badges, shown)
+
+
+def _breakable_at(node: nodes.inline) -> nodes.inline:
+    """*node* (a badge) with what follows an ``@`` (a compiler's version) in an inline of
+    its own, which HTML may put on the next line: ``intel-oneapi-compilers`` /
+    ``@2025.1.0``. The text stays whole for searching, copying and other builders."""
+    text = node.astext()
+    name, at, version = text.partition("@")
+    if not at or not name:
+        return node
+    node.children = []
+    node += nodes.Text(name)
+    node += nodes.inline(at + version, at + version, classes=[f"{ROOT_CLASS}-at"])
+    return node
+
+
+def _with_more(badges: list[nodes.Node], shown: int | None) -> list[nodes.Node]:
+    if shown is None or len(badges) <= shown + 1:  # "1 more" would save nothing
+        return _spaced(badges)
+    rest = badges[shown:]
+    paragraph = nodes.paragraph("", "", *_spaced(rest))
+    more = more_values("", paragraph, count=len(rest), classes=[f"{ROOT_CLASS}-more"])
+    return [*_spaced(badges[:shown]), more]
 
 
 def _hash_cell(spec: Spec) -> list[nodes.Node]:
@@ -248,18 +368,127 @@ def _hash_cell(spec: Spec) -> list[nodes.Node]:
 
 def _cell_texts(spec: Spec) -> dict[str, Sequence[str]]:
     """The texts each cell of *spec*'s row shows, by column key."""
-    texts: dict[str, Sequence[str]] = {"hash": (spec.hash,), "stacks": spec.stacks}
+    texts: dict[str, Sequence[str]] = {"hash": (spec.hash,)}
     texts.update((key, (value(spec),)) for key, value in _SPEC_TEXT.items())
     texts.update((key, tuple(values(spec))) for key, values in _SPEC_VALUES.items())
+    texts["arch"] = (spec.platform, spec.os, spec.target)
     return texts
 
 
-def _spec_cells(spec: Spec) -> Cells:
+@dataclass(frozen=True, slots=True)
+class SpecTablePlan:
+    """What a spec table shows in its rows, and what it says once, above them: a column
+    whose value is the same on every row is left out, and the variants and stacks every
+    spec has are named once instead of on every row."""
+
+    #: The columns of the table, in order.
+    columns: tuple[Column, ...]
+    #: The columns left out, each with the one value (or values) every row has.
+    shared: tuple[tuple[Column, tuple[str, ...]], ...]
+    #: Variants every spec has (not repeated in the rows).
+    common_variants: tuple[str, ...]
+    #: Stacks every spec is in (not repeated in the rows).
+    common_stacks: tuple[str, ...]
+    #: How many specs.
+    count: int
+    #: The parts of :data:`ARCH_FIELDS` the ``arch`` column shows (the others are shared).
+    arch: tuple[str, ...] = ARCH_FIELDS
+
+
+def plan_spec_table(specs: Sequence[Spec], keys: Sequence[str] | None = None) -> SpecTablePlan:
+    """The plan of a table of *specs*: with *keys*, those columns and nothing said once
+    (the user's choice wins); else every column but ``size`` (unless some spec has one),
+    with what every row shares said once when there are two specs or more."""
+    if keys is not None:
+        return SpecTablePlan(tuple(pick_columns(SPEC_COLUMNS, keys)), (), (), (), len(specs))
+    columns = spec_columns(specs)
+    if len(specs) < 2:
+        return SpecTablePlan(tuple(columns), (), (), (), len(specs))
+    texts = [_cell_texts(spec) for spec in specs]
+    shared: list[tuple[Column, tuple[str, ...]]] = []
+    kept: list[Column] = []
+    common: dict[str, tuple[str, ...]] = {}
+    arch: list[str] = []
+    for column in columns:
+        if column.key == "arch":
+            for part in pick_columns(SPEC_COLUMNS, ARCH_FIELDS):
+                values = {tuple(row[part.key]) for row in texts}
+                if len(values) == 1:
+                    shared.append((part, next(iter(values))))
+                else:
+                    arch.append(part.key)
+            if arch:
+                kept.append(column)
+            continue
+        values = {tuple(row[column.key]) for row in texts}
+        if column.key in _FOLDABLE and len(values) == 1:
+            shared.append((column, next(iter(values))))
+            continue
+        if column.key in ("variants", "stacks"):
+            every = set.intersection(*(set(row[column.key]) for row in texts))
+            common[column.key] = tuple(v for v in texts[0][column.key] if v in every)
+            if all(set(row[column.key]) <= every for row in texts):
+                continue  # nothing left to show in any row
+        kept.append(column)
+    return SpecTablePlan(
+        tuple(kept),
+        tuple(shared),
+        common.get("variants", ()),
+        common.get("stacks", ()),
+        len(specs),
+        tuple(arch),
+    )
+
+
+def shared_paragraph(plan: SpecTablePlan) -> nodes.paragraph | None:
+    """``All 27 specs: version 24.2 · compiler none · variant build_system=python_pip``:
+    what the table's rows have in common, said once (``None`` when there is nothing)."""
+    parts: list[tuple[str, str, list[nodes.Node]]] = [
+        (column.key, _FOLDABLE[column.key], value_badges(values, field=column.key))
+        for column, values in plan.shared
+    ]
+    if plan.common_variants:
+        name = "variant" if len(plan.common_variants) == 1 else "variants"
+        parts.append(("variants", name, value_badges(plan.common_variants, field="variants")))
+    if plan.common_stacks:
+        name = "stack" if len(plan.common_stacks) == 1 else "stacks"
+        badges = stack_badges((stack, None) for stack in plan.common_stacks)
+        parts.append(("stacks", name, badges))
+    if not parts:
+        return None
+    paragraph = nodes.paragraph(classes=[f"{ROOT_CLASS}-shared"])
+    paragraph += nodes.Text(f"All {count_phrase(plan.count, 'spec')}: ")
+    for number, (key, name, badges) in enumerate(parts):
+        if number:
+            paragraph += nodes.Text(" \N{MIDDLE DOT} ")
+        part = nodes.inline(classes=[f"{ROOT_CLASS}-shared-{key}"])
+        part += nodes.Text(f"{name} ")
+        part.extend(badges)
+        paragraph += part
+    return paragraph
+
+
+def _stack_badge(stack: str) -> nodes.inline:
+    return badge(stack, stack_color(stack), classes=[f"{ROOT_CLASS}-stack"])
+
+
+def _spec_cells(spec: Spec, plan: SpecTablePlan) -> Cells:
     texts = _cell_texts(spec)
     cells: dict[str, list[nodes.Node]] = {key: _text(texts[key][0]) for key in _SPEC_TEXT}
-    cells.update((key, value_badges(texts[key])) for key in _SPEC_VALUES)
+    for key in _SPEC_VALUES:
+        shown = _SHOWN_BEFORE_MORE.get(key)
+        if key == "stacks":
+            stacks = [s for s in texts[key] if s not in plan.common_stacks]
+            cells[key] = _with_more([_stack_badge(s) for s in stacks], shown)
+        elif key == "variants":
+            variants = [v for v in texts[key] if v not in plan.common_variants]
+            cells[key] = value_badges(variants, field=key, shown=shown)
+        else:
+            cells[key] = value_badges(texts[key], field=key, shown=shown)
     cells["hash"] = _hash_cell(spec)
-    cells["stacks"] = stack_badges((stack, None) for stack in texts["stacks"])
+    cells["arch"] = _spaced(
+        node for field in plan.arch for node in value_badges(texts[field], field=field)
+    )
     return cells
 
 
@@ -278,16 +507,21 @@ def spec_words(specs: Iterable[Spec], columns: Sequence[Column]) -> list[str]:
 def spec_columns(specs: Sequence[Spec], keys: Sequence[str] | None = None) -> list[Column]:
     """The spec table's columns: *keys*, or all but ``size`` unless some spec has one."""
     if keys is None:
-        show_size = any(spec.size for spec in specs)
-        keys = [c.key for c in SPEC_COLUMNS if c.key != "size" or show_size]
+        keys = [*DEFAULT_SPEC_COLUMNS, *(["size"] if any(spec.size for spec in specs) else [])]
     return pick_columns(SPEC_COLUMNS, keys)
 
 
 def spec_table(
-    specs: Sequence[Spec], *, title: str, columns: Sequence[str] | None = None
+    specs: Sequence[Spec],
+    *,
+    title: str,
+    columns: Sequence[str] | None = None,
+    plan: SpecTablePlan | None = None,
 ) -> nodes.table:
-    """One row per spec, in the order given."""
-    return table(title, spec_columns(specs, columns), (_spec_cells(s) for s in specs), kind="specs")
+    """One row per spec, in the order given, as :func:`plan_spec_table` plans it (from
+    *columns*, unless a *plan* is given)."""
+    plan = plan or plan_spec_table(specs, columns)
+    return table(title, plan.columns, (_spec_cells(spec, plan) for spec in specs), kind="specs")
 
 
 # -- package listings ----------------------------------------------------------------
@@ -319,16 +553,21 @@ class PackageRow:
 
 def _package_cells(row: PackageRow) -> Cells:
     summary = row.summary
+    shown = _SHOWN_IN_LISTINGS
     return {
         "package": [package_ref(row.name, row.tag)],
         "specs": _text(str(summary.num_specs)),
-        "versions": value_badges(summary.versions),
-        "compilers": value_badges(compiler_label(c) for c in summary.compilers),
-        "oss": value_badges(summary.oss),
-        "platforms": value_badges(summary.platforms),
-        "targets": value_badges(summary.targets),
-        "stacks": stack_badges((stack, None) for stack, _ in summary.stacks),
+        "versions": value_badges(summary.versions, shown=shown),
+        "compilers": value_badges((compiler_label(c) for c in summary.compilers), shown=shown),
+        "oss": value_badges(summary.oss, shown=shown),
+        "platforms": value_badges(summary.platforms, shown=shown),
+        "targets": value_badges(summary.targets, shown=shown),
+        "stacks": _with_more([_stack_badge(stack) for stack, _ in summary.stacks], shown),
     }
+
+
+#: How many values a cell of a package listing shows before "N more" (HTML).
+_SHOWN_IN_LISTINGS = 4
 
 
 def package_table(rows: Iterable[PackageRow], *, title: str, columns: Sequence[str]) -> nodes.table:

@@ -30,12 +30,23 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxTranslator
+from sphinx.writers.html5 import HTML5Translator
 
 from .model import Spec
-from .render import spec_columns, spec_table, spec_words
+from .render import (
+    ROOT_CLASS,
+    fit_widths,
+    more_values,
+    plan_spec_table,
+    shared_paragraph,
+    spec_columns,
+    spec_table,
+    spec_words,
+)
 
 __all__ = [
     "BuildSpecTables",
+    "UnfoldMoreValues",
     "build_spec_table",
     "pending_spec_table",
     "setup_spectable",
@@ -53,25 +64,30 @@ class spec_table_data(nodes.General, nodes.Element):  # noqa: N801 (docutils nod
 def pending_spec_table(
     specs: Sequence[Spec], *, title: str, columns: Sequence[str] | None = None
 ) -> spec_table_data:
-    """The node that :func:`build_spec_table` turns into ``spec_table(specs, ...)``."""
-    shown = spec_columns(specs, columns)
-    words = " ".join(spec_words(specs, shown))
+    """The node that :func:`build_spec_table` turns into the table of *specs* (and the
+    sentence of what they share); *columns* as the user gave them, if they did."""
+    words = " ".join(spec_words(specs, spec_columns(specs, columns)))
     return spec_table_data(
         "",
         nodes.title(title, title),
         nodes.inline(words, words),
         specs=msgspec.json.encode(list(specs)).decode("utf-8"),
-        columns=[column.key for column in shown],
+        columns=list(columns) if columns is not None else None,
     )
 
 
-def build_spec_table(node: spec_table_data) -> nodes.table:
-    """The table *node* stands for, with *node*'s ids."""
+def build_spec_table(node: spec_table_data) -> list[nodes.Element]:
+    """What *node* stands for: the sentence of what all its specs share, if anything,
+    and the table (with *node*'s ids) in a container that scrolls it sideways in HTML
+    when it cannot fit."""
     specs = _DECODER.decode(node["specs"])
     title = node.next_node(nodes.title)
-    table = spec_table(specs, title=title.astext() if title else "", columns=node["columns"])
+    plan = plan_spec_table(specs, node["columns"])
+    table = spec_table(specs, title=title.astext() if title else "", plan=plan)
     table["ids"] = list(node["ids"])
-    return table
+    scroll = nodes.container("", table, classes=[f"{ROOT_CLASS}-scroll"])
+    shared = shared_paragraph(plan)
+    return [scroll] if shared is None else [shared, scroll]
 
 
 class BuildSpecTables(SphinxPostTransform):
@@ -83,7 +99,24 @@ class BuildSpecTables(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         for node in list(self.document.findall(spec_table_data)):
-            node.replace_self(build_spec_table(node))
+            # not replace_self(), which would give the node's ids to the first of several
+            parent = node.parent
+            index = parent.index(node)
+            parent[index : index + 1] = build_spec_table(node)
+
+
+class UnfoldMoreValues(SphinxPostTransform):
+    """Builders that are not HTML show every value: each :class:`~.render.more_values`
+    gives way to the values it holds (registered with :class:`BuildSpecTables`)."""
+
+    #: after the spec tables are built (5), before the LaTeX, text and man touches (400)
+    default_priority = 6
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(more_values)):
+            parent = node.parent
+            index = parent.index(node)
+            parent[index : index + 1] = node.children  # (not merging the node's classes)
 
 
 def visit_spec_table_data(translator: SphinxTranslator, node: spec_table_data) -> None:
@@ -100,15 +133,20 @@ def visit_spec_table_data(translator: SphinxTranslator, node: spec_table_data) -
     collecting = gc.isenabled()
     gc.disable()
     try:
-        table = build_spec_table(node)
+        built = build_spec_table(node)
+        for table in built[-1].findall(nodes.table):
+            fit_widths(table)
         parent = node.parent
-        parent.replace(node, table)  # not replace_self(), which merges the classes
+        index = parent.index(node)
+        parent[index : index + 1] = built  # not replace_self(), which merges the classes
         try:
-            table.walkabout(translator)
+            for element in built:
+                element.walkabout(translator)
         finally:
-            parent.replace(table, node)
-            for descendant in table.findall():
-                descendant.parent = None
+            parent[index : index + len(built)] = [node]
+            for element in built:
+                for descendant in element.findall():
+                    descendant.parent = None
     finally:
         if collecting:
             gc.enable()
@@ -119,16 +157,29 @@ def depart_spec_table_data(translator: SphinxTranslator, node: spec_table_data) 
     """Never called: the visit skips the node."""
 
 
-def _add_post_transform(app: Sphinx) -> None:
+def visit_more_values(translator: HTML5Translator, node: more_values) -> None:
+    """HTML: the values in a ``<details>`` whose summary says how many there are."""
+    translator.body.append(translator.starttag(node, "details"))
+    count = f"{int(node['count']):,} more"
+    translator.body.append(f"<summary>{translator.encode(count)}</summary>")
+
+
+def depart_more_values(translator: HTML5Translator, node: more_values) -> None:
+    translator.body.append("</details>")
+
+
+def _add_post_transforms(app: Sphinx) -> None:
     # Known only once the builder is: HTML writers build the tables themselves.
     if app.builder.format != "html":
         app.add_post_transform(BuildSpecTables)
+        app.add_post_transform(UnfoldMoreValues)
 
 
 def setup_spectable(app: Sphinx) -> None:
-    """Register the node (as an enumerable table), its HTML visitor and, for other
-    builders, the post-transform."""
+    """Register the nodes (spec tables as enumerable tables), their HTML visitors and, for
+    other builders, the post-transforms."""
     app.add_enumerable_node(
         spec_table_data, "table", html=(visit_spec_table_data, depart_spec_table_data)
     )
-    app.connect("builder-inited", _add_post_transform)
+    app.add_node(more_values, html=(visit_more_values, depart_more_values))
+    app.connect("builder-inited", _add_post_transforms)

@@ -40,38 +40,89 @@ def summary_badges(page: BeautifulSoup) -> dict[str, int]:
     return found
 
 
+def common(values: list[list[str]]) -> list[str]:
+    """The values in every list, in the order of the first."""
+    return [v for v in values[0] if all(v in other for other in values)]
+
+
 def test_html_py_packaging(build: Build) -> None:
     app = build("basic", "html")
     assert warnings_of(app) == []
     page = soup(app.outdir / "py-packaging.html")
     rows = spec_rows(page)
-    assert len(rows) == 27
+    raw = expected.specs(TAG, "py-packaging")
+    assert len(rows) == len(raw) == 27
     shown = {row.select_one("td.spackcache-hash code").get_text() for row in rows}  # type: ignore[union-attr]
     assert shown == expected.hashes(TAG, "py-packaging")
-    assert all(len(h) == 32 for h in shown)
+    assert all(len(h) == 32 for h in shown)  # whole in the page, whatever CSS shows
     assert summary_badges(page) == expected.stack_counts(TAG, "py-packaging")
     assert len(summary_badges(page)) == 16
     assert summary_badges(page)["root"] == 27
     assert summary_badges(page)["e4s"] == 4
-    # every row's stack badges are that spec's stacks
-    raw = {spec["hash"]: spec for spec in expected.specs(TAG, "py-packaging")}
-    for row in rows:
-        spec = raw[row.select_one("td.spackcache-hash").get_text()]  # type: ignore[union-attr]
-        stacks = [b.get_text() for b in row.select("td.spackcache-stacks span.sd-badge")]
-        assert stacks == spec["stacks"]
-        assert row.select_one("td.spackcache-os").get_text() == spec["os"]  # type: ignore[union-attr]
-    # no size column: every size is "-"
+
+    # what every spec shares is said once, above the table (worked out from the YAML)
+    assert {tuple(s["versions"]) for s in raw} == {("24.2",)}
+    assert {s["compiler"] for s in raw} == {"none"}
+    assert common([s["variants"] for s in raw]) == ["build_system=python_pip"]
+    assert all(s["variants"] == ["build_system=python_pip"] for s in raw)
+    assert common([s["stacks"] for s in raw]) == ["root"]
+    (shared,) = page.select("p.spackcache-shared")
+    assert shared.get_text(" ", strip=True) == (
+        "All 27 specs: version 24.2 · compiler none · variant build_system=python_pip · stack root"
+    )
+    # so the table has no version, compiler or variants column (no spec differs there)
     headings = [th.get_text() for th in page.select("table.spackcache-specs thead th")]
-    assert headings == [
-        "Hash",
-        "Version",
-        "Compiler",
-        "OS",
-        "Platform",
-        "Target",
-        "Variants",
-        "Stacks",
-    ]
+    assert headings == ["Hash", "Architecture", "Stacks"]
+    # every row: its architecture, and the stacks that set it apart (all but root)
+    by_hash = {spec["hash"]: spec for spec in raw}
+    for row in rows:
+        spec = by_hash[row.select_one("td.spackcache-hash").get_text()]  # type: ignore[union-attr]
+        stacks = [b.get_text() for b in row.select("td.spackcache-stacks span.sd-badge")]
+        assert stacks == [s for s in spec["stacks"] if s != "root"]
+        arch = [b.get_text() for b in row.select("td.spackcache-arch span.sd-badge")]
+        assert arch == [spec["platform"], spec["os"], spec["target"]]
+
+
+def test_html_what_rows_share_and_what_sets_them_apart(build: Build) -> None:
+    """cmake v0.23.1: 37 specs on one platform, with 6 variants in common; the rest of
+    the variants and the stacks in each row, the first few shown and the others behind
+    "N more" (all in the page)."""
+    app = build("basic", "html")
+    page = soup(app.outdir / "cmake.html")
+    (table,) = [t for t in page.select("table.spackcache-specs") if "v0.23.1" in t.get_text()]
+    shared = table.find_previous("p", class_="spackcache-shared")
+    assert shared is not None
+    raw = expected.specs("v0.23.1", "cmake")
+    assert len(raw) == 37
+    variants = common([s["variants"] for s in raw])
+    assert len(variants) == 6
+    assert {s["platform"] for s in raw} == {"linux"}
+    text = shared.get_text(" ", strip=True)
+    assert text.startswith("All 37 specs: platform linux · variants ")
+    assert text.endswith(" · stack root")
+    assert [b.get_text() for b in shared.select(".spackcache-shared-variants .sd-badge")] == (
+        variants
+    )
+    headings = [th.get_text() for th in table.select("thead th")]
+    assert headings == ["Hash", "Version", "Compiler", "Architecture", "Variants", "Stacks"]
+    by_hash = {spec["hash"]: spec for spec in raw}
+    for row in table.select("tbody tr"):
+        spec = by_hash[row.select_one("td.spackcache-hash").get_text()]  # type: ignore[union-attr]
+        for column, values, shown in (
+            ("variants", [v for v in spec["variants"] if v not in variants], 4),
+            ("stacks", [s for s in spec["stacks"] if s != "root"], 3),
+        ):
+            cell = row.select_one(f"td.spackcache-{column}")
+            assert cell is not None
+            assert [b.get_text() for b in cell.select(".sd-badge")] == values
+            more = cell.select("details.spackcache-more")
+            if len(values) > shown + 1:
+                (details,) = more
+                hidden = len(values) - shown
+                assert details.summary.get_text() == f"{hidden} more"  # type: ignore[union-attr]
+                assert len(details.select(".sd-badge")) == hidden
+            else:
+                assert more == []
 
 
 def test_html_summary_fields(build: Build) -> None:

@@ -154,7 +154,13 @@ def test_index_lists_every_package(views: SphinxTestApp) -> None:
         specs = raw(name)
         assert row["Specs"] == str(len(specs))
         assert set(row["Targets"].split()) == {s["target"] for s in specs}
-        assert set(row["Stacks"].split()) == {st for s in specs for st in s["stacks"]}
+        # (past the first four, HTML says "N more" and keeps the others in a <details>)
+        stacks = {st for s in specs for st in s["stacks"]}
+        words = row["Stacks"].split()
+        if len(stacks) > 5:
+            assert words[4:6] == [str(len(stacks) - 4), "more"]
+            del words[4:6]
+        assert set(words) == stacks
 
 
 def test_index_links_documented_packages_only(views: SphinxTestApp) -> None:
