@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension with Sphinx."""
     from .assets import setup_assets
+    from .colours import setup_colours
     from .config import setup_config
     from .coverage import setup_coverage
     from .domain import setup_domain
@@ -38,10 +39,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_manpage(app)
     setup_text(app)
     setup_assets(app)
+    setup_colours(app)
     return {
         "version": __version__,
         # bumped whenever what the extension keeps in the environment changes shape
-        "env_version": 4,
+        "env_version": 5,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

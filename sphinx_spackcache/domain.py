@@ -80,8 +80,8 @@ class CacheDomain(Domain):
     label = "Spack build cache"
     object_types = {"package": ObjType("package", "pkg")}  # noqa: RUF012 - Sphinx API
     roles = {"pkg": XRefRole()}  # noqa: RUF012
-    initial_data = {"packages": {}}  # noqa: RUF012
-    data_version = 2
+    initial_data = {"packages": {}, "stacks": {}, "hues": {}}  # noqa: RUF012
+    data_version = 3
 
     @property
     def registered(self) -> dict[str, list[PackageEntry]]:
@@ -101,7 +101,20 @@ class CacheDomain(Domain):
         places.append(entry)
         places.sort(key=_order)
 
+    @property
+    def stacks(self) -> dict[str, list[str]]:
+        """docname -> the stacks its badges name (for :mod:`~sphinx_spackcache.colours`)."""
+        stacks: dict[str, list[str]] = self.data.setdefault("stacks", {})
+        return stacks
+
+    @property
+    def hues(self) -> dict[str, int]:
+        """stack -> its colour in the palette, as the last build gave them out."""
+        hues: dict[str, int] = self.data.setdefault("hues", {})
+        return hues
+
     def clear_doc(self, docname: str) -> None:
+        self.stacks.pop(docname, None)
         for key, places in list(self.registered.items()):
             kept = [entry for entry in places if entry.docname != docname]
             if not kept:
@@ -111,6 +124,9 @@ class CacheDomain(Domain):
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         wanted = set(docnames)
+        for docname, stacks in otherdata.get("stacks", {}).items():
+            if docname in wanted:
+                self.stacks[docname] = stacks
         for places in otherdata.get("packages", {}).values():
             for entry in places:
                 if entry.docname in wanted:

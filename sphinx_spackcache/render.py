@@ -26,14 +26,15 @@ from .versions import sort_versions
 
 __all__ = [
     "ARCH_FIELDS",
-    "BADGE_COLORS",
     "DEFAULT_SPEC_COLUMNS",
     "PACKAGE_COLUMNS",
+    "PALETTE_SIZE",
     "SPEC_COLUMNS",
     "Column",
     "PackageRow",
     "SpecTablePlan",
     "badge",
+    "colour_badges",
     "count_phrase",
     "coverage_table",
     "fit_widths",
@@ -46,23 +47,41 @@ __all__ = [
     "spec_columns",
     "spec_table",
     "spec_words",
+    "stack_badge",
     "stack_badges",
-    "stack_color",
     "summary_fields",
     "table",
     "value_badges",
 ]
 
-#: sphinx-design colours a stack badge can take; all legible in light and dark themes.
-BADGE_COLORS = ("primary", "secondary", "success", "info", "warning", "danger", "dark")
-
 #: CSS class on everything this extension outputs (the HTML assets look for it).
 ROOT_CLASS = "spackcache"
+_HUE = f"{ROOT_CLASS}-hue-"
+#: How many stack colours the stylesheet defines (``spackcache-hue-0`` to ``-35``).
+PALETTE_SIZE = 36
 
 
-def stack_color(stack: str) -> str:
-    """The badge colour of *stack*: the same for a name on every page, build and machine."""
-    return BADGE_COLORS[zlib.crc32(stack.encode("utf-8")) % len(BADGE_COLORS)]
+def stack_badge(stack: str, count: int | None = None) -> nodes.inline:
+    """A filled badge for *stack*, with its number of specs when *count* is given. Its
+    colour is given out for the whole site when it is written (:mod:`.colours`); the
+    badge carries the stack's name for that (attribute ``stack``)."""
+    text = stack if count is None else f"{stack}\N{NO-BREAK SPACE}({count})"
+    classes = ["sd-sphinx-override", "sd-badge", f"{ROOT_CLASS}-stack"]
+    return nodes.inline(text, text, classes=classes, stack=stack)
+
+
+def colour_badges(node: nodes.Element, hues: Mapping[str, int], size: int) -> None:
+    """Give each stack badge under *node* the class of its stack's colour in *hues*
+    (or, for a stack not in it, the one its name hashes to among *size*)."""
+    for badge in node.findall(nodes.inline):
+        stack = badge.get("stack")
+        if stack is None:
+            continue
+        hue = hues.get(stack)
+        if hue is None:
+            hue = zlib.crc32(stack.encode("utf-8", "surrogatepass")) % size
+        badge["classes"] = [c for c in badge["classes"] if not c.startswith(_HUE)]
+        badge["classes"].append(f"{_HUE}{hue}")
 
 
 def badge(
@@ -92,14 +111,7 @@ def _spaced(badges: Iterable[nodes.Node]) -> list[nodes.Node]:
 
 def stack_badges(stacks: Iterable[tuple[str, int | None]]) -> list[nodes.Node]:
     """One badge per ``(stack, count)``; the count is shown when it is not ``None``."""
-    return _spaced(
-        badge(
-            stack if count is None else f"{stack}\N{NO-BREAK SPACE}({count})",
-            stack_color(stack),
-            classes=[f"{ROOT_CLASS}-stack"],
-        )
-        for stack, count in stacks
-    )
+    return _spaced(stack_badge(stack, count) for stack, count in stacks)
 
 
 def _field(name: str, *body: nodes.Node) -> nodes.field:
@@ -146,7 +158,7 @@ SPEC_COLUMNS = (
     Column("compiler", "Compiler", 14, 10),
     # platform, OS and target in one column, as Spack writes an architecture
     # (linux-ubuntu22.04-x86_64_v3): the three fit in the width of the widest
-    Column("arch", "Architecture", 14, 12),
+    Column("arch", "Arch", 14, 12),
     Column("os", "OS", 11, 10),
     Column("platform", "Platform", 8, 7),
     Column("target", "Target", 11, 10),
@@ -242,16 +254,18 @@ def fit_widths(node: nodes.table, share: float = 0.8) -> None:
             wanted[index].append(_cell_width(entry))
     for colspec, widths in zip(colspecs, wanted, strict=True):
         widths.sort()
-        at = widths[min(len(widths) - 1, int(share * len(widths)))] if widths else 4
+        # a spec's stacks must take at most two lines, however many rows have few
+        part = 1.0 if colspec.get("column") == "stacks" else share
+        at = widths[min(len(widths) - 1, int(part * len(widths)))] if widths else 4
         colspec["colwidth"] = max(3, round(at))
 
 
 #: Characters a badge takes beyond its text (padding, border, the space between two).
 _BADGE_EXTRA = 3
-#: Characters "N more" takes.
-_MORE_WIDTH = 7
+#: Characters "+N" takes.
+_MORE_WIDTH = 4
 #: Characters a hash takes as HTML shows it: its first eight, an ellipsis, a copy button.
-_HASH_WIDTH = 13
+_HASH_WIDTH = 15
 
 
 def _cell_width(entry: nodes.entry) -> float:
@@ -313,8 +327,9 @@ _FOLDABLE = {
     "target": "target",
     "size": "size",
 }
-#: How many values a cell shows before "N more" (HTML; print shows them all).
-_SHOWN_BEFORE_MORE = {"variants": 4, "stacks": 3, "version": 3}
+#: How many values a cell shows before "+N more" (HTML; print shows them all): two stacks
+#: and "+1" fit two lines where three long stack names would take three.
+_SHOWN_BEFORE_MORE = {"variants": 4, "stacks": 2, "version": 3}
 
 
 class more_values(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
@@ -336,13 +351,17 @@ def value_badges(
     return _with_more(badges, shown)
 
 
+#: A value this long or shorter stays on one line (gcc@12.4.0, cce@18.0.0).
+_UNBROKEN = 10
+
+
 def _breakable_at(node: nodes.inline) -> nodes.inline:
     """*node* (a badge) with what follows an ``@`` (a compiler's version) in an inline of
     its own, which HTML may put on the next line: ``intel-oneapi-compilers`` /
     ``@2025.1.0``. The text stays whole for searching, copying and other builders."""
     text = node.astext()
     name, at, version = text.partition("@")
-    if not at or not name:
+    if not at or not name or len(text) <= _UNBROKEN:
         return node
     node.children = []
     node += nodes.Text(name)
@@ -351,7 +370,7 @@ def _breakable_at(node: nodes.inline) -> nodes.inline:
 
 
 def _with_more(badges: list[nodes.Node], shown: int | None) -> list[nodes.Node]:
-    if shown is None or len(badges) <= shown + 1:  # "1 more" would save nothing
+    if shown is None or len(badges) <= shown:
         return _spaced(badges)
     rest = badges[shown:]
     paragraph = nodes.paragraph("", "", *_spaced(rest))
@@ -468,10 +487,6 @@ def shared_paragraph(plan: SpecTablePlan) -> nodes.paragraph | None:
     return paragraph
 
 
-def _stack_badge(stack: str) -> nodes.inline:
-    return badge(stack, stack_color(stack), classes=[f"{ROOT_CLASS}-stack"])
-
-
 def _spec_cells(spec: Spec, plan: SpecTablePlan) -> Cells:
     texts = _cell_texts(spec)
     cells: dict[str, list[nodes.Node]] = {key: _text(texts[key][0]) for key in _SPEC_TEXT}
@@ -479,7 +494,7 @@ def _spec_cells(spec: Spec, plan: SpecTablePlan) -> Cells:
         shown = _SHOWN_BEFORE_MORE.get(key)
         if key == "stacks":
             stacks = [s for s in texts[key] if s not in plan.common_stacks]
-            cells[key] = _with_more([_stack_badge(s) for s in stacks], shown)
+            cells[key] = _with_more([stack_badge(s) for s in stacks], shown)
         elif key == "variants":
             variants = [v for v in texts[key] if v not in plan.common_variants]
             cells[key] = value_badges(variants, field=key, shown=shown)
@@ -557,12 +572,14 @@ def _package_cells(row: PackageRow) -> Cells:
     return {
         "package": [package_ref(row.name, row.tag)],
         "specs": _text(str(summary.num_specs)),
-        "versions": value_badges(summary.versions, shown=shown),
-        "compilers": value_badges((compiler_label(c) for c in summary.compilers), shown=shown),
-        "oss": value_badges(summary.oss, shown=shown),
-        "platforms": value_badges(summary.platforms, shown=shown),
-        "targets": value_badges(summary.targets, shown=shown),
-        "stacks": _with_more([_stack_badge(stack) for stack, _ in summary.stacks], shown),
+        "versions": value_badges(summary.versions, field="version", shown=shown),
+        "compilers": value_badges(
+            (compiler_label(c) for c in summary.compilers), field="compiler", shown=shown
+        ),
+        "oss": value_badges(summary.oss, field="os", shown=shown),
+        "platforms": value_badges(summary.platforms, field="platform", shown=shown),
+        "targets": value_badges(summary.targets, field="target", shown=shown),
+        "stacks": _with_more([stack_badge(stack) for stack, _ in summary.stacks], shown),
     }
 
 

@@ -34,7 +34,9 @@ from sphinx.writers.html5 import HTML5Translator
 
 from .model import Spec
 from .render import (
+    PALETTE_SIZE,
     ROOT_CLASS,
+    colour_badges,
     fit_widths,
     more_values,
     plan_spec_table,
@@ -73,6 +75,7 @@ def pending_spec_table(
         nodes.inline(words, words),
         specs=msgspec.json.encode(list(specs)).decode("utf-8"),
         columns=list(columns) if columns is not None else None,
+        stacks=sorted({stack for spec in specs for stack in spec.stacks}),
     )
 
 
@@ -136,6 +139,9 @@ def visit_spec_table_data(translator: SphinxTranslator, node: spec_table_data) -
         built = build_spec_table(node)
         for table in built[-1].findall(nodes.table):
             fit_widths(table)
+        domain = translator.builder.env.get_domain("cache")
+        for element in built:
+            colour_badges(element, domain.data.get("hues", {}), PALETTE_SIZE)
         parent = node.parent
         index = parent.index(node)
         parent[index : index + 1] = built  # not replace_self(), which merges the classes
@@ -158,10 +164,12 @@ def depart_spec_table_data(translator: SphinxTranslator, node: spec_table_data) 
 
 
 def visit_more_values(translator: HTML5Translator, node: more_values) -> None:
-    """HTML: the values in a ``<details>`` whose summary says how many there are."""
+    """HTML: the values in a ``<details>`` whose summary says how many there are, as
+    ``+3`` (short enough to share a line with the badge before it)."""
     translator.body.append(translator.starttag(node, "details"))
-    count = f"{int(node['count']):,} more"
-    translator.body.append(f"<summary>{translator.encode(count)}</summary>")
+    count = int(node["count"])
+    title = translator.attval(f"{count:,} more: show them")
+    translator.body.append(f'<summary title="{title}">+{count:,}</summary>')
 
 
 def depart_more_values(translator: HTML5Translator, node: more_values) -> None:

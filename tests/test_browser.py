@@ -2,8 +2,8 @@
 ``chromium``; never a downloaded browser), driven by Playwright.
 
 Skipped when Chromium or Playwright is missing, except under CI (``CI`` set), where
-``.ci/run`` installs them. Screenshots of each theme, light and dark, are saved to
-tests/artifacts/ for a person to look at.
+``.ci/run`` installs them. Screenshots of each theme, light and dark, at 1280 and 1440
+pixels, are saved to tests/artifacts/ for a person to look at.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from . import records as expected
-from .conftest import Build, warnings_of
+from .conftest import DOCS, Build, warnings_of
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 try:
@@ -31,6 +31,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 ARTIFACTS = Path(__file__).parent / "artifacts"
 TAG = "develop-2025-04-20"
 THEMES = ("alabaster", "furo", "sphinx_rtd_theme", "pydata_sphinx_theme")
+WIDTHS = (1280, 1440)
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -66,7 +67,8 @@ class Watched:
     def __init__(self, browser: Browser, **context: Any) -> None:
         self.errors: list[str] = []
         self.requests: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1100, "height": 900}, **context)
+        context.setdefault("viewport", {"width": 1100, "height": 900})
+        self.context = browser.new_context(**context)
         self.page: Page = self.context.new_page()
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
@@ -99,7 +101,10 @@ def badge(page: Page, column: str, value: str) -> Any:
 
 
 def rows(page: Page, table: str = "table.spackcache-specs") -> int:
-    return page.locator(f"{table} tbody tr:not([hidden])").count()
+    return page.locator(f"{table} tbody tr:not([hidden]):not(.spackcache-empty)").count()
+
+
+# -- search, sort, filters and the URL -------------------------------------------------
 
 
 def test_search_sort_filter_and_url_state(build: Build, browser: Browser) -> None:
@@ -108,12 +113,14 @@ def test_search_sort_filter_and_url_state(build: Build, browser: Browser) -> Non
     watched = Watched(browser)
     page = watched.page
     page.goto((out / "cmake.html").as_uri())
-    # the search box comes just before the table it filters
+    # the controls come just before what they filter: the line of what rows share, then
+    # the table
     search = page.locator("div.spackcache-controls input[type=search]")
     assert search.count() == 1
     assert page.evaluate(
-        "() => document.querySelector('.spackcache-controls').nextElementSibling"
-        ".querySelector('table.spackcache-specs') !== null"
+        "() => { const c = document.querySelector('.spackcache-controls').nextElementSibling;"
+        " return c.matches('p.spackcache-shared') &&"
+        " c.nextElementSibling.querySelector('table.spackcache-specs') !== null }"
     )
     assert rows(page) == len(cmake) == 36
 
@@ -131,16 +138,20 @@ def test_search_sort_filter_and_url_state(build: Build, browser: Browser) -> Non
     search.fill("")
     assert rows(page) == 36
 
-    # sort by compiler, then again for the reverse order
+    # sort by compiler, then the reverse, then the original order again
+    first_hashes = page.locator("table.spackcache-specs tbody tr td.spackcache-hash code")
+    original = first_hashes.all_inner_texts()
     header = page.locator("table.spackcache-specs th.spackcache-compiler")
     header.click()
     shown = page.locator("table.spackcache-specs tbody tr:not([hidden]) td.spackcache-compiler")
-    ascending = shown.all_inner_texts()
     assert header.get_attribute("aria-sort") == "ascending"
-    assert ascending[0].strip() == "apple-clang@16.0.0"
+    assert shown.all_inner_texts()[0].strip() == "apple-clang@16.0.0"
     header.click()
     assert header.get_attribute("aria-sort") == "descending"
     assert shown.all_inner_texts()[0].strip().startswith("intel-oneapi-compilers@2025.1.0")
+    header.click()
+    assert header.get_attribute("aria-sort") == "none"
+    assert first_hashes.all_inner_texts() == original
 
     # a badge in the stacks column keeps the rows in that stack, only that column counts
     badge(page, "stacks", "e4s").click()
@@ -158,13 +169,69 @@ def test_search_sort_filter_and_url_state(build: Build, browser: Browser) -> Non
     assert rows(page) == 36
     assert "stack=" not in page.url
 
-    # a link with the state opens filtered
-    page.goto((out / "cmake.html").as_uri() + "?os=ubuntu22.04")
-    assert rows(page) == sum(1 for s in cmake if s["os"] == "ubuntu22.04")
+    # a stack badge of the summary filters the table below it
+    page.locator("dl.spackcache-summary .spackcache-stack", has_text="radiuss\xa0(").click()
+    assert rows(page) == sum(1 for s in cmake if "radiuss" in s["stacks"])
+    assert "stack=radiuss" in page.url
     watched.close()
 
 
-def test_pages_of_a_long_table(build: Build, browser: Browser) -> None:
+def test_url_filters_follow_the_directives_filters(build: Build, browser: Browser) -> None:
+    """Globs, commas for alternatives, fields the table does not show (said once above
+    it), a field no row has, an empty result."""
+    out = site(build)
+    cmake = expected.specs(TAG, "cmake")
+    py = expected.specs(TAG, "py-packaging")
+    watched = Watched(browser)
+    page = watched.page
+
+    def visit(name: str, query: str) -> None:
+        page.goto((out / name).as_uri() + query)
+
+    visit("cmake.html", "?stack=e4s*")
+    assert rows(page) == sum(1 for s in cmake if any(st.startswith("e4s") for st in s["stacks"]))
+    visit("cmake.html", "?os=amzn2,rhel8")
+    assert rows(page) == sum(1 for s in cmake if s["os"] in ("amzn2", "rhel8"))
+    visit("cmake.html", "?compiler=gcc@=11.4.0")  # Spack's spelling, as the option takes it
+    assert rows(page) == sum(1 for s in cmake if s["compiler"] == "gcc@11.4.0")
+
+    # py-packaging's compiler is said once above the table, not in a column: filters on
+    # it still apply, to every row alike
+    assert {s["compiler"] for s in py} == {"none"}
+    visit("py-packaging.html", "?compiler=none")
+    assert rows(page) == 27
+    visit("py-packaging.html", "?compiler=gcc*")
+    assert rows(page) == 0
+    empty = page.locator("tr.spackcache-empty")
+    assert empty.is_visible()
+    assert empty.inner_text().startswith("No spec matches.")
+    empty.locator("button").click()
+    assert rows(page) == 27
+    assert "compiler=" not in page.url
+
+    # a package listing has no variants: the filter cannot apply, and says so
+    visit("index.html", "?variant=%2Bshared")
+    assert rows(page, "table.spackcache-packages") == len(expected.packages(TAG))
+    chip = page.locator(".spackcache-chip")
+    assert "spackcache-inactive" in (chip.get_attribute("class") or "")
+    assert (chip.get_attribute("title") or "").startswith("Not applied: this table has no")
+    watched.close()
+
+
+def test_listing_links_carry_the_filters(build: Build, browser: Browser) -> None:
+    out = site(build)
+    watched = Watched(browser)
+    page = watched.page
+    page.goto((out / "index.html").as_uri() + "?stack=e4s")
+    link = page.locator("table.spackcache-packages td.spackcache-package a", has_text="cmake")
+    href = link.get_attribute("href") or ""
+    assert href.startswith("cmake.html?stack=e4s#cache-package-cmake-")
+    link.click()
+    assert rows(page) == sum(1 for s in expected.specs(TAG, "cmake") if "e4s" in s["stacks"])
+    watched.close()
+
+
+def test_pages_and_page_sizes(build: Build, browser: Browser) -> None:
     out = site(build)
     boost = expected.specs(TAG, "boost")
     assert len(boost) == 64
@@ -176,6 +243,12 @@ def test_pages_of_a_long_table(build: Build, browser: Browser) -> None:
     page.locator("button.spackcache-next").click()
     assert rows(page) == 14
     assert page.locator("button.spackcache-next").is_disabled()
+    size = page.locator("select.spackcache-size")
+    size.select_option("25")
+    assert rows(page) == 25
+    assert "rows=25" in page.url
+    size.select_option("0")  # all
+    assert rows(page) == 64
     # the coverage matrix on the same page is not an interactive table
     assert page.locator("table.spackcache-coverage").count() == 1
     assert page.locator(".spackcache-controls").count() == 1
@@ -202,6 +275,32 @@ def test_index_badges_filter_packages(build: Build, browser: Browser) -> None:
     watched.close()
 
 
+def test_hashes_are_short_on_screen_whole_in_the_page(build: Build, browser: Browser) -> None:
+    out = site(build)
+    watched = Watched(browser)
+    watched.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = watched.page
+    page.goto((out / "cmake.html").as_uri())
+    code = page.locator("table.spackcache-specs td.spackcache-hash code").first
+    full = code.inner_text()
+    assert len(full) == 32
+    # shown cut (at least eight characters visible), the whole in the page
+    widths = code.evaluate("e => [e.clientWidth, e.scrollWidth]")
+    assert widths[0] < widths[1]
+    assert code.evaluate("e => getComputedStyle(e).textOverflow") == "ellipsis"
+    character = page.evaluate(
+        "() => { const s = document.createElement('code'); s.className = 'spackcache-hash';"
+        " s.textContent = 'x'; s.style.display = 'inline-block';"
+        " document.querySelector('td.spackcache-hash').appendChild(s);"
+        " const w = s.getBoundingClientRect().width; s.remove(); return w; }"
+    )
+    assert widths[0] >= 8 * character
+    # the copy button copies the whole hash
+    page.locator("table.spackcache-specs td.spackcache-hash button.spackcache-copy").first.click()
+    assert page.evaluate("() => navigator.clipboard.readText()") == full
+    watched.close()
+
+
 def test_without_javascript_the_whole_table_is_there(build: Build, browser: Browser) -> None:
     out = site(build)
     watched = Watched(browser, java_script_enabled=False)
@@ -210,23 +309,121 @@ def test_without_javascript_the_whole_table_is_there(build: Build, browser: Brow
     assert page.locator("table.spackcache-specs tbody tr").count() == 64
     assert rows(page) == 64
     assert page.locator(".spackcache-controls").count() == 0
+    # "N more" opens without a script
+    more = page.locator("table.spackcache-specs details.spackcache-more").first
+    hidden = more.locator(".sd-badge").first
+    assert not hidden.is_visible()
+    more.locator("summary").click()
+    assert hidden.is_visible()
     watched.close()
+
+
+# -- real themes, real widths --------------------------------------------------------------
+
+#: What each page of tests/roots/test-fit is checked for.
+FIT_PAGES = {
+    "py-packaging": "table.spackcache-specs",
+    "cmake": "table.spackcache-specs",
+    "boost": "table.spackcache-specs",
+    "listing": "table.spackcache-packages",
+    "matrix": "table.spackcache-coverage",
+}
+
+#: JavaScript: the layout facts of one table (see test_tables_fit_every_theme).
+MEASURE = """table => {
+  // the boxes that may scroll the table sideways, up to the extension's output (a theme
+  // may let its whole article scroll too: that is the page, not a second table scroller)
+  const scrollers = [];
+  for (let e = table.parentElement; e; e = e.parentElement) {
+    const overflow = getComputedStyle(e).overflowX;
+    if (overflow === 'auto' || overflow === 'scroll') scrollers.push(e);
+    if (e.classList.contains('spackcache')) break;
+  }
+  const box = scrollers[0];
+  // lines of badges in a cell: tops more than half a badge apart
+  const lines = cell => [...cell.querySelectorAll('.sd-badge, summary')]
+    .filter(b => b.checkVisibility()).map(b => b.getBoundingClientRect())
+    .sort((a, b) => a.top - b.top)
+    .reduce((n, r, i, all) => n + (i === 0 || r.top - all[i - 1].top > r.height / 2 ? 1 : 0), 0);
+  const rows = [...table.tBodies[0].rows].filter(r => !r.hidden && r.cells.length > 1);
+  const last = table.tHead.rows[0].cells[table.tHead.rows[0].cells.length - 1];
+  const first = rows.length ? rows[0].cells[0] : null;
+  return {
+    scrollers: scrollers.length,
+    scrolling: scrollers.filter(e => e.scrollWidth > e.clientWidth + 1).length,
+    width: Math.round(table.getBoundingClientRect().width),
+    column: box ? box.clientWidth : null,
+    stackLines: Math.max(0, ...rows.map(r => r.querySelector('td.spackcache-stacks'))
+      .filter(Boolean).map(lines)),
+    lastVisible: box ? last.getBoundingClientRect().right <= box.getBoundingClientRect().right + 1
+      : true,
+    sticky: first ? getComputedStyle(first).position : null,
+    rowHeights: rows.map(r => Math.round(r.getBoundingClientRect().height)),
+  };
+}"""
+
+#: JavaScript: WCAG contrast of every visible badge of the extension, against what is
+#: behind it; for filled stack badges also of the badge against the page.
+CONTRAST = """() => {
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = c => { const v = rgb(c).slice(0, 3).map(x => x / 255)
+    .map(x => x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const ratio = (a, b) => { const [h, l] = [lum(a), lum(b)].sort((x, y) => y - x);
+    return (h + 0.05) / (l + 0.05); };
+  const opaque = c => { const v = rgb(c); return v.length === 3 || v[3] === 1; };
+  const behind = e => { for (let p = e.parentElement; p; p = p.parentElement) {
+      const c = getComputedStyle(p).backgroundColor; if (opaque(c)) return c; }
+    return 'rgb(255, 255, 255)'; };
+  const results = [];
+  for (const b of document.querySelectorAll('.spackcache .sd-badge')) {
+    if (!b.checkVisibility()) continue;
+    const style = getComputedStyle(b);
+    const own = opaque(style.backgroundColor) ? style.backgroundColor : null;
+    const page = behind(b);
+    results.push({text: b.textContent.trim(), stack: b.classList.contains('spackcache-stack'),
+      text_contrast: ratio(style.color, own || page),
+      badge_contrast: own ? ratio(own, page) : null});
+  }
+  return results;
+}"""
 
 
 @pytest.mark.parametrize("theme", THEMES)
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_themes(build: Build, browser: Browser, theme: str, scheme: str) -> None:
-    out = site(build, theme)
-    watched = Watched(browser, color_scheme=scheme)
-    page = watched.page
-    page.goto((out / "cmake.html").as_uri())
-    assert rows(page) == 36
-    # the wide table scrolls inside its container; the page itself does not
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), (
-        "the page overflows sideways"
-    )
-    scroll = page.locator(".spackcache-scroll").first
-    assert scroll.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+def test_tables_fit_every_theme(build: Build, browser: Browser, theme: str) -> None:
+    """In each theme, light and dark, at 1280 and 1440 pixels: the spec tables of
+    py-packaging, cmake v0.23.1 and boost (64 specs) and a package listing need no
+    sideways scrolling; there is one scroll container, whose first column stays in view;
+    a spec's stacks take at most two lines; the snapshot's coverage matrix shows its
+    totals at 1440 pixels; every badge's text has 4.5:1 contrast, and every stack badge
+    3:1 against the page."""
+    app = build("fit", "html", conf={"html_theme": theme, "spackcache_path": str(DOCS / "_cache")})
+    assert warnings_of(app) == []
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{theme}-{scheme}.png"), full_page=False)
-    watched.close()
+    for scheme in ("light", "dark"):
+        for width in WIDTHS:
+            watched = Watched(
+                browser, color_scheme=scheme, viewport={"width": width, "height": 1000}
+            )
+            page = watched.page
+            for name, selector in FIT_PAGES.items():
+                page.goto((app.outdir / f"{name}.html").as_uri())
+                where = f"{theme} {scheme} {width} {name}"
+                page.screenshot(path=str(ARTIFACTS / f"{theme}-{scheme}-{width}-{name}.png"))
+                facts = page.locator(selector).first.evaluate(MEASURE)
+                assert page.evaluate(
+                    "() => document.documentElement.scrollWidth <= window.innerWidth + 1"
+                ), f"{where}: the page overflows sideways"
+                assert facts["scrollers"] == 1, f"{where}: {facts['scrollers']} scroll boxes"
+                assert facts["sticky"] == "sticky", where
+                if name != "matrix":
+                    assert facts["scrolling"] == 0, f"{where}: scrolls sideways ({facts})"
+                if selector == "table.spackcache-specs":
+                    assert facts["stackLines"] <= 2, f"{where}: stacks take {facts}"
+                elif width == 1440:
+                    assert facts["lastVisible"], f"{where}: totals out of view ({facts})"
+                for found in page.evaluate(CONTRAST):
+                    assert found["text_contrast"] >= 4.5, f"{where}: {found}"
+                    if found["stack"]:
+                        assert found["badge_contrast"] >= 3.0, f"{where}: {found}"
+            watched.close()

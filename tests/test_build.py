@@ -11,8 +11,6 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from docutils import nodes
 
-from sphinx_spackcache.render import BADGE_COLORS
-
 from . import records as expected
 from .conftest import Build, resolved, warnings_of
 
@@ -72,7 +70,7 @@ def test_html_py_packaging(build: Build) -> None:
     )
     # so the table has no version, compiler or variants column (no spec differs there)
     headings = [th.get_text() for th in page.select("table.spackcache-specs thead th")]
-    assert headings == ["Hash", "Architecture", "Stacks"]
+    assert headings == ["Hash", "Arch", "Stacks"]
     # every row: its architecture, and the stacks that set it apart (all but root)
     by_hash = {spec["hash"]: spec for spec in raw}
     for row in rows:
@@ -86,7 +84,7 @@ def test_html_py_packaging(build: Build) -> None:
 def test_html_what_rows_share_and_what_sets_them_apart(build: Build) -> None:
     """cmake v0.23.1: 37 specs on one platform, with 6 variants in common; the rest of
     the variants and the stacks in each row, the first few shown and the others behind
-    "N more" (all in the page)."""
+    "+N" (all in the page)."""
     app = build("basic", "html")
     page = soup(app.outdir / "cmake.html")
     (table,) = [t for t in page.select("table.spackcache-specs") if "v0.23.1" in t.get_text()]
@@ -104,22 +102,23 @@ def test_html_what_rows_share_and_what_sets_them_apart(build: Build) -> None:
         variants
     )
     headings = [th.get_text() for th in table.select("thead th")]
-    assert headings == ["Hash", "Version", "Compiler", "Architecture", "Variants", "Stacks"]
+    assert headings == ["Hash", "Version", "Compiler", "Arch", "Variants", "Stacks"]
     by_hash = {spec["hash"]: spec for spec in raw}
     for row in table.select("tbody tr"):
         spec = by_hash[row.select_one("td.spackcache-hash").get_text()]  # type: ignore[union-attr]
         for column, values, shown in (
             ("variants", [v for v in spec["variants"] if v not in variants], 4),
-            ("stacks", [s for s in spec["stacks"] if s != "root"], 3),
+            ("stacks", [s for s in spec["stacks"] if s != "root"], 2),
         ):
             cell = row.select_one(f"td.spackcache-{column}")
             assert cell is not None
             assert [b.get_text() for b in cell.select(".sd-badge")] == values
             more = cell.select("details.spackcache-more")
-            if len(values) > shown + 1:
+            if len(values) > shown:
                 (details,) = more
                 hidden = len(values) - shown
-                assert details.summary.get_text() == f"{hidden} more"  # type: ignore[union-attr]
+                assert details.summary.get_text() == f"+{hidden}"  # type: ignore[union-attr]
+                assert details.summary["title"] == f"{hidden} more: show them"  # type: ignore[index]
                 assert len(details.select(".sd-badge")) == hidden
             else:
                 assert more == []
@@ -170,28 +169,27 @@ def test_html_class_option_and_css_only_where_used(build: Build) -> None:
     assert not [src for src in css(small) if str(src).startswith(("http:", "https:", "//"))]
 
 
-def test_badge_colours_are_stable(build: Build) -> None:
+def test_badge_colours_are_stable_and_distinct(build: Build) -> None:
+    """A stack has one colour on every page; no two stacks of the site share one (there
+    are fewer than 36 here)."""
     app = build("basic", "html")
-
-    def colours(page: str) -> dict[str, str]:
-        result: dict[str, str] = {}
+    colours: dict[str, set[str]] = {}
+    for page in ("py-packaging.html", "cmake.html", "small.html"):
         for span in soup(app.outdir / page).select("span.spackcache-stack"):
             stack = span.get_text().split("\N{NO-BREAK SPACE}(")[0]
-            (colour,) = [
-                c[len("sd-bg-") :]
-                for c in span["class"]
-                if c.startswith("sd-bg-") and "text" not in c
-            ]
-            assert colour in BADGE_COLORS
-            assert result.setdefault(stack, colour) == colour  # same on one page
-        return result
-
-    py, cmake = colours("py-packaging.html"), colours("cmake.html")
-    shared = py.keys() & cmake.keys()
-    assert len(shared) > 5
-    assert all(py[s] == cmake[s] for s in shared)
-    # several colours are used, not one for all
-    assert len(set(cmake.values())) >= 4
+            (hue,) = [c for c in span["class"] if c.startswith("spackcache-hue-")]
+            colours.setdefault(stack, set()).add(hue)
+    shown = [(TAG, "py-packaging"), (TAG, "cmake"), ("v0.23.1", "cmake"), (TAG, "sherpa")]
+    shown.append(("v0.23.1", "dsfmt"))
+    stacks = {
+        stack for tag, package in shown for spec in expected.specs(tag, package)
+        for stack in spec["stacks"]
+    }  # fmt: skip
+    assert set(colours) == stacks
+    assert all(len(hues) == 1 for hues in colours.values())  # the same on every page
+    hues = [hue for (hue,) in colours.values()]
+    assert len(set(hues)) == len(hues)  # all different
+    assert 24 < len(hues) <= 36
 
 
 def test_doctree_is_made_of_standard_nodes(build: Build) -> None:

@@ -1,37 +1,74 @@
 /* sphinx-spackcache: search, sort, page and filter spec and package tables.
  *
  * Plain JavaScript, no library and nothing fetched: the tables are complete HTML without
- * it, and this only hides, shows and reorders their rows. A click on a badge in a
- * version, compiler, OS, platform, target or stack cell keeps the rows that have that
- * value in that column; the filters and the search text live in the page URL
- * (?stack=e4s&os=ubuntu22.04&q=cmake), so a filtered view can be linked.
+ * it, and this only hides, shows and reorders their rows. A click on a value badge (a
+ * version, compiler, OS, platform, target, variant or stack), in a row, in the line of
+ * what every row shares or in the package's summary, keeps the rows that have that value.
+ * Filters follow the directives' filter options: a value may be a glob (e4s*) and a comma
+ * separates alternatives (\, is a comma); different fields must all match. The filters,
+ * the search text and the number of rows a page live in the page URL
+ * (?stack=e4s*&os=ubuntu22.04&q=cmake), so a filtered view can be linked, and links from
+ * a filtered package listing take the filters to the package's page.
  */
 (function () {
   "use strict";
 
-  var PAGE_SIZE = 50;
+  var PAGE_SIZES = [25, 50, 100, 0]; // 0: all
+  var DEFAULT_PAGE_SIZE = 50;
   var TABLES = "table.spackcache-specs, table.spackcache-packages";
-  // column key (cell class "spackcache-<key>") -> URL parameter, as the filter options
-  var PARAMS = {
-    version: "version", versions: "version",
-    compiler: "compiler", compilers: "compiler",
-    os: "os", oss: "os",
-    platform: "platform", platforms: "platform",
-    target: "target", targets: "target",
-    stacks: "stack",
+  // badge class "spackcache-<field>" -> URL parameter, as the filter options are named
+  var FIELDS = {
+    version: "version", compiler: "compiler", os: "os", platform: "platform",
+    target: "target", variants: "variant", stack: "stack",
   };
   var NAMES = { version: "version", compiler: "compiler", os: "OS", platform: "platform",
-                target: "target", stack: "stack" };
+                target: "target", variant: "variant", stack: "stack" };
   var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
   var tables = [];
 
-  function columnKey(cell) {
-    for (var i = 0; i < cell.classList.length; i++) {
-      var name = cell.classList[i];
-      if (name.indexOf("spackcache-") === 0) { return name.slice("spackcache-".length); }
-    }
-    return null;
+  // -- filters: the semantics of the directives' filter options -------------------------
+
+  function splitPatterns(text) {
+    return text.split(/(?<!\\),/).map(function (part) {
+      return part.trim().replace(/\\,/g, ",");
+    }).filter(Boolean);
   }
+
+  function globToRegExp(pattern) {
+    var source = "";
+    for (var i = 0; i < pattern.length; i++) {
+      var c = pattern[i];
+      if (c === "*") { source += ".*"; }
+      else if (c === "?") { source += "."; }
+      else if (c === "[") {
+        var end = pattern.indexOf("]", i + 2);
+        if (end < 0) { source += "\\["; continue; }
+        var body = pattern.slice(i + 1, end).replace(/\\/g, "\\\\");
+        source += "[" + (body[0] === "!" ? "^" + body.slice(1) : body) + "]";
+        i = end;
+      } else { source += c.replace(/[.+^${}()|\\\/]/g, "\\$&"); }
+    }
+    return new RegExp("^" + source + "$");
+  }
+
+  function Filter(param, text) {
+    this.param = param;
+    this.text = text;
+    var patterns = splitPatterns(text);
+    if (param === "compiler") {
+      patterns = patterns.map(function (p) { return p.replace("@=", "@"); });
+    }
+    this.patterns = patterns.map(globToRegExp);
+  }
+
+  Filter.prototype.matches = function (values) {
+    var patterns = this.patterns;
+    return values.some(function (value) {
+      return patterns.some(function (pattern) { return pattern.test(value); });
+    });
+  };
+
+  // -- state in the URL ----------------------------------------------------------------
 
   function readState() {
     var query = new URLSearchParams(window.location.search);
@@ -40,10 +77,21 @@
       var value = query.get(param);
       if (value) { filters[param] = value; }
     });
-    return { q: query.get("q") || "", filters: filters };
+    var size = parseInt(query.get("rows"), 10);
+    return {
+      q: query.get("q") || "",
+      filters: filters,
+      size: PAGE_SIZES.indexOf(size) >= 0 ? size : DEFAULT_PAGE_SIZE,
+    };
   }
 
   var state = readState();
+
+  function filterQuery() {
+    var query = new URLSearchParams();
+    Object.keys(state.filters).forEach(function (param) { query.set(param, state.filters[param]); });
+    return query;
+  }
 
   function writeState() {
     var query = new URLSearchParams(window.location.search);
@@ -52,10 +100,20 @@
       else { query.delete(param); }
     });
     if (state.q) { query.set("q", state.q); } else { query.delete("q"); }
+    if (state.size !== DEFAULT_PAGE_SIZE) { query.set("rows", state.size); } else { query.delete("rows"); }
     var search = query.toString();
     var url = window.location.pathname + (search ? "?" + search : "") + window.location.hash;
     window.history.replaceState(null, "", url);
   }
+
+  function setFilter(param, value) {
+    if (state.filters[param] === value) { delete state.filters[param]; }
+    else { state.filters[param] = value; }
+    writeState();
+    update();
+  }
+
+  // -- reading the page ------------------------------------------------------------------
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -64,28 +122,73 @@
     return node;
   }
 
+  function badgeParam(badge) {
+    for (var i = 0; i < badge.classList.length; i++) {
+      var name = badge.classList[i];
+      if (name.indexOf("spackcache-") === 0) {
+        var param = FIELDS[name.slice("spackcache-".length)];
+        if (param) { return param; }
+      }
+    }
+    return null;
+  }
+
+  // a stack badge of the summary reads "e4s (4)": the value is the name
+  function badgeValue(badge) {
+    return badge.textContent.replace(/\u00a0\(\d+\)$/, "").trim();
+  }
+
+  // param -> values of the badges in *node*
+  function valuesIn(node) {
+    var values = {};
+    Array.prototype.forEach.call(node.querySelectorAll(".sd-badge"), function (badge) {
+      var param = badgeParam(badge);
+      if (!param) { return; }
+      (values[param] = values[param] || []).push(badgeValue(badge));
+    });
+    return values;
+  }
+
+  // the line above a spec table saying what every row shares, if there is one
+  function sharedLine(scroll) {
+    var previous = scroll.previousElementSibling;
+    return previous && previous.classList.contains("spackcache-shared") ? previous : null;
+  }
+
+  function pageBackground(node) {
+    for (; node && node.nodeType === 1; node = node.parentElement) {
+      var colour = getComputedStyle(node).backgroundColor;
+      if (colour && colour !== "transparent" && !/rgba\(.*,\s*0\)$/.test(colour)) { return colour; }
+    }
+    return getComputedStyle(document.documentElement).backgroundColor || "Canvas";
+  }
+
+  // -- one table ---------------------------------------------------------------------------
+
   function Table(table) {
+    var self = this;
     this.table = table;
     this.body = table.tBodies[0];
     this.page = 0;
     this.sortColumn = -1;
     this.sortDescending = false;
-    this.columns = Array.prototype.map.call(table.tHead.rows[0].cells, columnKey);
+    this.kind = table.classList.contains("spackcache-specs") ? "spec" : "package";
+    this.scroll = table.closest(".spackcache-scroll") || table;
+    var shared = this.scroll.classList.contains("spackcache-scroll") ? sharedLine(this.scroll) : null;
+    this.shared = shared ? valuesIn(shared) : {};
+    // every field some row (or the shared line) has: a filter on another field cannot apply
+    this.fields = Object.assign({}, this.shared);
     this.rows = Array.prototype.map.call(this.body.rows, function (row) {
-      var values = {};
-      Array.prototype.forEach.call(row.cells, function (cell) {
-        var param = PARAMS[columnKey(cell)];
-        if (!param) { return; }
-        values[param] = Array.prototype.map.call(
-          cell.querySelectorAll(".sd-badge"), function (badge) { return badge.textContent.trim(); });
-      });
+      var values = valuesIn(row);
+      Object.keys(values).forEach(function (param) { self.fields[param] = true; });
       return { row: row, text: row.textContent.toLowerCase(), values: values };
     });
     this.original = this.rows.slice();
-    this.build();
+    this.container = table.closest(".spackcache");
+    this.build([shared, this.container && this.container.querySelector("dl.spackcache-summary")]);
   }
 
-  Table.prototype.build = function () {
+  Table.prototype.build = function (others) {
     var self = this;
     var controls = element("div", "spackcache-controls");
     var label = element("label", "spackcache-search");
@@ -104,11 +207,7 @@
     this.chips = element("span", "spackcache-chips");
     this.clear = element("button", "spackcache-clear", "Clear filters");
     this.clear.type = "button";
-    this.clear.addEventListener("click", function () {
-      state = { q: "", filters: {} };
-      writeState();
-      update();
-    });
+    this.clear.addEventListener("click", clearAll);
     this.count = element("span", "spackcache-count");
     this.count.setAttribute("aria-live", "polite");
     this.pager = element("span", "spackcache-pager");
@@ -117,21 +216,34 @@
     this.previous.type = this.next.type = "button";
     this.previous.addEventListener("click", function () { self.page -= 1; self.render(); });
     this.next.addEventListener("click", function () { self.page += 1; self.render(); });
-    this.pager.appendChild(this.previous);
-    this.pager.appendChild(this.next);
+    this.size = element("select", "spackcache-size");
+    this.size.setAttribute("aria-label", "Rows a page");
+    PAGE_SIZES.forEach(function (size) {
+      var option = element("option", "", size ? size + " a page" : "all");
+      option.value = size;
+      self.size.appendChild(option);
+    });
+    this.size.addEventListener("change", function () {
+      state.size = parseInt(self.size.value, 10);
+      writeState();
+      update();
+    });
+    [this.previous, this.next, this.size].forEach(function (node) { self.pager.appendChild(node); });
     [label, this.chips, this.clear, this.count, this.pager].forEach(function (node) {
       controls.appendChild(node);
     });
-    // just before the table it filters (before its scrolling wrapper, if any)
-    var anchor = this.table.parentElement.classList.contains("spackcache-scroll")
-      ? this.table.parentElement : this.table;
+    // just before the table it filters (before its scrolling box, and the line of what its
+    // rows share, if any)
+    var anchor = others[0] || this.scroll;
     anchor.parentElement.insertBefore(controls, anchor);
+    this.scroll.style.setProperty("--spackcache-background", pageBackground(this.scroll));
 
-    Array.prototype.forEach.call(this.table.tHead.rows[0].cells, function (cell, index) {
+    var headings = this.table.tHead.rows[0].cells;
+    Array.prototype.forEach.call(headings, function (cell, index) {
       cell.classList.add("spackcache-sortable");
       cell.tabIndex = 0;
       cell.setAttribute("aria-sort", "none");
-      cell.title = "Sort by this column";
+      cell.title = "Sort by this column (a third click: the original order)";
       function sort() { self.sortBy(index); }
       cell.addEventListener("click", sort);
       cell.addEventListener("keydown", function (event) {
@@ -139,92 +251,181 @@
       });
     });
 
-    this.body.addEventListener("click", function (event) { self.onBadge(event); });
-    this.body.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" || event.key === " ") { self.onBadge(event); }
-    });
-    this.rows.forEach(function (entry) {
-      Array.prototype.forEach.call(entry.row.cells, function (cell) {
-        var param = PARAMS[columnKey(cell)];
+    // badges that filter: in the rows, and in the shared line and summary of this table
+    [this.body].concat(others.filter(Boolean)).forEach(function (node) {
+      Array.prototype.forEach.call(node.querySelectorAll(".sd-badge"), function (badge) {
+        var param = badgeParam(badge);
         if (!param) { return; }
-        Array.prototype.forEach.call(cell.querySelectorAll(".sd-badge"), function (badge) {
-          badge.classList.add("spackcache-filter");
-          badge.setAttribute("role", "button");
-          badge.tabIndex = 0;
-          badge.title = "Show only the rows with " + NAMES[param] + " " + badge.textContent.trim();
-        });
+        badge.classList.add("spackcache-filter");
+        badge.setAttribute("role", "button");
+        badge.tabIndex = 0;
+        badge.title = "Show only the rows with " + NAMES[param] + " " + badgeValue(badge);
       });
+      node.addEventListener("click", function (event) { self.onBadge(event, node); });
+      node.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") { self.onBadge(event, node); }
+      });
+    });
+
+    if (this.kind === "spec") { this.addCopyButtons(); }
+    this.empty = element("tr", "spackcache-empty");
+    var cell = element("td");
+    cell.colSpan = headings.length;
+    cell.appendChild(document.createTextNode(this.kind === "spec" ? "No spec matches. " : "No package matches. "));
+    var again = element("button", "spackcache-clear-inline", "Clear filters");
+    again.type = "button";
+    again.addEventListener("click", clearAll);
+    cell.appendChild(again);
+    this.empty.appendChild(cell);
+    this.empty.hidden = true;
+    this.body.appendChild(this.empty);
+  };
+
+  Table.prototype.addCopyButtons = function () {
+    Array.prototype.forEach.call(this.body.querySelectorAll("td.spackcache-hash"), function (cell) {
+      var code = cell.querySelector("code.spackcache-hash");
+      if (!code) { return; }
+      var hash = code.textContent.trim();
+      code.title = hash;
+      var button = element("button", "spackcache-copy");
+      button.appendChild(copyIcon());
+      button.type = "button";
+      button.title = "Copy the hash " + hash;
+      button.setAttribute("aria-label", "Copy the hash " + hash);
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        copy(hash, button);
+      });
+      (code.closest("p") || cell).appendChild(button);
     });
   };
 
-  Table.prototype.onBadge = function (event) {
+  // two overlapping sheets, drawn (no icon font, nothing fetched)
+  function copyIcon() {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 16 16");
+    svg.setAttribute("width", "1em");
+    svg.setAttribute("height", "1em");
+    svg.setAttribute("aria-hidden", "true");
+    [["5", "5", "9", "9"], ["2", "2", "9", "9"]].forEach(function (box) {
+      var rect = document.createElementNS(ns, "rect");
+      rect.setAttribute("x", box[0]);
+      rect.setAttribute("y", box[1]);
+      rect.setAttribute("width", box[2]);
+      rect.setAttribute("height", box[3]);
+      rect.setAttribute("rx", "1.5");
+      rect.setAttribute("fill", "none");
+      rect.setAttribute("stroke", "currentColor");
+      rect.setAttribute("stroke-width", "1.5");
+      svg.appendChild(rect);
+    });
+    return svg;
+  }
+
+  function copy(text, button) {
+    function done() {
+      button.classList.add("spackcache-copied");
+      window.setTimeout(function () { button.classList.remove("spackcache-copied"); }, 1200);
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { fallback(); });
+    } else { fallback(); }
+    function fallback() {
+      var area = element("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      try { document.execCommand("copy"); done(); } finally { area.remove(); }
+    }
+  }
+
+  Table.prototype.onBadge = function (event, node) {
     var badge = event.target.closest(".spackcache-filter");
-    if (!badge || !this.body.contains(badge)) { return; }
+    if (!badge || !node.contains(badge)) { return; }
     event.preventDefault();
-    var param = PARAMS[columnKey(badge.closest("td"))];
-    var value = badge.textContent.trim();
-    if (state.filters[param] === value) { delete state.filters[param]; }
-    else { state.filters[param] = value; }
-    writeState();
-    update();
+    setFilter(badgeParam(badge), badgeValue(badge));
   };
 
   Table.prototype.sortBy = function (index) {
-    if (this.sortColumn === index) { this.sortDescending = !this.sortDescending; }
+    // ascending, descending, then the original order again
+    if (this.sortColumn === index && this.sortDescending) { this.sortColumn = -1; }
+    else if (this.sortColumn === index) { this.sortDescending = true; }
     else { this.sortColumn = index; this.sortDescending = false; }
     var direction = this.sortDescending ? -1 : 1;
-    this.rows = this.original.slice().sort(function (a, b) {
-      var left = a.row.cells[index].textContent.trim();
-      var right = b.row.cells[index].textContent.trim();
-      return direction * collator.compare(left, right);
-    });
+    this.rows = this.sortColumn < 0 ? this.original.slice()
+      : this.original.slice().sort(function (a, b) {
+        var left = a.row.cells[index].textContent.trim();
+        var right = b.row.cells[index].textContent.trim();
+        return direction * collator.compare(left, right);
+      });
     var self = this;
     Array.prototype.forEach.call(this.table.tHead.rows[0].cells, function (cell, i) {
-      cell.setAttribute("aria-sort", i !== index ? "none"
+      cell.setAttribute("aria-sort", i !== self.sortColumn ? "none"
         : self.sortDescending ? "descending" : "ascending");
     });
     var body = this.body;
     this.rows.forEach(function (entry) { body.appendChild(entry.row); });
+    body.appendChild(this.empty);
     this.page = 0;
     this.render();
   };
 
-  Table.prototype.matches = function (entry) {
-    var terms = state.q.toLowerCase().split(/\s+/).filter(Boolean);
+  // filters that apply to this table (a field no row has cannot)
+  Table.prototype.filters = function () {
+    var self = this;
+    return Object.keys(state.filters).filter(function (param) { return self.fields[param]; })
+      .map(function (param) { return new Filter(param, state.filters[param]); });
+  };
+
+  Table.prototype.matches = function (entry, filters, terms) {
     for (var i = 0; i < terms.length; i++) {
       if (entry.text.indexOf(terms[i]) < 0) { return false; }
     }
-    for (var param in state.filters) {
-      if (!(param in entry.values)) { continue; } // a column this table does not have
-      if (entry.values[param].indexOf(state.filters[param]) < 0) { return false; }
+    for (var j = 0; j < filters.length; j++) {
+      var param = filters[j].param;
+      var values = (entry.values[param] || []).concat(this.shared[param] || []);
+      if (!filters[j].matches(values)) { return false; }
     }
     return true;
   };
 
   Table.prototype.render = function () {
     var self = this;
-    var shown = this.rows.filter(function (entry) { return self.matches(entry); });
-    var pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
+    var filters = this.filters();
+    var terms = state.q.toLowerCase().split(/\s+/).filter(Boolean);
+    var shown = this.rows.filter(function (entry) { return self.matches(entry, filters, terms); });
+    var size = state.size || Math.max(shown.length, 1);
+    var pages = Math.max(1, Math.ceil(shown.length / size));
     this.page = Math.min(Math.max(this.page, 0), pages - 1);
-    var first = this.page * PAGE_SIZE;
-    var visible = new Set(shown.slice(first, first + PAGE_SIZE));
+    var first = this.page * size;
+    var visible = new Set(shown.slice(first, first + size));
     this.rows.forEach(function (entry) { entry.row.hidden = !visible.has(entry); });
-    this.pager.hidden = shown.length <= PAGE_SIZE;
+    this.empty.hidden = shown.length > 0;
+    this.pager.hidden = this.rows.length <= PAGE_SIZES[0];
+    this.previous.hidden = this.next.hidden = pages < 2;
     this.previous.disabled = this.page === 0;
     this.next.disabled = this.page >= pages - 1;
+    this.size.value = state.size;
     var total = this.rows.length;
     var rows = total === 1 ? " row" : " rows";
     var range = pages > 1
-      ? ", " + (first + 1) + "\u2013" + Math.min(first + PAGE_SIZE, shown.length) + " shown" : "";
+      ? ", " + (first + 1) + "\u2013" + Math.min(first + size, shown.length) + " shown" : "";
     this.count.textContent =
       (shown.length === total ? total + rows : shown.length + " of " + total + rows) + range;
-    // the active filters, each with a button that removes it
+    // the filters, each with a button that removes it; one that cannot apply says why
     this.chips.textContent = "";
     Object.keys(state.filters).forEach(function (param) {
-      var chip = element("button", "spackcache-chip sd-badge sd-bg-primary sd-bg-text-primary",
-                         NAMES[param] + ": " + state.filters[param] + " \u00d7");
+      var active = !!self.fields[param];
+      var chip = element("button", "spackcache-chip sd-badge " +
+        (active ? "sd-bg-primary sd-bg-text-primary" : "sd-outline-secondary sd-text-secondary spackcache-inactive"),
+        NAMES[param] + ": " + state.filters[param] + " \u00d7");
       chip.type = "button";
-      chip.title = "Remove this filter";
+      chip.title = active ? "Remove this filter"
+        : "Not applied: this table has no " + NAMES[param] + ". Remove this filter";
       chip.addEventListener("click", function () {
         delete state.filters[param];
         writeState();
@@ -234,7 +435,28 @@
     });
     this.clear.hidden = !state.q && Object.keys(state.filters).length === 0;
     if (this.search.value !== state.q) { this.search.value = state.q; }
+    if (this.kind === "package") { this.carryFilters(); }
   };
+
+  // links from a package listing to package pages take the filters along
+  Table.prototype.carryFilters = function () {
+    var query = filterQuery().toString();
+    Array.prototype.forEach.call(this.body.querySelectorAll("td.spackcache-package a[href]"), function (link) {
+      if (!link.dataset.spackcacheHref) { link.dataset.spackcacheHref = link.getAttribute("href"); }
+      var href = link.dataset.spackcacheHref;
+      var hash = href.indexOf("#");
+      var base = hash < 0 ? href : href.slice(0, hash);
+      var fragment = hash < 0 ? "" : href.slice(hash);
+      link.setAttribute("href", base + (query ? "?" + query : "") + fragment);
+    });
+  };
+
+  function clearAll() {
+    state.q = "";
+    state.filters = {};
+    writeState();
+    update();
+  }
 
   function update() {
     tables.forEach(function (table) { table.page = 0; table.render(); });

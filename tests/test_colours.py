@@ -1,0 +1,122 @@
+"""Stack colours: given out for the whole site, all different while there are colours
+left, independent of reading order; the palette itself meets WCAG contrast on light and
+dark pages (computed here from the stylesheet's values)."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from sphinx_spackcache.assets import STATIC_DIR, STYLESHEET
+from sphinx_spackcache.colours import TIERS, assign_hues
+from sphinx_spackcache.render import PALETTE_SIZE
+
+from .conftest import RECORDS, Build
+
+#: Backgrounds of the themes' pages: white and near-white, and the dark ones of furo,
+#: pydata-sphinx-theme (its page, and the lighter rows of its tables) and others.
+LIGHT_PAGES = ("#ffffff", "#fcfcfc", "#f8f9fb")
+DARK_PAGES = ("#131416", "#14181e", "#121212", "#1e1e1e", "#29313d", "#222832")
+
+
+def luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of ``#rrggbb``."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def palettes() -> tuple[list[str], list[str]]:
+    """The light and dark hues as the stylesheet defines them."""
+    css = (STATIC_DIR / STYLESHEET).read_text("utf-8")
+    blocks = re.findall(r"\{([^{}]*--spackcache-hue-0:[^{}]*)\}", css)
+    light, dark = (
+        [re.search(rf"--spackcache-hue-{i}: (#[0-9a-f]{{6}});", block)[1] for i in range(36)]  # type: ignore[index]
+        for block in blocks[:2]
+    )
+    # dark as data-theme says, and as the system says (furo's "auto")
+    assert blocks[1].split() == blocks[2].split()
+    return light, dark
+
+
+def test_the_palette_meets_contrast_on_light_and_dark_pages() -> None:
+    light, dark = palettes()
+    assert len(set(light)) == len(set(dark)) == PALETTE_SIZE == 36
+    for hue in light:
+        assert contrast(hue, "#ffffff") >= 4.5  # white text on the badge
+        for page in LIGHT_PAGES + DARK_PAGES[:4]:
+            assert contrast(hue, page) >= 3.0, (hue, page)  # the badge stands out
+    for hue in dark:
+        assert contrast(hue, "#111111") >= 4.5  # near-black text on the badge
+        for page in DARK_PAGES:
+            assert contrast(hue, page) >= 3.0, (hue, page)
+
+
+def test_each_stack_its_own_colour_while_there_are_colours() -> None:
+    for count in (1, 5, 12, 13, 24, 26, 36):
+        stacks = [f"stack-{i}" for i in range(count)]
+        hues = assign_hues(stacks)
+        assert sorted(hues) == sorted(stacks)
+        assert len(set(hues.values())) == count
+        tier = next(t for t in TIERS if count <= t)
+        assert max(hues.values()) < tier  # the most distinct colours first
+    hues = assign_hues(f"stack-{i}" for i in range(50))
+    assert set(hues.values()) == set(range(36))  # then they share
+
+
+def test_colours_do_not_depend_on_order() -> None:
+    stacks = [f"s{i}" for i in range(30)]
+    shuffled = stacks[:]
+    random.Random(1).shuffle(shuffled)
+    assert assign_hues(stacks) == assign_hues(shuffled) == assign_hues(stacks + stacks)
+
+
+def test_a_new_stack_rewrites_every_page_with_stacks(build: Build) -> None:
+    """The colours are the site's: when a stack appears, pages that were not read again
+    are written again, so that none keeps an old colour."""
+    app = build("basic", "html", conf={"spackcache_path": "_cache"})
+    records = app.srcdir / "_cache"
+    shutil.copytree(RECORDS, records)
+    app = build("basic", "html", conf={"spackcache_path": "_cache"})
+    before = hue_map(app.outdir)
+    # small.rst shows sherpa: its specs (and its meta) get a new stack
+    path = records / "develop-2025-04-20" / "sherpa" / "specs.md"
+    path.write_text(
+        path.read_text("utf-8").replace('"hep", "root"', '"hep", "newstack", "root"'), "utf-8"
+    )
+    written = {p: p.stat().st_mtime_ns for p in app.outdir.glob("*.html")}
+    app = build("basic", "html", conf={"spackcache_path": "_cache"})
+    after = hue_map(app.outdir)
+    assert "newstack" in after
+    assert len(set(after.values())) == len(after)
+    changed = {page.name for page, mtime in written.items() if page.stat().st_mtime_ns != mtime}
+    assert {"py-packaging.html", "cmake.html", "small.html"} <= changed
+    # every page agrees
+    for page in app.outdir.glob("*.html"):
+        for span in BeautifulSoup(page.read_text("utf-8"), "html.parser").select(
+            "span.spackcache-stack"
+        ):
+            stack = span.get_text().split("\N{NO-BREAK SPACE}(")[0]
+            assert f"spackcache-hue-{after[stack]}" in span["class"]
+    assert before.keys() < after.keys()
+
+
+def hue_map(out: Path) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for page in out.glob("*.html"):
+        for span in BeautifulSoup(page.read_text("utf-8"), "html.parser").select(
+            "span.spackcache-stack"
+        ):
+            stack = span.get_text().split("\N{NO-BREAK SPACE}(")[0]
+            (hue,) = [c for c in span["class"] if c.startswith("spackcache-hue-")]
+            found[stack] = int(hue.rsplit("-", 1)[1])
+    return found
