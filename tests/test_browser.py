@@ -227,6 +227,8 @@ def test_listing_links_carry_the_filters(build: Build, browser: Browser) -> None
     href = link.get_attribute("href") or ""
     assert href.startswith("cmake.html?stack=e4s#cache-package-cmake-")
     link.click()
+    page.wait_for_url("**/cmake.html?stack=e4s#*")
+    page.wait_for_selector(".spackcache-chip")
     assert rows(page) == sum(1 for s in expected.specs(TAG, "cmake") if "e4s" in s["stacks"])
     watched.close()
 
