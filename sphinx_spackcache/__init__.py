@@ -16,6 +16,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .colours import setup_colours
     from .config import setup_config
     from .coverage import setup_coverage
+    from .deferred import setup_deferred
     from .domain import setup_domain
     from .latex import setup_latex
     from .listing import setup_listing
@@ -31,6 +32,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_domain(app)
     setup_tracking(app)
     setup_package(app)
+    setup_deferred(app)
     setup_spectable(app)
     setup_coverage(app)
     setup_listing(app)
@@ -43,7 +45,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     return {
         "version": __version__,
         # bumped whenever what the extension keeps in the environment changes shape
-        "env_version": 5,
+        "env_version": 6,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

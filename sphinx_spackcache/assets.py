@@ -16,8 +16,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from .deferred import deferred_table
 from .render import ROOT_CLASS, fit_widths
-from .spectable import spec_table_data
 
 __all__ = ["STATIC_DIR", "STYLESHEET", "setup_assets"]
 
@@ -42,8 +42,9 @@ def _uses_extension(doctree: nodes.document) -> bool:
 
 
 def _has_interactive_table(doctree: nodes.document) -> bool:
-    # the writer builds spec tables for the page only: the doctree keeps their compact node
-    if any(doctree.findall(spec_table_data)):
+    # the writer builds spec and package tables for the page only: the doctree keeps
+    # their compact nodes
+    if any(doctree.findall(deferred_table)):
         return True
     return any(_INTERACTIVE.intersection(node["classes"]) for node in doctree.findall(nodes.table))
 
@@ -63,9 +64,9 @@ def _add_page_assets(
 
 
 class FitTableWidths(SphinxPostTransform):
-    """HTML: the extension's tables built while reading (listings, coverage matrices) get
-    column widths from their content (:func:`~.render.fit_widths`); spec tables get them
-    from the writer, which builds them."""
+    """HTML: coverage matrices, the one table of this extension built while reading, get
+    the browser's own column widths; spec tables and listings get theirs from their
+    content (:func:`~.render.fit_widths`) where the writer builds them."""
 
     default_priority = 400
     formats = ("html",)

@@ -26,9 +26,9 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from .deferred import deferred_table
 from .domain import CacheDomain
 from .render import PALETTE_SIZE, colour_badges
-from .spectable import spec_table_data
 
 __all__ = ["TIERS", "StackHues", "assign_hues", "hues_of", "setup_colours"]
 
@@ -85,7 +85,7 @@ class StackHues(SphinxPostTransform):
 
 def _note_stacks(app: Sphinx, doctree: nodes.document) -> None:
     stacks = {badge["stack"] for badge in doctree.findall(nodes.inline) if "stack" in badge}
-    for table in doctree.findall(spec_table_data):
+    for table in doctree.findall(deferred_table):
         stacks.update(table.get("stacks", ()))
     domain = _domain(app.env)
     if stacks:

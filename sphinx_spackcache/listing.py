@@ -4,27 +4,75 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
+import msgspec
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from .base import FILTER_OPTIONS, SpackCacheDirective, first_few, list_option, text_option
+from .deferred import add_deferred_table, deferred_table
 from .model import Spec
-from .render import PACKAGE_COLUMNS, ROOT_CLASS, PackageRow, count_phrase, package_table
+from .render import (
+    PACKAGE_COLUMNS,
+    ROOT_CLASS,
+    PackageRow,
+    count_phrase,
+    package_table,
+    package_words,
+)
 from .stubs import stub_folder, stub_folder_problem
 from .summary import summarise
 from .warnings import SpackCacheWarning
 
-__all__ = ["CacheIndexDirective", "CacheStackDirective", "setup_listing"]
+__all__ = [
+    "CacheIndexDirective",
+    "CacheStackDirective",
+    "package_table_data",
+    "pending_package_table",
+    "setup_listing",
+]
 
 #: ``:sort:`` keys of package listings; ``package`` (by name) is the default.
 PACKAGE_SORTS: Mapping[str, Callable[[PackageRow], Any]] = {
     "package": lambda row: row.name,
     "specs": lambda row: (-row.summary.num_specs, row.name),
 }
+
+
+_DECODER = msgspec.json.Decoder(list[PackageRow])
+
+
+class package_table_data(deferred_table):  # noqa: N801 (docutils node naming)
+    """A package listing before it is built (see :mod:`.deferred`): attributes ``rows``
+    (JSON) and ``columns``; children, the table's ``title`` and an ``inline`` of its
+    words for search."""
+
+    def build(self) -> list[nodes.Element]:
+        rows = _DECODER.decode(self["rows"])
+        table = package_table(rows, title=self.title_text, columns=self["columns"])
+        table["ids"] = list(self["ids"])
+        return [nodes.container("", table, classes=[f"{ROOT_CLASS}-scroll"])]
+
+
+def pending_package_table(
+    rows: Iterable[PackageRow], *, title: str, columns: Sequence[str]
+) -> package_table_data:
+    """The node that becomes the listing of *rows* when the page is written."""
+    rows = list(rows)
+    words = " ".join(package_words(rows, columns))
+    return package_table_data(
+        "",
+        nodes.title(title, title),
+        nodes.inline(words, words),
+        rows=msgspec.json.encode(rows).decode("utf-8"),
+        columns=list(columns),
+        stacks=sorted({s for row in rows for s, _ in row.summary.stacks})
+        if "stacks" in columns
+        else [],
+    )
 
 
 class _ListingDirective(SpackCacheDirective):
@@ -69,9 +117,7 @@ class _ListingDirective(SpackCacheDirective):
         total = sum(row.summary.num_specs for row in rows)
         sentence = f"{lead}: {count_phrase(len(rows), 'package')}, {count_phrase(total, 'spec')}."
         container += nodes.paragraph(sentence, sentence, classes=[f"{ROOT_CLASS}-sentence"])
-        scroll = nodes.container(classes=[f"{ROOT_CLASS}-scroll"])
-        scroll += package_table(rows, title=title, columns=columns)
-        container += scroll
+        container += pending_package_table(rows, title=title, columns=columns)
         toctree = self.options.get("toctree")
         if toctree:
             problem = stub_folder_problem(self.env.srcdir, self.env.docname, toctree)
@@ -160,6 +206,7 @@ class CacheStackDirective(_ListingDirective):
 
 
 def setup_listing(app: Sphinx) -> None:
-    """Register ``cache-index`` and ``cache-stack``."""
+    """Register ``cache-index`` and ``cache-stack``, and their tables."""
+    add_deferred_table(app, package_table_data)
     app.add_directive("cache-index", CacheIndexDirective)
     app.add_directive("cache-stack", CacheStackDirective)

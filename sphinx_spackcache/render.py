@@ -41,6 +41,7 @@ __all__ = [
     "more_values",
     "package_ref",
     "package_table",
+    "package_words",
     "pick_columns",
     "plan_spec_table",
     "shared_paragraph",
@@ -585,6 +586,32 @@ def _package_cells(row: PackageRow) -> Cells:
 
 #: How many values a cell of a package listing shows before "N more" (HTML).
 _SHOWN_IN_LISTINGS = 4
+
+
+def package_words(rows: Iterable[PackageRow], columns: Sequence[str]) -> list[str]:
+    """Every text the listing of *rows* shows in *columns* (headings and cells), each
+    once, in the order of first appearance: what the listing adds to a search index."""
+    seen = dict.fromkeys(column.heading for column in pick_columns(PACKAGE_COLUMNS, columns))
+    for row in rows:
+        texts = _package_texts(row)
+        for key in columns:
+            seen.update(dict.fromkeys(texts[key]))
+    return [word for word in seen if word]
+
+
+def _package_texts(row: PackageRow) -> dict[str, Sequence[str]]:
+    """The texts each cell of *row* shows, by column key."""
+    summary = row.summary
+    return {
+        "package": (row.name,),
+        "specs": (str(summary.num_specs),),
+        "versions": summary.versions,
+        "compilers": [compiler_label(c) for c in summary.compilers],
+        "oss": summary.oss,
+        "platforms": summary.platforms,
+        "targets": summary.targets,
+        "stacks": [stack for stack, _ in summary.stacks],
+    }
 
 
 def package_table(rows: Iterable[PackageRow], *, title: str, columns: Sequence[str]) -> nodes.table:

@@ -10,8 +10,10 @@ import re
 
 from bs4 import BeautifulSoup
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.search.en import SearchEnglish
 
+from sphinx_spackcache.listing import package_table_data
 from sphinx_spackcache.spectable import spec_table_data
 
 from . import records as expected
@@ -98,3 +100,62 @@ def test_writing_leaves_the_compact_node_in_the_doctree(build: Build) -> None:
     assert after is data
     assert after.pformat() == before
     assert not list(doctree.findall(nodes.table))
+
+
+# -- package listings are kept compact too (sphinx_spackcache/deferred.py) ------------
+
+
+def test_a_listing_pickles_compact_and_writes_the_same_rows(build: Build) -> None:
+    app = build("views", "html")
+    doctree = app.env.get_doctree("listing")
+    full, _darwin = doctree.findall(package_table_data)
+    assert not list(doctree.findall(nodes.table))
+    assert not list(doctree.findall(nodes.entry))
+    assert len(list(full.findall())) == 5  # itself, title + text, inline + text
+    words = full.next_node(nodes.inline)
+    assert words is not None
+    assert set(expected.packages(TAG)) <= set(words.astext().split())
+    assert expected.snapshot_stacks(TAG) <= set(words.astext().split())
+
+    page = BeautifulSoup((app.outdir / "listing.html").read_text("utf-8"), "html.parser")
+    first, second = page.select("table.spackcache-packages")
+    assert first["id"] == full["ids"][0]
+    names = [td.get_text(" ", strip=True) for td in first.select("tbody td.spackcache-package")]
+    assert names == sorted(expected.packages(TAG))
+    # the :platform: darwin listing: the packages with a darwin spec, most specs first
+    darwin_counts = {
+        package: sum(spec["platform"] == "darwin" for spec in expected.specs(TAG, package))
+        for package in expected.packages(TAG)
+    }
+    rows = [
+        (tr.select("td.spackcache-package")[0].get_text(strip=True),
+         int(tr.select("td.spackcache-specs")[0].get_text()))
+        for tr in second.select("tbody tr")
+    ]  # fmt: skip
+    wanted = sorted(
+        ((p, n) for p, n in darwin_counts.items() if n), key=lambda item: (-item[1], item[0])
+    )
+    assert rows == wanted
+    assert "package_table_data" not in str(page)
+
+
+def test_listing_links_resolve_in_html_as_in_other_builders(build: Build) -> None:
+    """HTML resolves a listing's links where it builds the table; other builders through
+    Sphinx's resolver: the same targets, and plain text for a package without a page."""
+    app = build("generate", "html")
+    page = BeautifulSoup((app.outdir / "index.html").read_text("utf-8"), "html.parser")
+    html_links = {
+        a.get_text(strip=True): str(a["href"])
+        for a in page.select("table.spackcache-packages td.spackcache-package a")
+    }
+    app = build("generate", "pseudoxml")
+    doctree = resolved(app, "index")
+    (table,) = (t for t in doctree.findall(nodes.table) if "spackcache-packages" in t["classes"])
+    other_links = {
+        ref.astext(): ref["refuri"] for ref in table.findall(nodes.reference) if "refuri" in ref
+    }
+    assert html_links
+    assert {name: uri.replace(".html", "") for name, uri in html_links.items()} == {
+        name: uri.replace(".pseudoxml", "").replace(".xml", "") for name, uri in other_links.items()
+    }
+    assert not list(table.findall(addnodes.pending_xref))
