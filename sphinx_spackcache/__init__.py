@@ -21,6 +21,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .latex import setup_latex
     from .listing import setup_listing
     from .manpage import setup_manpage
+    from .navigation import setup_navigation
     from .package import setup_package
     from .spectable import setup_spectable
     from .stubs import setup_stubs
@@ -37,6 +38,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_coverage(app)
     setup_listing(app)
     setup_stubs(app)
+    setup_navigation(app)
     setup_latex(app)
     setup_manpage(app)
     setup_text(app)

@@ -26,7 +26,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from .deferred import deferred_table
+from .deferred import deferred
 from .domain import CacheDomain
 from .render import PALETTE_SIZE, colour_badges
 
@@ -85,7 +85,7 @@ class StackHues(SphinxPostTransform):
 
 def _note_stacks(app: Sphinx, doctree: nodes.document) -> None:
     stacks = {badge["stack"] for badge in doctree.findall(nodes.inline) if "stack" in badge}
-    for table in doctree.findall(deferred_table):
+    for table in doctree.findall(deferred):
         stacks.update(table.get("stacks", ()))
     domain = _domain(app.env)
     if stacks:

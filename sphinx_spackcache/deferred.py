@@ -1,5 +1,6 @@
-"""Tables built where they are written: the machinery shared by spec tables
-(:mod:`.spectable`) and package listings (:mod:`.listing`).
+"""Output built where it is written: the machinery shared by spec tables
+(:mod:`.spectable`), package listings (:mod:`.listing`) and package summaries
+(:mod:`.package`).
 
 A spec table is some forty docutils nodes a spec; a listing of a whole snapshot some
 fifty a package (1,225 rows: a 6 MB pickled doctree). Built by the directive, those nodes
@@ -8,19 +9,20 @@ be written (in the main process, one page after the other, under ``-j``), walked
 post-transform and by the search indexer, and Sphinx unpickles the root document once for
 every page it writes (to find its toctrees): a listing there slows every page of the site.
 
-So the directives put a :class:`deferred_table` in the doctree instead: the data to show
-as one JSON string, the table's ``title``, and an ``inline`` holding every word the table
-shows (each once), which is what the search index needs of it. The table itself is built
-from that node by the node's :meth:`~deferred_table.build`, as standard docutils nodes:
+So the directives put a :class:`deferred` node in the doctree instead: the data to show
+as one JSON string, a table's ``title``, and an ``inline`` holding every word the output
+shows (each once), which is what the search index needs of it. The output itself is
+built from that node by the node's :meth:`~deferred.build`, as standard docutils nodes:
 
 * for HTML builders (``html``, ``dirhtml``, ``singlehtml``, ``epub``, …), by the writer,
-  when it meets the node (:func:`visit_deferred_table`): with ``-j`` that is in the worker
+  when it meets the node (:func:`visit_deferred`): with ``-j`` that is in the worker
   processes, in parallel; links to package pages are resolved there, through the domain;
 * for every other builder, by a post-transform (:class:`BuildDeferredTables`) that runs
   before Sphinx resolves references and before the LaTeX, text and man touches.
 
-The nodes are registered as enumerable ``table`` nodes: they get their ids (and, with
-``numfig``, their numbers) while the document is read, and the table takes both over.
+Tables (:class:`deferred_table`) are registered as enumerable ``table`` nodes: they get
+their ids (and, with ``numfig``, their numbers) while the document is read, and the
+table takes both over.
 """
 
 from __future__ import annotations
@@ -35,26 +37,39 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxTranslator
 from sphinx.writers.html5 import HTML5Translator
 
-from .render import PALETTE_SIZE, colour_badges, fit_widths, more_values
+from .render import (
+    PALETTE_SIZE,
+    ROOT_CLASS,
+    badge_run,
+    break_at,
+    colour_badges,
+    fit_widths,
+    more_values,
+)
 
 __all__ = [
     "BuildDeferredTables",
     "UnfoldMoreValues",
-    "add_deferred_table",
+    "add_deferred",
+    "deferred",
     "deferred_table",
     "setup_deferred",
-    "visit_deferred_table",
+    "visit_deferred",
 ]
 
 
-class deferred_table(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
-    """A table before it is built. Children: the table's ``title`` and an ``inline`` of
-    its words (for search); attribute ``stacks``: the stacks its badges name (for
-    :mod:`.colours`). Subclasses say how to build it."""
+class deferred(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+    """Output of this extension before it is built. Children: an ``inline`` of its words
+    (for search), and, for a table, its ``title``; attribute ``stacks``: the stacks its
+    badges name (for :mod:`.colours`). Subclasses say how to build it."""
 
     def build(self) -> list[nodes.Element]:
-        """The nodes this node stands for; the table takes this node's ids."""
+        """The nodes this node stands for (a table takes this node's ids)."""
         raise NotImplementedError
+
+
+class deferred_table(deferred):  # noqa: N801 (docutils node naming)
+    """A table before it is built (an enumerable ``table``: see :func:`add_deferred`)."""
 
     @property
     def title_text(self) -> str:
@@ -73,15 +88,19 @@ def _replace(node: nodes.Element, built: list[nodes.Element]) -> tuple[nodes.Ele
 
 
 class BuildDeferredTables(SphinxPostTransform):
-    """Build the deferred tables of a doctree (registered for builders that are not HTML)."""
+    """Build the deferred output of a doctree (registered for builders that are not HTML)."""
 
     #: before Sphinx's reference resolution (10) and this extension's LaTeX, text and
     #: man touches (400)
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        for node in list(self.document.findall(deferred_table)):
-            _replace(node, node.build())
+        for node in list(self.document.findall(deferred)):
+            built = node.build()
+            for element in built:  # the inline badges, as Sphinx's touches expect them
+                for run in list(element.findall(badge_run)):
+                    _replace(run, run.expand())  # type: ignore[arg-type]
+            _replace(node, built)
 
 
 class UnfoldMoreValues(SphinxPostTransform):
@@ -116,7 +135,7 @@ def _resolve_package_links(translator: SphinxTranslator, built: list[nodes.Eleme
             xref.replace_self(reference if reference is not None else content)
 
 
-def visit_deferred_table(translator: SphinxTranslator, node: deferred_table) -> None:
+def visit_deferred(translator: SphinxTranslator, node: deferred) -> None:
     """HTML writers: build the table, write it in place of *node*, and let it go.
 
     The table's nodes (some 240 Python objects a spec) live only for this visit. Left to
@@ -152,13 +171,17 @@ def visit_deferred_table(translator: SphinxTranslator, node: deferred_table) -> 
     raise nodes.SkipNode
 
 
-def depart_deferred_table(translator: SphinxTranslator, node: deferred_table) -> None:
+def depart_deferred(translator: SphinxTranslator, node: deferred) -> None:
     """Never called: the visit skips the node."""
 
 
-def add_deferred_table(app: Sphinx, node_class: type[deferred_table]) -> None:
-    """Register a kind of deferred table: an enumerable ``table`` that HTML writers build."""
-    app.add_enumerable_node(node_class, "table", html=(visit_deferred_table, depart_deferred_table))
+def add_deferred(app: Sphinx, node_class: type[deferred]) -> None:
+    """Register a kind of deferred output, which HTML writers build (a table as an
+    enumerable ``table``)."""
+    if issubclass(node_class, deferred_table):
+        app.add_enumerable_node(node_class, "table", html=(visit_deferred, depart_deferred))
+    else:
+        app.add_node(node_class, html=(visit_deferred, depart_deferred))
 
 
 def _add_post_transforms(app: Sphinx) -> None:
@@ -177,12 +200,37 @@ def visit_more_values(translator: HTML5Translator, node: more_values) -> None:
     translator.body.append(f'<summary title="{title}">+{count:,}</summary>')
 
 
+def depart_badge_run(translator: HTML5Translator, node: badge_run) -> None:
+    """Never called: the visit skips the node."""
+
+
 def depart_more_values(translator: HTML5Translator, node: more_values) -> None:
     translator.body.append("</details>")
+
+
+def visit_badge_run(translator: HTML5Translator, node: badge_run) -> None:
+    """HTML: each badge as the ``span`` an ``inline`` badge is written as (through
+    ``starttag``, and the text through ``encode``: both escape)."""
+    body = translator.body
+    encode = translator.encode
+    for number, (text, classes, _stack, breakable) in enumerate(node["items"]):
+        if number:
+            body.append(" ")
+        body.append(translator.starttag(node, "span", "", CLASS=" ".join(classes)))
+        parts = break_at(text) if breakable else None
+        if parts is not None:
+            body.append(encode(parts[0]))
+            body.append(translator.starttag(node, "span", "", CLASS=f"{ROOT_CLASS}-at"))
+            body.append(f"{encode(parts[1])}</span>")
+        else:
+            body.append(encode(text))
+        body.append("</span>")
+    raise nodes.SkipNode
 
 
 def setup_deferred(app: Sphinx) -> None:
     """Register the "more values" disclosure; for builders that are not HTML, the
     post-transforms that build deferred tables and unfold the disclosures."""
     app.add_node(more_values, html=(visit_more_values, depart_more_values))
+    app.add_node(badge_run, html=(visit_badge_run, depart_badge_run))
     app.connect("builder-inited", _add_post_transforms)

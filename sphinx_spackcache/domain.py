@@ -80,8 +80,8 @@ class CacheDomain(Domain):
     label = "Spack build cache"
     object_types = {"package": ObjType("package", "pkg")}  # noqa: RUF012 - Sphinx API
     roles = {"pkg": XRefRole()}  # noqa: RUF012
-    initial_data = {"packages": {}, "stacks": {}, "hues": {}}  # noqa: RUF012
-    data_version = 3
+    initial_data = {"packages": {}, "keys": {}, "stacks": {}, "hues": {}}  # noqa: RUF012
+    data_version = 4
 
     @property
     def registered(self) -> dict[str, list[PackageEntry]]:
@@ -94,12 +94,20 @@ class CacheDomain(Domain):
         """``"<package>@<tag>"`` -> where references to it go."""
         return {key: places[0] for key, places in self.registered.items()}
 
+    @property
+    def keys_of(self) -> dict[str, list[str]]:
+        """docname -> the keys it registered (so that forgetting a document does not
+        look through every key of the site)."""
+        keys: dict[str, list[str]] = self.data.setdefault("keys", {})
+        return keys
+
     def note_package(self, entry: PackageEntry) -> None:
         """Register a documented package (a duplicate is reported by
         :meth:`check_consistency`)."""
         places = self.registered.setdefault(entry.key, [])
         places.append(entry)
         places.sort(key=_order)
+        self.keys_of.setdefault(entry.docname, []).append(entry.key)
 
     @property
     def stacks(self) -> dict[str, list[str]]:
@@ -115,7 +123,10 @@ class CacheDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         self.stacks.pop(docname, None)
-        for key, places in list(self.registered.items()):
+        for key in dict.fromkeys(self.keys_of.pop(docname, ())):
+            places = self.registered.get(key)
+            if places is None:
+                continue
             kept = [entry for entry in places if entry.docname != docname]
             if not kept:
                 del self.registered[key]

@@ -13,7 +13,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from .base import FILTER_OPTIONS, SpackCacheDirective, first_few, list_option, text_option
-from .deferred import add_deferred_table, deferred_table
+from .deferred import add_deferred, deferred_table
 from .model import Spec
 from .render import (
     PACKAGE_COLUMNS,
@@ -23,7 +23,7 @@ from .render import (
     package_table,
     package_words,
 )
-from .stubs import stub_folder, stub_folder_problem
+from .stubs import NAV_MODES, stub_folder, stub_folder_problem
 from .summary import summarise
 from .warnings import SpackCacheWarning
 
@@ -119,17 +119,25 @@ class _ListingDirective(SpackCacheDirective):
         container += nodes.paragraph(sentence, sentence, classes=[f"{ROOT_CLASS}-sentence"])
         container += pending_package_table(rows, title=title, columns=columns)
         toctree = self.options.get("toctree")
+        if "nav" in self.options and not toctree:
+            self.warn(
+                ":nav: applies to generated pages; give :toctree: too", SpackCacheWarning.OPTION
+            )
         if toctree:
             problem = stub_folder_problem(self.env.srcdir, self.env.docname, toctree)
+            nav = self.choice("nav", NAV_MODES, NAV_MODES[0])
             if problem:
                 message = f"{problem}; no package pages are generated or listed"
                 self.warn(message, SpackCacheWarning.OPTION)
             else:
-                container += self.toctree([row.name for row in rows])
+                docnames = self.package_pages([row.name for row in rows])
+                if nav == "toctree":
+                    container += self.toctree(docnames)
         return [container]
 
-    def toctree(self, packages: Sequence[str]) -> nodes.Node:
-        """A hidden toctree of the generated pages of *packages* (see :mod:`.stubs`)."""
+    def package_pages(self, packages: Sequence[str]) -> list[str]:
+        """The generated pages of *packages* that exist (see :mod:`.stubs`); a warning
+        when some do not."""
         folder = stub_folder(self.env.docname, self.options["toctree"])
         docnames = [posixpath.join(folder, package) for package in packages]
         missing = [d for d in docnames if d not in self.env.found_docs]
@@ -139,10 +147,14 @@ class _ListingDirective(SpackCacheDirective):
                 f"(first: {missing[0]}); is spackcache_generate off?",
                 SpackCacheWarning.STUB,
             )
+        return [d for d in docnames if d not in missing]
+
+    def toctree(self, docnames: Sequence[str]) -> nodes.Node:
+        """A hidden toctree of the pages *docnames* (``:nav: toctree``)."""
         tocnode = addnodes.toctree()
         tocnode["parent"] = self.env.docname
-        tocnode["entries"] = [(None, d) for d in docnames if d not in missing]
-        tocnode["includefiles"] = [d for d in docnames if d not in missing]
+        tocnode["entries"] = [(None, d) for d in docnames]
+        tocnode["includefiles"] = list(docnames)
         tocnode["maxdepth"] = -1
         tocnode["glob"] = False
         tocnode["hidden"] = True
@@ -161,6 +173,7 @@ class CacheIndexDirective(_ListingDirective):
     option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
         **_ListingDirective.option_spec,
         "toctree": text_option,
+        "nav": text_option,
     }
 
     default_columns = ("package", "specs", "versions", "compilers", "targets", "stacks")
@@ -207,6 +220,6 @@ class CacheStackDirective(_ListingDirective):
 
 def setup_listing(app: Sphinx) -> None:
     """Register ``cache-index`` and ``cache-stack``, and their tables."""
-    add_deferred_table(app, package_table_data)
+    add_deferred(app, package_table_data)
     app.add_directive("cache-index", CacheIndexDirective)
     app.add_directive("cache-stack", CacheStackDirective)

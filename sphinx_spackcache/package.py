@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+import msgspec
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
@@ -14,14 +15,43 @@ from sphinx.util.nodes import make_id
 
 from .base import FILTER_OPTIONS, SpackCacheDirective, list_option, text_option
 from .checks import url_problems
+from .deferred import add_deferred, deferred
 from .domain import CacheDomain, PackageEntry
 from .model import Spec
-from .render import ROOT_CLASS, SPEC_COLUMNS, summary_fields
+from .render import ROOT_CLASS, SPEC_COLUMNS, summary_fields, summary_words
 from .spectable import pending_spec_table
-from .summary import compiler_sort_key, spec_sort_key, summarise
+from .summary import PackageSummary, compiler_sort_key, spec_sort_key, summarise
 from .warnings import SpackCacheWarning
 
-__all__ = ["SPEC_SORTS", "CachePackageDirective", "setup_package"]
+__all__ = [
+    "SPEC_SORTS",
+    "CachePackageDirective",
+    "pending_summary",
+    "setup_package",
+    "summary_data",
+]
+
+_DECODER = msgspec.json.Decoder(PackageSummary)
+
+
+class summary_data(deferred):  # noqa: N801 (docutils node naming)
+    """A package's summary before it is built (see :mod:`.deferred`): attribute
+    ``summary`` (JSON); child, an ``inline`` of its words for search."""
+
+    def build(self) -> list[nodes.Element]:
+        return [summary_fields(_DECODER.decode(self["summary"]))]
+
+
+def pending_summary(summary: PackageSummary) -> summary_data:
+    """The node that becomes the field list of *summary* when the page is written."""
+    words = " ".join(summary_words(summary))
+    return summary_data(
+        "",
+        nodes.inline(words, words),
+        summary=msgspec.json.encode(summary).decode("utf-8"),
+        stacks=[stack for stack, _ in summary.stacks],
+    )
+
 
 #: ``:sort:`` keys of spec tables; the default, ``version``, is newest version first.
 SPEC_SORTS: dict[str, Callable[[Spec], Any]] = {
@@ -86,7 +116,7 @@ class CachePackageDirective(SpackCacheDirective):
 
         # Record data is shown as it is: no smart quotes or dashes in variants and names.
         container["support_smartquotes"] = False
-        container += summary_fields(summary)
+        container += pending_summary(summary)
         if specs:
             title = f"Specs of {package} in {tag}"
             if query:
@@ -118,5 +148,6 @@ class CachePackageDirective(SpackCacheDirective):
 
 
 def setup_package(app: Sphinx) -> None:
-    """Register ``cache-package``."""
+    """Register ``cache-package`` and its summary."""
     app.add_directive("cache-package", CachePackageDirective)
+    add_deferred(app, summary_data)

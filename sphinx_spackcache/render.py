@@ -15,6 +15,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
@@ -34,6 +35,8 @@ __all__ = [
     "PackageRow",
     "SpecTablePlan",
     "badge",
+    "badge_run",
+    "break_at",
     "colour_badges",
     "count_phrase",
     "coverage_table",
@@ -51,6 +54,7 @@ __all__ = [
     "stack_badge",
     "stack_badges",
     "summary_fields",
+    "summary_words",
     "table",
     "value_badges",
 ]
@@ -67,22 +71,31 @@ def stack_badge(stack: str, count: int | None = None) -> nodes.inline:
     colour is given out for the whole site when it is written (:mod:`.colours`); the
     badge carries the stack's name for that (attribute ``stack``)."""
     text = stack if count is None else f"{stack}\N{NO-BREAK SPACE}({count})"
-    classes = ["sd-sphinx-override", "sd-badge", f"{ROOT_CLASS}-stack"]
-    return nodes.inline(text, text, classes=classes, stack=stack)
+    return nodes.inline(text, text, classes=list(_STACK_CLASSES), stack=stack)
+
+
+_STACK_CLASSES = ("sd-sphinx-override", "sd-badge", f"{ROOT_CLASS}-stack")
+_VALUE_CLASSES = ("sd-sphinx-override", "sd-badge", "sd-outline-secondary", "sd-text-secondary")
 
 
 def colour_badges(node: nodes.Element, hues: Mapping[str, int], size: int) -> None:
-    """Give each stack badge under *node* the class of its stack's colour in *hues*
-    (or, for a stack not in it, the one its name hashes to among *size*)."""
-    for badge in node.findall(nodes.inline):
-        stack = badge.get("stack")
-        if stack is None:
-            continue
+    """Give each stack badge under *node* (an ``inline``, or an item of a
+    :class:`badge_run`) the class of its stack's colour in *hues* (or, for a stack not in
+    it, the one its name hashes to among *size*)."""
+
+    def hued(classes: Iterable[str], stack: str) -> list[str]:
         hue = hues.get(stack)
         if hue is None:
             hue = zlib.crc32(stack.encode("utf-8", "surrogatepass")) % size
-        badge["classes"] = [c for c in badge["classes"] if not c.startswith(_HUE)]
-        badge["classes"].append(f"{_HUE}{hue}")
+        return [*(c for c in classes if not c.startswith(_HUE)), f"{_HUE}{hue}"]
+
+    for badge in node.findall(nodes.Element):
+        if isinstance(badge, badge_run):
+            for item in badge["items"]:
+                if item[2]:
+                    item[1] = hued(item[1], item[2])
+        elif isinstance(badge, nodes.inline) and badge.get("stack") is not None:
+            badge["classes"] = hued(badge["classes"], badge["stack"])
 
 
 def badge(
@@ -137,6 +150,21 @@ def summary_fields(summary: PackageSummary) -> nodes.field_list:
     fields += _values("Targets", summary.targets)
     fields += _field(f"Stacks ({len(summary.stacks)})", *stack_badges(summary.stacks))
     return fields
+
+
+def summary_words(summary: PackageSummary) -> list[str]:
+    """Every text :func:`summary_fields` shows, each once: what it adds to a search index."""
+    words = dict.fromkeys(["Specs", str(summary.num_specs)])
+    for name, values in (
+        ("Versions", summary.versions),
+        ("Compilers", [compiler_label(c) for c in summary.compilers]),
+        ("Operating systems", summary.oss),
+        ("Platforms", summary.platforms),
+        ("Targets", summary.targets),
+        ("Stacks", [f"{stack} ({count})" for stack, count in summary.stacks]),
+    ):
+        words.update(dict.fromkeys([f"{name} ({len(values)})", *values]))
+    return list(words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,27 +300,22 @@ _HASH_WIDTH = 15
 def _cell_width(entry: nodes.entry) -> float:
     if f"{ROOT_CLASS}-hash" in entry["classes"]:
         return _HASH_WIDTH
+    # a cell is a paragraph (its badges in a badge_run), then maybe a more_values
+    shown = entry.children[0].children if entry.children else []
     badges = sorted(
         (
-            len(node.astext()) + _BADGE_EXTRA
-            for node in entry.findall(nodes.inline)
-            if "sd-badge" in node["classes"]
-            and not any(isinstance(parent, more_values) for parent in _parents(node))
+            len(item[0]) + _BADGE_EXTRA
+            for node in shown
+            if isinstance(node, badge_run)
+            for item in node["items"]
         ),
         reverse=True,
     )
     if not badges:
         return len(entry.astext()) + 2
-    if any(entry.findall(more_values)):
+    if isinstance(entry.children[-1], more_values):
         badges = sorted([*badges, _MORE_WIDTH], reverse=True)
     return sum(badges[: -(-len(badges) // 2)])  # the widest half: two lines
-
-
-def _parents(node: nodes.Node) -> Iterable[nodes.Node]:
-    parent = node.parent
-    while parent is not None:
-        yield parent
-        parent = parent.parent
 
 
 def pick_columns(available: Sequence[Column], keys: Sequence[str]) -> list[Column]:
@@ -340,16 +363,61 @@ class more_values(nodes.General, nodes.Element):  # noqa: N801 (docutils node na
     so print shows them all. Attribute ``count``: how many values it holds."""
 
 
+class badge_run(nodes.Inline, nodes.Element):  # noqa: N801 (docutils node naming)
+    """The badges of one table cell, side by side, as one node: attribute ``items``, one
+    ``[text, classes, stack, breakable]`` a badge (*stack*: the stack a stack badge names,
+    else ""; *breakable*: a value that may break before its ``@``, see :func:`break_at`).
+
+    A snapshot's spec tables show some 170,000 badges. As ``inline`` nodes (with their
+    text and the spaces between them, three nodes a badge) they took a third of the time
+    of writing a snapshot's pages. HTML writes a run itself
+    (:func:`.deferred.visit_badge_run`: the very same HTML); other builders get the
+    ``inline`` badges (:meth:`expand`) when the table is built."""
+
+    def astext(self) -> str:
+        return " ".join(item[0] for item in self["items"])
+
+    def expand(self) -> list[nodes.Node]:
+        """The run as ``inline`` badges separated by spaces."""
+        return _spaced(_badge_node(*item) for item in self["items"])
+
+
+def _badge_node(text: str, classes: Sequence[str], stack: str, breakable: bool) -> nodes.inline:
+    node = nodes.inline(text, text, classes=list(classes), **({"stack": stack} if stack else {}))
+    return _breakable_at(node) if breakable else node
+
+
+def _run(items: list[list[Any]], shown: int | None) -> list[nodes.Node]:
+    """*items* as a run; past *shown* of them, the rest in a :class:`more_values`."""
+    if not items:
+        return []
+    if shown is None or len(items) <= shown:
+        return [badge_run(items=items)]
+    rest = nodes.paragraph("", "", badge_run(items=items[shown:]))
+    count = len(items) - shown
+    more = more_values("", rest, count=count, classes=[f"{ROOT_CLASS}-more"])
+    return [badge_run(items=items[:shown]), more]
+
+
+def _value_items(values: Iterable[str], field: str = "") -> list[list[Any]]:
+    classes = (
+        *_VALUE_CLASSES,
+        f"{ROOT_CLASS}-value",
+        *([f"{ROOT_CLASS}-{field}"] if field else []),
+    )
+    return [[value, classes, "", True] for value in values]
+
+
+def _stack_items(stacks: Iterable[str]) -> list[list[Any]]:
+    return [[stack, _STACK_CLASSES, stack, False] for stack in stacks]
+
+
 def value_badges(
     values: Iterable[str], *, field: str = "", shown: int | None = None
 ) -> list[nodes.Node]:
-    """Neutral (outline) badges for the values of one cell, separated by spaces; past
-    *shown* of them, the rest in a :class:`more_values` (a compact table in HTML)."""
-    classes = [f"{ROOT_CLASS}-value"] + ([f"{ROOT_CLASS}-{field}"] if field else [])
-    badges: list[nodes.Node] = [
-        _breakable_at(badge(value, "secondary", outline=True, classes=classes)) for value in values
-    ]
-    return _with_more(badges, shown)
+    """Neutral (outline) badges for the values of one cell, as a :class:`badge_run`;
+    past *shown* of them, the rest in a :class:`more_values` (a compact table in HTML)."""
+    return _run(_value_items(values, field), shown)
 
 
 #: A value this long or shorter stays on one line (gcc@12.4.0, cce@18.0.0).
@@ -360,23 +428,22 @@ def _breakable_at(node: nodes.inline) -> nodes.inline:
     """*node* (a badge) with what follows an ``@`` (a compiler's version) in an inline of
     its own, which HTML may put on the next line: ``intel-oneapi-compilers`` /
     ``@2025.1.0``. The text stays whole for searching, copying and other builders."""
-    text = node.astext()
-    name, at, version = text.partition("@")
-    if not at or not name or len(text) <= _UNBROKEN:
+    parts = break_at(node.astext())
+    if parts is None:
         return node
     node.children = []
-    node += nodes.Text(name)
-    node += nodes.inline(at + version, at + version, classes=[f"{ROOT_CLASS}-at"])
+    node += nodes.Text(parts[0])
+    node += nodes.inline(parts[1], parts[1], classes=[f"{ROOT_CLASS}-at"])
     return node
 
 
-def _with_more(badges: list[nodes.Node], shown: int | None) -> list[nodes.Node]:
-    if shown is None or len(badges) <= shown:
-        return _spaced(badges)
-    rest = badges[shown:]
-    paragraph = nodes.paragraph("", "", *_spaced(rest))
-    more = more_values("", paragraph, count=len(rest), classes=[f"{ROOT_CLASS}-more"])
-    return [*_spaced(badges[:shown]), more]
+def break_at(text: str) -> tuple[str, str] | None:
+    """``("intel-oneapi-compilers", "@2025.1.0")``: where a long value may break (``None``
+    for a value of at most 10 characters, or without a name before its ``@``)."""
+    name, at, version = text.partition("@")
+    if not at or not name or len(text) <= _UNBROKEN:
+        return None
+    return name, at + version
 
 
 def _hash_cell(spec: Spec) -> list[nodes.Node]:
@@ -472,8 +539,7 @@ def shared_paragraph(plan: SpecTablePlan) -> nodes.paragraph | None:
         parts.append(("variants", name, value_badges(plan.common_variants, field="variants")))
     if plan.common_stacks:
         name = "stack" if len(plan.common_stacks) == 1 else "stacks"
-        badges = stack_badges((stack, None) for stack in plan.common_stacks)
-        parts.append(("stacks", name, badges))
+        parts.append(("stacks", name, _run(_stack_items(plan.common_stacks), None)))
     if not parts:
         return None
     paragraph = nodes.paragraph(classes=[f"{ROOT_CLASS}-shared"])
@@ -495,15 +561,15 @@ def _spec_cells(spec: Spec, plan: SpecTablePlan) -> Cells:
         shown = _SHOWN_BEFORE_MORE.get(key)
         if key == "stacks":
             stacks = [s for s in texts[key] if s not in plan.common_stacks]
-            cells[key] = _with_more([stack_badge(s) for s in stacks], shown)
+            cells[key] = _run(_stack_items(stacks), shown)
         elif key == "variants":
             variants = [v for v in texts[key] if v not in plan.common_variants]
             cells[key] = value_badges(variants, field=key, shown=shown)
         else:
             cells[key] = value_badges(texts[key], field=key, shown=shown)
     cells["hash"] = _hash_cell(spec)
-    cells["arch"] = _spaced(
-        node for field in plan.arch for node in value_badges(texts[field], field=field)
+    cells["arch"] = _run(
+        [item for field in plan.arch for item in _value_items(texts[field], field)], None
     )
     return cells
 
@@ -580,7 +646,7 @@ def _package_cells(row: PackageRow) -> Cells:
         "oss": value_badges(summary.oss, field="os", shown=shown),
         "platforms": value_badges(summary.platforms, field="platform", shown=shown),
         "targets": value_badges(summary.targets, field="target", shown=shown),
-        "stacks": _with_more([stack_badge(stack) for stack, _ in summary.stacks], shown),
+        "stacks": _run(_stack_items(stack for stack, _ in summary.stacks), shown),
     }
 
 

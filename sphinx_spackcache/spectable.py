@@ -16,7 +16,7 @@ import msgspec
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from .deferred import add_deferred_table, deferred_table
+from .deferred import add_deferred, deferred_table
 from .model import Spec
 from .render import (
     ROOT_CLASS,
@@ -76,4 +76,4 @@ def build_spec_table(node: spec_table_data) -> list[nodes.Element]:
 
 def setup_spectable(app: Sphinx) -> None:
     """Register spec tables (as enumerable tables, built where they are written)."""
-    add_deferred_table(app, spec_table_data)
+    add_deferred(app, spec_table_data)

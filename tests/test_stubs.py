@@ -219,7 +219,9 @@ def test_two_builds_at_once_never_see_half_written_pages(tmp_path: Path) -> None
         "utf-8",
     )
     (src / "index.rst").write_text(
-        "Index\n=====\n\n.. cache-index::\n   :toctree: pkgs\n   :columns: package\n", "utf-8"
+        "Index\n=====\n\n.. cache-index::\n   :toctree: pkgs\n   :nav: toctree\n"
+        "   :columns: package\n",
+        "utf-8",
     )
     for round_number in range(2):
         # every page is there but out of date: both builds rewrite all of them
