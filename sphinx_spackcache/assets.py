@@ -14,18 +14,15 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .deferred import deferred_table
-from .render import ROOT_CLASS, fit_widths
+from .render import ROOT_CLASS
 
 __all__ = ["STATIC_DIR", "STYLESHEET", "setup_assets"]
 
 STATIC_DIR = Path(__file__).parent / "static"
 STYLESHEET = "spackcache.css"
 SCRIPT = "spackcache.js"
-#: Tables the script enhances (search, sort, pages, badge filters).
-_INTERACTIVE = {f"{ROOT_CLASS}-specs", f"{ROOT_CLASS}-packages"}
 
 
 def _add_static_dir(app: Sphinx, config: Config) -> None:
@@ -42,11 +39,8 @@ def _uses_extension(doctree: nodes.document) -> bool:
 
 
 def _has_interactive_table(doctree: nodes.document) -> bool:
-    # the writer builds spec and package tables for the page only: the doctree keeps
-    # their compact nodes
-    if any(doctree.findall(deferred_table)):
-        return True
-    return any(_INTERACTIVE.intersection(node["classes"]) for node in doctree.findall(nodes.table))
+    # the writer builds the tables for the page only: the doctree keeps their compact nodes
+    return any(table.interactive for table in doctree.findall(deferred_table))
 
 
 def _add_page_assets(
@@ -63,27 +57,7 @@ def _add_page_assets(
         app.add_js_file(SCRIPT, loading_method="defer")
 
 
-class FitTableWidths(SphinxPostTransform):
-    """HTML: coverage matrices, the one table of this extension built while reading, get
-    the browser's own column widths; spec tables and listings get theirs from their
-    content (:func:`~.render.fit_widths`) where the writer builds them."""
-
-    default_priority = 400
-    formats = ("html",)
-
-    def run(self, **kwargs: Any) -> None:
-        for table in self.document.findall(nodes.table):
-            if f"{ROOT_CLASS}-coverage" in table["classes"]:
-                # numbers under turned headings: the browser's own widths are the best
-                table["classes"].remove("colwidths-given")
-                table["classes"].append("colwidths-auto")
-            elif f"{ROOT_CLASS}-table" in table["classes"]:
-                fit_widths(table)
-
-
 def setup_assets(app: Sphinx) -> None:
-    """Ship the stylesheet and link it from the pages that use the extension; HTML tables
-    that size their columns from their content."""
+    """Ship the stylesheet and link it from the pages that use the extension."""
     app.connect("config-inited", _add_static_dir)
     app.connect("html-page-context", _add_page_assets)
-    app.add_post_transform(FitTableWidths)

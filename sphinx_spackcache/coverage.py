@@ -3,6 +3,7 @@ matrix of one package, or of a whole snapshot when no package is named."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -10,12 +11,82 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from .base import FILTER_OPTIONS, SpackCacheDirective, text_option
-from .matrix import BY_FIELDS, coverage
+from .deferred import add_deferred, deferred_table
+from .matrix import BY_FIELDS, CoverageMatrix, coverage
 from .model import Spec
-from .render import BY_NAMES, ROOT_CLASS, coverage_sentence, coverage_table, snapshot_sentence
+from .render import (
+    BY_NAMES,
+    ROOT_CLASS,
+    coverage_sentence,
+    coverage_table,
+    coverage_words,
+    snapshot_sentence,
+)
 from .warnings import SpackCacheWarning
 
-__all__ = ["CacheCoverageDirective", "setup_coverage"]
+__all__ = ["CacheCoverageDirective", "coverage_table_data", "setup_coverage"]
+
+
+class coverage_table_data(deferred_table):  # noqa: N801 (docutils node naming)
+    """A coverage matrix before it is built (see :mod:`.deferred`): attributes ``matrix``
+    (JSON) and ``packages`` (whether it has a Packages column); children, the table's
+    ``title`` and an ``inline`` of its words for search."""
+
+    interactive = False
+
+    def build(self) -> list[nodes.Element]:
+        matrix = _matrix_from_json(self["matrix"])
+        table = coverage_table(matrix, title=self.title_text, packages=self["packages"])
+        table["ids"] = list(self["ids"])
+        return [nodes.container("", table, classes=[f"{ROOT_CLASS}-scroll"])]
+
+
+def pending_coverage_table(
+    matrix: CoverageMatrix, *, title: str, packages: bool
+) -> coverage_table_data:
+    """The node that becomes the table of *matrix* when the page is written."""
+    words = " ".join(coverage_words(matrix, packages=packages))
+    return coverage_table_data(
+        "",
+        nodes.title(title, title),
+        nodes.inline(words, words),
+        matrix=_matrix_to_json(matrix),
+        packages=packages,
+        stacks=list(matrix.rows),
+    )
+
+
+def _matrix_to_json(matrix: CoverageMatrix) -> str:
+    return json.dumps(
+        {
+            "by": matrix.by,
+            "rows": matrix.rows,
+            "columns": matrix.columns,
+            "counts": [[row, column, count] for (row, column), count in matrix.counts.items()],
+            "row_totals": matrix.row_totals,
+            "column_totals": matrix.column_totals,
+            "total": matrix.total,
+            "packages": matrix.packages,
+            "package_count": matrix.package_count,
+            "peak": matrix.peak,
+        }
+    )
+
+
+def _matrix_from_json(text: str) -> CoverageMatrix:
+    data = json.loads(text)
+    return CoverageMatrix(
+        by=data["by"],
+        rows=tuple(data["rows"]),
+        columns=tuple(data["columns"]),
+        counts={(row, column): count for row, column, count in data["counts"]},
+        row_totals=data["row_totals"],
+        column_totals=data["column_totals"],
+        total=data["total"],
+        packages=data["packages"],
+        package_count=data["package_count"],
+        peak=data["peak"],
+    )
 
 
 class CacheCoverageDirective(SpackCacheDirective):
@@ -66,12 +137,11 @@ class CacheCoverageDirective(SpackCacheDirective):
                 subject, matrix, specs, tag=tag, tag_stacks=len(snapshot.stacks())
             )
             title = f"Specs of {package} in {tag} by stack and {BY_NAMES[by]}"
-        scroll = nodes.container(classes=[f"{ROOT_CLASS}-scroll"])
-        scroll += coverage_table(matrix, title=title, packages=package is None)
-        container += scroll
+        container += pending_coverage_table(matrix, title=title, packages=package is None)
         return [container]
 
 
 def setup_coverage(app: Sphinx) -> None:
-    """Register ``cache-coverage``."""
+    """Register ``cache-coverage`` and its table."""
     app.add_directive("cache-coverage", CacheCoverageDirective)
+    add_deferred(app, coverage_table_data)

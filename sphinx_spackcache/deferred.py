@@ -28,7 +28,7 @@ table takes both over.
 from __future__ import annotations
 
 import gc
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from sphinx import addnodes
@@ -43,8 +43,8 @@ from .render import (
     badge_run,
     break_at,
     colour_badges,
-    fit_widths,
     more_values,
+    size_columns,
 )
 
 __all__ = [
@@ -70,6 +70,9 @@ class deferred(nodes.General, nodes.Element):  # noqa: N801 (docutils node namin
 
 class deferred_table(deferred):  # noqa: N801 (docutils node naming)
     """A table before it is built (an enumerable ``table``: see :func:`add_deferred`)."""
+
+    #: Whether the HTML script enhances the table (search, sort, pages, badge filters).
+    interactive: ClassVar[bool] = True
 
     @property
     def title_text(self) -> str:
@@ -154,7 +157,7 @@ def visit_deferred(translator: SphinxTranslator, node: deferred) -> None:
         hues = translator.builder.env.get_domain("cache").data.get("hues", {})
         for element in built:
             for table in element.findall(nodes.table):
-                fit_widths(table)
+                size_columns(table)
             colour_badges(element, hues, PALETTE_SIZE)
         parent, index = _replace(node, built)
         try:

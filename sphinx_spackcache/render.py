@@ -40,6 +40,7 @@ __all__ = [
     "colour_badges",
     "count_phrase",
     "coverage_table",
+    "coverage_words",
     "fit_widths",
     "more_values",
     "package_ref",
@@ -48,6 +49,7 @@ __all__ = [
     "pick_columns",
     "plan_spec_table",
     "shared_paragraph",
+    "size_columns",
     "spec_columns",
     "spec_table",
     "spec_words",
@@ -728,6 +730,31 @@ def coverage_table(matrix: CoverageMatrix, *, title: str, packages: bool) -> nod
     footer["total"] = _text(str(matrix.total))
     footer["packages"] = _text(str(matrix.package_count))
     return table(title, columns, rows, kind="coverage", footer=footer)
+
+
+def coverage_words(matrix: CoverageMatrix, *, packages: bool) -> list[str]:
+    """Every text :func:`coverage_table` shows, each once: what it adds to a search index."""
+    words = dict.fromkeys(["Stack", *matrix.columns, "Total"])
+    if packages:
+        words["Packages"] = None
+    words.update(dict.fromkeys(matrix.rows))
+    counts = [*matrix.counts.values(), *matrix.row_totals.values()]
+    counts += [*matrix.column_totals.values(), matrix.total]
+    if packages:
+        counts += [*matrix.packages.values(), matrix.package_count]
+    words.update(dict.fromkeys(str(count) for count in counts if count))
+    return list(words)
+
+
+def size_columns(table: nodes.table) -> None:
+    """HTML column widths for one of this extension's tables: a coverage matrix (numbers
+    under turned headings) gets the browser's own widths, the best there; every other
+    table widths from its content (:func:`fit_widths`)."""
+    if f"{ROOT_CLASS}-coverage" in table["classes"]:
+        table["classes"] = [c for c in table["classes"] if c != "colwidths-given"]
+        table["classes"].append("colwidths-auto")
+    else:
+        fit_widths(table)
 
 
 def count_phrase(number: int, singular: str, plural: str | None = None) -> str:

@@ -13,6 +13,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.search.en import SearchEnglish
 
+from sphinx_spackcache.coverage import coverage_table_data
 from sphinx_spackcache.listing import package_table_data
 from sphinx_spackcache.spectable import spec_table_data
 
@@ -159,3 +160,29 @@ def test_listing_links_resolve_in_html_as_in_other_builders(build: Build) -> Non
         name: uri.replace(".pseudoxml", "").replace(".xml", "") for name, uri in other_links.items()
     }
     assert not list(table.findall(addnodes.pending_xref))
+
+
+def test_a_coverage_matrix_pickles_compact_and_shows_the_same_numbers(build: Build) -> None:
+    app = build("views", "html")
+    doctree = app.env.get_doctree("snapshot")
+    (data,) = doctree.findall(coverage_table_data)
+    assert not list(doctree.findall(nodes.table))
+    assert set(data["stacks"]) == expected.snapshot_stacks(TAG)
+    page = BeautifulSoup((app.outdir / "snapshot.html").read_text("utf-8"), "html.parser")
+    (table,) = page.select("table.spackcache-coverage")
+    assert not table.select("colgroup")  # the browser's widths, under turned headings
+    # the Total column of each stack row: its specs, counted from the records
+    totals = {
+        tr.select("td.spackcache-stack")[0].get_text(strip=True): int(
+            tr.select("td.spackcache-total")[0].get_text()
+        )
+        for tr in table.select("tbody tr")
+        if "spackcache-total" not in (tr.get_attribute_list("class") or [])
+    }
+    counted: dict[str, int] = {}
+    for package in expected.packages(TAG):
+        for stack, count in expected.stack_counts(TAG, package).items():
+            counted[stack] = counted.get(stack, 0) + count
+    assert totals == counted
+    # no script: the matrix is not an interactive table
+    assert "spackcache.js" not in str(page)
