@@ -100,8 +100,11 @@ def write_projects(work: Path, cache: Path, *, sidebars: bool = True) -> tuple[P
         f"spackcache_path = {str(cache)!r}\nspackcache_default_tag = {TAG!r}\n",
         "utf-8",
     )
+    # :nav: toctree, as the static project's pages are in its toctree (benchmarks/themes.py
+    # compares the navigation modes)
     (ours / "index.rst").write_text(
-        "Snapshot\n========\n\n.. cache-index::\n   :toctree: packages\n", "utf-8"
+        "Snapshot\n========\n\n.. cache-index::\n   :toctree: packages\n   :nav: toctree\n",
+        "utf-8",
     )
     (static / "conf.py").write_text(
         f'extensions = ["sphinx_design"]\nproject = "bench"\n{common}', "utf-8"

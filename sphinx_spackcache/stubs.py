@@ -6,15 +6,14 @@ would list (same tag and filters) get one stub page each in ``DIR`` (relative to
 document), holding a ``cache-package`` directive. A stub is written only when its text
 changes, so an unchanged snapshot causes no rebuild, and stubs of packages that left the
 listing are removed. Only files that carry the stub marker line are ever removed or
-overwritten. The directive then adds the stubs to a hidden toctree, and its package
-names link to them through the ``cache`` domain.
+overwritten. The index's package names link to them through the ``cache`` domain.
 
 When several indexes list the same package of the same snapshot, the first (indexes
 without filters first, then by document name and line) generates the page that
 ``:cache:pkg:`` and the index rows link to; the others generate ``:no-index:`` copies,
 so there is no duplicate.
 
-``spackcache_generate = False`` turns writing off (the toctree then lists the stubs that
+``spackcache_generate = False`` turns writing off (the index then uses the stubs that
 exist).
 
 Navigation (``:nav:``): with ``toctree``, the pages are entries of a hidden toctree of the
@@ -22,8 +21,8 @@ index, so the theme's sidebar lists every one of them, on every page of the site
 ``listing`` (the default), they are in no toctree: each is marked ``:orphan:`` and carries
 file-wide metadata naming its index and the packages before and after it (by name);
 :mod:`.navigation` turns that into a link back to the index and the theme's own
-previous/next links. The pages stay in the search index, the general index and
-``objects.inv``.
+previous/next links (the sentence "Listed on <index>" is in the page itself). The pages
+stay in the search index, the general index and ``objects.inv``.
 """
 
 from __future__ import annotations

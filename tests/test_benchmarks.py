@@ -67,3 +67,28 @@ def test_the_checker_benchmark_runs() -> None:
     assert summary.endswith(": 0 problems")
     assert timing.startswith("check: ")
     assert " vs json.loads floor " in timing
+
+
+def test_the_themes_benchmark_runs_end_to_end(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "themes.py"), "--sizes", "4,8", "--themes",
+         "alabaster", "--toctree-sizes", "4", "--jobs", "2", "--work", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )  # fmt: skip
+    out = done.stdout
+    # one row per theme and size, with the toctree columns only where asked
+    assert "| alabaster | 4 | " in out
+    assert "| alabaster | 8 | " in out
+    row_4 = next(line for line in out.splitlines() if line.startswith("| alabaster | 4 |"))
+    row_8 = next(line for line in out.splitlines() if line.startswith("| alabaster | 8 |"))
+    assert row_4.count(" s |") >= 4  # ours, floor, ours toctree, floor toctree
+    assert row_8.split("|")[6].strip() == "-"  # no toctree build at 8 pages
+    assert "-j 2 vs -j 1 at 8 pages:" in out
+    assert "growth from 4 to 8 pages" in out
+    # the generated pages of the last build are there, and each is an orphan
+    pages = sorted((tmp_path / "alabaster-8" / "ours" / "packages").glob("*.rst"))
+    assert len(pages) == 8
+    assert all(":orphan:" in page.read_text("utf-8") for page in pages)

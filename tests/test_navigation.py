@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sphinx.cmd.build import build_main
 from sphinx.util.inventory import InventoryFile
 
 from . import records as expected
-from .conftest import Build, warnings_of
+from .conftest import RECORDS, ROOTS, Build, warnings_of
+from .test_incremental import read_docs
 
 TAG = "develop-2025-04-20"
 #: alabaster's sidebar shows the global toctree, hidden entries included (as furo's does)
@@ -111,3 +114,37 @@ def test_the_back_link_is_in_every_builder(build: Build) -> None:
     app = build("generate", "text")
     text = (app.outdir / "all" / "cmake.txt").read_text("utf-8")
     assert "Listed on Generate." in text
+
+
+def test_neighbours_follow_a_package_that_leaves(build: Build) -> None:
+    conf = {"spackcache_path": "_cache"}
+    app = build("generate", "html", conf=conf)
+    shutil.copytree(RECORDS, app.srcdir / "_cache")  # a copy the test may change
+    app = build("generate", "html", conf=conf)
+    packages = sorted(expected.packages(TAG))
+    before, gone, after = packages[1:4]
+    shutil.rmtree(app.srcdir / "_cache" / TAG / gone)
+    app = build("generate", "html", conf=conf)
+    assert warnings_of(app) == []
+    # the neighbours' pages were rewritten, read again, and now link to each other
+    assert {f"all/{before}", f"all/{after}"} <= read_docs(app.status.getvalue())
+    assert head_link(page(app.outdir, f"all/{before}"), "next") == f"{after}.html"
+    assert head_link(page(app.outdir, f"all/{after}"), "prev") == f"{before}.html"
+
+
+def test_parallel_builds_give_the_same_pages(tmp_path: Path) -> None:
+    outputs = {}
+    for jobs in ("1", "2"):
+        src = tmp_path / f"src-{jobs}"
+        shutil.copytree(ROOTS / "test-generate", src)
+        out = tmp_path / f"out-{jobs}"
+        args = ["-q", "-j", jobs, "-D", f"spackcache_path={RECORDS}", "-b", "html"]
+        assert build_main([*args, str(src), str(out)]) == 0
+        outputs[jobs] = {
+            path.relative_to(out): path.read_text("utf-8").replace(f"src-{jobs}", "src")
+            for path in sorted(out.rglob("*.html"))
+        }
+    assert outputs["1"].keys() == outputs["2"].keys()
+    assert len([p for p in outputs["1"] if p.parts[0] == "all"]) == len(expected.packages(TAG))
+    for path, html in outputs["1"].items():
+        assert outputs["2"][path] == html, path
