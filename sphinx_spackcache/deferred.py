@@ -64,6 +64,10 @@ class deferred(nodes.General, nodes.Element):  # noqa: N801 (docutils node namin
     (for search), and, for a table, its ``title``; attribute ``stacks``: the stacks its
     badges name (for :mod:`.colours`). Subclasses say how to build it."""
 
+    #: Whether what it builds holds links to package pages (``pending_xref``) for the
+    #: HTML writer to resolve.
+    has_links: ClassVar[bool] = False
+
     def build(self) -> list[nodes.Element]:
         """The nodes this node stands for (a table takes this node's ids)."""
         raise NotImplementedError
@@ -154,7 +158,8 @@ def visit_deferred(translator: SphinxTranslator, node: deferred) -> None:
     gc.disable()
     try:
         built = node.build()
-        _resolve_package_links(translator, built)
+        if node.has_links:
+            _resolve_package_links(translator, built)
         hues = translator.builder.env.get_domain("cache").data.get("hues", {})
         for element in built:
             for table in element.findall(nodes.table):

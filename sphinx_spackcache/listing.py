@@ -50,6 +50,8 @@ class package_table_data(deferred_table):  # noqa: N801 (docutils node naming)
     (JSON) and ``columns``; children, the table's ``title`` and an ``inline`` of its
     words for search."""
 
+    has_links = True
+
     def build(self) -> list[nodes.Element]:
         rows = _DECODER.decode(self["rows"])
         table = package_table(rows, title=self.title_text, columns=self["columns"])
