@@ -15,6 +15,8 @@ from bs4 import BeautifulSoup
 from sphinx.cmd.build import build_main
 from sphinx.util.inventory import InventoryFile
 
+from sphinx_spackcache.stubs import PageLinks, stub_text
+
 from . import records as expected
 from .conftest import RECORDS, ROOTS, Build, warnings_of
 from .test_incremental import read_docs
@@ -148,3 +150,16 @@ def test_parallel_builds_give_the_same_pages(tmp_path: Path) -> None:
     assert len([p for p in outputs["1"] if p.parts[0] == "all"]) == len(expected.packages(TAG))
     for path, html in outputs["1"].items():
         assert outputs["2"][path] == html, path
+
+
+def test_the_nav_field_says_index_previous_and_next() -> None:
+    links = PageLinks("index", "", "all/boost")
+    assert links.field() == "index | - | all/boost"
+    assert PageLinks.from_field(links.field()) == links
+    assert PageLinks.from_field("index | all/a | all/b") == PageLinks("index", "all/a", "all/b")
+    # not a value this extension writes: no links rather than wrong ones
+    for value in ("", "index", "- | a | b", "index | a", "a | b | c | d"):
+        assert PageLinks.from_field(value) is None, value
+    stub = stub_text("cmake", "t", "index", links=PageLinks("index", "all/boost", ""))
+    assert ":orphan:\n:spackcache-nav: index | all/boost | -\n" in stub
+    assert "Listed on :doc:`/index`." in stub
