@@ -37,19 +37,16 @@ class coverage_table_data(deferred_table):  # noqa: N801 (docutils node naming)
     def build(self) -> list[nodes.Element]:
         matrix = _matrix_from_json(self["matrix"])
         table = coverage_table(matrix, title=self.title_text, packages=self["packages"])
-        table["ids"] = list(self["ids"])
-        return [nodes.container("", table, classes=[f"{ROOT_CLASS}-scroll"])]
+        return [self.scroll(table)]
 
 
 def pending_coverage_table(
     matrix: CoverageMatrix, *, title: str, packages: bool
 ) -> coverage_table_data:
     """The node that becomes the table of *matrix* when the page is written."""
-    words = " ".join(coverage_words(matrix, packages=packages))
-    return coverage_table_data(
-        "",
-        nodes.title(title, title),
-        nodes.inline(words, words),
+    return coverage_table_data.pending(
+        coverage_words(matrix, packages=packages),
+        title=title,
         matrix=_matrix_to_json(matrix),
         packages=packages,
         stacks=list(matrix.rows),

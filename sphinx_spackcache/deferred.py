@@ -28,7 +28,8 @@ table takes both over.
 from __future__ import annotations
 
 import gc
-from typing import Any, ClassVar
+from collections.abc import Iterable
+from typing import Any, ClassVar, TypeVar
 
 from docutils import nodes
 from sphinx import addnodes
@@ -68,9 +69,22 @@ class deferred(nodes.General, nodes.Element):  # noqa: N801 (docutils node namin
     #: HTML writer to resolve.
     has_links: ClassVar[bool] = False
 
+    @classmethod
+    def pending(
+        cls: type[_Deferred], words: Iterable[str], *, title: str | None = None, **attributes: Any
+    ) -> _Deferred:
+        """A node of this kind: its *title* (for a table), *words* (what the output shows,
+        for search) and *attributes* (the data to build it from)."""
+        text = " ".join(words)
+        heading = [nodes.title(title, title)] if title is not None else []
+        return cls("", *heading, nodes.inline(text, text), **attributes)
+
     def build(self) -> list[nodes.Element]:
         """The nodes this node stands for (a table takes this node's ids)."""
         raise NotImplementedError
+
+
+_Deferred = TypeVar("_Deferred", bound=deferred)
 
 
 class deferred_table(deferred):  # noqa: N801 (docutils node naming)
@@ -78,6 +92,12 @@ class deferred_table(deferred):  # noqa: N801 (docutils node naming)
 
     #: Whether the HTML script enhances the table (search, sort, pages, badge filters).
     interactive: ClassVar[bool] = True
+
+    def scroll(self, table: nodes.table) -> nodes.container:
+        """*table*, with this node's ids, in the container that scrolls it sideways in
+        HTML when it cannot fit."""
+        table["ids"] = list(self["ids"])
+        return nodes.container("", table, classes=[f"{ROOT_CLASS}-scroll"])
 
     @property
     def title_text(self) -> str:

@@ -55,8 +55,7 @@ class package_table_data(deferred_table):  # noqa: N801 (docutils node naming)
     def build(self) -> list[nodes.Element]:
         rows = _DECODER.decode(self["rows"])
         table = package_table(rows, title=self.title_text, columns=self["columns"])
-        table["ids"] = list(self["ids"])
-        return [nodes.container("", table, classes=[f"{ROOT_CLASS}-scroll"])]
+        return [self.scroll(table)]
 
 
 def pending_package_table(
@@ -64,11 +63,9 @@ def pending_package_table(
 ) -> package_table_data:
     """The node that becomes the listing of *rows* when the page is written."""
     rows = list(rows)
-    words = " ".join(package_words(rows, columns))
-    return package_table_data(
-        "",
-        nodes.title(title, title),
-        nodes.inline(words, words),
+    return package_table_data.pending(
+        package_words(rows, columns),
+        title=title,
         rows=msgspec.json.encode(rows).decode("utf-8"),
         columns=list(columns),
         stacks=sorted({s for row in rows for s, _ in row.summary.stacks})

@@ -44,10 +44,8 @@ class summary_data(deferred):  # noqa: N801 (docutils node naming)
 
 def pending_summary(summary: PackageSummary) -> summary_data:
     """The node that becomes the field list of *summary* when the page is written."""
-    words = " ".join(summary_words(summary))
-    return summary_data(
-        "",
-        nodes.inline(words, words),
+    return summary_data.pending(
+        summary_words(summary),
         summary=msgspec.json.encode(summary).decode("utf-8"),
         stacks=[stack for stack, _ in summary.stacks],
     )

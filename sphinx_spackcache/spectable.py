@@ -19,7 +19,6 @@ from sphinx.application import Sphinx
 from .deferred import add_deferred, deferred_table
 from .model import Spec
 from .render import (
-    ROOT_CLASS,
     plan_spec_table,
     shared_paragraph,
     spec_columns,
@@ -50,11 +49,9 @@ def pending_spec_table(
 ) -> spec_table_data:
     """The node that :func:`build_spec_table` turns into the table of *specs* (and the
     sentence of what they share); *columns* as the user gave them, if they did."""
-    words = " ".join(spec_words(specs, spec_columns(specs, columns)))
-    return spec_table_data(
-        "",
-        nodes.title(title, title),
-        nodes.inline(words, words),
+    return spec_table_data.pending(
+        spec_words(specs, spec_columns(specs, columns)),
+        title=title,
         specs=msgspec.json.encode(list(specs)).decode("utf-8"),
         columns=list(columns) if columns is not None else None,
         stacks=sorted({stack for spec in specs for stack in spec.stacks}),
@@ -67,9 +64,7 @@ def build_spec_table(node: spec_table_data) -> list[nodes.Element]:
     when it cannot fit."""
     specs = _DECODER.decode(node["specs"])
     plan = plan_spec_table(specs, node["columns"])
-    table = spec_table(specs, title=node.title_text, plan=plan)
-    table["ids"] = list(node["ids"])
-    scroll = nodes.container("", table, classes=[f"{ROOT_CLASS}-scroll"])
+    scroll = node.scroll(spec_table(specs, title=node.title_text, plan=plan))
     shared = shared_paragraph(plan)
     return [scroll] if shared is None else [shared, scroll]
 
