@@ -27,7 +27,7 @@ from generate import generate
 from run import json_floor
 
 from sphinx_spackcache.cli import check_paths
-from sphinx_spackcache.store import clear_cache
+from sphinx_spackcache.sources.store import clear_cache
 
 
 def main() -> None:

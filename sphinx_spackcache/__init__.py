@@ -12,21 +12,21 @@ __version__ = "0.1.0"
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension with Sphinx."""
-    from .assets import setup_assets
-    from .colours import setup_colours
     from .config import setup_config
-    from .coverage import setup_coverage
     from .deferred import setup_deferred
-    from .domain import setup_domain
-    from .latex import setup_latex
-    from .listing import setup_listing
-    from .manpage import setup_manpage
-    from .navigation import setup_navigation
-    from .package import setup_package
+    from .directives.coverage import setup_coverage
+    from .directives.listing import setup_listing
+    from .directives.package import setup_package
+    from .site.colours import setup_colours
+    from .site.domain import setup_domain
+    from .site.navigation import setup_navigation
+    from .site.stubs import setup_stubs
+    from .site.tracking import setup_tracking
     from .spectable import setup_spectable
-    from .stubs import setup_stubs
-    from .text import setup_text
-    from .tracking import setup_tracking
+    from .writers.assets import setup_assets
+    from .writers.latex import setup_latex
+    from .writers.manpage import setup_manpage
+    from .writers.text import setup_text
 
     app.setup_extension("sphinx_design")
     setup_config(app)

@@ -4,8 +4,8 @@ Usage: ``sphinx-spackcache check [--format text|json] [--strict] [--progress] PA
 (or ``python -m sphinx_spackcache check ...``). Each PATH is a record file, a package
 folder (holding ``specs.md``), a snapshot folder (``<tag>/``) or a whole cache folder
 (``_cache/``). Every record is read by the same code, with the same rules and messages,
-as in a build: parsing (:func:`~sphinx_spackcache.store.load_file`) and the checks of a
-page showing the record (:func:`~sphinx_spackcache.checks.check_record`).
+as in a build: parsing (:func:`~sphinx_spackcache.sources.store.load_file`) and the checks of a
+page showing the record (:func:`~sphinx_spackcache.data.checks.check_record`).
 
 Each problem is printed as ``file:line: subtype: message``, then a summary line. The exit
 status is 0 when no problem counts, 1 when some do, 2 for a usage error (no such path,
@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
-from .checks import check_record
-from .problems import Problem, RecordError, SpackCacheWarning, printable
-from .store import RECORD_FILE, is_valid_name, load_file
+from .data.checks import check_record
+from .data.problems import Problem, RecordError, SpackCacheWarning, printable
+from .sources.store import RECORD_FILE, is_valid_name, load_file
 
 __all__ = ["JSON_VERSION", "CheckReport", "check_paths", "main"]
 

@@ -16,7 +16,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
-from .store import CacheStore
+from .sources.store import CacheStore
 from .warnings import SpackCacheWarning, warn
 
 __all__ = ["CONFIG_VALUES", "ConfigValue", "cache_store", "setup_config"]

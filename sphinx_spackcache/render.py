@@ -20,10 +20,10 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 
-from .matrix import CoverageMatrix, heat_level
-from .model import Spec, is_safe_url
-from .summary import PackageSummary, compiler_label
-from .versions import sort_versions
+from .data.matrix import CoverageMatrix, heat_level
+from .data.model import Spec, is_safe_url
+from .data.summary import PackageSummary, compiler_label
+from .data.versions import sort_versions
 
 __all__ = [
     "ARCH_FIELDS",
@@ -614,7 +614,7 @@ def spec_table(
 def package_ref(package: str, tag: str) -> addnodes.pending_xref:
     """A package name that links to the page documenting it with ``cache-package``: the
     one for *tag*, else the package's preferred page, else no link and no warning (see
-    :mod:`sphinx_spackcache.domain`)."""
+    :mod:`sphinx_spackcache.site.domain`)."""
     return addnodes.pending_xref(
         "",
         nodes.inline(package, package, classes=[f"{ROOT_CLASS}-package-name"]),

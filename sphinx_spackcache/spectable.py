@@ -16,8 +16,8 @@ import msgspec
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from .data.model import Spec
 from .deferred import add_deferred, deferred_table
-from .model import Spec
 from .render import (
     plan_spec_table,
     shared_paragraph,

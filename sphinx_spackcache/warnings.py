@@ -1,6 +1,6 @@
 """Every warning sphinx-spackcache emits: ``type="spackcache"`` and one of the subtypes of
 :class:`SpackCacheWarning` (defined with the problems themselves, in
-:mod:`sphinx_spackcache.problems`, so that the record checker uses them too).
+:mod:`sphinx_spackcache.data.problems`, so that the record checker uses them too).
 
 Silence one kind with ``suppress_warnings = ["spackcache.<subtype>"]`` in ``conf.py``, or
 all of them with ``"spackcache"``. The table in the documentation is generated from the
@@ -14,7 +14,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.util import logging
 
-from .problems import WARNING_TYPE, SpackCacheWarning, printable
+from .data.problems import WARNING_TYPE, SpackCacheWarning, printable
 
 __all__ = ["WARNING_TYPE", "SpackCacheWarning", "warn"]
 

@@ -13,7 +13,7 @@ import pytest
 from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_spackcache.store import clear_cache
+from sphinx_spackcache.sources.store import clear_cache
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 

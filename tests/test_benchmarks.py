@@ -8,8 +8,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from sphinx_spackcache.store import CacheStore
-from sphinx_spackcache.summary import meta_mismatches, summarise
+from sphinx_spackcache.data.summary import meta_mismatches, summarise
+from sphinx_spackcache.sources.store import CacheStore
 
 BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))

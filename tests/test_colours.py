@@ -11,9 +11,9 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from sphinx_spackcache.assets import STATIC_DIR, STYLESHEET
-from sphinx_spackcache.colours import TIERS, assign_hues
 from sphinx_spackcache.render import PALETTE_SIZE
+from sphinx_spackcache.site.colours import TIERS, assign_hues
+from sphinx_spackcache.writers.assets import STATIC_DIR, STYLESHEET
 
 from .conftest import RECORDS, Build
 

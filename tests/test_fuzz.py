@@ -32,13 +32,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sphinx.cmd.build import build_main
 
-from sphinx_spackcache.checks import check_record
-from sphinx_spackcache.problems import UNSHOWABLE, RecordError
-from sphinx_spackcache.records import parse_record
+from sphinx_spackcache.data.checks import check_record
+from sphinx_spackcache.data.problems import UNSHOWABLE, RecordError
+from sphinx_spackcache.data.summary import sort_specs, summarise
 from sphinx_spackcache.render import spec_table
+from sphinx_spackcache.sources.records import parse_record
+from sphinx_spackcache.sources.store import clear_cache
 from sphinx_spackcache.spectable import build_spec_table, pending_spec_table
-from sphinx_spackcache.store import clear_cache
-from sphinx_spackcache.summary import sort_specs, summarise
 
 SCALE = int(os.environ.get("SPACKCACHE_FUZZ", "1"))
 FUZZ = settings(

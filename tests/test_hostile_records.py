@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from sphinx_spackcache.checks import check_record, url_problems
-from sphinx_spackcache.model import is_safe_url
-from sphinx_spackcache.problems import (
+from sphinx_spackcache.data.checks import check_record, url_problems
+from sphinx_spackcache.data.model import is_safe_url
+from sphinx_spackcache.data.problems import (
     Problem,
     RecordError,
     SpackCacheWarning,
@@ -23,7 +23,7 @@ from sphinx_spackcache.problems import (
     printable,
     quoted,
 )
-from sphinx_spackcache.records import parse_record
+from sphinx_spackcache.sources.records import parse_record
 
 PATH = Path("/x/t/pkg/specs.md")
 

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from sphinx.cmd.build import build_main
 from sphinx.util.inventory import InventoryFile
 
-from sphinx_spackcache.stubs import PageLinks, stub_text
+from sphinx_spackcache.site.stubs import PageLinks, stub_text
 
 from . import records as expected
 from .conftest import RECORDS, ROOTS, Build, warnings_of

@@ -13,8 +13,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.search.en import SearchEnglish
 
-from sphinx_spackcache.coverage import coverage_table_data
-from sphinx_spackcache.listing import package_table_data
+from sphinx_spackcache.directives.coverage import coverage_table_data
+from sphinx_spackcache.directives.listing import package_table_data
 from sphinx_spackcache.spectable import spec_table_data
 
 from . import records as expected

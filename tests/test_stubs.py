@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from sphinx_spackcache.stubs import MARKER, find_index_requests, stub_text
+from sphinx_spackcache.site.stubs import MARKER, find_index_requests, stub_text
 
 from . import records as expected
 from .conftest import RECORDS, ROOTS, Build, warnings_of

@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from sphinx_spackcache.model import DeclaredMeta
-from sphinx_spackcache.store import CacheStore
-from sphinx_spackcache.summary import meta_mismatches, sort_specs, summarise
+from sphinx_spackcache.data.model import DeclaredMeta
+from sphinx_spackcache.data.summary import meta_mismatches, sort_specs, summarise
+from sphinx_spackcache.sources.store import CacheStore
 
 from . import records as expected
 from .conftest import RECORDS
@@ -113,7 +113,7 @@ def test_meta_mismatches_are_described() -> None:
 
 
 def test_heat_levels() -> None:
-    from sphinx_spackcache.matrix import heat_level
+    from sphinx_spackcache.data.matrix import heat_level
 
     assert [heat_level(n, 10) for n in (0, 1, 2, 3, 5, 9, 10, 40)] == [0, 1, 1, 2, 3, 5, 5, 5]
     assert heat_level(3, 0) == 0

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from sphinx_spackcache.versions import sort_versions, version_key
+from sphinx_spackcache.data.versions import sort_versions, version_key
 
 
 def ascending(versions: list[str]) -> list[str]:

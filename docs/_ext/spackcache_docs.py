@@ -1,7 +1,7 @@
 """Reference tables of the sphinx-spackcache documentation, generated from the code.
 
 ``spackcache-config-table`` lists :data:`sphinx_spackcache.config.CONFIG_VALUES` and
-``spackcache-warnings-table`` lists :class:`sphinx_spackcache.problems.SpackCacheWarning`,
+``spackcache-warnings-table`` lists :class:`sphinx_spackcache.data.problems.SpackCacheWarning`,
 so the documentation cannot drift from what the extension declares.
 
 Enum members have no ``__doc__`` of their own at run time, so the warning descriptions
@@ -24,9 +24,9 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from sphinx_spackcache import config as spackcache_config
-from sphinx_spackcache import problems as spackcache_problems
 from sphinx_spackcache.config import CONFIG_VALUES
-from sphinx_spackcache.problems import SpackCacheWarning
+from sphinx_spackcache.data import problems as spackcache_problems
+from sphinx_spackcache.data.problems import SpackCacheWarning
 
 __all__ = ["member_docstrings", "setup"]
 

@@ -35,8 +35,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
-from .versions import version_key
-from .warnings import SpackCacheWarning, warn
+from ..data.versions import version_key
+from ..warnings import SpackCacheWarning, warn
 
 __all__ = ["CacheDomain", "PackageEntry", "setup_domain"]
 
@@ -111,7 +111,7 @@ class CacheDomain(Domain):
 
     @property
     def stacks(self) -> dict[str, list[str]]:
-        """docname -> the stacks its badges name (for :mod:`~sphinx_spackcache.colours`)."""
+        """docname -> the stacks its badges name (for :mod:`~sphinx_spackcache.site.colours`)."""
         stacks: dict[str, list[str]] = self.data.setdefault("stacks", {})
         return stacks
 

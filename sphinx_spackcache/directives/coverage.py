@@ -10,11 +10,10 @@ from typing import Any, ClassVar
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from .base import FILTER_OPTIONS, SpackCacheDirective, text_option
-from .deferred import add_deferred, deferred_table
-from .matrix import BY_FIELDS, CoverageMatrix, coverage
-from .model import Spec
-from .render import (
+from ..data.matrix import BY_FIELDS, CoverageMatrix, coverage
+from ..data.model import Spec
+from ..deferred import add_deferred, deferred_table
+from ..render import (
     BY_NAMES,
     ROOT_CLASS,
     coverage_sentence,
@@ -22,7 +21,8 @@ from .render import (
     coverage_words,
     snapshot_sentence,
 )
-from .warnings import SpackCacheWarning
+from ..warnings import SpackCacheWarning
+from .base import FILTER_OPTIONS, SpackCacheDirective, text_option
 
 __all__ = ["CacheCoverageDirective", "coverage_table_data", "setup_coverage"]
 

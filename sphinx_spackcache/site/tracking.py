@@ -18,7 +18,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from .store import CacheStore
+from ..sources.store import CacheStore
 
 __all__ = ["note_listing", "note_tags", "setup_tracking"]
 

@@ -9,7 +9,7 @@ and ``/``.
 The tables are ``longtable`` s, so they break across pages.
 
 The replacement character U+FFFD, which stands in for characters no page can show (see
-:mod:`~sphinx_spackcache.records`), is set as a bold ``?``: pdfLaTeX, Sphinx's default
+:mod:`~sphinx_spackcache.sources.records`), is set as a bold ``?``: pdfLaTeX, Sphinx's default
 engine, knows no glyph for it and would stop.
 
 The raw LaTeX inserted here is fixed text; record data stays in ``Text`` nodes, which the
@@ -26,7 +26,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from .render import ROOT_CLASS
+from ..render import ROOT_CLASS
 
 __all__ = ["LatexSpecTables", "setup_latex"]
 

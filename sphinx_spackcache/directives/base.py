@@ -14,15 +14,15 @@ from typing import Any, ClassVar
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from .checks import meta_problems
-from .config import cache_store
-from .model import Spec
-from .problems import Problem, RecordError, quoted
-from .query import FILTER_FIELDS, SpecQuery, split_patterns
-from .store import CacheStore, LoadedRecord, SnapshotRecords, is_valid_name
-from .summary import PackageSummary, summarise
-from .tracking import note_listing, note_tags
-from .warnings import SpackCacheWarning, warn
+from ..config import cache_store
+from ..data.checks import meta_problems
+from ..data.model import Spec
+from ..data.problems import Problem, RecordError, quoted
+from ..data.query import FILTER_FIELDS, SpecQuery, split_patterns
+from ..data.summary import PackageSummary, summarise
+from ..site.tracking import note_listing, note_tags
+from ..sources.store import CacheStore, LoadedRecord, SnapshotRecords, is_valid_name
+from ..warnings import SpackCacheWarning, warn
 
 __all__ = [
     "FILTER_OPTIONS",

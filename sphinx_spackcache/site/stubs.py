@@ -39,11 +39,11 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
-from .config import cache_store
-from .query import FILTER_FIELDS, SpecQuery, split_patterns
-from .records import RecordError
-from .store import CacheStore, is_valid_name
-from .warnings import SpackCacheWarning, warn
+from ..config import cache_store
+from ..data.query import FILTER_FIELDS, SpecQuery, split_patterns
+from ..sources.records import RecordError
+from ..sources.store import CacheStore, is_valid_name
+from ..warnings import SpackCacheWarning, warn
 
 __all__ = [
     "MARKER",

@@ -26,9 +26,9 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from .deferred import deferred
+from ..deferred import deferred
+from ..render import PALETTE_SIZE, colour_badges
 from .domain import CacheDomain
-from .render import PALETTE_SIZE, colour_badges
 
 __all__ = ["TIERS", "StackHues", "assign_hues", "hues_of", "setup_colours"]
 

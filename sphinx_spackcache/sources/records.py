@@ -56,8 +56,8 @@ from typing import Any
 import msgspec
 import yaml
 
-from .model import MAX_VALUE, PackageRecord, RawJSON, Spec
-from .problems import (
+from ..data.model import MAX_VALUE, PackageRecord, RawJSON, Spec
+from ..data.problems import (
     EXAMPLES,
     UNSHOWABLE,
     Problem,

@@ -12,10 +12,10 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
-from .base import FILTER_OPTIONS, SpackCacheDirective, first_few, list_option, text_option
-from .deferred import add_deferred, deferred_table
-from .model import Spec
-from .render import (
+from ..data.model import Spec
+from ..data.summary import summarise
+from ..deferred import add_deferred, deferred_table
+from ..render import (
     PACKAGE_COLUMNS,
     ROOT_CLASS,
     PackageRow,
@@ -23,9 +23,9 @@ from .render import (
     package_table,
     package_words,
 )
-from .stubs import NAV_MODES, stub_folder, stub_folder_problem
-from .summary import summarise
-from .warnings import SpackCacheWarning
+from ..site.stubs import NAV_MODES, stub_folder, stub_folder_problem
+from ..warnings import SpackCacheWarning
+from .base import FILTER_OPTIONS, SpackCacheDirective, first_few, list_option, text_option
 
 __all__ = [
     "CacheIndexDirective",

@@ -13,15 +13,15 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.nodes import make_id
 
+from ..data.checks import url_problems
+from ..data.model import Spec
+from ..data.summary import PackageSummary, compiler_sort_key, spec_sort_key, summarise
+from ..deferred import add_deferred, deferred
+from ..render import ROOT_CLASS, SPEC_COLUMNS, summary_fields, summary_words
+from ..site.domain import CacheDomain, PackageEntry
+from ..spectable import pending_spec_table
+from ..warnings import SpackCacheWarning
 from .base import FILTER_OPTIONS, SpackCacheDirective, list_option, text_option
-from .checks import url_problems
-from .deferred import add_deferred, deferred
-from .domain import CacheDomain, PackageEntry
-from .model import Spec
-from .render import ROOT_CLASS, SPEC_COLUMNS, summary_fields, summary_words
-from .spectable import pending_spec_table
-from .summary import PackageSummary, compiler_sort_key, spec_sort_key, summarise
-from .warnings import SpackCacheWarning
 
 __all__ = [
     "SPEC_SORTS",

@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import PackageRecord, Spec
-from .problems import Problem, RecordError, quoted
+from ..data.model import PackageRecord, Spec
+from ..data.problems import Problem, RecordError, quoted
 from .records import load_record
 
 __all__ = [

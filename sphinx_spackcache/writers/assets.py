@@ -15,12 +15,12 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from .deferred import deferred_table
-from .render import ROOT_CLASS
+from ..deferred import deferred_table
+from ..render import ROOT_CLASS
 
 __all__ = ["STATIC_DIR", "STYLESHEET", "setup_assets"]
 
-STATIC_DIR = Path(__file__).parent / "static"
+STATIC_DIR = Path(__file__).parent.parent / "static"
 STYLESHEET = "spackcache.css"
 SCRIPT = "spackcache.js"
 
