@@ -13,7 +13,6 @@ __version__ = "0.1.0"
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension with Sphinx."""
     from .config import setup_config
-    from .deferred import setup_deferred
     from .directives.coverage import setup_coverage
     from .directives.listing import setup_listing
     from .directives.package import setup_package
@@ -22,10 +21,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .site.navigation import setup_navigation
     from .site.stubs import setup_stubs
     from .site.tracking import setup_tracking
-    from .spectable import setup_spectable
     from .writers.assets import setup_assets
+    from .writers.html import setup_html
     from .writers.latex import setup_latex
     from .writers.manpage import setup_manpage
+    from .writers.nonhtml import setup_nonhtml
     from .writers.text import setup_text
 
     app.setup_extension("sphinx_design")
@@ -33,8 +33,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_domain(app)
     setup_tracking(app)
     setup_package(app)
-    setup_deferred(app)
-    setup_spectable(app)
+    setup_html(app)
+    setup_nonhtml(app)
     setup_coverage(app)
     setup_listing(app)
     setup_stubs(app)
@@ -47,7 +47,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     return {
         "version": __version__,
         # bumped whenever what the extension keeps in the environment changes shape
-        "env_version": 6,
+        "env_version": 7,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from sphinx_spackcache.render import PALETTE_SIZE
+from sphinx_spackcache.render.names import PALETTE_SIZE
 from sphinx_spackcache.site.colours import TIERS, assign_hues
 from sphinx_spackcache.writers.assets import STATIC_DIR, STYLESHEET
 

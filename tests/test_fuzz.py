@@ -35,10 +35,9 @@ from sphinx.cmd.build import build_main
 from sphinx_spackcache.data.checks import check_record
 from sphinx_spackcache.data.problems import UNSHOWABLE, RecordError
 from sphinx_spackcache.data.summary import sort_specs, summarise
-from sphinx_spackcache.render import spec_table
+from sphinx_spackcache.render.spectable import build_spec_table, pending_spec_table, spec_table
 from sphinx_spackcache.sources.records import parse_record
 from sphinx_spackcache.sources.store import clear_cache
-from sphinx_spackcache.spectable import build_spec_table, pending_spec_table
 
 SCALE = int(os.environ.get("SPACKCACHE_FUZZ", "1"))
 FUZZ = settings(

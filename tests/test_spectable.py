@@ -13,9 +13,9 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.search.en import SearchEnglish
 
-from sphinx_spackcache.directives.coverage import coverage_table_data
-from sphinx_spackcache.directives.listing import package_table_data
-from sphinx_spackcache.spectable import spec_table_data
+from sphinx_spackcache.render.coverage import coverage_table_data
+from sphinx_spackcache.render.listing import package_table_data
+from sphinx_spackcache.render.spectable import spec_table_data
 
 from . import records as expected
 from .conftest import Build, resolved, warnings_of

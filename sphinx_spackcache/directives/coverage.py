@@ -3,87 +3,25 @@ matrix of one package, or of a whole snapshot when no package is named."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from ..data.matrix import BY_FIELDS, CoverageMatrix, coverage
+from ..data.matrix import BY_FIELDS, coverage
 from ..data.model import Spec
-from ..deferred import add_deferred, deferred_table
-from ..render import (
+from ..render.coverage import (
     BY_NAMES,
-    ROOT_CLASS,
     coverage_sentence,
-    coverage_table,
-    coverage_words,
+    pending_coverage_table,
     snapshot_sentence,
 )
+from ..render.names import ROOT_CLASS
 from ..warnings import SpackCacheWarning
 from .base import FILTER_OPTIONS, SpackCacheDirective, text_option
 
-__all__ = ["CacheCoverageDirective", "coverage_table_data", "setup_coverage"]
-
-
-class coverage_table_data(deferred_table):  # noqa: N801 (docutils node naming)
-    """A coverage matrix before it is built (see :mod:`.deferred`): attributes ``matrix``
-    (JSON) and ``packages`` (whether it has a Packages column); children, the table's
-    ``title`` and an ``inline`` of its words for search."""
-
-    interactive = False
-
-    def build(self) -> list[nodes.Element]:
-        matrix = _matrix_from_json(self["matrix"])
-        table = coverage_table(matrix, title=self.title_text, packages=self["packages"])
-        return [self.scroll(table)]
-
-
-def pending_coverage_table(
-    matrix: CoverageMatrix, *, title: str, packages: bool
-) -> coverage_table_data:
-    """The node that becomes the table of *matrix* when the page is written."""
-    return coverage_table_data.pending(
-        coverage_words(matrix, packages=packages),
-        title=title,
-        matrix=_matrix_to_json(matrix),
-        packages=packages,
-        stacks=list(matrix.rows),
-    )
-
-
-def _matrix_to_json(matrix: CoverageMatrix) -> str:
-    return json.dumps(
-        {
-            "by": matrix.by,
-            "rows": matrix.rows,
-            "columns": matrix.columns,
-            "counts": [[row, column, count] for (row, column), count in matrix.counts.items()],
-            "row_totals": matrix.row_totals,
-            "column_totals": matrix.column_totals,
-            "total": matrix.total,
-            "packages": matrix.packages,
-            "package_count": matrix.package_count,
-            "peak": matrix.peak,
-        }
-    )
-
-
-def _matrix_from_json(text: str) -> CoverageMatrix:
-    data = json.loads(text)
-    return CoverageMatrix(
-        by=data["by"],
-        rows=tuple(data["rows"]),
-        columns=tuple(data["columns"]),
-        counts={(row, column): count for row, column, count in data["counts"]},
-        row_totals=data["row_totals"],
-        column_totals=data["column_totals"],
-        total=data["total"],
-        packages=data["packages"],
-        package_count=data["package_count"],
-        peak=data["peak"],
-    )
+__all__ = ["CacheCoverageDirective", "setup_coverage"]
 
 
 class CacheCoverageDirective(SpackCacheDirective):
@@ -141,4 +79,3 @@ class CacheCoverageDirective(SpackCacheDirective):
 def setup_coverage(app: Sphinx) -> None:
     """Register ``cache-coverage`` and its table."""
     app.add_directive("cache-coverage", CacheCoverageDirective)
-    add_deferred(app, coverage_table_data)

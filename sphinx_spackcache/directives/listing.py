@@ -4,25 +4,18 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
-import msgspec
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from ..data.model import Spec
 from ..data.summary import summarise
-from ..deferred import add_deferred, deferred_table
-from ..render import (
-    PACKAGE_COLUMNS,
-    ROOT_CLASS,
-    PackageRow,
-    count_phrase,
-    package_table,
-    package_words,
-)
+from ..render.listing import PACKAGE_COLUMNS, PackageRow, pending_package_table
+from ..render.names import ROOT_CLASS
+from ..render.phrases import count_phrase
 from ..site.stubs import NAV_MODES, stub_folder, stub_folder_problem
 from ..warnings import SpackCacheWarning
 from .base import FILTER_OPTIONS, SpackCacheDirective, first_few, list_option, text_option
@@ -30,8 +23,6 @@ from .base import FILTER_OPTIONS, SpackCacheDirective, first_few, list_option, t
 __all__ = [
     "CacheIndexDirective",
     "CacheStackDirective",
-    "package_table_data",
-    "pending_package_table",
     "setup_listing",
 ]
 
@@ -40,38 +31,6 @@ PACKAGE_SORTS: Mapping[str, Callable[[PackageRow], Any]] = {
     "package": lambda row: row.name,
     "specs": lambda row: (-row.summary.num_specs, row.name),
 }
-
-
-_DECODER = msgspec.json.Decoder(list[PackageRow])
-
-
-class package_table_data(deferred_table):  # noqa: N801 (docutils node naming)
-    """A package listing before it is built (see :mod:`.deferred`): attributes ``rows``
-    (JSON) and ``columns``; children, the table's ``title`` and an ``inline`` of its
-    words for search."""
-
-    has_links = True
-
-    def build(self) -> list[nodes.Element]:
-        rows = _DECODER.decode(self["rows"])
-        table = package_table(rows, title=self.title_text, columns=self["columns"])
-        return [self.scroll(table)]
-
-
-def pending_package_table(
-    rows: Iterable[PackageRow], *, title: str, columns: Sequence[str]
-) -> package_table_data:
-    """The node that becomes the listing of *rows* when the page is written."""
-    rows = list(rows)
-    return package_table_data.pending(
-        package_words(rows, columns),
-        title=title,
-        rows=msgspec.json.encode(rows).decode("utf-8"),
-        columns=list(columns),
-        stacks=sorted({s for row in rows for s, _ in row.summary.stacks})
-        if "stacks" in columns
-        else [],
-    )
 
 
 class _ListingDirective(SpackCacheDirective):
@@ -219,6 +178,5 @@ class CacheStackDirective(_ListingDirective):
 
 def setup_listing(app: Sphinx) -> None:
     """Register ``cache-index`` and ``cache-stack``, and their tables."""
-    add_deferred(app, package_table_data)
     app.add_directive("cache-index", CacheIndexDirective)
     app.add_directive("cache-stack", CacheStackDirective)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-import msgspec
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
@@ -15,40 +14,19 @@ from sphinx.util.nodes import make_id
 
 from ..data.checks import url_problems
 from ..data.model import Spec
-from ..data.summary import PackageSummary, compiler_sort_key, spec_sort_key, summarise
-from ..deferred import add_deferred, deferred
-from ..render import ROOT_CLASS, SPEC_COLUMNS, summary_fields, summary_words
+from ..data.summary import compiler_sort_key, spec_sort_key, summarise
+from ..render.names import ROOT_CLASS
+from ..render.spectable import SPEC_COLUMNS, pending_spec_table
+from ..render.summary import pending_summary
 from ..site.domain import CacheDomain, PackageEntry
-from ..spectable import pending_spec_table
 from ..warnings import SpackCacheWarning
 from .base import FILTER_OPTIONS, SpackCacheDirective, list_option, text_option
 
 __all__ = [
     "SPEC_SORTS",
     "CachePackageDirective",
-    "pending_summary",
     "setup_package",
-    "summary_data",
 ]
-
-_DECODER = msgspec.json.Decoder(PackageSummary)
-
-
-class summary_data(deferred):  # noqa: N801 (docutils node naming)
-    """A package's summary before it is built (see :mod:`.deferred`): attribute
-    ``summary`` (JSON); child, an ``inline`` of its words for search."""
-
-    def build(self) -> list[nodes.Element]:
-        return [summary_fields(_DECODER.decode(self["summary"]))]
-
-
-def pending_summary(summary: PackageSummary) -> summary_data:
-    """The node that becomes the field list of *summary* when the page is written."""
-    return summary_data.pending(
-        summary_words(summary),
-        summary=msgspec.json.encode(summary).decode("utf-8"),
-        stacks=[stack for stack, _ in summary.stacks],
-    )
 
 
 #: ``:sort:`` keys of spec tables; the default, ``version``, is newest version first.
@@ -148,4 +126,3 @@ class CachePackageDirective(SpackCacheDirective):
 def setup_package(app: Sphinx) -> None:
     """Register ``cache-package`` and its summary."""
     app.add_directive("cache-package", CachePackageDirective)
-    add_deferred(app, summary_data)

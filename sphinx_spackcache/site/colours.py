@@ -26,8 +26,9 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ..deferred import deferred
-from ..render import PALETTE_SIZE, colour_badges
+from ..render.badges import colour_badges
+from ..render.deferred import deferred
+from ..render.names import PALETTE_SIZE
 from .domain import CacheDomain
 
 __all__ = ["TIERS", "StackHues", "assign_hues", "hues_of", "setup_colours"]

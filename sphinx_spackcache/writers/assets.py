@@ -15,8 +15,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from ..deferred import deferred_table
-from ..render import ROOT_CLASS
+from ..render.deferred import deferred_table
+from ..render.names import ROOT_CLASS
 
 __all__ = ["STATIC_DIR", "STYLESHEET", "setup_assets"]
 

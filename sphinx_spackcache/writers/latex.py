@@ -26,7 +26,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ..render import ROOT_CLASS
+from ..render.names import ROOT_CLASS
 
 __all__ = ["LatexSpecTables", "setup_latex"]
 

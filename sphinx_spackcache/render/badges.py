@@ -1,0 +1,169 @@
+"""Badges: sphinx-design's ``sd-badge`` markup on ``inline`` nodes (styled in HTML by
+sphinx-design's CSS, plain text elsewhere), stack badges that carry their stack's name
+for the site-wide colours, and ``badge_run``, the badges of one table cell as one node.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from docutils import nodes
+
+from .names import HUE_CLASS_PREFIX, ROOT_CLASS
+
+__all__ = [
+    "badge_cell",
+    "badge_run",
+    "break_at",
+    "colour_badges",
+    "more_values",
+    "stack_badge",
+    "stack_badges",
+    "stack_items",
+    "value_badges",
+    "value_items",
+]
+
+
+def stack_badge(stack: str, count: int | None = None) -> nodes.inline:
+    """A filled badge for *stack*, with its number of specs when *count* is given. Its
+    colour is given out for the whole site when it is written (:mod:`.colours`); the
+    badge carries the stack's name for that (attribute ``stack``)."""
+    text = stack if count is None else f"{stack}\N{NO-BREAK SPACE}({count})"
+    return nodes.inline(text, text, classes=list(_STACK_CLASSES), stack=stack)
+
+
+_STACK_CLASSES = ("sd-sphinx-override", "sd-badge", f"{ROOT_CLASS}-stack")
+
+
+_VALUE_CLASSES = ("sd-sphinx-override", "sd-badge", "sd-outline-secondary", "sd-text-secondary")
+
+
+def colour_badges(node: nodes.Element, hues: Mapping[str, int], size: int) -> None:
+    """Give each stack badge under *node* (an ``inline``, or an item of a
+    :class:`badge_run`) the class of its stack's colour in *hues* (or, for a stack not in
+    it, the one its name hashes to among *size*)."""
+
+    def hued(classes: Iterable[str], stack: str) -> list[str]:
+        hue = hues.get(stack)
+        if hue is None:
+            hue = zlib.crc32(stack.encode("utf-8", "surrogatepass")) % size
+        return [
+            *(c for c in classes if not c.startswith(HUE_CLASS_PREFIX)),
+            f"{HUE_CLASS_PREFIX}{hue}",
+        ]
+
+    for badge in node.findall(nodes.Element):
+        if isinstance(badge, badge_run):
+            for item in badge["items"]:
+                if item[2]:
+                    item[1] = hued(item[1], item[2])
+        elif isinstance(badge, nodes.inline) and badge.get("stack") is not None:
+            badge["classes"] = hued(badge["classes"], badge["stack"])
+
+
+def _spaced(badges: Iterable[nodes.Node]) -> list[nodes.Node]:
+    """Badges separated by spaces, so text and LaTeX output read ``e4s (4) root (27)``."""
+    result: list[nodes.Node] = []
+    for node in badges:
+        if result:
+            result.append(nodes.Text(" "))
+        result.append(node)
+    return result
+
+
+def stack_badges(stacks: Iterable[tuple[str, int | None]]) -> list[nodes.Node]:
+    """One badge per ``(stack, count)``; the count is shown when it is not ``None``."""
+    return _spaced(stack_badge(stack, count) for stack, count in stacks)
+
+
+class more_values(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+    """Values of a table cell beyond the first few, as a paragraph after the cell's
+    paragraph. HTML writes them in a ``<details>`` element (open it to see them, no script
+    needed); for every other builder a post-transform puts the paragraph in its place,
+    so print shows them all. Attribute ``count``: how many values it holds."""
+
+
+class badge_run(nodes.Inline, nodes.Element):  # noqa: N801 (docutils node naming)
+    """The badges of one table cell, side by side, as one node: attribute ``items``, one
+    ``[text, classes, stack, breakable]`` a badge (*stack*: the stack a stack badge names,
+    else ""; *breakable*: a value that may break before its ``@``, see :func:`break_at`).
+
+    A snapshot's spec tables show some 170,000 badges. As ``inline`` nodes (with their
+    text and the spaces between them, three nodes a badge) they took a third of the time
+    of writing a snapshot's pages. HTML writes a run itself
+    (:func:`.deferred.visit_badge_run`: the very same HTML); other builders get the
+    ``inline`` badges (:meth:`expand`) when the table is built."""
+
+    def astext(self) -> str:
+        return " ".join(item[0] for item in self["items"])
+
+    def expand(self) -> list[nodes.Node]:
+        """The run as ``inline`` badges separated by spaces."""
+        return _spaced(_badge_node(*item) for item in self["items"])
+
+
+def _badge_node(text: str, classes: Sequence[str], stack: str, breakable: bool) -> nodes.inline:
+    node = nodes.inline(text, text, classes=list(classes), **({"stack": stack} if stack else {}))
+    return _breakable_at(node) if breakable else node
+
+
+def badge_cell(items: list[list[Any]], shown: int | None) -> list[nodes.Node]:
+    """*items* as a run; past *shown* of them, the rest in a :class:`more_values`."""
+    if not items:
+        return []
+    if shown is None or len(items) <= shown:
+        return [badge_run(items=items)]
+    rest = nodes.paragraph("", "", badge_run(items=items[shown:]))
+    count = len(items) - shown
+    more = more_values("", rest, count=count, classes=[f"{ROOT_CLASS}-more"])
+    return [badge_run(items=items[:shown]), more]
+
+
+def value_items(values: Iterable[str], field: str = "") -> list[list[Any]]:
+    classes = (
+        *_VALUE_CLASSES,
+        f"{ROOT_CLASS}-value",
+        *([f"{ROOT_CLASS}-{field}"] if field else []),
+    )
+    return [[value, classes, "", True] for value in values]
+
+
+def stack_items(stacks: Iterable[str]) -> list[list[Any]]:
+    return [[stack, _STACK_CLASSES, stack, False] for stack in stacks]
+
+
+def value_badges(
+    values: Iterable[str], *, field: str = "", shown: int | None = None
+) -> list[nodes.Node]:
+    """Neutral (outline) badges for the values of one cell, as a :class:`badge_run`;
+    past *shown* of them, the rest in a :class:`more_values` (a compact table in HTML)."""
+    return badge_cell(value_items(values, field), shown)
+
+
+#: A value this long or shorter stays on one line (gcc@12.4.0, cce@18.0.0).
+_UNBROKEN = 10
+
+
+def _breakable_at(node: nodes.inline) -> nodes.inline:
+    """*node* (a badge) with what follows an ``@`` (a compiler's version) in an inline of
+    its own, which HTML may put on the next line: ``intel-oneapi-compilers`` /
+    ``@2025.1.0``. The text stays whole for searching, copying and other builders."""
+    parts = break_at(node.astext())
+    if parts is None:
+        return node
+    node.children = []
+    node += nodes.Text(parts[0])
+    node += nodes.inline(parts[1], parts[1], classes=[f"{ROOT_CLASS}-at"])
+    return node
+
+
+def break_at(text: str) -> tuple[str, str] | None:
+    """``("intel-oneapi-compilers", "@2025.1.0")``: where a long value may break (``None``
+    for a value of at most 10 characters, or without a name before its ``@``)."""
+    name, at, version = text.partition("@")
+    if not at or not name or len(text) <= _UNBROKEN:
+        return None
+    return name, at + version

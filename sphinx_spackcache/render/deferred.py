@@ -1,0 +1,93 @@
+"""Output built where it is written: the machinery shared by spec tables
+(:mod:`.spectable`), package listings (:mod:`.listing`) and package summaries
+(:mod:`.package`).
+
+A spec table is some forty docutils nodes a spec; a listing of a whole snapshot some
+fifty a package (1,225 rows: a 6 MB pickled doctree). Built by the directive, those nodes
+would go through every read transform, be pickled with the doctree, unpickled again to
+be written (in the main process, one page after the other, under ``-j``), walked by every
+post-transform and by the search indexer, and Sphinx unpickles the root document once for
+every page it writes (to find its toctrees): a listing there slows every page of the site.
+
+So the directives put a :class:`deferred` node in the doctree instead: the data to show
+as one JSON string, a table's ``title``, and an ``inline`` holding every word the output
+shows (each once), which is what the search index needs of it. The output itself is
+built from that node by the node's :meth:`~deferred.build`, as standard docutils nodes:
+
+* for HTML builders (``html``, ``dirhtml``, ``singlehtml``, ``epub``, …), by the writer,
+  when it meets the node (:func:`.writers.html.visit_deferred`): with ``-j`` that is in the worker
+  processes, in parallel; links to package pages are resolved there, through the domain;
+* for every other builder, by a post-transform
+  (:class:`.writers.nonhtml.BuildDeferredTables`) that runs before Sphinx resolves
+  references and before the LaTeX, text and man touches.
+
+Tables (:class:`deferred_table`) are registered as enumerable ``table`` nodes: they get
+their ids (and, with ``numfig``, their numbers) while the document is read, and the
+table takes both over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar, TypeVar
+
+from docutils import nodes
+
+from .names import ROOT_CLASS
+
+__all__ = ["deferred", "deferred_table", "splice"]
+
+
+class deferred(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+    """Output of this extension before it is built. Children: an ``inline`` of its words
+    (for search), and, for a table, its ``title``; attribute ``stacks``: the stacks its
+    badges name (for :mod:`.colours`). Subclasses say how to build it."""
+
+    #: Whether what it builds holds links to package pages (``pending_xref``) for the
+    #: HTML writer to resolve.
+    has_links: ClassVar[bool] = False
+
+    @classmethod
+    def pending(
+        cls: type[_Deferred], words: Iterable[str], *, title: str | None = None, **attributes: Any
+    ) -> _Deferred:
+        """A node of this kind: its *title* (for a table), *words* (what the output shows,
+        for search) and *attributes* (the data to build it from)."""
+        text = " ".join(words)
+        heading = [nodes.title(title, title)] if title is not None else []
+        return cls("", *heading, nodes.inline(text, text), **attributes)
+
+    def build(self) -> list[nodes.Element]:
+        """The nodes this node stands for (a table takes this node's ids)."""
+        raise NotImplementedError
+
+
+_Deferred = TypeVar("_Deferred", bound=deferred)
+
+
+class deferred_table(deferred):  # noqa: N801 (docutils node naming)
+    """A table before it is built (an enumerable ``table``: see :func:`add_deferred`)."""
+
+    #: Whether the HTML script enhances the table (search, sort, pages, badge filters).
+    interactive: ClassVar[bool] = True
+
+    def scroll(self, table: nodes.table) -> nodes.container:
+        """*table*, with this node's ids, in the container that scrolls it sideways in
+        HTML when it cannot fit."""
+        table["ids"] = list(self["ids"])
+        return nodes.container("", table, classes=[f"{ROOT_CLASS}-scroll"])
+
+    @property
+    def title_text(self) -> str:
+        title = self.next_node(nodes.title)
+        return title.astext() if title is not None else ""
+
+
+def splice(node: nodes.Element, built: list[nodes.Element]) -> tuple[nodes.Element, int]:
+    # not replace_self(), which would give the node's ids (and classes) to the first of
+    # several nodes
+    parent = node.parent
+    assert parent is not None
+    index = parent.index(node)
+    parent[index : index + 1] = built
+    return parent, index

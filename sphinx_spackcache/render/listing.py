@@ -1,0 +1,154 @@
+"""Package listings (``cache-index``, ``cache-stack``): one row per package with the
+totals of its specs shown, and ``package_table_data``, the node a listing is until its
+page is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import msgspec
+from docutils import nodes
+from sphinx import addnodes
+
+from ..data.summary import PackageSummary, compiler_label
+from .badges import badge_cell, stack_items, value_badges
+from .deferred import deferred_table
+from .names import ROOT_CLASS
+from .tables import Cells, Column, make_table, pick_columns, text_cell
+
+__all__ = [
+    "PACKAGE_COLUMNS",
+    "PackageRow",
+    "package_ref",
+    "package_table",
+    "package_table_data",
+    "package_words",
+    "pending_package_table",
+]
+
+#: The columns of package listings (``cache-index``, ``cache-stack``).
+PACKAGE_COLUMNS = (
+    Column("package", "Package", 22, 16),
+    Column("specs", "Specs", 6, 6),
+    Column("versions", "Versions", 16, 14),
+    Column("compilers", "Compilers", 20, 16),
+    Column("oss", "OS", 16, 14),
+    Column("platforms", "Platforms", 10, 8),
+    Column("targets", "Targets", 16, 12),
+    Column("stacks", "Stacks", 28, 22),
+)
+
+
+def package_ref(package: str, tag: str) -> addnodes.pending_xref:
+    """A package name that links to the page documenting it with ``cache-package``: the
+    one for *tag*, else the package's preferred page, else no link and no warning (see
+    :mod:`sphinx_spackcache.site.domain`)."""
+    return addnodes.pending_xref(
+        "",
+        nodes.inline(package, package, classes=[f"{ROOT_CLASS}-package-name"]),
+        refdomain="cache",
+        reftype="pkg",
+        reftarget=f"{package}@{tag}",
+        refexplicit=True,
+        spackcache_listing=True,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PackageRow:
+    """One package in a listing: its name and the totals of the specs shown."""
+
+    name: str
+    tag: str
+    summary: PackageSummary
+
+
+def _package_cells(row: PackageRow) -> Cells:
+    summary = row.summary
+    shown = _SHOWN_IN_LISTINGS
+    return {
+        "package": [package_ref(row.name, row.tag)],
+        "specs": text_cell(str(summary.num_specs)),
+        "versions": value_badges(summary.versions, field="version", shown=shown),
+        "compilers": value_badges(
+            (compiler_label(c) for c in summary.compilers), field="compiler", shown=shown
+        ),
+        "oss": value_badges(summary.oss, field="os", shown=shown),
+        "platforms": value_badges(summary.platforms, field="platform", shown=shown),
+        "targets": value_badges(summary.targets, field="target", shown=shown),
+        "stacks": badge_cell(stack_items(stack for stack, _ in summary.stacks), shown),
+    }
+
+
+#: How many values a cell of a package listing shows before "N more" (HTML).
+_SHOWN_IN_LISTINGS = 4
+
+
+def package_words(rows: Iterable[PackageRow], columns: Sequence[str]) -> list[str]:
+    """Every text the listing of *rows* shows in *columns* (headings and cells), each
+    once, in the order of first appearance: what the listing adds to a search index."""
+    seen = dict.fromkeys(column.heading for column in pick_columns(PACKAGE_COLUMNS, columns))
+    for row in rows:
+        texts = _package_texts(row)
+        for key in columns:
+            seen.update(dict.fromkeys(texts[key]))
+    return [word for word in seen if word]
+
+
+def _package_texts(row: PackageRow) -> dict[str, Sequence[str]]:
+    """The texts each cell of *row* shows, by column key."""
+    summary = row.summary
+    return {
+        "package": (row.name,),
+        "specs": (str(summary.num_specs),),
+        "versions": summary.versions,
+        "compilers": [compiler_label(c) for c in summary.compilers],
+        "oss": summary.oss,
+        "platforms": summary.platforms,
+        "targets": summary.targets,
+        "stacks": [stack for stack, _ in summary.stacks],
+    }
+
+
+def package_table(rows: Iterable[PackageRow], *, title: str, columns: Sequence[str]) -> nodes.table:
+    """One row per package, in the order given."""
+    return make_table(
+        title,
+        pick_columns(PACKAGE_COLUMNS, columns),
+        (_package_cells(row) for row in rows),
+        kind="packages",
+    )
+
+
+_DECODER = msgspec.json.Decoder(list[PackageRow])
+
+
+class package_table_data(deferred_table):  # noqa: N801 (docutils node naming)
+    """A package listing before it is built (see :mod:`.deferred`): attributes ``rows``
+    (JSON) and ``columns``; children, the table's ``title`` and an ``inline`` of its
+    words for search."""
+
+    has_links = True
+
+    def build(self) -> list[nodes.Element]:
+        rows = _DECODER.decode(self["rows"])
+        table = package_table(rows, title=self.title_text, columns=self["columns"])
+        return [self.scroll(table)]
+
+
+def pending_package_table(
+    rows: Iterable[PackageRow], *, title: str, columns: Sequence[str]
+) -> package_table_data:
+    """The node that becomes the listing of *rows* when the page is written."""
+    rows = list(rows)
+    return package_table_data.pending(
+        package_words(rows, columns),
+        title=title,
+        rows=msgspec.json.encode(rows).decode("utf-8"),
+        columns=list(columns),
+        stacks=sorted({s for row in rows for s, _ in row.summary.stacks})
+        if "stacks" in columns
+        else [],
+    )

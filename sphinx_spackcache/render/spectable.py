@@ -1,0 +1,302 @@
+"""Spec tables: the columns, the plan of what a table shows in its rows and what it
+says once above them, the table itself, and ``spec_table_data``, the node it is until
+its page is written.
+
+Spec tables, built where they are written (see :mod:`.deferred`).
+
+A package page is mostly its spec table, some forty docutils nodes a spec. The directive
+puts a :class:`spec_table_data` in the doctree instead: the specs to show as one JSON
+string, the column keys, the table's title, and one line holding every text the table
+shows (each once), for the search index. :func:`build_spec_table` turns it into the
+sentence of what all specs share and the standard docutils ``table``
+(:func:`~sphinx_spackcache.render.spec_table`), when the page is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import msgspec
+from docutils import nodes
+
+from ..data.model import Spec, is_safe_url
+from ..data.summary import compiler_label
+from ..data.versions import sort_versions
+from .badges import badge_cell, stack_items, value_badges, value_items
+from .deferred import deferred_table
+from .names import ROOT_CLASS
+from .phrases import count_phrase
+from .tables import Cells, Column, make_table, pick_columns, text_cell
+
+__all__ = [
+    "ARCH_FIELDS",
+    "DEFAULT_SPEC_COLUMNS",
+    "SPEC_COLUMNS",
+    "SpecTablePlan",
+    "build_spec_table",
+    "pending_spec_table",
+    "plan_spec_table",
+    "shared_paragraph",
+    "spec_columns",
+    "spec_table",
+    "spec_table_data",
+    "spec_words",
+]
+
+#: The spec table's columns, in order. ``size`` is shown only when some spec has one.
+SPEC_COLUMNS = (
+    Column("hash", "Hash", 34, 30),
+    Column("version", "Version", 10, 8),
+    Column("compiler", "Compiler", 14, 10),
+    # platform, OS and target in one column, as Spack writes an architecture
+    # (linux-ubuntu22.04-x86_64_v3): the three fit in the width of the widest
+    Column("arch", "Arch", 14, 12),
+    Column("os", "OS", 11, 10),
+    Column("platform", "Platform", 8, 7),
+    Column("target", "Target", 11, 10),
+    Column("variants", "Variants", 24, 14),
+    Column("stacks", "Stacks", 24, 11),
+    Column("size", "Size", 8, 6),
+)
+
+
+#: The columns of a spec table unless ``:columns:`` says otherwise (and ``size`` when a
+#: spec has one).
+DEFAULT_SPEC_COLUMNS = ("hash", "version", "compiler", "arch", "variants", "stacks")
+
+
+#: The parts of the ``arch`` column.
+ARCH_FIELDS = ("platform", "os", "target")
+
+
+_SPEC_TEXT: dict[str, Callable[[Spec], str]] = {
+    "size": lambda spec: spec.size or "-",
+}
+
+
+#: Columns whose values are badges (in HTML, a click on one filters the table by it).
+_SPEC_VALUES: dict[str, Callable[[Spec], Iterable[str]]] = {
+    "version": lambda spec: sort_versions(spec.versions),
+    "compiler": lambda spec: (compiler_label(spec.compiler),),
+    "os": lambda spec: (spec.os,),
+    "platform": lambda spec: (spec.platform,),
+    "target": lambda spec: (spec.target,),
+    "variants": lambda spec: spec.variants,
+    "stacks": lambda spec: spec.stacks,
+}
+
+
+#: Columns that are left out when every row has the same value (said once, above the
+#: table), and how that is said: "version 24.2", "compiler none".
+_FOLDABLE = {
+    "version": "version",
+    "compiler": "compiler",
+    "os": "OS",
+    "platform": "platform",
+    "target": "target",
+    "size": "size",
+}
+
+
+#: How many values a cell shows before "+N more" (HTML; print shows them all): two stacks
+#: and "+1" fit two lines where three long stack names would take three.
+_SHOWN_BEFORE_MORE = {"variants": 4, "stacks": 2, "version": 3}
+
+
+def _hash_cell(spec: Spec) -> list[nodes.Node]:
+    code = nodes.literal(spec.hash, spec.hash, classes=[f"{ROOT_CLASS}-hash"])
+    if spec.tarball and is_safe_url(spec.tarball):
+        return [nodes.reference("", "", code, refuri=spec.tarball, reftitle="Download the binary")]
+    return [code]
+
+
+def _cell_texts(spec: Spec) -> dict[str, Sequence[str]]:
+    """The texts each cell of *spec*'s row shows, by column key."""
+    texts: dict[str, Sequence[str]] = {"hash": (spec.hash,)}
+    texts.update((key, (value(spec),)) for key, value in _SPEC_TEXT.items())
+    texts.update((key, tuple(values(spec))) for key, values in _SPEC_VALUES.items())
+    texts["arch"] = (spec.platform, spec.os, spec.target)
+    return texts
+
+
+@dataclass(frozen=True, slots=True)
+class SpecTablePlan:
+    """What a spec table shows in its rows, and what it says once, above them: a column
+    whose value is the same on every row is left out, and the variants and stacks every
+    spec has are named once instead of on every row."""
+
+    #: The columns of the table, in order.
+    columns: tuple[Column, ...]
+    #: The columns left out, each with the one value (or values) every row has.
+    shared: tuple[tuple[Column, tuple[str, ...]], ...]
+    #: Variants every spec has (not repeated in the rows).
+    common_variants: tuple[str, ...]
+    #: Stacks every spec is in (not repeated in the rows).
+    common_stacks: tuple[str, ...]
+    #: How many specs.
+    count: int
+    #: The parts of :data:`ARCH_FIELDS` the ``arch`` column shows (the others are shared).
+    arch: tuple[str, ...] = ARCH_FIELDS
+
+
+def plan_spec_table(specs: Sequence[Spec], keys: Sequence[str] | None = None) -> SpecTablePlan:
+    """The plan of a table of *specs*: with *keys*, those columns and nothing said once
+    (the user's choice wins); else every column but ``size`` (unless some spec has one),
+    with what every row shares said once when there are two specs or more."""
+    if keys is not None:
+        return SpecTablePlan(tuple(pick_columns(SPEC_COLUMNS, keys)), (), (), (), len(specs))
+    columns = spec_columns(specs)
+    if len(specs) < 2:
+        return SpecTablePlan(tuple(columns), (), (), (), len(specs))
+    texts = [_cell_texts(spec) for spec in specs]
+    shared: list[tuple[Column, tuple[str, ...]]] = []
+    kept: list[Column] = []
+    common: dict[str, tuple[str, ...]] = {}
+    arch: list[str] = []
+    for column in columns:
+        if column.key == "arch":
+            for part in pick_columns(SPEC_COLUMNS, ARCH_FIELDS):
+                values = {tuple(row[part.key]) for row in texts}
+                if len(values) == 1:
+                    shared.append((part, next(iter(values))))
+                else:
+                    arch.append(part.key)
+            if arch:
+                kept.append(column)
+            continue
+        values = {tuple(row[column.key]) for row in texts}
+        if column.key in _FOLDABLE and len(values) == 1:
+            shared.append((column, next(iter(values))))
+            continue
+        if column.key in ("variants", "stacks"):
+            every = set.intersection(*(set(row[column.key]) for row in texts))
+            common[column.key] = tuple(v for v in texts[0][column.key] if v in every)
+            if all(set(row[column.key]) <= every for row in texts):
+                continue  # nothing left to show in any row
+        kept.append(column)
+    return SpecTablePlan(
+        tuple(kept),
+        tuple(shared),
+        common.get("variants", ()),
+        common.get("stacks", ()),
+        len(specs),
+        tuple(arch),
+    )
+
+
+def shared_paragraph(plan: SpecTablePlan) -> nodes.paragraph | None:
+    """``All 27 specs: version 24.2 · compiler none · variant build_system=python_pip``:
+    what the table's rows have in common, said once (``None`` when there is nothing)."""
+    parts: list[tuple[str, str, list[nodes.Node]]] = [
+        (column.key, _FOLDABLE[column.key], value_badges(values, field=column.key))
+        for column, values in plan.shared
+    ]
+    if plan.common_variants:
+        name = "variant" if len(plan.common_variants) == 1 else "variants"
+        parts.append(("variants", name, value_badges(plan.common_variants, field="variants")))
+    if plan.common_stacks:
+        name = "stack" if len(plan.common_stacks) == 1 else "stacks"
+        parts.append(("stacks", name, badge_cell(stack_items(plan.common_stacks), None)))
+    if not parts:
+        return None
+    paragraph = nodes.paragraph(classes=[f"{ROOT_CLASS}-shared"])
+    paragraph += nodes.Text(f"All {count_phrase(plan.count, 'spec')}: ")
+    for number, (key, name, badges) in enumerate(parts):
+        if number:
+            paragraph += nodes.Text(" \N{MIDDLE DOT} ")
+        part = nodes.inline(classes=[f"{ROOT_CLASS}-shared-{key}"])
+        part += nodes.Text(f"{name} ")
+        part.extend(badges)
+        paragraph += part
+    return paragraph
+
+
+def _spec_cells(spec: Spec, plan: SpecTablePlan) -> Cells:
+    texts = _cell_texts(spec)
+    cells: dict[str, list[nodes.Node]] = {key: text_cell(texts[key][0]) for key in _SPEC_TEXT}
+    for key in _SPEC_VALUES:
+        shown = _SHOWN_BEFORE_MORE.get(key)
+        if key == "stacks":
+            stacks = [s for s in texts[key] if s not in plan.common_stacks]
+            cells[key] = badge_cell(stack_items(stacks), shown)
+        elif key == "variants":
+            variants = [v for v in texts[key] if v not in plan.common_variants]
+            cells[key] = value_badges(variants, field=key, shown=shown)
+        else:
+            cells[key] = value_badges(texts[key], field=key, shown=shown)
+    cells["hash"] = _hash_cell(spec)
+    cells["arch"] = badge_cell(
+        [item for field in plan.arch for item in value_items(texts[field], field)], None
+    )
+    return cells
+
+
+def spec_words(specs: Iterable[Spec], columns: Sequence[Column]) -> list[str]:
+    """Every text a spec table with *columns* shows (headings and cells), each once, in
+    the order of first appearance: what the table adds to a search index."""
+    words = dict.fromkeys(column.heading for column in columns)
+    keys = [column.key for column in columns]
+    for spec in specs:
+        texts = _cell_texts(spec)
+        for key in keys:
+            words.update(dict.fromkeys(texts[key]))
+    return [word for word in words if word]
+
+
+def spec_columns(specs: Sequence[Spec], keys: Sequence[str] | None = None) -> list[Column]:
+    """The spec table's columns: *keys*, or all but ``size`` unless some spec has one."""
+    if keys is None:
+        keys = [*DEFAULT_SPEC_COLUMNS, *(["size"] if any(spec.size for spec in specs) else [])]
+    return pick_columns(SPEC_COLUMNS, keys)
+
+
+def spec_table(
+    specs: Sequence[Spec],
+    *,
+    title: str,
+    columns: Sequence[str] | None = None,
+    plan: SpecTablePlan | None = None,
+) -> nodes.table:
+    """One row per spec, in the order given, as :func:`plan_spec_table` plans it (from
+    *columns*, unless a *plan* is given)."""
+    plan = plan or plan_spec_table(specs, columns)
+    return make_table(
+        title, plan.columns, (_spec_cells(spec, plan) for spec in specs), kind="specs"
+    )
+
+
+_DECODER = msgspec.json.Decoder(list[Spec])
+
+
+class spec_table_data(deferred_table):  # noqa: N801 (docutils node naming)
+    """A spec table before it is built: attributes ``specs`` (JSON) and ``columns``, and
+    two children, the table's ``title`` and an ``inline`` of its words for search."""
+
+    def build(self) -> list[nodes.Element]:
+        return build_spec_table(self)
+
+
+def pending_spec_table(
+    specs: Sequence[Spec], *, title: str, columns: Sequence[str] | None = None
+) -> spec_table_data:
+    """The node that :func:`build_spec_table` turns into the table of *specs* (and the
+    sentence of what they share); *columns* as the user gave them, if they did."""
+    return spec_table_data.pending(
+        spec_words(specs, spec_columns(specs, columns)),
+        title=title,
+        specs=msgspec.json.encode(list(specs)).decode("utf-8"),
+        columns=list(columns) if columns is not None else None,
+        stacks=sorted({stack for spec in specs for stack in spec.stacks}),
+    )
+
+
+def build_spec_table(node: spec_table_data) -> list[nodes.Element]:
+    """What *node* stands for: the sentence of what all its specs share, if anything,
+    and the table (with *node*'s ids) in a container that scrolls it sideways in HTML
+    when it cannot fit."""
+    specs = _DECODER.decode(node["specs"])
+    plan = plan_spec_table(specs, node["columns"])
+    scroll = node.scroll(spec_table(specs, title=node.title_text, plan=plan))
+    shared = shared_paragraph(plan)
+    return [scroll] if shared is None else [shared, scroll]

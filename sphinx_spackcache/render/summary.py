@@ -1,0 +1,75 @@
+"""The summary of a package: its totals as a field list, and ``summary_data``, the node
+``cache-package`` leaves in the doctree until the page is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import msgspec
+from docutils import nodes
+
+from ..data.summary import PackageSummary, compiler_label
+from .badges import stack_badges
+from .deferred import deferred
+
+__all__ = ["pending_summary", "summary_data", "summary_fields", "summary_words"]
+
+
+def _field(name: str, *body: nodes.Node) -> nodes.field:
+    paragraph = nodes.paragraph()
+    paragraph.extend(body)
+    return nodes.field("", nodes.field_name(name, name), nodes.field_body("", paragraph))
+
+
+def _values(name: str, values: Sequence[str]) -> nodes.field:
+    text = ", ".join(values)
+    return _field(f"{name} ({len(values)})", nodes.Text(text))
+
+
+def summary_fields(summary: PackageSummary) -> nodes.field_list:
+    """The totals of a package: specs, versions, compilers, OSs, platforms, targets, stacks."""
+    fields = nodes.field_list(classes=["spackcache-summary"])
+    fields += _field("Specs", nodes.Text(str(summary.num_specs)))
+    fields += _values("Versions", summary.versions)
+    fields += _values("Compilers", [compiler_label(c) for c in summary.compilers])
+    fields += _values("Operating systems", summary.oss)
+    fields += _values("Platforms", summary.platforms)
+    fields += _values("Targets", summary.targets)
+    fields += _field(f"Stacks ({len(summary.stacks)})", *stack_badges(summary.stacks))
+    return fields
+
+
+def summary_words(summary: PackageSummary) -> list[str]:
+    """Every text :func:`summary_fields` shows, each once: what it adds to a search index."""
+    words = dict.fromkeys(["Specs", str(summary.num_specs)])
+    for name, values in (
+        ("Versions", summary.versions),
+        ("Compilers", [compiler_label(c) for c in summary.compilers]),
+        ("Operating systems", summary.oss),
+        ("Platforms", summary.platforms),
+        ("Targets", summary.targets),
+        ("Stacks", [f"{stack} ({count})" for stack, count in summary.stacks]),
+    ):
+        words.update(dict.fromkeys([f"{name} ({len(values)})", *values]))
+    return list(words)
+
+
+_DECODER = msgspec.json.Decoder(PackageSummary)
+
+
+class summary_data(deferred):  # noqa: N801 (docutils node naming)
+    """A package's summary before it is built (see :mod:`.deferred`): attribute
+    ``summary`` (JSON); child, an ``inline`` of its words for search."""
+
+    def build(self) -> list[nodes.Element]:
+        return [summary_fields(_DECODER.decode(self["summary"]))]
+
+
+def pending_summary(summary: PackageSummary) -> summary_data:
+    """The node that becomes the field list of *summary* when the page is written."""
+    return summary_data.pending(
+        summary_words(summary),
+        summary=msgspec.json.encode(summary).decode("utf-8"),
+        stacks=[stack for stack, _ in summary.stacks],
+    )

@@ -1,0 +1,58 @@
+"""For builders that are not HTML (text, LaTeX, man, ...): the post-transforms that build
+the deferred output and put every value of a cell back in print.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from ..render.badges import badge_run, more_values
+from ..render.deferred import deferred, splice
+
+__all__ = ["BuildDeferredTables", "UnfoldMoreValues", "setup_nonhtml"]
+
+
+class BuildDeferredTables(SphinxPostTransform):
+    """Build the deferred output of a doctree (registered for builders that are not HTML)."""
+
+    #: before Sphinx's reference resolution (10) and this extension's LaTeX, text and
+    #: man touches (400)
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(deferred)):
+            built = node.build()
+            for element in built:  # the inline badges, as Sphinx's touches expect them
+                for run in list(element.findall(badge_run)):
+                    splice(run, run.expand())  # type: ignore[arg-type]
+            splice(node, built)
+
+
+class UnfoldMoreValues(SphinxPostTransform):
+    """Builders that are not HTML show every value: each :class:`~.render.more_values`
+    gives way to the values it holds (registered with :class:`BuildDeferredTables`)."""
+
+    #: after the tables are built (5), before the LaTeX, text and man touches (400)
+    default_priority = 6
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(more_values)):
+            parent = node.parent
+            index = parent.index(node)
+            parent[index : index + 1] = node.children  # (not merging the node's classes)
+
+
+def _add_post_transforms(app: Sphinx) -> None:
+    # Known only once the builder is: HTML writers build the tables themselves.
+    if app.builder.format != "html":
+        app.add_post_transform(BuildDeferredTables)
+        app.add_post_transform(UnfoldMoreValues)
+
+
+def setup_nonhtml(app: Sphinx) -> None:
+    """For builders that are not HTML, the post-transforms that build deferred output and
+    unfold the further values of cells."""
+    app.connect("builder-inited", _add_post_transforms)
