@@ -71,7 +71,7 @@ def bench_loading(cache: Path, rounds: int = 25) -> tuple[float, float]:
         json_floor(paths)
 
     def ours() -> None:
-        snapshot = CacheStore(cache).load_tag(TAG)
+        snapshot = CacheStore(cache).load_snapshot(TAG)
         assert len(snapshot.records) == len(paths)
         assert not snapshot.errors
 

@@ -247,10 +247,10 @@ def record_bytes(draw: st.DrawFn, package: str = "pkg", tag: str = "t") -> bytes
 
 def check_error(error: RecordError) -> None:
     """A located error of one line, of reasonable length."""
-    assert error.line >= 0
-    assert str(error).startswith(f"/x/t/pkg/specs.md:{max(error.line, 1)}: ")
-    assert "\n" not in error.message
-    assert len(error.message) < 2000
+    assert error.problem.line >= 0
+    assert str(error).startswith(f"/x/t/pkg/specs.md:{max(error.problem.line, 1)}: ")
+    assert "\n" not in error.problem.message
+    assert len(error.problem.message) < 2000
 
 
 def _no_unshowable(text: str) -> None:

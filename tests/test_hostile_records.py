@@ -68,8 +68,8 @@ def test_json_nested_too_deeply_in_a_spec_is_a_located_error() -> None:
     raw = generated(json.dumps([spec()])[:-2] + f', "x": {deep}}}]')
     with pytest.raises(RecordError) as info:
         parse(raw)
-    assert info.value.line == 6
-    assert "nest" in info.value.message
+    assert info.value.problem.line == 6
+    assert "nest" in info.value.problem.message
 
 
 def test_json_nested_deeply_but_readable_is_fine() -> None:
@@ -85,7 +85,7 @@ def test_yaml_nested_too_deeply_is_a_located_error() -> None:
     raw = "---\ntitle: pkg\nspec_details:\n  - " + "[" * 20_000 + "]" * 20_000 + "\n---"
     with pytest.raises(RecordError) as info:
         parse(raw)
-    assert info.value.line >= 2
+    assert info.value.problem.line >= 2
 
 
 @pytest.mark.parametrize(
@@ -99,8 +99,8 @@ def test_yaml_values_that_cannot_be_converted(value: str, message: str) -> None:
     raw = f"---\ntitle: {value}\nspec_details: []\n---"
     with pytest.raises(RecordError) as info:
         parse(raw)
-    assert message in info.value.message
-    assert len(info.value.message) < 200
+    assert message in info.value.problem.message
+    assert len(info.value.problem.message) < 200
 
 
 def test_huge_and_non_finite_sizes_are_shown_as_text() -> None:
@@ -360,7 +360,7 @@ def test_yaml_constructors_that_raise_what_they_meet(title: str, error: str) -> 
     """PyYAML's constructors raise more than YAMLError on these (found by fuzzing)."""
     with pytest.raises(RecordError) as info:
         parse(f"---\ntitle: {title}\nspec_details: []\n---\n")
-    assert info.value.message.startswith("front matter has a value YAML cannot convert: ")
+    assert info.value.problem.message.startswith("front matter has a value YAML cannot convert: ")
 
 
 def test_a_stack_repeated_among_many_is_quick() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import yaml
 
 from sphinx_spackcache.data.model import DeclaredMeta, normalise_compiler
 from sphinx_spackcache.sources import records as records_module
+from sphinx_spackcache.sources.base import Source
 from sphinx_spackcache.sources.records import RecordError, load_record, parse_record
 from sphinx_spackcache.sources.store import CacheStore
 
@@ -100,8 +102,8 @@ def test_unusable_records_say_where(package: str, line: int, message: str) -> No
     path = BROKEN / package / "specs.md"
     with pytest.raises(RecordError) as info:
         load_record(path, package=package, tag="broken")
-    assert info.value.line == line
-    assert message in info.value.message
+    assert info.value.problem.line == line
+    assert message in info.value.problem.message
     assert str(info.value).startswith(f"{path}:{line}: ")
 
 
@@ -241,7 +243,10 @@ def test_specs_that_are_not_utf8_are_a_located_error(tmp_path: Path) -> None:
     path.write_bytes(broken)
     with pytest.raises(RecordError) as info:
         load_record(path, package="zlib-ng", tag="develop-2025-04-20")
-    assert (info.value.line, info.value.message) == (6, "the record is not UTF-8 text")
+    assert (info.value.problem.line, info.value.problem.message) == (
+        6,
+        "the record is not UTF-8 text",
+    )
 
 
 def test_meta_that_is_not_utf8_is_reported() -> None:
@@ -251,3 +256,28 @@ def test_meta_that_is_not_utf8_is_reported() -> None:
     meta = record.declared_meta()
     assert isinstance(meta, str)
     assert meta.startswith("'meta' is not valid JSON")
+
+
+def test_the_store_is_a_source_whose_fingerprints_follow_its_folders(tmp_path: Path) -> None:
+    """CacheStore gives what every source gives (sources.base.Source); its fingerprints
+    change when a record or a snapshot is added, and only the one that should."""
+    shutil.copytree(RECORDS, tmp_path / "cache")
+    source: Source = CacheStore(tmp_path / "cache")
+    assert isinstance(source, Source)
+    tag = "develop-2025-04-20"
+    assert source.packages(tag)[:2] == ("boost", "cmake")
+    before = {None: source.fingerprint(), tag: source.fingerprint(tag)}
+    other = "v0.23.1"
+    other_before = source.fingerprint(other)
+
+    (tmp_path / "cache" / tag / "zlib-ng-copy").mkdir()
+    shutil.copy(
+        tmp_path / "cache" / tag / "zlib-ng" / "specs.md", tmp_path / "cache" / tag / "zlib-ng-copy"
+    )
+    assert source.fingerprint(tag) != before[tag]
+    assert source.fingerprint() == before[None]
+    assert source.fingerprint(other) == other_before
+
+    (tmp_path / "cache" / "v9.9.9").mkdir()
+    assert source.fingerprint() != before[None]
+    assert source.load_snapshot(tag).tag == tag

@@ -179,31 +179,12 @@ class Problem:
 
 
 class RecordError(ValueError):
-    """The record cannot be used at all (unreadable file, no front matter, no specs)."""
+    """The record cannot be used at all (unreadable file, no front matter, no specs):
+    raised with the :class:`Problem` that says where and why (``.problem``)."""
 
     def __init__(self, path: Path | str, line: int, message: str) -> None:
         super().__init__(message)
         self.problem = Problem(path, line, message)
-
-    @property
-    def path(self) -> Path:
-        """The record file."""
-        return Path(self.problem.path)
-
-    @property
-    def line(self) -> int:
-        """The line of the file (0 when unknown)."""
-        return self.problem.line
-
-    @property
-    def message(self) -> str:
-        """What is wrong, without the location."""
-        return self.problem.message
-
-    @property
-    def location(self) -> str:
-        """``path:line``, for a warning."""
-        return self.problem.location
 
     def __str__(self) -> str:
         return str(self.problem)

@@ -20,8 +20,9 @@ from ..data.model import Spec
 from ..data.problems import Problem, RecordError, quoted
 from ..data.query import FILTER_FIELDS, SpecQuery, split_patterns
 from ..data.summary import PackageSummary, summarise
-from ..site.tracking import note_listing, note_tags
-from ..sources.store import CacheStore, LoadedRecord, SnapshotRecords, is_valid_name
+from ..site.tracking import SnapshotCollector
+from ..sources.base import LoadedRecord, SnapshotRecords
+from ..sources.store import CacheStore, is_valid_name
 from ..warnings import SpackCacheWarning, warn
 
 __all__ = [
@@ -141,7 +142,8 @@ class SpackCacheDirective(SphinxDirective):
         tags = store.tags()
         asked, default = self.options.get("tag"), self.config.spackcache_default_tag
         if not (asked or default):
-            note_tags(self.env, store)  # a second snapshot would make this ambiguous
+            # a second snapshot would make this ambiguous
+            SnapshotCollector.note(self.env, store, None)
         tag = store.choose_tag(asked, default)
         if tag is None:
             self.warn(
@@ -186,7 +188,7 @@ class SpackCacheDirective(SphinxDirective):
         try:
             loaded = store.load(tag, package)
         except RecordError as exc:
-            self.warn(exc.message, SpackCacheWarning.RECORD, exc.location)
+            self.report([exc.problem])
             return None
         self.report(loaded.problems)
         return loaded
@@ -195,14 +197,14 @@ class SpackCacheDirective(SphinxDirective):
         """Load every record of *tag*, noting each as a dependency and the package list
         as a fingerprint, so that edited, added and removed records are all picked up."""
         store = self.store
-        snapshot = store.load_tag(tag)
-        note_listing(self.env, store, tag)
+        snapshot = store.load_snapshot(tag)
+        SnapshotCollector.note(self.env, store, tag)
         for loaded in snapshot.records:
             self.env.note_dependency(loaded.record.path)
             self.report(loaded.problems)
         for error in snapshot.errors:
-            self.env.note_dependency(error.path)
-            self.warn(error.message, SpackCacheWarning.RECORD, error.location)
+            self.env.note_dependency(error.problem.path)
+            self.report([error.problem])
         return snapshot
 
     def report(self, problems: Iterable[Problem]) -> None:

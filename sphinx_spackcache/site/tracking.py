@@ -4,84 +4,94 @@ A page that uses one record notes it with ``env.note_dependency`` and Sphinx re-
 the page when the file changes. A page that aggregates a snapshot (``cache-index``,
 ``cache-coverage`` without a package, ``cache-stack``) also depends on *which* records
 exist: a record added to the snapshot must appear in it. Sphinx cannot watch a folder,
-so each such page keeps a short fingerprint of the snapshot's package list in the
-environment (and a page that relies on there being a single snapshot, one of the list
-of snapshots), and ``env-get-outdated`` re-reads the pages whose fingerprint no longer
-matches. The environment holds only these fingerprints, never records.
+so each such page keeps a short fingerprint of the snapshot's package list (and a page
+that relies on there being a single snapshot, one of the list of snapshots: see
+:meth:`.sources.base.Source.fingerprint`), and the pages whose fingerprint no longer
+matches are read again.
+
+:class:`SnapshotCollector` is an ``EnvironmentCollector``, as Sphinx's own
+bookkeeping is: forgetting a document, merging what ``-j`` worker processes noted, and
+finding the outdated documents are one class. The environment holds only these
+fingerprints, never records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Set
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.environment.collectors import EnvironmentCollector
 
 from ..sources.store import CacheStore
 
-__all__ = ["note_listing", "note_tags", "setup_tracking"]
+__all__ = ["SnapshotCollector", "setup_tracking"]
 
-_ATTR = "spackcache_listings"
-#: docname -> {(cache folder, tag): fingerprint}
-Listings = dict[str, dict[tuple[str, str], str]]
-
-
-def _listings(env: BuildEnvironment) -> Listings:
-    listings: Listings | None = getattr(env, _ATTR, None)
-    if listings is None:
-        listings = {}
-        setattr(env, _ATTR, listings)
-    return listings
+#: The snapshot a fingerprint is of, in the folder of records it was taken in; ``None``
+#: for the list of snapshots itself.
+SnapshotKey = tuple[str, str | None]
+#: docname -> {snapshot: fingerprint}
+Fingerprints = dict[str, dict[SnapshotKey, str]]
 
 
-#: The "tag" under which the list of snapshots itself is fingerprinted.
-_TAGS = ""
+class SnapshotCollector(EnvironmentCollector):
+    """Keeps, for each document that shows a whole snapshot, the fingerprint of its
+    package list, and reads the document again when the fingerprint changes."""
 
+    #: The environment attribute that holds the fingerprints (pickled with it).
+    ATTRIBUTE = "spackcache_fingerprints"
 
-def _signature(store: CacheStore, tag: str) -> str:
-    return store.tags_signature() if tag == _TAGS else store.listing_signature(tag)
+    @classmethod
+    def fingerprints(cls, env: BuildEnvironment) -> Fingerprints:
+        """The fingerprints of every document, by document name."""
+        found: Fingerprints | None = getattr(env, cls.ATTRIBUTE, None)
+        if found is None:
+            found = {}
+            setattr(env, cls.ATTRIBUTE, found)
+        return found
 
+    @classmethod
+    def note(cls, env: BuildEnvironment, store: CacheStore, tag: str | None) -> None:
+        """Record that the current document shows every package of *tag* (for ``None``:
+        that it depends on which snapshots exist, as it uses the only one)."""
+        documents = cls.fingerprints(env)
+        documents.setdefault(env.docname, {})[(str(store.root), tag)] = store.fingerprint(tag)
 
-def note_listing(env: BuildEnvironment, store: CacheStore, tag: str) -> None:
-    """Record that the current document shows every package of *tag*."""
-    key = (str(store.root), tag)
-    _listings(env).setdefault(env.docname, {})[key] = _signature(store, tag)
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        self.fingerprints(env).pop(docname, None)
 
+    def merge_other(
+        self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
+    ) -> None:
+        mine = self.fingerprints(env)
+        for docname, noted in self.fingerprints(other).items():
+            if docname in docnames:
+                mine[docname] = noted
 
-def note_tags(env: BuildEnvironment, store: CacheStore) -> None:
-    """Record that the current document depends on which snapshots exist (it uses the
-    only one, as no tag is named)."""
-    note_listing(env, store, _TAGS)
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        """Nothing to do: directives note their snapshots while they run."""
 
-
-def _outdated(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> Iterable[str]:
-    stale = []
-    for docname, tags in _listings(env).items():
-        if docname in removed:
-            continue
-        for (root, tag), signature in tags.items():
-            if _signature(CacheStore(Path(root)), tag) != signature:
-                stale.append(docname)
-                break
-    return stale
-
-
-def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _listings(env).pop(docname, None)
-
-
-def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    mine = _listings(env)
-    for docname, tags in _listings(other).items():
-        if docname in docnames:
-            mine[docname] = tags
+    def get_outdated_docs(
+        self,
+        app: Sphinx,
+        env: BuildEnvironment,
+        added: set[str],
+        changed: set[str],
+        removed: set[str],
+    ) -> list[str]:
+        stale = []
+        for docname, noted in self.fingerprints(env).items():
+            if docname in removed:
+                continue
+            for (root, tag), fingerprint in noted.items():
+                if CacheStore(Path(root)).fingerprint(tag) != fingerprint:
+                    stale.append(docname)
+                    break
+        return stale
 
 
 def setup_tracking(app: Sphinx) -> None:
-    """Connect the environment events."""
-    app.connect("env-get-outdated", _outdated)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
+    """Register the collector."""
+    app.add_env_collector(SnapshotCollector)

@@ -1,10 +1,11 @@
 """Find snapshots and records under a cache folder, and load each record once.
 
 The folder is laid out as cache.spack.io's ``_cache``: ``<tag>/<package>/specs.md``.
-A :class:`CacheStore` answers which tags and packages exist and hands out parsed
-records. Parsed records are kept in a process-wide cache keyed by the file's path,
-modification time and size, so a record is parsed once per build process however many
-directives use it, and an edited record is parsed again (as in ``sphinx-autobuild``).
+A :class:`CacheStore` (a :class:`~.base.Source`) answers which tags and packages exist
+and hands out parsed records. Parsed records are kept in a process-wide cache keyed by
+the file's path, modification time and size, so a record is parsed once per build
+process however many directives use it, and an edited record is parsed again (as in
+``sphinx-autobuild``).
 
 Nothing here imports Sphinx or docutils.
 """
@@ -15,18 +16,15 @@ import difflib
 import hashlib
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
-from ..data.model import PackageRecord, Spec
-from ..data.problems import Problem, RecordError, quoted
+from ..data.problems import RecordError, quoted
+from .base import LoadedRecord, SnapshotRecords
 from .records import load_record
 
 __all__ = [
     "RECORD_FILE",
     "CacheStore",
-    "LoadedRecord",
-    "SnapshotRecords",
     "clear_cache",
     "is_valid_name",
     "load_file",
@@ -42,36 +40,6 @@ _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*")
 def is_valid_name(name: str) -> bool:
     """Whether *name* can be a tag or package name (and so is safe in a path)."""
     return bool(_NAME.fullmatch(name))
-
-
-@dataclass(frozen=True, slots=True)
-class LoadedRecord:
-    """A parsed record and what was skipped while parsing it."""
-
-    record: PackageRecord
-    problems: tuple[Problem, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class SnapshotRecords:
-    """Every record of one snapshot that could be loaded, and those that could not."""
-
-    tag: str
-    records: tuple[LoadedRecord, ...]
-    errors: tuple[RecordError, ...]
-
-    def specs_by_package(self) -> dict[str, tuple[Spec, ...]]:
-        """Each package's specs, by package name."""
-        return {loaded.record.name: loaded.record.specs for loaded in self.records}
-
-    def stacks(self) -> frozenset[str]:
-        """Every stack that holds a spec of this snapshot."""
-        return frozenset(
-            stack
-            for loaded in self.records
-            for spec in loaded.record.specs
-            for stack in spec.stacks
-        )
 
 
 #: The start of the message of a record that made the parser fail in a way it does not
@@ -187,7 +155,7 @@ class CacheStore:
         """
         return load_file(str(self.record_path(tag, package)), tag=tag, package=package)
 
-    def load_tag(self, tag: str) -> SnapshotRecords:
+    def load_snapshot(self, tag: str) -> SnapshotRecords:
         """Load every record of *tag* (each parsed at most once per version)."""
         records: list[LoadedRecord] = []
         errors: list[RecordError] = []
@@ -206,14 +174,11 @@ class CacheStore:
                 errors.append(exc)
         return SnapshotRecords(tag, tuple(records), tuple(errors))
 
-    def listing_signature(self, tag: str) -> str:
-        """A short fingerprint of which packages *tag* holds (to notice added or removed
-        records between builds without keeping the list)."""
-        return _fingerprint(self.packages(tag))
-
-    def tags_signature(self) -> str:
-        """A short fingerprint of which snapshots there are."""
-        return _fingerprint(self.tags())
+    def fingerprint(self, tag: str | None = None) -> str:
+        """A short fingerprint of which packages *tag* holds, or (for ``None``) of which
+        snapshots there are: to notice added or removed records between builds without
+        keeping the list."""
+        return _fingerprint(self.tags() if tag is None else self.packages(tag))
 
     @staticmethod
     def _subfolders(folder: Path) -> tuple[str, ...]:

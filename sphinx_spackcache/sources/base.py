@@ -1,0 +1,81 @@
+"""What a source of build-cache data gives the rest of the package.
+
+A source is where the specs come from: today a folder of cache.spack.io records
+(:class:`~sphinx_spackcache.sources.store.CacheStore`); a Spack mirror's index is the
+next. Directives, generated pages and incremental builds need four things of it, which
+:class:`Source` names: the snapshots, the packages of a snapshot, one package's record
+(or a whole snapshot's), and a fingerprint that changes when the list of snapshots or
+of a snapshot's packages does.
+
+Nothing here imports Sphinx or docutils.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from ..data.model import PackageRecord, Spec
+from ..data.problems import Problem, RecordError
+
+__all__ = ["LoadedRecord", "SnapshotRecords", "Source"]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedRecord:
+    """A parsed record and what was skipped while parsing it."""
+
+    record: PackageRecord
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotRecords:
+    """Every record of one snapshot that could be loaded, and those that could not."""
+
+    tag: str
+    records: tuple[LoadedRecord, ...]
+    errors: tuple[RecordError, ...]
+
+    def specs_by_package(self) -> dict[str, tuple[Spec, ...]]:
+        """Each package's specs, by package name."""
+        return {loaded.record.name: loaded.record.specs for loaded in self.records}
+
+    def stacks(self) -> frozenset[str]:
+        """Every stack that holds a spec of this snapshot."""
+        return frozenset(
+            stack
+            for loaded in self.records
+            for spec in loaded.record.specs
+            for stack in spec.stacks
+        )
+
+
+@runtime_checkable
+class Source(Protocol):
+    """A source of build-cache data: snapshots of packages, each package's specs."""
+
+    def tags(self) -> tuple[str, ...]:
+        """The snapshots, sorted by name."""
+        ...
+
+    def packages(self, tag: str) -> tuple[str, ...]:
+        """The packages of snapshot *tag*, sorted by name (none for an unknown tag)."""
+        ...
+
+    def load(self, tag: str, package: str) -> LoadedRecord:
+        """The record of *package* in *tag*.
+
+        :raises RecordError: when it is missing, unreadable or unusable.
+        """
+        ...
+
+    def load_snapshot(self, tag: str) -> SnapshotRecords:
+        """Every record of *tag* that can be loaded, and the errors of the others."""
+        ...
+
+    def fingerprint(self, tag: str | None = None) -> str:
+        """A short text that changes when the packages of *tag* (or, for ``None``, the
+        snapshots) change: what an incremental build compares to notice added or
+        removed records without keeping their list."""
+        ...
