@@ -36,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import TAG, generate
 
-from sphinx_spackcache.data.summary import compiler_label, sort_specs, summarise
+from sphinx_spackcache.data.summary import sort_specs, summarise
+from sphinx_spackcache.render.labels import compiler_label
 from sphinx_spackcache.sources.store import CacheStore, clear_cache
 
 # A sphinx-build in a child process that reports its time and peak memory as JSON.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from sphinx_spackcache.site.stubs import MARKER, find_index_requests, stub_text
+from sphinx_spackcache.site.stubs import STUB_MARKER, find_index_requests, stub_text
 
 from . import records as expected
 from .conftest import RECORDS, ROOTS, Build, warnings_of
@@ -42,7 +42,7 @@ def test_pages_are_written_for_the_listed_packages(build: Build) -> None:
     assert ":no-index:" not in stubs(src / "all")["cmake"]
     assert ":no-index:" in stubs(src / "mac")["cmake"]
     page = stubs(src / "old")["cmake"]
-    assert page.startswith(MARKER + "\n")
+    assert page.startswith(STUB_MARKER + "\n")
     assert ".. cache-package:: cmake\n   :tag: v0.23.1\n" in page
     # each generated page is a real page, reached from the index (hidden toctree), and the
     # index rows link to it

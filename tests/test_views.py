@@ -103,6 +103,18 @@ def test_coverage_by_compiler_with_stack_filter(views: SphinxTestApp) -> None:
     assert shown["e4s"]["Total"] == str(len(in_e4s)) == "4"
 
 
+def test_coverage_by_compiler_names_no_compiler_none(views: SphinxTestApp) -> None:
+    """A spec built without a compiler is counted in a column headed "none", as the
+    records spell it (the matrix keeps it as no compiler, the page names it)."""
+    table = page(views, "coverage").select("table.spackcache-coverage")[3]
+    specs = raw("py-packaging")
+    assert {s["compiler"] for s in specs} == {"none"}
+    assert matrix(table) == {
+        "root": {"none": str(len(specs)), "Total": str(len(specs))},
+        "Total": {"none": "27", "Total": "27"},
+    }
+
+
 def test_snapshot_coverage_counts_packages(views: SphinxTestApp) -> None:
     (table,) = page(views, "snapshot").select("table.spackcache-coverage")
     shown = matrix(table)

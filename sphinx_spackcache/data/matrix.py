@@ -16,26 +16,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import Spec
-from .summary import compiler_label, compiler_sort_key
+from .summary import compiler_sort_key
 
-__all__ = ["BY_FIELDS", "ROOT_STACK", "CoverageMatrix", "coverage", "heat_level"]
+__all__ = ["BY_FIELDS", "ROOT_STACK", "CoverageMatrix", "Value", "coverage_matrix", "heat_level"]
 
 #: The stack every spec of a build cache is in.
 ROOT_STACK = "root"
 
 
-def _compiler(spec: Spec) -> str:
-    return compiler_label(spec.compiler)
-
+#: A column of a matrix: a value of its field (a compiler may be ``None``, no compiler).
+Value = str | None
 
 #: The fields a matrix can have as columns, and how to read them from a spec.
-_BY: Mapping[str, Callable[[Spec], str]] = {
+_VALUE_OF: Mapping[str, Callable[[Spec], Value]] = {
     "os": lambda spec: spec.os,
     "target": lambda spec: spec.target,
     "platform": lambda spec: spec.platform,
-    "compiler": _compiler,
+    "compiler": lambda spec: spec.compiler,
 }
-BY_FIELDS: tuple[str, ...] = tuple(_BY)
+BY_FIELDS: tuple[str, ...] = tuple(_VALUE_OF)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,41 +44,41 @@ class CoverageMatrix:
     by: str
     #: Stacks, sorted by name.
     rows: tuple[str, ...]
-    #: Values of ``by``, sorted (compilers by name, then Spack version).
-    columns: tuple[str, ...]
-    counts: Mapping[tuple[str, str], int]
+    #: Values of ``by``, sorted (compilers by name, then Spack version, no compiler first).
+    columns: tuple[Value, ...]
+    counts: Mapping[tuple[str, Value], int]
     #: Specs in each stack, each counted once.
     row_totals: Mapping[str, int]
     #: Specs with each value, each counted once.
-    column_totals: Mapping[str, int]
+    column_totals: Mapping[Value, int]
     #: Specs in all.
     total: int
     #: Packages with at least one spec in each stack.
-    packages: Mapping[str, int]
+    packages_by_stack: Mapping[str, int]
     #: Packages with at least one spec.
     package_count: int
     #: The largest cell outside the ``root`` stack, which holds every spec (for shading;
     #: the largest cell of all when ``root`` is the only row).
     peak: int
 
-    def count(self, row: str, column: str) -> int:
+    def count(self, row: str, column: Value) -> int:
         """The number of specs of stack *row* with value *column* (0 when none)."""
         return self.counts.get((row, column), 0)
 
 
-def coverage(
+def coverage_matrix(
     specs_by_package: Mapping[str, Sequence[Spec]],
     by: str,
-    stacks: Callable[[str], bool] = lambda stack: True,
+    keep_stack: Callable[[str], bool] = lambda stack: True,
 ) -> CoverageMatrix:
     """The coverage matrix of some packages' specs, with columns of field *by* and a row
-    for each stack that *stacks* accepts."""
-    if by not in _BY:
+    for each stack that *keep_stack* accepts."""
+    if by not in _VALUE_OF:
         raise ValueError(f"cannot tabulate by {by!r}; choose from {', '.join(BY_FIELDS)}")
-    value_of = _BY[by]
-    counts: Counter[tuple[str, str]] = Counter()
+    value_of = _VALUE_OF[by]
+    counts: Counter[tuple[str, Value]] = Counter()
     row_totals: Counter[str] = Counter()
-    column_totals: Counter[str] = Counter()
+    column_totals: Counter[Value] = Counter()
     packages: dict[str, set[str]] = {}
     total = 0
     package_count = 0
@@ -90,14 +89,12 @@ def coverage(
             total += 1
             column_totals[value] += 1
             for stack in set(spec.stacks):
-                if not stacks(stack):
+                if not keep_stack(stack):
                     continue
                 counts[(stack, value)] += 1
                 row_totals[stack] += 1
                 packages.setdefault(stack, set()).add(package)
-    column_key: Callable[[str], Any] = (
-        (lambda c: compiler_sort_key(None if c == "none" else c)) if by == "compiler" else str
-    )
+    column_key: Callable[[Value], Any] = compiler_sort_key if by == "compiler" else str
     return CoverageMatrix(
         by=by,
         rows=tuple(sorted(row_totals)),
@@ -106,7 +103,7 @@ def coverage(
         row_totals=dict(row_totals),
         column_totals=dict(column_totals),
         total=total,
-        packages={stack: len(names) for stack, names in packages.items()},
+        packages_by_stack={stack: len(names) for stack, names in packages.items()},
         package_count=package_count,
         peak=max(
             (n for (stack, _), n in counts.items() if stack != ROOT_STACK),

@@ -28,6 +28,7 @@ import msgspec
 
 __all__ = [
     "MAX_VALUE",
+    "NO_COMPILER",
     "DeclaredMeta",
     "PackageRecord",
     "RawJSON",
@@ -37,9 +38,14 @@ __all__ = [
 ]
 
 
+#: How cache.spack.io's records spell a spec built without a compiler (``None`` in the
+#: model), and how filters name it.
+NO_COMPILER = "none"
+
+
 def normalise_compiler(value: str) -> str | None:
     """``"none"`` → ``None``; ``"gcc@=11.4.0"`` → ``"gcc@11.4.0"``; anything else unchanged."""
-    if value == "none":
+    if value == NO_COMPILER:
         return None
     return value.replace("@=", "@", 1)
 

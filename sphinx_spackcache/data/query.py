@@ -20,18 +20,27 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from .model import Spec
-from .summary import compiler_label
+from .model import NO_COMPILER, Spec
 
-__all__ = ["FILTER_FIELDS", "FieldFilter", "SpecQuery", "Unmatched", "split_patterns"]
+__all__ = [
+    "FILTER_FIELDS",
+    "STACK_FIELD",
+    "FieldFilter",
+    "SpecQuery",
+    "Unmatched",
+    "split_patterns",
+]
+
+#: The filter of stacks (``:stack:``), which also limits the rows of a coverage matrix.
+STACK_FIELD = "stack"
 
 #: How to read the values of each filterable field from a spec.
 _FIELD_VALUES: Mapping[str, Callable[[Spec], tuple[str, ...]]] = {
-    "stack": lambda spec: spec.stacks,
+    STACK_FIELD: lambda spec: spec.stacks,
     "os": lambda spec: (spec.os,),
     "platform": lambda spec: (spec.platform,),
     "target": lambda spec: (spec.target,),
-    "compiler": lambda spec: (compiler_label(spec.compiler),),
+    "compiler": lambda spec: (NO_COMPILER if spec.compiler is None else spec.compiler,),
     "version": lambda spec: spec.versions,
     "variant": lambda spec: spec.variants,
 }

@@ -12,27 +12,18 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import DeclaredMeta, Spec
+from .model import NO_COMPILER, DeclaredMeta, Spec
 from .problems import quoted, shown
 from .versions import sort_versions, version_key
 
 __all__ = [
     "PackageSummary",
-    "compiler_label",
     "compiler_sort_key",
     "meta_mismatches",
     "sort_specs",
     "spec_sort_key",
     "summarise",
 ]
-
-#: How a spec without a compiler is shown.
-NO_COMPILER = "none"
-
-
-def compiler_label(compiler: str | None) -> str:
-    """The text shown for a spec's compiler."""
-    return NO_COMPILER if compiler is None else compiler
 
 
 def compiler_sort_key(compiler: str | None) -> tuple[object, ...]:
@@ -114,7 +105,7 @@ def _set_difference(
     name: str, declared: frozenset[str | None], derived: frozenset[str | None]
 ) -> str:
     def show(values: Iterable[str | None]) -> str:
-        return _some(sorted(shown(compiler_label(v)) for v in values)) or "-"
+        return _some(sorted(shown(NO_COMPILER if v is None else v) for v in values)) or "-"
 
     extra, missing = declared - derived, derived - declared
     parts = [f"lists {show(extra)} not in the specs"] if extra else []

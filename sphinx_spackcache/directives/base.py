@@ -29,9 +29,9 @@ __all__ = [
     "FILTER_OPTIONS",
     "SpackCacheDirective",
     "first_few",
-    "list_option",
     "patterns_option",
     "text_option",
+    "words_option",
 ]
 
 
@@ -47,7 +47,7 @@ def patterns_option(argument: str | None) -> tuple[str, ...]:
     return split_patterns(text_option(argument))
 
 
-def list_option(argument: str | None) -> tuple[str, ...]:
+def words_option(argument: str | None) -> tuple[str, ...]:
     """Option validator: comma- or space-separated words."""
     return tuple(text_option(argument).replace(",", " ").split())
 

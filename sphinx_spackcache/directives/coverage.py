@@ -9,10 +9,11 @@ from typing import Any, ClassVar
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from ..data.matrix import BY_FIELDS, coverage
+from ..data.matrix import BY_FIELDS, coverage_matrix
 from ..data.model import Spec
+from ..data.query import STACK_FIELD
 from ..render.coverage import (
-    BY_NAMES,
+    BY_TITLES,
     coverage_sentence,
     pending_coverage_table,
     snapshot_sentence,
@@ -43,20 +44,22 @@ class CacheCoverageDirective(SpackCacheDirective):
         package = self.arguments[0] if self.arguments else None
         snapshot = self.load_snapshot(tag)
         if package is None:
-            universe = snapshot.specs_by_package()
+            specs_by_package = snapshot.specs_by_package()
         else:
             loaded = self.load_record(tag, package)
             if loaded is None:
                 return []
-            universe = {package: loaded.record.specs}
-        query = self.query(spec for specs in universe.values() for spec in specs)
-        shown = {name: query.apply(specs) for name, specs in universe.items()}
+            specs_by_package = {package: loaded.record.specs}
+        query = self.query(spec for specs in specs_by_package.values() for spec in specs)
+        shown = {name: query.apply(specs) for name, specs in specs_by_package.items()}
         specs: list[Spec] = [spec for specs in shown.values() for spec in specs]
         if not specs:
             self.warn("the filters leave no spec to count", SpackCacheWarning.FILTER)
             return []
         # a :stack: filter also limits the rows, not only the specs counted
-        matrix = coverage(shown, by, stacks=lambda stack: query.keeps("stack", stack))
+        matrix = coverage_matrix(
+            shown, by, keep_stack=lambda stack: query.keeps(STACK_FIELD, stack)
+        )
 
         container = nodes.container(
             classes=[ROOT_CLASS, f"{ROOT_CLASS}-coverage", *self.options.get("class", [])]
@@ -65,13 +68,13 @@ class CacheCoverageDirective(SpackCacheDirective):
         container["support_smartquotes"] = False
         if package is None:
             container += snapshot_sentence(tag, matrix, specs, filtered=bool(query))
-            title = f"Specs of {tag} by stack and {BY_NAMES[by]}"
+            title = f"Specs of {tag} by stack and {BY_TITLES[by]}"
         else:
             subject = package if not query else f"{package} ({len(specs)} specs shown)"
             container += coverage_sentence(
                 subject, matrix, specs, tag=tag, tag_stacks=len(snapshot.stacks())
             )
-            title = f"Specs of {package} in {tag} by stack and {BY_NAMES[by]}"
+            title = f"Specs of {package} in {tag} by stack and {BY_TITLES[by]}"
         container += pending_coverage_table(matrix, title=title, packages=package is None)
         return [container]
 

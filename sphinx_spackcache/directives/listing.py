@@ -16,9 +16,9 @@ from ..data.summary import summarise
 from ..render.listing import PACKAGE_COLUMNS, PackageRow, pending_package_table
 from ..render.names import ROOT_CLASS
 from ..render.phrases import count_phrase
-from ..site.stubs import NAV_MODES, stub_folder, stub_folder_problem
+from ..site.stubs import NAV_MODES, NAV_TOCTREE, stub_folder, stub_folder_problem
 from ..warnings import SpackCacheWarning
-from .base import FILTER_OPTIONS, SpackCacheDirective, first_few, list_option, text_option
+from .base import FILTER_OPTIONS, SpackCacheDirective, first_few, text_option, words_option
 
 __all__ = [
     "CacheIndexDirective",
@@ -41,22 +41,22 @@ class _ListingDirective(SpackCacheDirective):
         **SpackCacheDirective.option_spec,
         **FILTER_OPTIONS,
         "sort": text_option,
-        "columns": list_option,
+        "columns": words_option,
     }
     default_columns: ClassVar[tuple[str, ...]] = ()
     kind: ClassVar[str] = ""
 
     def listing(
-        self, tag: str, title: str, universe: Mapping[str, Sequence[Spec]], lead: str
+        self, tag: str, title: str, specs_by_package: Mapping[str, Sequence[Spec]], lead: str
     ) -> list[nodes.Node]:
-        """Filter *universe* (package -> specs), and show one row per package left."""
+        """Filter *specs_by_package* (package -> specs), and show one row per package left."""
         sort = self.choice("sort", tuple(PACKAGE_SORTS), "package")
         columns = self.columns([c.key for c in PACKAGE_COLUMNS], self.default_columns)
         if sort is None or columns is None:
             return []
-        query = self.query(spec for specs in universe.values() for spec in specs)
+        query = self.query(spec for specs in specs_by_package.values() for spec in specs)
         rows = []
-        for name, specs in universe.items():
+        for name, specs in specs_by_package.items():
             shown = query.apply(specs)
             if shown:
                 rows.append(PackageRow(name, tag, summarise(shown)))
@@ -65,7 +65,7 @@ class _ListingDirective(SpackCacheDirective):
             return []
         rows.sort(key=PACKAGE_SORTS[sort])
         if query:
-            title += f" ({len(rows)} of {len(universe)} shown)"
+            title += f" ({len(rows)} of {len(specs_by_package)} shown)"
 
         container = nodes.container(
             classes=[ROOT_CLASS, f"{ROOT_CLASS}-{self.kind}", *self.options.get("class", [])]
@@ -89,7 +89,7 @@ class _ListingDirective(SpackCacheDirective):
                 self.warn(message, SpackCacheWarning.OPTION)
             else:
                 docnames = self.package_pages([row.name for row in rows])
-                if nav == "toctree":
+                if nav == NAV_TOCTREE:
                     container += self.toctree(docnames)
         return [container]
 
@@ -166,13 +166,13 @@ class CacheStackDirective(_ListingDirective):
                 SpackCacheWarning.STACK,
             )
             return []
-        universe = {
+        specs_by_package = {
             name: tuple(spec for spec in specs if stack in spec.stacks)
             for name, specs in snapshot.specs_by_package().items()
         }
-        universe = {name: specs for name, specs in universe.items() if specs}
+        specs_by_package = {name: specs for name, specs in specs_by_package.items() if specs}
         return self.listing(
-            tag, f"Packages of stack {stack} in {tag}", universe, f"{stack} in {tag}"
+            tag, f"Packages of stack {stack} in {tag}", specs_by_package, f"{stack} in {tag}"
         )
 
 

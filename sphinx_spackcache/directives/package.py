@@ -18,9 +18,9 @@ from ..data.summary import compiler_sort_key, spec_sort_key, summarise
 from ..render.names import ROOT_CLASS
 from ..render.spectable import SPEC_COLUMNS, pending_spec_table
 from ..render.summary import pending_summary
-from ..site.domain import CacheDomain, PackageEntry
+from ..site.domain import PackageEntry, cache_domain
 from ..warnings import SpackCacheWarning
-from .base import FILTER_OPTIONS, SpackCacheDirective, list_option, text_option
+from .base import FILTER_OPTIONS, SpackCacheDirective, text_option, words_option
 
 __all__ = [
     "SPEC_SORTS",
@@ -53,7 +53,7 @@ class CachePackageDirective(SpackCacheDirective):
         **SpackCacheDirective.option_spec,
         **FILTER_OPTIONS,
         "sort": text_option,
-        "columns": list_option,
+        "columns": words_option,
         "no-index": directives.flag,
         "noindex": directives.flag,
     }
@@ -111,8 +111,7 @@ class CachePackageDirective(SpackCacheDirective):
         """Make *container* a target of ``:cache:pkg:`package@tag``` and return its
         general-index entry (the package, with the tag as a sub-entry). When the package
         is documented twice, the domain reports it once every document is read."""
-        domain = self.env.get_domain("cache")
-        assert isinstance(domain, CacheDomain)
+        domain = cache_domain(self.env)
         anchor = make_id(self.env, self.state.document, "cache-package", f"{package}-{tag}")
         entry = PackageEntry(
             package, tag, self.env.docname, anchor, self.lineno, self.get_location()

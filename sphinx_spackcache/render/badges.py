@@ -11,7 +11,14 @@ from typing import Any
 
 from docutils import nodes
 
-from .names import HUE_CLASS_PREFIX, ROOT_CLASS
+from .names import (
+    AT_CLASS,
+    HUE_CLASS_PREFIX,
+    ROOT_CLASS,
+    STACK_ATTR,
+    STACK_CLASS,
+    VALUE_CLASS,
+)
 
 __all__ = [
     "badge_cell",
@@ -32,13 +39,23 @@ def stack_badge(stack: str, count: int | None = None) -> nodes.inline:
     colour is given out for the whole site when it is written (:mod:`.colours`); the
     badge carries the stack's name for that (attribute ``stack``)."""
     text = stack if count is None else f"{stack}\N{NO-BREAK SPACE}({count})"
-    return nodes.inline(text, text, classes=list(_STACK_CLASSES), stack=stack)
+    return nodes.inline(text, text, classes=list(_STACK_CLASSES), **{STACK_ATTR: stack})
 
 
-_STACK_CLASSES = ("sd-sphinx-override", "sd-badge", f"{ROOT_CLASS}-stack")
+_STACK_CLASSES = ("sd-sphinx-override", "sd-badge", STACK_CLASS)
 
 
 _VALUE_CLASSES = ("sd-sphinx-override", "sd-badge", "sd-outline-secondary", "sd-text-secondary")
+
+
+def stack_hash(stack: str) -> int:
+    """A number from a stack's name, the same in every build and process: where its
+    colour is looked for first."""
+    return zlib.crc32(stack.encode("utf-8", "surrogatepass"))
+
+
+#: The parts of an item of a :class:`badge_run`, by position.
+ITEM_TEXT, ITEM_CLASSES, ITEM_STACK, ITEM_BREAKABLE = range(4)
 
 
 def colour_badges(node: nodes.Element, hues: Mapping[str, int], size: int) -> None:
@@ -49,7 +66,7 @@ def colour_badges(node: nodes.Element, hues: Mapping[str, int], size: int) -> No
     def hued(classes: Iterable[str], stack: str) -> list[str]:
         hue = hues.get(stack)
         if hue is None:
-            hue = zlib.crc32(stack.encode("utf-8", "surrogatepass")) % size
+            hue = stack_hash(stack) % size
         return [
             *(c for c in classes if not c.startswith(HUE_CLASS_PREFIX)),
             f"{HUE_CLASS_PREFIX}{hue}",
@@ -58,10 +75,10 @@ def colour_badges(node: nodes.Element, hues: Mapping[str, int], size: int) -> No
     for badge in node.findall(nodes.Element):
         if isinstance(badge, badge_run):
             for item in badge["items"]:
-                if item[2]:
-                    item[1] = hued(item[1], item[2])
-        elif isinstance(badge, nodes.inline) and badge.get("stack") is not None:
-            badge["classes"] = hued(badge["classes"], badge["stack"])
+                if item[ITEM_STACK]:
+                    item[ITEM_CLASSES] = hued(item[ITEM_CLASSES], item[ITEM_STACK])
+        elif isinstance(badge, nodes.inline) and badge.get(STACK_ATTR) is not None:
+            badge["classes"] = hued(badge["classes"], badge[STACK_ATTR])
 
 
 def _spaced(badges: Iterable[nodes.Node]) -> list[nodes.Node]:
@@ -98,7 +115,7 @@ class badge_run(nodes.Inline, nodes.Element):  # noqa: N801 (docutils node namin
     ``inline`` badges (:meth:`expand`) when the table is built."""
 
     def astext(self) -> str:
-        return " ".join(item[0] for item in self["items"])
+        return " ".join(item[ITEM_TEXT] for item in self["items"])
 
     def expand(self) -> list[nodes.Node]:
         """The run as ``inline`` badges separated by spaces."""
@@ -106,7 +123,7 @@ class badge_run(nodes.Inline, nodes.Element):  # noqa: N801 (docutils node namin
 
 
 def _badge_node(text: str, classes: Sequence[str], stack: str, breakable: bool) -> nodes.inline:
-    node = nodes.inline(text, text, classes=list(classes), **({"stack": stack} if stack else {}))
+    node = nodes.inline(text, text, classes=list(classes), **({STACK_ATTR: stack} if stack else {}))
     return _breakable_at(node) if breakable else node
 
 
@@ -125,7 +142,7 @@ def badge_cell(items: list[list[Any]], shown: int | None) -> list[nodes.Node]:
 def value_items(values: Iterable[str], field: str = "") -> list[list[Any]]:
     classes = (
         *_VALUE_CLASSES,
-        f"{ROOT_CLASS}-value",
+        VALUE_CLASS,
         *([f"{ROOT_CLASS}-{field}"] if field else []),
     )
     return [[value, classes, "", True] for value in values]
@@ -156,7 +173,7 @@ def _breakable_at(node: nodes.inline) -> nodes.inline:
         return node
     node.children = []
     node += nodes.Text(parts[0])
-    node += nodes.inline(parts[1], parts[1], classes=[f"{ROOT_CLASS}-at"])
+    node += nodes.inline(parts[1], parts[1], classes=[AT_CLASS])
     return node
 
 

@@ -13,12 +13,13 @@ from ..data.matrix import CoverageMatrix, heat_level
 from ..data.model import Spec
 from .badges import stack_badges
 from .deferred import deferred_table
+from .labels import value_label
 from .names import ROOT_CLASS
 from .phrases import count_phrase, join_with_and
 from .tables import Column, make_table, text_cell
 
 __all__ = [
-    "BY_NAMES",
+    "BY_TITLES",
     "coverage_sentence",
     "coverage_table",
     "coverage_table_data",
@@ -29,7 +30,7 @@ __all__ = [
 ]
 
 #: How each ``:by:`` field is named in titles.
-BY_NAMES = {"os": "OS", "target": "target", "platform": "platform", "compiler": "compiler"}
+BY_TITLES = {"os": "OS", "target": "target", "platform": "platform", "compiler": "compiler"}
 
 
 def _count_cell(count: int, peak: int) -> list[nodes.Node]:
@@ -44,8 +45,8 @@ def coverage_table(matrix: CoverageMatrix, *, title: str, packages: bool) -> nod
     snapshot) the number of packages in each stack."""
     columns = [Column("stack", "Stack", 26, 20)]
     columns += [
-        Column(f"value-{i}", value, max(7, len(value) + 2), 8)
-        for i, value in enumerate(matrix.columns)
+        Column(f"value-{i}", label, max(7, len(label) + 2), 8)
+        for i, label in enumerate(map(value_label, matrix.columns))
     ]
     columns.append(Column("total", "Total", 7, 7))
     if packages:
@@ -56,7 +57,7 @@ def coverage_table(matrix: CoverageMatrix, *, title: str, packages: bool) -> nod
         for i, value in enumerate(matrix.columns):
             cells[f"value-{i}"] = _count_cell(matrix.count(stack, value), matrix.peak)
         cells["total"] = text_cell(str(matrix.row_totals[stack]))
-        cells["packages"] = text_cell(str(matrix.packages.get(stack, 0)))
+        cells["packages"] = text_cell(str(matrix.packages_by_stack.get(stack, 0)))
         rows.append(cells)
     footer: dict[str, list[nodes.Node]] = {"stack": text_cell("Total")}
     for i, value in enumerate(matrix.columns):
@@ -68,19 +69,19 @@ def coverage_table(matrix: CoverageMatrix, *, title: str, packages: bool) -> nod
 
 def coverage_words(matrix: CoverageMatrix, *, packages: bool) -> list[str]:
     """Every text :func:`coverage_table` shows, each once: what it adds to a search index."""
-    words = dict.fromkeys(["Stack", *matrix.columns, "Total"])
+    words = dict.fromkeys(["Stack", *map(value_label, matrix.columns), "Total"])
     if packages:
         words["Packages"] = None
     words.update(dict.fromkeys(matrix.rows))
     counts = [*matrix.counts.values(), *matrix.row_totals.values()]
     counts += [*matrix.column_totals.values(), matrix.total]
     if packages:
-        counts += [*matrix.packages.values(), matrix.package_count]
+        counts += [*matrix.packages_by_stack.values(), matrix.package_count]
     words.update(dict.fromkeys(str(count) for count in counts if count))
     return list(words)
 
 
-def spread_phrase(matrix: CoverageMatrix, specs: Sequence[Spec]) -> str:
+def spread_phrase(specs: Sequence[Spec]) -> str:
     """``on 8 operating systems, 5 targets, 2 platforms and 13 compilers``."""
     return "on " + join_with_and(
         [
@@ -100,7 +101,7 @@ def coverage_sentence(
     percent = round(100 * covered / tag_stacks) if tag_stacks else 0
     text = (
         f"{subject} is in {covered} of {count_phrase(tag_stacks, 'stack')} of {tag} ({percent}%), "
-        f"{spread_phrase(matrix, specs)}."
+        f"{spread_phrase(specs)}."
     )
     return nodes.paragraph(text, text, classes=[f"{ROOT_CLASS}-sentence"])
 
@@ -113,7 +114,7 @@ def snapshot_sentence(
     text = (
         f"{tag} {verb} {count_phrase(matrix.package_count, 'package')} with "
         f"{count_phrase(matrix.total, 'spec')} in {count_phrase(len(matrix.rows), 'stack')}, "
-        f"{spread_phrase(matrix, specs)}."
+        f"{spread_phrase(specs)}."
     )
     return nodes.paragraph(text, text, classes=[f"{ROOT_CLASS}-sentence"])
 
@@ -152,9 +153,9 @@ def _matrix_to_json(matrix: CoverageMatrix) -> str:
             "columns": matrix.columns,
             "counts": [[row, column, count] for (row, column), count in matrix.counts.items()],
             "row_totals": matrix.row_totals,
-            "column_totals": matrix.column_totals,
+            "column_totals": list(matrix.column_totals.items()),
             "total": matrix.total,
-            "packages": matrix.packages,
+            "packages_by_stack": matrix.packages_by_stack,
             "package_count": matrix.package_count,
             "peak": matrix.peak,
         }
@@ -169,9 +170,9 @@ def _matrix_from_json(text: str) -> CoverageMatrix:
         columns=tuple(data["columns"]),
         counts={(row, column): count for row, column, count in data["counts"]},
         row_totals=data["row_totals"],
-        column_totals=data["column_totals"],
+        column_totals=dict(data["column_totals"]),
         total=data["total"],
-        packages=data["packages"],
+        packages_by_stack=data["packages_by_stack"],
         package_count=data["package_count"],
         peak=data["peak"],
     )

@@ -18,7 +18,7 @@ built from that node by the node's :meth:`~deferred.build`, as standard docutils
   when it meets the node (:func:`.writers.html.visit_deferred`): with ``-j`` that is in the worker
   processes, in parallel; links to package pages are resolved there, through the domain;
 * for every other builder, by a post-transform
-  (:class:`.writers.nonhtml.BuildDeferredTables`) that runs before Sphinx resolves
+  (:class:`.writers.nonhtml.BuildDeferredOutput`) that runs before Sphinx resolves
   references and before the LaTeX, text and man touches.
 
 Tables (:class:`deferred_table`) are registered as enumerable ``table`` nodes: they get
@@ -33,7 +33,7 @@ from typing import Any, ClassVar, TypeVar
 
 from docutils import nodes
 
-from .names import ROOT_CLASS
+from .names import ROOT_CLASS, STACKS_ATTR
 
 __all__ = ["deferred", "deferred_table", "splice"]
 
@@ -49,13 +49,21 @@ class deferred(nodes.General, nodes.Element):  # noqa: N801 (docutils node namin
 
     @classmethod
     def pending(
-        cls: type[_Deferred], words: Iterable[str], *, title: str | None = None, **attributes: Any
+        cls: type[_Deferred],
+        words: Iterable[str],
+        *,
+        title: str | None = None,
+        stacks: Iterable[str] = (),
+        **attributes: Any,
     ) -> _Deferred:
         """A node of this kind: its *title* (for a table), *words* (what the output shows,
-        for search) and *attributes* (the data to build it from)."""
+        for search), the *stacks* its badges will name (for the site-wide colours, read
+        before the output is built) and *attributes* (the data to build it from)."""
         text = " ".join(words)
         heading = [nodes.title(title, title)] if title is not None else []
-        return cls("", *heading, nodes.inline(text, text), **attributes)
+        node = cls("", *heading, nodes.inline(text, text), **attributes)
+        node[STACKS_ATTR] = list(stacks)
+        return node
 
     def build(self) -> list[nodes.Element]:
         """The nodes this node stands for (a table takes this node's ids)."""

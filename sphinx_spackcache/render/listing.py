@@ -10,11 +10,12 @@ from dataclasses import dataclass
 
 import msgspec
 from docutils import nodes
-from sphinx import addnodes
 
-from ..data.summary import PackageSummary, compiler_label
+from ..data.summary import PackageSummary
+from ..site.domain import package_ref
 from .badges import badge_cell, stack_items, value_badges
 from .deferred import deferred_table
+from .labels import compiler_label
 from .names import ROOT_CLASS
 from .tables import Cells, Column, make_table, pick_columns, text_cell
 
@@ -41,19 +42,8 @@ PACKAGE_COLUMNS = (
 )
 
 
-def package_ref(package: str, tag: str) -> addnodes.pending_xref:
-    """A package name that links to the page documenting it with ``cache-package``: the
-    one for *tag*, else the package's preferred page, else no link and no warning (see
-    :mod:`sphinx_spackcache.site.domain`)."""
-    return addnodes.pending_xref(
-        "",
-        nodes.inline(package, package, classes=[f"{ROOT_CLASS}-package-name"]),
-        refdomain="cache",
-        reftype="pkg",
-        reftarget=f"{package}@{tag}",
-        refexplicit=True,
-        spackcache_listing=True,
-    )
+def _package_name(package: str) -> nodes.inline:
+    return nodes.inline(package, package, classes=[f"{ROOT_CLASS}-package-name"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +59,7 @@ def _package_cells(row: PackageRow) -> Cells:
     summary = row.summary
     shown = _SHOWN_IN_LISTINGS
     return {
-        "package": [package_ref(row.name, row.tag)],
+        "package": [package_ref(row.name, row.tag, _package_name(row.name))],
         "specs": text_cell(str(summary.num_specs)),
         "versions": value_badges(summary.versions, field="version", shown=shown),
         "compilers": value_badges(
@@ -122,7 +112,7 @@ def package_table(rows: Iterable[PackageRow], *, title: str, columns: Sequence[s
     )
 
 
-_DECODER = msgspec.json.Decoder(list[PackageRow])
+_ROWS_DECODER = msgspec.json.Decoder(list[PackageRow])
 
 
 class package_table_data(deferred_table):  # noqa: N801 (docutils node naming)
@@ -133,7 +123,7 @@ class package_table_data(deferred_table):  # noqa: N801 (docutils node naming)
     has_links = True
 
     def build(self) -> list[nodes.Element]:
-        rows = _DECODER.decode(self["rows"])
+        rows = _ROWS_DECODER.decode(self["rows"])
         table = package_table(rows, title=self.title_text, columns=self["columns"])
         return [self.scroll(table)]
 

@@ -21,11 +21,11 @@ import msgspec
 from docutils import nodes
 
 from ..data.model import Spec, is_safe_url
-from ..data.summary import compiler_label
 from ..data.versions import sort_versions
 from .badges import badge_cell, stack_items, value_badges, value_items
 from .deferred import deferred_table
-from .names import ROOT_CLASS
+from .labels import compiler_label
+from .names import HASH_CLASS, ROOT_CLASS
 from .phrases import count_phrase
 from .tables import Cells, Column, make_table, pick_columns, text_cell
 
@@ -105,7 +105,7 @@ _SHOWN_BEFORE_MORE = {"variants": 4, "stacks": 2, "version": 3}
 
 
 def _hash_cell(spec: Spec) -> list[nodes.Node]:
-    code = nodes.literal(spec.hash, spec.hash, classes=[f"{ROOT_CLASS}-hash"])
+    code = nodes.literal(spec.hash, spec.hash, classes=[HASH_CLASS])
     if spec.tarball and is_safe_url(spec.tarball):
         return [nodes.reference("", "", code, refuri=spec.tarball, reftitle="Download the binary")]
     return [code]
@@ -266,7 +266,7 @@ def spec_table(
     )
 
 
-_DECODER = msgspec.json.Decoder(list[Spec])
+_SPECS_DECODER = msgspec.json.Decoder(list[Spec])
 
 
 class spec_table_data(deferred_table):  # noqa: N801 (docutils node naming)
@@ -295,7 +295,7 @@ def build_spec_table(node: spec_table_data) -> list[nodes.Element]:
     """What *node* stands for: the sentence of what all its specs share, if anything,
     and the table (with *node*'s ids) in a container that scrolls it sideways in HTML
     when it cannot fit."""
-    specs = _DECODER.decode(node["specs"])
+    specs = _SPECS_DECODER.decode(node["specs"])
     plan = plan_spec_table(specs, node["columns"])
     scroll = node.scroll(spec_table(specs, title=node.title_text, plan=plan))
     shared = shared_paragraph(plan)

@@ -9,9 +9,11 @@ from collections.abc import Sequence
 import msgspec
 from docutils import nodes
 
-from ..data.summary import PackageSummary, compiler_label
+from ..data.summary import PackageSummary
 from .badges import stack_badges
 from .deferred import deferred
+from .labels import compiler_label
+from .names import ROOT_CLASS
 
 __all__ = ["pending_summary", "summary_data", "summary_fields", "summary_words"]
 
@@ -29,7 +31,7 @@ def _values(name: str, values: Sequence[str]) -> nodes.field:
 
 def summary_fields(summary: PackageSummary) -> nodes.field_list:
     """The totals of a package: specs, versions, compilers, OSs, platforms, targets, stacks."""
-    fields = nodes.field_list(classes=["spackcache-summary"])
+    fields = nodes.field_list(classes=[f"{ROOT_CLASS}-summary"])
     fields += _field("Specs", nodes.Text(str(summary.num_specs)))
     fields += _values("Versions", summary.versions)
     fields += _values("Compilers", [compiler_label(c) for c in summary.compilers])
@@ -55,7 +57,7 @@ def summary_words(summary: PackageSummary) -> list[str]:
     return list(words)
 
 
-_DECODER = msgspec.json.Decoder(PackageSummary)
+_SUMMARY_DECODER = msgspec.json.Decoder(PackageSummary)
 
 
 class summary_data(deferred):  # noqa: N801 (docutils node naming)
@@ -63,7 +65,7 @@ class summary_data(deferred):  # noqa: N801 (docutils node naming)
     ``summary`` (JSON); child, an ``inline`` of its words for search."""
 
     def build(self) -> list[nodes.Element]:
-        return [summary_fields(_DECODER.decode(self["summary"]))]
+        return [summary_fields(_SUMMARY_DECODER.decode(self["summary"]))]
 
 
 def pending_summary(summary: PackageSummary) -> summary_data:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from docutils import nodes
 
-from .badges import badge_run, more_values
-from .names import ROOT_CLASS
+from .badges import ITEM_TEXT, badge_run, more_values
+from .names import HASH_CLASS, ROOT_CLASS, TABLE_CLASS
 
 __all__ = [
     "Cells",
@@ -70,7 +70,7 @@ def make_table(
     ``spackcache-<kind>``.
     """
     node = nodes.table(
-        classes=[f"{ROOT_CLASS}-table", f"{ROOT_CLASS}-{kind}", "longtable", "colwidths-given"]
+        classes=[TABLE_CLASS, f"{ROOT_CLASS}-{kind}", "longtable", "colwidths-given"]
     )
     node += nodes.title(title, title)
     group = nodes.tgroup(cols=len(columns))
@@ -132,13 +132,13 @@ _HASH_WIDTH = 15
 
 
 def _cell_width(entry: nodes.entry) -> float:
-    if f"{ROOT_CLASS}-hash" in entry["classes"]:
+    if HASH_CLASS in entry["classes"]:
         return _HASH_WIDTH
     # a cell is a paragraph (its badges in a badge_run), then maybe a more_values
     shown = entry.children[0].children if entry.children else []
     badges = sorted(
         (
-            len(item[0]) + _BADGE_EXTRA
+            len(item[ITEM_TEXT]) + _BADGE_EXTRA
             for node in shown
             if isinstance(node, badge_run)
             for item in node["items"]

@@ -17,7 +17,6 @@ at ``env-updated``, and a post-transform (HTML only) gives each badge its class
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -26,16 +25,12 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ..render.badges import colour_badges
+from ..render.badges import colour_badges, stack_hash
 from ..render.deferred import deferred
-from ..render.names import PALETTE_SIZE
-from .domain import CacheDomain
+from ..render.names import PALETTE_SIZE, STACK_ATTR, STACKS_ATTR
+from .domain import cache_domain
 
-__all__ = ["TIERS", "StackHues", "assign_hues", "hues_of", "setup_colours"]
-
-
-def _hash(stack: str) -> int:
-    return zlib.crc32(stack.encode("utf-8", "surrogatepass"))
+__all__ = ["TIERS", "ColourStackBadges", "assign_hues", "hues_of", "setup_colours"]
 
 
 #: The palette is ordered so that its first 12 colours, and its first 24, are as far
@@ -48,12 +43,12 @@ def assign_hues(stacks: Iterable[str]) -> dict[str, int]:
     give every stack its own), the one its name hashes to, else the next free one, the
     stacks taken in the order of their hashes. All distinct while there are at most 36
     stacks; then they share, as evenly as the hashes fall."""
-    names = sorted(set(stacks), key=lambda name: (_hash(name), name))
+    names = sorted(set(stacks), key=lambda name: (stack_hash(name), name))
     size = next((tier for tier in TIERS if len(names) <= tier), PALETTE_SIZE)
     hues: dict[str, int] = {}
     taken: set[int] = set()
     for stack in names:
-        hue = _hash(stack) % size
+        hue = stack_hash(stack) % size
         if len(taken) < size:
             while hue in taken:
                 hue = (hue + 1) % size
@@ -62,18 +57,12 @@ def assign_hues(stacks: Iterable[str]) -> dict[str, int]:
     return hues
 
 
-def _domain(env: BuildEnvironment) -> CacheDomain:
-    domain = env.get_domain("cache")
-    assert isinstance(domain, CacheDomain)
-    return domain
-
-
 def hues_of(env: BuildEnvironment) -> Mapping[str, int]:
     """The colours given out for this build."""
-    return _domain(env).hues
+    return cache_domain(env).hues
 
 
-class StackHues(SphinxPostTransform):
+class ColourStackBadges(SphinxPostTransform):
     """HTML: the colour of each stack badge (those of spec tables are given theirs where
     the writer builds them)."""
 
@@ -85,18 +74,18 @@ class StackHues(SphinxPostTransform):
 
 
 def _note_stacks(app: Sphinx, doctree: nodes.document) -> None:
-    stacks = {badge["stack"] for badge in doctree.findall(nodes.inline) if "stack" in badge}
+    stacks = {badge[STACK_ATTR] for badge in doctree.findall(nodes.inline) if STACK_ATTR in badge}
     for table in doctree.findall(deferred):
-        stacks.update(table.get("stacks", ()))
-    domain = _domain(app.env)
+        stacks.update(table.get(STACKS_ATTR, ()))
+    domain = cache_domain(app.env)
     if stacks:
         domain.stacks[app.env.docname] = sorted(stacks)
     else:
         domain.stacks.pop(app.env.docname, None)
 
 
-def _assign(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    domain = _domain(env)
+def _give_out_hues(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    domain = cache_domain(env)
     hues = assign_hues(stack for stacks in domain.stacks.values() for stack in stacks)
     if hues == domain.hues:
         return []
@@ -109,5 +98,5 @@ def _assign(app: Sphinx, env: BuildEnvironment) -> list[str]:
 def setup_colours(app: Sphinx) -> None:
     """Note the stacks of each page, give out the colours, colour the badges."""
     app.connect("doctree-read", _note_stacks)
-    app.connect("env-updated", _assign)
-    app.add_post_transform(StackHues)
+    app.connect("env-updated", _give_out_hues)
+    app.add_post_transform(ColourStackBadges)

@@ -38,7 +38,45 @@ from sphinx.util.nodes import make_refnode
 from ..data.versions import version_key
 from ..warnings import SpackCacheWarning, warn
 
-__all__ = ["CacheDomain", "PackageEntry", "setup_domain"]
+__all__ = [
+    "DOMAIN_NAME",
+    "LISTING_ATTR",
+    "PKG_ROLE",
+    "CacheDomain",
+    "PackageEntry",
+    "cache_domain",
+    "package_key",
+    "package_ref",
+    "setup_domain",
+]
+
+#: The domain's name: ``:cache:pkg:``.
+DOMAIN_NAME = "cache"
+#: The role (and object type's role) of packages.
+PKG_ROLE = "pkg"
+#: Attribute of a ``pending_xref`` from a package listing: see :func:`package_ref`.
+LISTING_ATTR = "spackcache_listing"
+
+
+def package_key(package: str, tag: str) -> str:
+    """``<package>@<tag>``: the name of one package of one snapshot."""
+    return f"{package}@{tag}"
+
+
+def package_ref(package: str, tag: str, content: nodes.Element) -> pending_xref:
+    """A reference from a package listing: *content* (the package's name) links to the
+    page documenting *package* with ``cache-package`` for *tag*, else to the package's
+    preferred page, else it stays as it is, without a warning."""
+    return pending_xref(
+        "",
+        content,
+        refdomain=DOMAIN_NAME,
+        reftype=PKG_ROLE,
+        reftarget=package_key(package, tag),
+        refexplicit=True,
+        spackcache_package=package,
+        **{LISTING_ATTR: True},
+    )
 
 
 class PackageEntry(NamedTuple):
@@ -56,7 +94,7 @@ class PackageEntry(NamedTuple):
     @property
     def key(self) -> str:
         """``<package>@<tag>``."""
-        return f"{self.package}@{self.tag}"
+        return package_key(self.package, self.tag)
 
     @property
     def order(self) -> tuple[str, int, str]:
@@ -76,26 +114,26 @@ class CacheDomain(Domain):
     so ``-j N`` reports exactly what ``-j 1`` reports.
     """
 
-    name = "cache"
+    name = DOMAIN_NAME
     label = "Spack build cache"
-    object_types = {"package": ObjType("package", "pkg")}  # noqa: RUF012 - Sphinx API
-    roles = {"pkg": XRefRole()}  # noqa: RUF012
+    object_types = {"package": ObjType("package", PKG_ROLE)}  # noqa: RUF012 - Sphinx API
+    roles = {PKG_ROLE: XRefRole()}  # noqa: RUF012
     initial_data = {"packages": {}, "keys": {}, "stacks": {}, "hues": {}}  # noqa: RUF012
     data_version = 4
 
     @property
-    def registered(self) -> dict[str, list[PackageEntry]]:
+    def places_by_key(self) -> dict[str, list[PackageEntry]]:
         """``"<package>@<tag>"`` -> every place it is documented, first first."""
-        registered: dict[str, list[PackageEntry]] = self.data.setdefault("packages", {})
-        return registered
+        places_by_key: dict[str, list[PackageEntry]] = self.data.setdefault("packages", {})
+        return places_by_key
 
     @property
     def entries(self) -> dict[str, PackageEntry]:
         """``"<package>@<tag>"`` -> where references to it go."""
-        return {key: places[0] for key, places in self.registered.items()}
+        return {key: places[0] for key, places in self.places_by_key.items()}
 
     @property
-    def keys_of(self) -> dict[str, list[str]]:
+    def keys_by_docname(self) -> dict[str, list[str]]:
         """docname -> the keys it registered (so that forgetting a document does not
         look through every key of the site)."""
         keys: dict[str, list[str]] = self.data.setdefault("keys", {})
@@ -104,10 +142,10 @@ class CacheDomain(Domain):
     def note_package(self, entry: PackageEntry) -> None:
         """Register a documented package (a duplicate is reported by
         :meth:`check_consistency`)."""
-        places = self.registered.setdefault(entry.key, [])
+        places = self.places_by_key.setdefault(entry.key, [])
         places.append(entry)
         places.sort(key=_order)
-        self.keys_of.setdefault(entry.docname, []).append(entry.key)
+        self.keys_by_docname.setdefault(entry.docname, []).append(entry.key)
 
     @property
     def stacks(self) -> dict[str, list[str]]:
@@ -123,15 +161,15 @@ class CacheDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         self.stacks.pop(docname, None)
-        for key in dict.fromkeys(self.keys_of.pop(docname, ())):
-            places = self.registered.get(key)
+        for key in dict.fromkeys(self.keys_by_docname.pop(docname, ())):
+            places = self.places_by_key.get(key)
             if places is None:
                 continue
             kept = [entry for entry in places if entry.docname != docname]
             if not kept:
-                del self.registered[key]
+                del self.places_by_key[key]
             elif len(kept) != len(places):
-                self.registered[key] = kept
+                self.places_by_key[key] = kept
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         wanted = set(docnames)
@@ -145,7 +183,7 @@ class CacheDomain(Domain):
 
     def check_consistency(self) -> None:
         """Report every duplicate, at its directive, once all documents are read."""
-        for key, places in sorted(self.registered.items()):
+        for key, places in sorted(self.places_by_key.items()):
             first = places[0]
             for entry in places[1:]:
                 warn(
@@ -157,7 +195,7 @@ class CacheDomain(Domain):
 
     def preferred(self, package: str) -> PackageEntry | None:
         """The entry the plain package name refers to (see the module docstring)."""
-        candidates = [p[0] for p in self.registered.values() if p[0].package == package]
+        candidates = [p[0] for p in self.places_by_key.values() if p[0].package == package]
         if not candidates:
             return None
         default = self.env.config.spackcache_default_tag
@@ -169,7 +207,7 @@ class CacheDomain(Domain):
     def find(self, target: str) -> PackageEntry | None:
         """``<package>@<tag>`` or ``<package>``."""
         if "@" in target:
-            places = self.registered.get(target)
+            places = self.places_by_key.get(target)
             return places[0] if places else None
         return self.preferred(target)
 
@@ -184,8 +222,8 @@ class CacheDomain(Domain):
         contnode: Element,
     ) -> nodes.reference | None:
         entry = self.find(target.strip())
-        if entry is None and node.get("spackcache_listing"):
-            entry = self.preferred(target.split("@", 1)[0])
+        if entry is None and node.get(LISTING_ATTR):
+            entry = self.preferred(node["spackcache_package"])
         if entry is None:
             return None
         title = f"{entry.package} ({entry.tag})"
@@ -200,8 +238,8 @@ class CacheDomain(Domain):
         node: pending_xref,
         contnode: Element,
     ) -> list[tuple[str, nodes.reference]]:
-        found = self.resolve_xref(env, fromdocname, builder, "pkg", target, node, contnode)
-        return [("cache:pkg", found)] if found is not None else []
+        found = self.resolve_xref(env, fromdocname, builder, PKG_ROLE, target, node, contnode)
+        return [(f"{DOMAIN_NAME}:{PKG_ROLE}", found)] if found is not None else []
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         preferred: set[str] = set()
@@ -225,9 +263,16 @@ def _listing_link_without_page(
 ) -> Element | None:
     """A package listed by ``cache-index`` or ``cache-stack`` may have no page: show its
     name without a link, and without the warning ``nitpicky`` would give."""
-    if node.get("refdomain") == "cache" and node.get("spackcache_listing"):
+    if node.get("refdomain") == DOMAIN_NAME and node.get(LISTING_ATTR):
         return contnode
     return None
+
+
+def cache_domain(env: BuildEnvironment) -> CacheDomain:
+    """The build's ``cache`` domain."""
+    domain = env.get_domain(DOMAIN_NAME)
+    assert isinstance(domain, CacheDomain)
+    return domain
 
 
 def setup_domain(app: Sphinx) -> None:

@@ -1,6 +1,6 @@
 """Find snapshots and records under a cache folder, and load each record once.
 
-The folder is laid out as cache.spack.io's ``_cache``: ``<tag>/<package>/specs.md``.
+The folder is laid out as cache.spack.io's ``_parsed``: ``<tag>/<package>/specs.md``.
 A :class:`CacheStore` (a :class:`~.base.Source`) answers which tags and packages exist
 and hands out parsed records. Parsed records are kept in a process-wide cache keyed by
 the file's path, modification time and size, so a record is parsed once per build
@@ -47,7 +47,7 @@ def is_valid_name(name: str) -> bool:
 _UNEXPECTED = "the record could not be read because of a bug in sphinx-spackcache; please report it"
 
 _StatKey = tuple[int, int]
-_cache: dict[str, tuple[_StatKey, LoadedRecord | RecordError]] = {}
+_parsed: dict[str, tuple[_StatKey, LoadedRecord | RecordError]] = {}
 
 
 def _fingerprint(names: tuple[str, ...]) -> str:
@@ -56,7 +56,7 @@ def _fingerprint(names: tuple[str, ...]) -> str:
 
 def clear_cache() -> None:
     """Forget every parsed record (for tests and long-running processes)."""
-    _cache.clear()
+    _parsed.clear()
 
 
 def load_file(location: str, *, tag: str, package: str) -> LoadedRecord:
@@ -70,12 +70,12 @@ def load_file(location: str, *, tag: str, package: str) -> LoadedRecord:
     except OSError as exc:
         message = f"cannot read the record: {exc.strerror or exc}"
         raise RecordError(Path(location), 0, message) from None
-    return _load(location, stat, tag, package)
+    return _load_cached(location, stat, tag, package)
 
 
-def _load(location: str, stat: os.stat_result, tag: str, package: str) -> LoadedRecord:
+def _load_cached(location: str, stat: os.stat_result, tag: str, package: str) -> LoadedRecord:
     key = (stat.st_mtime_ns, stat.st_size)
-    cached = _cache.get(location)
+    cached = _parsed.get(location)
     if cached is None or cached[0] != key:
         result: LoadedRecord | RecordError
         try:
@@ -89,7 +89,7 @@ def _load(location: str, stat: os.stat_result, tag: str, package: str) -> Loaded
             # for one it does not (the fuzz tests check that it is never reached).
             result = RecordError(location, 0, f"{_UNEXPECTED} ({quoted(repr(exc), 200)})")
         cached = (key, result)
-        _cache[location] = cached  # a dict update is atomic: no lock needed
+        _parsed[location] = cached  # a dict update is atomic: no lock needed
     if isinstance(cached[1], RecordError):
         raise cached[1].with_traceback(None)
     return cached[1]
@@ -169,7 +169,7 @@ class CacheStore:
             except OSError:
                 continue  # a folder without a record is not a package
             try:
-                records.append(_load(location, stat, tag, package))
+                records.append(_load_cached(location, stat, tag, package))
             except RecordError as exc:
                 errors.append(exc)
         return SnapshotRecords(tag, tuple(records), tuple(errors))

@@ -18,21 +18,22 @@ from ..render.badges import badge_run, break_at, colour_badges, more_values
 from ..render.coverage import coverage_table_data
 from ..render.deferred import deferred, deferred_table, splice
 from ..render.listing import package_table_data
-from ..render.names import PALETTE_SIZE, ROOT_CLASS
+from ..render.names import AT_CLASS, PALETTE_SIZE
 from ..render.spectable import spec_table_data
 from ..render.summary import summary_data
 from ..render.tables import size_columns
+from ..site.domain import PKG_ROLE, cache_domain
 
 __all__ = [
     "add_deferred",
     "depart_badge_run",
     "depart_deferred",
     "depart_more_values",
+    "fast_walkabout",
     "setup_html",
     "visit_badge_run",
     "visit_deferred",
     "visit_more_values",
-    "walk",
 ]
 
 
@@ -42,14 +43,14 @@ def _resolve_package_links(translator: SphinxTranslator, built: list[nodes.Eleme
     without a page stays plain text (see :mod:`.domain`)."""
     builder = translator.builder
     env = builder.env
-    domain = env.get_domain("cache")
+    domain = cache_domain(env)
     docname = builder.current_docname  # type: ignore[attr-defined]  # HTML builders
     for element in built:
         for xref in list(element.findall(addnodes.pending_xref)):
             content = xref.children[0]
             assert isinstance(content, nodes.Element)
             reference = domain.resolve_xref(
-                env, docname, builder, "pkg", xref["reftarget"], xref, content
+                env, docname, builder, PKG_ROLE, xref["reftarget"], xref, content
             )
             xref.replace_self(reference if reference is not None else content)
 
@@ -71,7 +72,7 @@ def visit_deferred(translator: SphinxTranslator, node: deferred) -> None:
         built = node.build()
         if node.has_links:
             _resolve_package_links(translator, built)
-        hues = translator.builder.env.get_domain("cache").data.get("hues", {})
+        hues = cache_domain(translator.builder.env).hues
         for element in built:
             for table in element.findall(nodes.table):
                 size_columns(table)
@@ -79,7 +80,7 @@ def visit_deferred(translator: SphinxTranslator, node: deferred) -> None:
         parent, index = splice(node, built)
         try:
             for element in built:
-                walk(element, translator)
+                fast_walkabout(element, translator)
         finally:
             parent[index : index + len(built)] = [node]
             for element in built:
@@ -91,7 +92,7 @@ def visit_deferred(translator: SphinxTranslator, node: deferred) -> None:
     raise nodes.SkipNode
 
 
-def walk(node: nodes.Node, translator: SphinxTranslator) -> None:
+def fast_walkabout(node: nodes.Node, translator: SphinxTranslator) -> None:
     """What ``node.walkabout(translator)`` does, for nodes the translator has visitors
     for under their own class name (every node of this extension's output): the same
     calls, in the same order, with the same ``Skip*`` exceptions. Without docutils' debug
@@ -114,7 +115,7 @@ def walk(node: nodes.Node, translator: SphinxTranslator) -> None:
         depart(node)
         return
     for child in list(node.children):
-        walk(child, translator)
+        fast_walkabout(child, translator)
     if call_depart:
         depart(node)
 
@@ -157,7 +158,7 @@ def visit_badge_run(translator: HTML5Translator, node: badge_run) -> None:
         parts = break_at(text) if breakable else None
         if parts is not None:
             body.append(encode(parts[0]))
-            body.append(_start_tag(translator, node, f"{ROOT_CLASS}-at"))
+            body.append(_start_tag(translator, node, AT_CLASS))
             body.append(f"{encode(parts[1])}</span>")
         else:
             body.append(encode(text))
@@ -172,14 +173,14 @@ def depart_badge_run(translator: HTML5Translator, node: badge_run) -> None:
 #: ``starttag`` of a ``span`` with these classes, by translator class: a badge run has no
 #: ids or other attributes, so the tag depends on nothing else (some 170,000 badges in a
 #: snapshot's pages, a few hundred different tags).
-_TAGS: dict[tuple[type, str], str] = {}
+_SPAN_START_TAGS: dict[tuple[type, str], str] = {}
 
 
 def _start_tag(translator: HTML5Translator, node: badge_run, classes: str) -> str:
     key = (type(translator), classes)
-    tag = _TAGS.get(key)
+    tag = _SPAN_START_TAGS.get(key)
     if tag is None:
-        tag = _TAGS[key] = translator.starttag(node, "span", "", CLASS=classes)
+        tag = _SPAN_START_TAGS[key] = translator.starttag(node, "span", "", CLASS=classes)
     return tag
 
 

@@ -26,11 +26,11 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ..render.names import ROOT_CLASS
+from ..render.names import HASH_CLASS, ROOT_CLASS, TABLE_CLASS
 
 __all__ = ["LatexSpecTables", "setup_latex"]
 
-_UNBREAKABLE = f"{ROOT_CLASS}-hash"
+_UNBREAKABLE = HASH_CLASS
 _BREAK_AFTER = re.compile(r"(?<=[_=:,@./])(?=.)")
 
 
@@ -49,7 +49,7 @@ class LatexSpecTables(SphinxPostTransform):
             if ROOT_CLASS in output["classes"]:
                 _split_text(output, _REPLACEMENT, lambda piece: [_raw("\\textbf{?}")])
         for table in list(self.document.findall(nodes.table)):
-            if f"{ROOT_CLASS}-table" not in table["classes"]:
+            if TABLE_CLASS not in table["classes"]:
                 continue
             self._set_widths(list(table.findall(nodes.colspec)))
             for entry in table.findall(nodes.entry):

@@ -15,7 +15,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ..render.names import ROOT_CLASS
+from ..render.names import HASH_CLASS, ROOT_CLASS
 
 __all__ = ["ManpageSpecTables", "setup_manpage"]
 
@@ -35,7 +35,7 @@ class ManpageSpecTables(SphinxPostTransform):
             # a manual page cannot follow a link: show the hash, not the tarball URL too
             for reference in list(output.findall(nodes.reference)):
                 if any(
-                    f"{ROOT_CLASS}-hash" in n["classes"]
+                    HASH_CLASS in n["classes"]
                     for n in reference.children
                     if isinstance(n, nodes.Element)
                 ):

@@ -12,10 +12,10 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from ..render.badges import badge_run, more_values
 from ..render.deferred import deferred, splice
 
-__all__ = ["BuildDeferredTables", "UnfoldMoreValues", "setup_nonhtml"]
+__all__ = ["BuildDeferredOutput", "UnfoldMoreValues", "setup_nonhtml"]
 
 
-class BuildDeferredTables(SphinxPostTransform):
+class BuildDeferredOutput(SphinxPostTransform):
     """Build the deferred output of a doctree (registered for builders that are not HTML)."""
 
     #: before Sphinx's reference resolution (10) and this extension's LaTeX, text and
@@ -33,7 +33,7 @@ class BuildDeferredTables(SphinxPostTransform):
 
 class UnfoldMoreValues(SphinxPostTransform):
     """Builders that are not HTML show every value: each :class:`~.render.more_values`
-    gives way to the values it holds (registered with :class:`BuildDeferredTables`)."""
+    gives way to the values it holds (registered with :class:`BuildDeferredOutput`)."""
 
     #: after the tables are built (5), before the LaTeX, text and man touches (400)
     default_priority = 6
@@ -48,7 +48,7 @@ class UnfoldMoreValues(SphinxPostTransform):
 def _add_post_transforms(app: Sphinx) -> None:
     # Known only once the builder is: HTML writers build the tables themselves.
     if app.builder.format != "html":
-        app.add_post_transform(BuildDeferredTables)
+        app.add_post_transform(BuildDeferredOutput)
         app.add_post_transform(UnfoldMoreValues)
 
 

@@ -15,11 +15,11 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ..render.names import ROOT_CLASS
+from ..render.names import STACK_CLASS, VALUE_CLASS
 
 __all__ = ["TextBadgeLines", "setup_text"]
 
-_BADGES = {f"{ROOT_CLASS}-stack", f"{ROOT_CLASS}-value"}
+_BADGES = {STACK_CLASS, VALUE_CLASS}
 
 
 class TextBadgeLines(SphinxPostTransform):
