@@ -154,8 +154,8 @@ def test_parallel_builds_give_the_same_pages(tmp_path: Path) -> None:
 
 def test_the_nav_field_says_index_previous_and_next() -> None:
     links = PageLinks("index", "", "all/boost")
-    assert links.field() == "index | - | all/boost"
-    assert PageLinks.from_field(links.field()) == links
+    assert links.as_field() == "index | - | all/boost"
+    assert PageLinks.from_field(links.as_field()) == links
     assert PageLinks.from_field("index | all/a | all/b") == PageLinks("index", "all/a", "all/b")
     # not a value this extension writes: no links rather than wrong ones
     for value in ("", "index", "- | a | b", "index | a", "a | b | c | d"):

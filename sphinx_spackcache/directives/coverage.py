@@ -18,9 +18,9 @@ from ..render.coverage import (
     pending_coverage_table,
     snapshot_sentence,
 )
-from ..render.names import ROOT_CLASS
 from ..warnings import SpackCacheWarning
-from .base import FILTER_OPTIONS, SpackCacheDirective, text_option
+from .base import SpackCacheDirective
+from .options import FILTER_OPTIONS, text_option
 
 __all__ = ["CacheCoverageDirective", "setup_coverage"]
 
@@ -61,11 +61,7 @@ class CacheCoverageDirective(SpackCacheDirective):
             shown, by, keep_stack=lambda stack: query.keeps(STACK_FIELD, stack)
         )
 
-        container = nodes.container(
-            classes=[ROOT_CLASS, f"{ROOT_CLASS}-coverage", *self.options.get("class", [])]
-        )
-        self.set_source_info(container)
-        container["support_smartquotes"] = False
+        container = self.output_container("coverage")
         if package is None:
             container += snapshot_sentence(tag, matrix, specs, filtered=bool(query))
             title = f"Specs of {tag} by stack and {BY_TITLES[by]}"

@@ -18,7 +18,8 @@ from ..render.names import ROOT_CLASS
 from ..render.phrases import count_phrase
 from ..site.stubs import NAV_MODES, NAV_TOCTREE, stub_folder, stub_folder_problem
 from ..warnings import SpackCacheWarning
-from .base import FILTER_OPTIONS, SpackCacheDirective, first_few, text_option, words_option
+from .base import SpackCacheDirective
+from .options import FILTER_OPTIONS, first_few, text_option, words_option
 
 __all__ = [
     "CacheIndexDirective",
@@ -67,11 +68,7 @@ class _ListingDirective(SpackCacheDirective):
         if query:
             title += f" ({len(rows)} of {len(specs_by_package)} shown)"
 
-        container = nodes.container(
-            classes=[ROOT_CLASS, f"{ROOT_CLASS}-{self.kind}", *self.options.get("class", [])]
-        )
-        self.set_source_info(container)
-        container["support_smartquotes"] = False
+        container = self.output_container(self.kind)
         total = sum(row.summary.num_specs for row in rows)
         sentence = f"{lead}: {count_phrase(len(rows), 'package')}, {count_phrase(total, 'spec')}."
         container += nodes.paragraph(sentence, sentence, classes=[f"{ROOT_CLASS}-sentence"])

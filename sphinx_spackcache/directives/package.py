@@ -15,12 +15,12 @@ from sphinx.util.nodes import make_id
 from ..data.checks import url_problems
 from ..data.model import Spec
 from ..data.summary import compiler_sort_key, spec_sort_key, summarise
-from ..render.names import ROOT_CLASS
 from ..render.spectable import SPEC_COLUMNS, pending_spec_table
 from ..render.summary import pending_summary
 from ..site.domain import PackageEntry, cache_domain
 from ..warnings import SpackCacheWarning
-from .base import FILTER_OPTIONS, SpackCacheDirective, text_option, words_option
+from .base import SpackCacheDirective
+from .options import FILTER_OPTIONS, text_option, words_option
 
 __all__ = [
     "SPEC_SORTS",
@@ -61,42 +61,25 @@ class CachePackageDirective(SpackCacheDirective):
     def run(self) -> list[nodes.Node]:
         package = self.arguments[0]
         tag = self.resolve_tag()
-        if tag is None:
-            return []
-        loaded = self.load_record(tag, package)
-        if loaded is None:
+        loaded = None if tag is None else self.load_record(tag, package)
+        if tag is None or loaded is None:
             return []
         record = loaded.record
-        summary = self.summarise(loaded)  # the whole record, cross-checked with meta
-        sort = self.choice("sort", tuple(SPEC_SORTS), "version")
-        if sort is None:
+        summary = self.summarise_checked(loaded)  # the whole record, against its meta
+        table = self._table_options()
+        if table is None:
             return []
-        columns = None  # all, with Size only when some spec has a size
-        if "columns" in self.options:
-            columns = self.columns([c.key for c in SPEC_COLUMNS], ())
-            if columns is None:
-                return []
         self.report(url_problems(record))
         query = self.query(record.specs)
         specs = query.apply(record.specs)
-        if query:
-            summary = summarise(specs)
 
-        container = nodes.container(
-            classes=[ROOT_CLASS, f"{ROOT_CLASS}-package", *self.options.get("class", [])]
-        )
-        self.set_source_info(container)
-        output: list[nodes.Node] = [container]
-        if "no-index" not in self.options and "noindex" not in self.options:
-            output.insert(0, self.register(container, package, tag))
-
-        # Record data is shown as it is: no smart quotes or dashes in variants and names.
-        container["support_smartquotes"] = False
-        container += pending_summary(summary)
+        container = self.output_container("package")
+        container += pending_summary(summarise(specs) if query else summary)
         if specs:
             title = f"Specs of {package} in {tag}"
             if query:
                 title += f" ({len(specs)} of {len(record.specs)} shown)"
+            sort, columns = table
             container += pending_spec_table(
                 sorted(specs, key=SPEC_SORTS[sort]), title=title, columns=columns
             )
@@ -105,7 +88,20 @@ class CachePackageDirective(SpackCacheDirective):
                 f"the filters leave none of the {len(record.specs)} specs of {package}",
                 SpackCacheWarning.FILTER,
             )
-        return output
+        if "no-index" in self.options or "noindex" in self.options:
+            return [container]
+        return [self.register(container, package, tag), container]
+
+    def _table_options(self) -> tuple[str, tuple[str, ...] | None] | None:
+        """``(sort, columns)`` of the spec table (columns ``None``: the default ones, with
+        Size only when some spec has a size), or ``None`` after a warning."""
+        sort = self.choice("sort", tuple(SPEC_SORTS), "version")
+        if sort is None:
+            return None
+        if "columns" not in self.options:
+            return sort, None
+        columns = self.columns([c.key for c in SPEC_COLUMNS], ())
+        return None if columns is None else (sort, columns)
 
     def register(self, container: nodes.Element, package: str, tag: str) -> addnodes.index:
         """Make *container* a target of ``:cache:pkg:`package@tag``` and return its

@@ -1,0 +1,137 @@
+"""How directives get their data: the snapshot (``:tag:`` or the default), one record or
+a whole snapshot, each noted as a dependency of the document (so that incremental builds
+read it again when a record changes, appears or disappears), and every problem found on
+the way as a located warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sphinx.util.docutils import SphinxDirective
+
+from ..config import cache_store
+from ..data.checks import meta_problems
+from ..data.problems import Problem, RecordError
+from ..data.summary import PackageSummary, summarise
+from ..site.tracking import SnapshotCollector
+from ..sources.base import LoadedRecord, SnapshotRecords
+from ..sources.store import CacheStore, is_valid_name
+from ..warnings import SpackCacheWarning, warn
+from .options import first_few
+
+__all__ = ["LoadingDirective"]
+
+
+class LoadingDirective(SphinxDirective):
+    """A directive that shows build-cache data: finds it, loads it, and warns."""
+
+    @property
+    def store(self) -> CacheStore:
+        """The snapshots of this build."""
+        return cache_store(self.env)
+
+    def warn(self, message: str, subtype: SpackCacheWarning, location: str | None = None) -> None:
+        """Warn, located at this directive unless told otherwise.
+
+        The document is also marked to be read again on the next build, so that the
+        warning is repeated (and ``-W`` fails) until the problem is fixed, and so that a
+        record or folder that appears later is picked up.
+        """
+        self.env.note_reread()
+        if location is None:
+            warn(f"{self.name}: {message}", subtype, self.get_location())
+        else:
+            warn(f"{message} (used at {self.get_location()})", subtype, location)
+
+    def report(self, problems: Iterable[Problem]) -> None:
+        """Warn about each problem of a record, located in the record."""
+        for problem in problems:
+            self.warn(problem.message, problem.subtype, problem.location)
+
+    def resolve_tag(self) -> str | None:
+        """The snapshot to use (``:tag:`` or the default), or ``None`` after a warning."""
+        store = self.store
+        if not store.exists():
+            self.warn(
+                f"spackcache_path {str(store.root)!r} is not a readable folder",
+                SpackCacheWarning.CACHE_PATH,
+            )
+            return None
+        asked, default = self.options.get("tag"), self.config.spackcache_default_tag
+        if not (asked or default):
+            # a second snapshot would make this ambiguous
+            SnapshotCollector.note(self.env, store, None)
+        tag = store.choose_tag(asked, default)
+        if tag is None:
+            self.warn(
+                "no :tag: given and spackcache_default_tag is not set; "
+                f"available tags: {first_few(store.tags())}",
+                SpackCacheWarning.TAG,
+            )
+            return None
+        return tag if self._is_known_tag(tag) else None
+
+    def _is_known_tag(self, tag: str) -> bool:
+        """Whether *tag* names a snapshot (else warn)."""
+        if not is_valid_name(tag):
+            self.warn(
+                f"{tag!r} is not a valid tag name (letters, digits and _.+- only)",
+                SpackCacheWarning.TAG,
+            )
+            return False
+        if not self.store.has_tag(tag):
+            self.warn(
+                f"unknown tag {tag!r} in {str(self.store.root)!r}; "
+                f"available tags: {first_few(self.store.tags())}",
+                SpackCacheWarning.TAG,
+            )
+            return False
+        return True
+
+    def load_record(self, tag: str, package: str) -> LoadedRecord | None:
+        """Load *package* of *tag*, noting the dependency and warning about any problem."""
+        store = self.store
+        if not is_valid_name(package):
+            self.warn(
+                f"{package!r} is not a valid package name (letters, digits and _.+- only)",
+                SpackCacheWarning.PACKAGE,
+            )
+            return None
+        path = store.record_path(tag, package)
+        self.env.note_dependency(path)
+        if not path.is_file():
+            close = store.close_packages(tag, package)
+            hint = f"; did you mean {first_few(close)}?" if close else ""
+            self.warn(
+                f"no package {package!r} in tag {tag!r} ({path} does not exist){hint}",
+                SpackCacheWarning.PACKAGE,
+            )
+            return None
+        try:
+            loaded = store.load(tag, package)
+        except RecordError as exc:
+            self.report([exc.problem])
+            return None
+        self.report(loaded.problems)
+        return loaded
+
+    def load_snapshot(self, tag: str) -> SnapshotRecords:
+        """Load every record of *tag*, noting each as a dependency and the package list
+        as a fingerprint, so that edited, added and removed records are all picked up."""
+        store = self.store
+        snapshot = store.load_snapshot(tag)
+        SnapshotCollector.note(self.env, store, tag)
+        for loaded in snapshot.records:
+            self.env.note_dependency(loaded.record.path)
+            self.report(loaded.problems)
+        for error in snapshot.errors:
+            self.env.note_dependency(error.problem.path)
+            self.report([error.problem])
+        return snapshot
+
+    def summarise_checked(self, loaded: LoadedRecord) -> PackageSummary:
+        """Sum up a record's specs, warning where its ``meta`` disagrees."""
+        summary = summarise(loaded.record.specs)
+        self.report(meta_problems(loaded.record, summary))
+        return summary
