@@ -276,29 +276,33 @@ def _scan_front_matter(raw: bytes, path: Path | str = "") -> _FrontMatter | None
             return None
         keys.note(key, number)
         start = pos + len(name) + 2
-        value: Any
         if key not in _USED:
             pos, number = end + 1, number + 1  # e.g. layout: never read
             continue
-        if raw[start : start + 1] in (b"[", b"{") and b'"' in head:
-            if key in _LAZY_JSON:
-                value = RawJSON(raw[start:end])
-            else:
-                try:
-                    value = _json(raw[start:end])
-                except _DECODING_FAILURES:
-                    return None
-        else:
-            try:
-                ok, value = _fast_value(raw[start:end].decode("utf-8"))
-            except UnicodeDecodeError:
-                return None
-            if not ok:
-                return None
+        ok, value = _scanned_value(key, raw[start:end], quoted=b'"' in head)
+        if not ok:
+            return None
         data[key] = value
         key_lines[key] = number
         pos, number = end + 1, number + 1
     return None
+
+
+def _scanned_value(key: str, text: bytes, *, quoted: bool) -> tuple[bool, Any]:
+    """``(True, value)`` of one line's value, as the fast path reads it: a JSON list or
+    mapping (kept as bytes for ``meta`` and ``spec_details``), or a plain scalar;
+    ``(False, None)`` for anything else."""
+    if text[:1] in (b"[", b"{") and quoted:
+        if key in _LAZY_JSON:
+            return True, RawJSON(text)
+        try:
+            return True, _json(text)
+        except _DECODING_FAILURES:
+            return False, None
+    try:
+        return _fast_value(text.decode("utf-8"))
+    except UnicodeDecodeError:
+        return False, None
 
 
 def _read_general(raw: bytes, path: Path | str) -> _FrontMatter:
@@ -670,23 +674,8 @@ def _decode_spec_details(
     the fast one could not)."""
     value = front.data.get("spec_details")
     if isinstance(value, RawJSON):
-        try:
-            fast = _decode_specs(value.text)
-        except (msgspec.ValidationError, msgspec.DecodeError, *_DECODING_FAILURES):
-            # some entry is not a spec, or the JSON is beyond msgspec (a lone surrogate,
-            # NaN, deep nesting): read it entry by entry below
-            pass
-        else:
-            line = front.lines.get("spec_details", 0)
-            # json.dumps, which wrote cache.spack.io's own layout, cannot give a key twice
-            if not front.exact and _may_repeat_keys(value.text, fast):
-                try:
-                    entries = _json(value.text)
-                except _DECODING_FAILURES:
-                    entries = []
-                problems.extend(_repeated_keys(entries, path, line))
-            if _may_hold_unshowable(value.text):
-                fast = _make_showable(fast, None, path, line, problems)
+        fast = _decode_all_at_once(value, front, path, problems)
+        if fast is not None:
             return front, fast, None
     front, entries = _entries_of(raw, front, path)
     line = front.lines.get("spec_details", 0)
@@ -698,6 +687,38 @@ def _decode_spec_details(
         )
         raise RecordError(path, line or 2, what)
     problems.extend(_repeated_keys(entries, path, line))
+    specs, indexes = _decode_entry_by_entry(entries, path, line, problems)
+    return front, _make_showable(specs, indexes, path, line, problems), indexes
+
+
+def _decode_all_at_once(
+    value: RawJSON, front: _FrontMatter, path: Path | str, problems: list[Problem]
+) -> list[Spec] | None:
+    """The specs of a ``spec_details`` line of JSON, decoded by msgspec in one go (types
+    checked in C); ``None`` when some entry is not a spec, or the JSON is beyond msgspec
+    (a lone surrogate, NaN, deep nesting), to be read entry by entry."""
+    try:
+        specs = _decode_specs(value.text)
+    except (msgspec.ValidationError, msgspec.DecodeError, *_DECODING_FAILURES):
+        return None
+    line = front.lines.get("spec_details", 0)
+    # json.dumps, which wrote cache.spack.io's own layout, cannot give a key twice
+    if not front.exact and _may_repeat_keys(value.text, specs):
+        try:
+            entries = _json(value.text)
+        except _DECODING_FAILURES:
+            entries = []
+        problems.extend(_repeated_keys(entries, path, line))
+    if _may_hold_unshowable(value.text):
+        specs = _make_showable(specs, None, path, line, problems)
+    return specs
+
+
+def _decode_entry_by_entry(
+    entries: list[Any], path: Path | str, line: int, problems: list[Problem]
+) -> tuple[list[Spec], list[int]]:
+    """The usable entries as specs, and their places; each unusable one skipped and
+    reported (a record none of whose entries is usable raises :class:`RecordError`)."""
     specs: list[Spec] = []
     indexes: list[int] = []
     skipped: list[Problem] = []
@@ -722,7 +743,7 @@ def _decode_spec_details(
         message = f"no entry of 'spec_details' is usable: {reasons}{more}"
         raise RecordError(path, line, message)
     problems.extend(skipped)
-    return front, _make_showable(specs, indexes, path, line, problems), indexes
+    return specs, indexes
 
 
 def parse_record(
