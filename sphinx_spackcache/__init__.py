@@ -16,8 +16,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .directives.coverage import setup_coverage
     from .directives.listing import setup_listing
     from .directives.package import setup_package
+    from .domain import setup_domain
     from .site.colours import setup_colours
-    from .site.domain import setup_domain
     from .site.navigation import setup_navigation
     from .site.stubs import setup_stubs
     from .site.tracking import setup_tracking

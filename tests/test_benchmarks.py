@@ -8,6 +8,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from sphinx_spackcache.data.summary import meta_mismatches, summarise
 from sphinx_spackcache.sources.store import CacheStore
 
@@ -39,6 +41,7 @@ def test_generated_records_are_valid_and_follow_the_real_distribution(tmp_path: 
     assert max(counts) <= 64
 
 
+@pytest.mark.slow
 def test_the_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(BENCHMARKS / "run.py"), "--packages", "8", "--work", str(tmp_path)],
@@ -69,6 +72,7 @@ def test_the_checker_benchmark_runs() -> None:
     assert " vs json.loads floor " in timing
 
 
+@pytest.mark.slow
 def test_the_themes_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(BENCHMARKS / "themes.py"), "--sizes", "4,8", "--themes",

@@ -44,6 +44,7 @@ ARGS = [
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.skipif(
         (CHROMIUM is None or not HAVE_PLAYWRIGHT) and not os.environ.get("CI"),
         reason="needs Chromium and Playwright (installed by .ci/run)",

@@ -290,6 +290,7 @@ def test_reading_any_record_gives_a_record_or_a_located_error(raw: bytes) -> Non
             element.astext().encode("utf-8")
 
 
+@pytest.mark.slow
 def test_the_fuzzer_makes_what_it_says() -> None:
     """The strategies reach every kind of record the module docstring names (a fuzzer
     that only ever made empty files would pass everything)."""
@@ -401,6 +402,7 @@ def shown_record(draw: st.DrawFn) -> bytes:
     return as_lines(data | {"meta": {}, "spec_details": entries}, draw(st.booleans()), False)
 
 
+@pytest.mark.slow
 @BUILDS
 @given(st.lists(st.one_of(record_bytes(), shown_record()), min_size=1, max_size=6))
 def test_no_record_breaks_a_build(records: list[bytes]) -> None:

@@ -1,38 +1,28 @@
-"""The layers of the package: the data layer and the sources import neither Sphinx nor
-docutils (a command-line tool and other programs can use them), and no layer imports one
-above it."""
+"""The layers of the package (docs/_ext/spackcache_layers.py, drawn on the architecture
+page): no module imports a layer above its own, and the data layer and the sources
+import neither Sphinx nor docutils (a command-line tool and other programs use them)."""
 
 from __future__ import annotations
 
-import ast
-import pkgutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-import sphinx_spackcache
-
-PACKAGE = Path(sphinx_spackcache.__file__).parent
-
-
-def _modules(folder: str) -> list[str]:
-    return [
-        f"sphinx_spackcache.{folder}.{info.name}"
-        for info in pkgutil.iter_modules([str(PACKAGE / folder)])
-    ]
+sys.path.insert(0, str(Path(__file__).parents[1] / "docs" / "_ext"))
+from spackcache_layers import LAYERS, imports_of, layer_imports, layer_of, modules
 
 
 @pytest.mark.parametrize("folder", ["data", "sources"])
 def test_imports_neither_sphinx_nor_docutils(folder: str) -> None:
     """Every module of the folder, imported in a fresh interpreter, loads no module of
     Sphinx or docutils."""
-    modules = _modules(folder)
-    assert len(modules) >= 2, modules  # the folder is there and holds the layer
+    names = [f"sphinx_spackcache.{module}" for module, _ in modules() if module.startswith(folder)]
+    assert len(names) >= 3, names  # the folder is there and holds the layer
     code = (
         "import importlib, sys\n"
-        f"for name in {modules!r}: importlib.import_module(name)\n"
+        f"for name in {names!r}: importlib.import_module(name)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sphinx', 'docutils')))\n"
     )
     result = subprocess.run(
@@ -41,38 +31,54 @@ def test_imports_neither_sphinx_nor_docutils(folder: str) -> None:
     assert result.stdout.strip() == "[]"
 
 
-def _imported(path: Path) -> set[str]:
-    """The modules of this package that *path* imports (absolute names)."""
-    module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    package = package.removesuffix(".__init__")
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-        if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                found.add(".".join([*base, *([node.module] if node.module else [])]))
-            elif node.module:
-                found.add(node.module)
-        elif isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-    return {name for name in found if name.startswith("sphinx_spackcache")}
+def test_every_module_is_in_a_layer_and_imports_only_below() -> None:
+    order = [layer.name for layer in LAYERS]
+    upward = []
+    for module, path in modules():
+        mine = order.index(layer_of(module).name)
+        for imported in sorted(imports_of(module, path)):
+            if order.index(layer_of(imported).name) < mine:
+                upward.append(f"{module} -> {imported}")
+    assert upward == []
 
 
-#: What each layer may import from the package, beyond itself.
-ALLOWED = {
-    "data": set(),
-    "sources": {"data"},
-}
+def test_the_import_reader_sees_real_imports() -> None:
+    """The reader behind the check above (so that it cannot pass by seeing nothing)."""
+    found = {module: imports_of(module, path) for module, path in modules()}
+    assert {"sources.base", "sources.records", "data.problems"} <= found["sources.store"]
+    assert "__init__" in found["cli"]  # from . import __version__
+    assert "render.names" in found["render.badges"]
+    edges = layer_imports()
+    assert edges["data"] == {}
+    assert set(edges["sources"]) == {"data"}
+    assert "render" in edges["writers"]
 
 
-@pytest.mark.parametrize("folder", sorted(ALLOWED))
-def test_layers_import_only_below(folder: str) -> None:
-    """``data`` imports nothing else of the package; ``sources`` only ``data``."""
-    wrong = {}
-    for path in sorted((PACKAGE / folder).glob("*.py")):
-        layers = {name.split(".")[1] for name in _imported(path) if name.count(".") >= 1}
-        bad = layers - ALLOWED[folder] - {folder}
-        if bad:
-            wrong[path.name] = sorted(bad)
-    assert wrong == {}
+def test_the_data_path_diagram_warns_at_a_step_that_is_gone(tmp_path: Path) -> None:
+    """The architecture page's path of data names real functions: a name that is not in
+    the package is a located warning (and -W, as the docs are built, fails)."""
+    from sphinx.cmd.build import build_main
+
+    (tmp_path / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(Path(__file__).parents[1] / 'docs' / '_ext')!r})\n"
+        "extensions = ['spackcache_docs']\n",
+        "utf-8",
+    )
+    (tmp_path / "index.rst").write_text(
+        "Path\n====\n\n.. spackcache-data-path::\n   :start: a file\n\n"
+        "   sources.records.parse_record -> a record\n"
+        "   sources.records.parse_everything -> nothing\n",
+        "utf-8",
+    )
+    log = tmp_path / "warnings.log"
+    assert (
+        build_main(["-q", "-b", "text", "-w", str(log), str(tmp_path), str(tmp_path / "out")]) == 0
+    )
+    warnings = log.read_text("utf-8").strip().splitlines()
+    assert len(warnings) == 1
+    assert (
+        "index.rst:8: WARNING: spackcache-data-path: sources.records.parse_everything"
+        in warnings[0]
+    )
+    text = (tmp_path / "out" / "index.txt").read_text("utf-8")
+    assert "|  sources.records.parse_record" in text

@@ -22,6 +22,7 @@ missing = [tool for tool in TOOLS if shutil.which(tool) is None]
 
 pytestmark = [
     pytest.mark.pdf,
+    pytest.mark.slow,
     pytest.mark.skipif(
         bool(missing) and not os.environ.get("CI"),
         reason=f"needs {', '.join(missing)} (installed by .ci/run)",

@@ -198,6 +198,7 @@ def setup(app):
 """
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_never_see_half_written_pages(tmp_path: Path) -> None:
     """html and latex at once on the same sources, every page to be rewritten: neither
     sees the other's half-written page (a half-written page does not start with the

@@ -1,8 +1,13 @@
-"""Reference tables of the sphinx-spackcache documentation, generated from the code.
+"""Reference tables and diagrams of the sphinx-spackcache documentation, generated from
+the code.
 
 ``spackcache-config-table`` lists :data:`sphinx_spackcache.config.CONFIG_VALUES` and
 ``spackcache-warnings-table`` lists :class:`sphinx_spackcache.data.problems.SpackCacheWarning`,
 so the documentation cannot drift from what the extension declares.
+
+``spackcache-layers`` draws the package's layers and the imports between them, read from
+the modules (:mod:`spackcache_layers`), and ``spackcache-data-path`` the path of data
+from a record file to a node, each step a function or class that must exist.
 
 Enum members have no ``__doc__`` of their own at run time, so the warning descriptions
 are read from the string literal that follows each member in ``problems.py`` (the
@@ -12,13 +17,16 @@ attribute docstring), with :mod:`ast`.
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
+from spackcache_layers import LAYERS, layer_imports, modules
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -169,8 +177,100 @@ class WarningsTableDirective(_TableDirective):
         ]
 
 
+class LayersDirective(SphinxDirective):
+    """``.. spackcache-layers::``: the layers, top to bottom, each with its modules and the
+    layers it imports (from the real imports), as a diagram in a literal block."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        for _, path in modules():
+            self.env.note_dependency(str(path))
+        edges = layer_imports()
+        by_layer: dict[str, list[str]] = {layer.name: [] for layer in LAYERS}
+        for module, _ in modules():
+            layer = next(layer for layer in LAYERS if module.split(".")[0] in layer.parts)
+            name = module.removesuffix(".__init__")
+            if name != layer.name:
+                by_layer[layer.name].append(name.removeprefix(f"{layer.name}."))
+        lines: list[str] = []
+        rule = "+" + "-" * 72 + "+"
+        order = [layer.name for layer in LAYERS]
+        for layer in LAYERS:
+            below = sorted(edges[layer.name], key=order.index)
+            lines.append(rule)
+            lines.append(f"| {layer.name.upper():<12}{layer.role:<59}|")
+            for chunk in _wrapped(" ".join(by_layer[layer.name]), 59):
+                lines.append(f"| {'':<12}{chunk:<59}|")
+            lines.append(f"|   {'imports':<10}{(', '.join(below) or '-'):<59}|")
+        lines.append(rule)
+        text = "\n".join(lines)
+        block = nodes.literal_block(text, text, classes=["spackcache-docs-layers"])
+        block["language"] = "text"
+        self.set_source_info(block)
+        return [block]
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+class DataPathDirective(SphinxDirective):
+    """``.. spackcache-data-path::`` with ``:start:`` and lines ``object -> result``:
+    the path of data as a diagram; each *object* (relative to ``sphinx_spackcache``)
+    must exist, or the build warns."""
+
+    has_content = True
+    option_spec = {"start": directives.unchanged_required}  # noqa: RUF012
+
+    def run(self) -> list[nodes.Node]:
+        lines = [f"[ {self.options['start']} ]"]
+        for offset, line in enumerate(self.content):
+            steps, _, result = line.partition(" -> ")
+            shown = []
+            for number, step in enumerate(steps.split(" or ")):
+                dotted, _, note = step.strip().partition(" ")
+                self._exists(dotted, self.content_offset + offset + 1)
+                shown.append(f"      |  {'or ' if number else ''}{dotted} {note}".rstrip())
+            lines += ["      |", *shown, "      v", f"[ {result.strip()} ]"]
+        text = "\n".join(lines)
+        block = nodes.literal_block(text, text, classes=["spackcache-docs-path"])
+        block["language"] = "text"
+        self.set_source_info(block)
+        return [block]
+
+    def _exists(self, dotted: str, line: int) -> bool:
+        parts = dotted.split(".")
+        for split in range(len(parts), 0, -1):
+            try:
+                found: Any = importlib.import_module("sphinx_spackcache." + ".".join(parts[:split]))
+            except ImportError:
+                continue
+            try:
+                for attribute in parts[split:]:
+                    found = getattr(found, attribute)
+            except AttributeError:
+                break
+            self.env.note_dependency(_module_path(inspect.getmodule(found)))
+            return True
+        _logger.warning(
+            "spackcache-data-path: %s is not in sphinx_spackcache",
+            dotted,
+            location=(self.env.docname, line),
+        )
+        return False
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the two table directives."""
+    """Register the table and diagram directives."""
     app.add_directive("spackcache-config-table", ConfigTableDirective)
     app.add_directive("spackcache-warnings-table", WarningsTableDirective)
+    app.add_directive("spackcache-layers", LayersDirective)
+    app.add_directive("spackcache-data-path", DataPathDirective)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

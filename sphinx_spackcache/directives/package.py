@@ -15,9 +15,9 @@ from sphinx.util.nodes import make_id
 from ..data.checks import url_problems
 from ..data.model import Spec
 from ..data.summary import compiler_sort_key, spec_sort_key, summarise
+from ..domain import PackageEntry, cache_domain
 from ..render.spectable import SPEC_COLUMNS, pending_spec_table
 from ..render.summary import pending_summary
-from ..site.domain import PackageEntry, cache_domain
 from ..warnings import SpackCacheWarning
 from .base import SpackCacheDirective
 from .options import FILTER_OPTIONS, text_option, words_option

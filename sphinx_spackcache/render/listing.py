@@ -12,7 +12,7 @@ import msgspec
 from docutils import nodes
 
 from ..data.summary import PackageSummary
-from ..site.domain import package_ref
+from ..domain import package_ref
 from .badges import badge_cell, stack_items, value_badges
 from .deferred import deferred_table
 from .labels import compiler_label

@@ -25,10 +25,10 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from ..domain import cache_domain
 from ..render.badges import colour_badges, stack_hash
 from ..render.deferred import deferred
 from ..render.names import PALETTE_SIZE, STACK_ATTR, STACKS_ATTR
-from .domain import cache_domain
 
 __all__ = ["TIERS", "ColourStackBadges", "assign_hues", "hues_of", "setup_colours"]
 

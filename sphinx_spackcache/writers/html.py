@@ -14,6 +14,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxTranslator
 from sphinx.writers.html5 import HTML5Translator
 
+from ..domain import PKG_ROLE, cache_domain
 from ..render.badges import badge_run, break_at, colour_badges, more_values
 from ..render.coverage import coverage_table_data
 from ..render.deferred import deferred, deferred_table, splice
@@ -22,7 +23,6 @@ from ..render.names import AT_CLASS, PALETTE_SIZE
 from ..render.spectable import spec_table_data
 from ..render.summary import summary_data
 from ..render.tables import size_columns
-from ..site.domain import PKG_ROLE, cache_domain
 
 __all__ = [
     "add_deferred",

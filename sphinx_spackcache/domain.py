@@ -35,8 +35,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
-from ..data.versions import version_key
-from ..warnings import SpackCacheWarning, warn
+from .data.versions import version_key
+from .warnings import SpackCacheWarning, warn
 
 __all__ = [
     "DOMAIN_NAME",
