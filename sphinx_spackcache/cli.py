@@ -46,7 +46,7 @@ class UsageError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class _Target:
+class _RecordFile:
     """One record file to check, as the build would see it."""
 
     path: Path
@@ -132,20 +132,20 @@ def _subfolders(folder: Path) -> list[Path]:
         raise UsageError(f"{folder}: cannot list the folder ({exc.strerror or exc})") from None
 
 
-def _targets(path: Path, problems: list[Problem]) -> Iterator[_Target]:
+def _record_files(path: Path, problems: list[Problem]) -> Iterator[_RecordFile]:
     """The records under *path*, named as the build would name them; folders the build
     would ignore because of their names are reported in *problems*."""
     if path.is_file():
-        yield _Target(path, path.parent.parent.name, path.parent.name)
+        yield _RecordFile(path, path.parent.parent.name, path.parent.name)
         return
     if not path.is_dir():
         raise UsageError(f"{path}: no such file or folder")
     if _contains_record(path):  # a package folder
-        yield _Target(path / RECORD_FILE, path.parent.name, path.name)
+        yield _RecordFile(path / RECORD_FILE, path.parent.name, path.name)
         return
     folders = _subfolders(path)
     if any(_contains_record(folder) for folder in folders):  # a snapshot
-        yield from _snapshot(path, folders, problems)
+        yield from _snapshot_files(path, folders, problems)
         return
     found = False
     for folder in folders:  # a cache folder: snapshots inside
@@ -156,19 +156,21 @@ def _targets(path: Path, problems: list[Problem]) -> Iterator[_Target]:
         if not is_valid_name(folder.name):
             problems.append(_ignored(folder, "snapshot", SpackCacheWarning.TAG))
             continue
-        yield from _snapshot(folder, packages, problems)
+        yield from _snapshot_files(folder, packages, problems)
     if not found:
         raise UsageError(f"{path}: no cache records ({RECORD_FILE}) under it")
 
 
-def _snapshot(folder: Path, packages: list[Path], problems: list[Problem]) -> Iterator[_Target]:
+def _snapshot_files(
+    folder: Path, packages: list[Path], problems: list[Problem]
+) -> Iterator[_RecordFile]:
     for package in packages:
         if not _contains_record(package):
             continue  # the build does not count a folder without a record as a package
         if not is_valid_name(package.name):
             problems.append(_ignored(package, "package", SpackCacheWarning.PACKAGE))
             continue
-        yield _Target(package / RECORD_FILE, folder.name, package.name)
+        yield _RecordFile(package / RECORD_FILE, folder.name, package.name)
 
 
 def _ignored(folder: Path, what: str, subtype: SpackCacheWarning) -> Problem:
@@ -187,9 +189,9 @@ def check_paths(
     :raises UsageError: for a path that does not exist or holds no record.
     """
     report = CheckReport(strict=strict)
-    targets: list[_Target] = []
+    targets: list[_RecordFile] = []
     for path in paths:
-        targets.extend(_targets(path, report.problems))
+        targets.extend(_record_files(path, report.problems))
     start = time.perf_counter()
     shown = 0.0
     for number, target in enumerate(targets, start=1):

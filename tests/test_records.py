@@ -199,15 +199,15 @@ def test_the_three_readers_agree(tmp_path: Path) -> None:
     (block style) all give the same specs."""
     source = RECORDS / "develop-2025-04-20" / "cmake" / "specs.md"
     raw = source.read_bytes()
-    assert records_module._generated(raw) is not None
+    assert records_module._read_generated_layout(raw) is not None
     exact, _ = parse_record(raw, source, package="cmake", tag="develop-2025-04-20")
     shifted = raw.replace(b"layout: cache\n", b"layout: cache\npermalink: /cmake/\n")
-    assert records_module._generated(shifted) is None
+    assert records_module._read_generated_layout(shifted) is None
     assert records_module._scan_front_matter(shifted) is not None
     scanned, _ = parse_record(shifted, source, package="cmake", tag="develop-2025-04-20")
     data = expected.front_matter("develop-2025-04-20", "cmake")
     block = ("---\n" + yaml.safe_dump(data, default_flow_style=False) + "---").encode()
-    assert records_module._generated(block) is None
+    assert records_module._read_generated_layout(block) is None
     assert records_module._scan_front_matter(block) is None
     slow, _ = parse_record(block, source, package="cmake", tag="develop-2025-04-20")
     assert exact.specs == scanned.specs == slow.specs

@@ -11,7 +11,7 @@ Nothing here imports Sphinx or docutils.
 from __future__ import annotations
 
 from .model import PackageRecord, is_safe_url
-from .problems import Problem, SpackCacheWarning, collapse, quoted, shown
+from .problems import Problem, SpackCacheWarning, collapse, excerpt, quoted
 from .summary import PackageSummary, meta_mismatches, summarise
 
 __all__ = ["check_record", "meta_problems", "url_problems"]
@@ -45,7 +45,7 @@ def url_problems(record: PackageRecord) -> tuple[Problem, ...]:
         Problem(
             record.path,
             record.specs_line,
-            f"spec {shown(spec.hash, 40)}: tarball {quoted(spec.tarball)} is not an http(s) "
+            f"spec {excerpt(spec.hash, 40)}: tarball {quoted(spec.tarball)} is not an http(s) "
             "URL; shown without a link",
             SpackCacheWarning.URL,
             group=_URL_GROUP,

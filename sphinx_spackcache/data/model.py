@@ -200,7 +200,7 @@ class PackageRecord:
             return None
         if isinstance(source, RawJSON):
             try:
-                source = json.loads(source.text)
+                source = json.loads(source.raw)
             except ValueError as exc:  # not JSON, or not UTF-8
                 return f"'meta' is not valid JSON ({exc})"
             except RecursionError:
@@ -212,4 +212,4 @@ class PackageRecord:
 class RawJSON:
     """JSON from a record (its bytes), decoded only when needed."""
 
-    text: bytes
+    raw: bytes

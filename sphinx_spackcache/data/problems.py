@@ -24,10 +24,10 @@ __all__ = [
     "RecordError",
     "SpackCacheWarning",
     "collapse",
+    "excerpt",
     "file_location",
     "printable",
     "quoted",
-    "shown",
 ]
 
 #: The ``type`` of every warning this extension emits.
@@ -138,7 +138,7 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def shown(text: str, limit: int = 60) -> str:
+def excerpt(text: str, limit: int = 60) -> str:
     """Text from a record, for a message without quotes: :data:`UNSHOWABLE` characters
     escaped, cut to *limit* characters."""
     if len(text) > limit:
@@ -149,7 +149,7 @@ def shown(text: str, limit: int = 60) -> str:
 def printable(message: str) -> str:
     """*message* as one line that any log or terminal can take: :data:`UNSHOWABLE`
     characters (line breaks, terminal escapes, lone surrogates, ...) escaped. Messages
-    quote record values with :func:`quoted` or :func:`shown` already; this is the net
+    quote record values with :func:`quoted` or :func:`excerpt` already; this is the net
     under them, applied to every warning and every line of the record checker."""
     return UNSHOWABLE.sub(_escape, message)
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .model import NO_COMPILER, DeclaredMeta, Spec
-from .problems import quoted, shown
+from .problems import excerpt, quoted
 from .versions import sort_versions, version_key
 
 __all__ = [
@@ -92,12 +92,12 @@ def meta_mismatches(summary: PackageSummary, meta: DeclaredMeta) -> list[str]:
     declared_stacks, derived_stacks = dict(meta.num_specs_by_stack), dict(summary.stacks)
     if declared_stacks != derived_stacks:
         diffs = [
-            f"{shown(stack)} {declared_stacks.get(stack, 0)} "
+            f"{excerpt(stack)} {declared_stacks.get(stack, 0)} "
             f"(specs say {derived_stacks.get(stack, 0)})"
             for stack in sorted(declared_stacks.keys() | derived_stacks.keys())
             if declared_stacks.get(stack, 0) != derived_stacks.get(stack, 0)
         ]
-        found.append("num_specs_by_stack differs: " + _some(diffs))
+        found.append("num_specs_by_stack differs: " + _first_of(diffs))
     return found
 
 
@@ -105,7 +105,7 @@ def _set_difference(
     name: str, declared: frozenset[str | None], derived: frozenset[str | None]
 ) -> str:
     def show(values: Iterable[str | None]) -> str:
-        return _some(sorted(shown(NO_COMPILER if v is None else v) for v in values)) or "-"
+        return _first_of(sorted(excerpt(NO_COMPILER if v is None else v) for v in values)) or "-"
 
     extra, missing = declared - derived, derived - declared
     parts = [f"lists {show(extra)} not in the specs"] if extra else []
@@ -114,7 +114,7 @@ def _set_difference(
     return f"{name} " + " and ".join(parts)
 
 
-def _some(items: list[str], limit: int = 10) -> str:
+def _first_of(items: list[str], limit: int = 10) -> str:
     """The first *limit* of *items*, and how many more."""
     more = f", and {len(items) - limit:,} more" if len(items) > limit else ""
     return ", ".join(items[:limit]) + more

@@ -4,7 +4,7 @@ A record is YAML front matter between two ``---`` lines and nothing else. cache.
 generator writes each top-level key on one line, and the large values (``meta``,
 ``spec_details``) as ``json.dumps`` output. Three readers, fastest first:
 
-1. :func:`_generated` recognises that exact layout with one short regular expression and
+1. :func:`_read_generated_layout` recognises that exact layout with one short regular expression and
    two searches, and keeps the two JSON lines as bytes (:class:`~.model.RawJSON`);
 2. :func:`_scan_front_matter` reads any other one-key-per-line front matter line by line;
 3. anything else (a hand-written record in block YAML, say) goes to PyYAML, with
@@ -103,7 +103,7 @@ class _FrontMatter:
     data: dict[str, Any]
     lines: dict[str, int]
     problems: list[Problem] = field(default_factory=list)
-    #: Whether this is cache.spack.io's own layout, line for line (:func:`_generated`).
+    #: Whether this is cache.spack.io's own layout, line for line (:func:`_read_generated_layout`).
     exact: bool = False
 
 
@@ -195,7 +195,7 @@ _GENERATED_HEAD = re.compile(
 )
 
 
-def _generated(raw: bytes) -> _FrontMatter | None:
+def _read_generated_layout(raw: bytes) -> _FrontMatter | None:
     """The layout cache.spack.io writes, line for line (title, layout, categories, meta,
     spec_details, closing ``---``), checked with one short regular expression and two
     searches; ``None`` for anything else. (No key can be given twice in it.)"""
@@ -307,10 +307,10 @@ def _scanned_value(key: str, text: bytes, *, quoted: bool) -> tuple[bool, Any]:
 
 def _read_general(raw: bytes, path: Path | str) -> _FrontMatter:
     """Any front matter: line by line when it can, else with PyYAML; errors are located."""
-    return _parse_front_matter(split_front_matter(_text(raw, path), path), path)
+    return _parse_front_matter(split_front_matter(_decode_utf8(raw, path), path), path)
 
 
-def _text(raw: bytes, path: Path | str) -> str:
+def _decode_utf8(raw: bytes, path: Path | str) -> str:
     """*raw* as text, or a located error when it is not UTF-8."""
     try:
         return raw.decode("utf-8")
@@ -498,7 +498,6 @@ def _may_hold_unshowable(text: bytes) -> bool:
 
 _STR_FIELDS = {"hash": "hash", "record_compiler": "compiler", "os": "os"}
 _STR_FIELDS |= {"platform": "platform", "target": "target"}
-_TUPLE_FIELDS = ("versions", "variants", "stacks")
 _OPTIONAL_FIELDS = {"record_size": "size", "record_tarball": "tarball"}
 #: A size given as an integer of more bits than this is not a size (and Python would
 #: refuse to turn one of over 4,300 digits into text).
@@ -518,7 +517,7 @@ def _showable(spec: Spec) -> tuple[Spec, list[str]]:
         value: Any = getattr(spec, name)
         if UNSHOWABLE.search(value):
             changes[name] = _replace_unshowable(value)
-    for name in _TUPLE_FIELDS:
+    for name in _SPEC_LIST_KEYS:
         values: tuple[str, ...] = getattr(spec, name)
         if any(map(UNSHOWABLE.search, values)):
             changes[name] = tuple(map(_replace_unshowable, values))
@@ -572,7 +571,7 @@ _ODD_HASH_GROUP = "specs have a hash that is not a 32-character Spack hash"
 _REPEATED_STACK_GROUP = "specs list a stack more than once (it is kept once)"
 
 
-def _checked(
+def _without_repeats(
     specs: list[Spec],
     indexes: list[int] | None,
     path: Path | str,
@@ -625,9 +624,9 @@ def _entries_of(raw: bytes, front: _FrontMatter, path: Path | str) -> tuple[_Fro
     value = front.data.get("spec_details")
     if isinstance(value, RawJSON):
         try:
-            entries = json.loads(value.text)
-            if isinstance(entries, list) and _may_repeat(value.text, entries):
-                entries = _json(value.text)  # again, noting keys given twice
+            entries = json.loads(value.raw)
+            if isinstance(entries, list) and _entries_may_repeat_keys(value.raw, entries):
+                entries = _json(value.raw)  # again, noting keys given twice
         except _DECODING_FAILURES:
             front = _read_general(raw, path)
             value = front.data.get("spec_details")
@@ -636,7 +635,7 @@ def _entries_of(raw: bytes, front: _FrontMatter, path: Path | str) -> tuple[_Fro
     return front, value
 
 
-def _may_repeat(text: bytes, entries: list[Any]) -> bool:
+def _entries_may_repeat_keys(text: bytes, entries: list[Any]) -> bool:
     """Whether the JSON *text* of *entries* may give a key twice in an object: it has more
     ``":`` than the entries have keys (json.loads keeps the last without a word)."""
     return text.count(b'":') > sum(len(entry) for entry in entries if isinstance(entry, dict))
@@ -653,7 +652,7 @@ def _repeated_keys(entries: Iterable[Any], path: Path | str, line: int) -> list[
     return found
 
 
-def _may_repeat_keys(text: bytes, specs: list[Spec]) -> bool:
+def _specs_may_repeat_keys(text: bytes, specs: list[Spec]) -> bool:
     """Whether the JSON *text* that msgspec decoded into *specs* may give a key twice in
     an entry (msgspec keeps the last without a word): it has more ``":`` than the specs
     have keys. Almost never true; then the entries are read again to find out."""
@@ -698,18 +697,18 @@ def _decode_all_at_once(
     checked in C); ``None`` when some entry is not a spec, or the JSON is beyond msgspec
     (a lone surrogate, NaN, deep nesting), to be read entry by entry."""
     try:
-        specs = _decode_specs(value.text)
+        specs = _decode_specs(value.raw)
     except (msgspec.ValidationError, msgspec.DecodeError, *_DECODING_FAILURES):
         return None
     line = front.lines.get("spec_details", 0)
     # json.dumps, which wrote cache.spack.io's own layout, cannot give a key twice
-    if not front.exact and _may_repeat_keys(value.text, specs):
+    if not front.exact and _specs_may_repeat_keys(value.raw, specs):
         try:
-            entries = _json(value.text)
+            entries = _json(value.raw)
         except _DECODING_FAILURES:
             entries = []
         problems.extend(_repeated_keys(entries, path, line))
-    if _may_hold_unshowable(value.text):
+    if _may_hold_unshowable(value.raw):
         specs = _make_showable(specs, None, path, line, problems)
     return specs
 
@@ -758,15 +757,15 @@ def parse_record(
     # text that holds lone surrogates becomes bytes that are not UTF-8, and is reported so
     raw = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
     location = os.fspath(path)  # a Path per record is a share of the time to load one
-    front = _generated(raw) or _scan_front_matter(raw, location)
+    front = _read_generated_layout(raw) or _scan_front_matter(raw, location)
     if front is None:
         front = _read_general(raw, location)
     problems: list[Problem] = []
     front, decoded, indexes = _decode_spec_details(raw, front, location, problems)
     specs_line = front.lines.get("spec_details", 0)
-    specs = _checked(decoded, indexes, location, specs_line, problems)
+    specs = _without_repeats(decoded, indexes, location, specs_line, problems)
     problems[:0] = front.problems  # keys given twice come first, in line order
-    problems.extend(_names_problems(front, location, package, tag))
+    problems.extend(_title_and_tag_problems(front, location, package, tag))
 
     meta = front.data.get("meta")
     record = PackageRecord(
@@ -781,7 +780,9 @@ def parse_record(
     return record, collapse(problems)
 
 
-def _names_problems(front: _FrontMatter, path: Path | str, package: str, tag: str) -> list[Problem]:
+def _title_and_tag_problems(
+    front: _FrontMatter, path: Path | str, package: str, tag: str
+) -> list[Problem]:
     """The record's title and categories against the folders it is in."""
     found = []
     title = front.data.get("title")

@@ -28,9 +28,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..render.names import HASH_CLASS, ROOT_CLASS, TABLE_CLASS
 
-__all__ = ["LatexSpecTables", "setup_latex"]
+__all__ = ["LatexTables", "setup_latex"]
 
-_UNBREAKABLE = HASH_CLASS
 _BREAK_AFTER = re.compile(r"(?<=[_=:,@./])(?=.)")
 
 
@@ -38,7 +37,7 @@ def _raw(text: str) -> nodes.raw:
     return nodes.raw("", text, format="latex")
 
 
-class LatexSpecTables(SphinxPostTransform):
+class LatexTables(SphinxPostTransform):
     """Fit the extension's tables to the LaTeX page."""
 
     default_priority = 400
@@ -53,7 +52,7 @@ class LatexSpecTables(SphinxPostTransform):
                 continue
             self._set_widths(list(table.findall(nodes.colspec)))
             for entry in table.findall(nodes.entry):
-                if _UNBREAKABLE not in entry["classes"]:
+                if HASH_CLASS not in entry["classes"]:
                     self._add_break_points(entry)
             parent = table.parent
             index = parent.index(table)
@@ -110,4 +109,4 @@ def _split_text(
 
 def setup_latex(app: Sphinx) -> None:
     """Register the LaTeX post-transform."""
-    app.add_post_transform(LatexSpecTables)
+    app.add_post_transform(LatexTables)

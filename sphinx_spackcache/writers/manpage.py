@@ -17,10 +17,10 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..render.names import HASH_CLASS, ROOT_CLASS
 
-__all__ = ["ManpageSpecTables", "setup_manpage"]
+__all__ = ["ManpageOutput", "setup_manpage"]
 
 
-class ManpageSpecTables(SphinxPostTransform):
+class ManpageOutput(SphinxPostTransform):
     """Keep hashes and names whole in manual pages."""
 
     default_priority = 400
@@ -46,4 +46,4 @@ class ManpageSpecTables(SphinxPostTransform):
 
 def setup_manpage(app: Sphinx) -> None:
     """Register the manual-page post-transform."""
-    app.add_post_transform(ManpageSpecTables)
+    app.add_post_transform(ManpageOutput)
