@@ -41,6 +41,7 @@ from .warnings import SpackCacheWarning, warn
 __all__ = [
     "DOMAIN_NAME",
     "LISTING_ATTR",
+    "PACKAGE_ATTR",
     "PKG_ROLE",
     "CacheDomain",
     "PackageEntry",
@@ -54,8 +55,10 @@ __all__ = [
 DOMAIN_NAME = "cache"
 #: The role (and object type's role) of packages.
 PKG_ROLE = "pkg"
-#: Attribute of a ``pending_xref`` from a package listing: see :func:`package_ref`.
+#: Attributes of a ``pending_xref`` from a package listing (see :func:`package_ref`):
+#: that it comes from a listing, and the package it names.
 LISTING_ATTR = "spackcache_listing"
+PACKAGE_ATTR = "spackcache_package"
 
 
 def package_key(package: str, tag: str) -> str:
@@ -74,8 +77,7 @@ def package_ref(package: str, tag: str, content: nodes.Element) -> pending_xref:
         reftype=PKG_ROLE,
         reftarget=package_key(package, tag),
         refexplicit=True,
-        spackcache_package=package,
-        **{LISTING_ATTR: True},
+        **{LISTING_ATTR: True, PACKAGE_ATTR: package},
     )
 
 
@@ -223,7 +225,7 @@ class CacheDomain(Domain):
     ) -> nodes.reference | None:
         entry = self.find(target.strip())
         if entry is None and node.get(LISTING_ATTR):
-            entry = self.preferred(node["spackcache_package"])
+            entry = self.preferred(node.get(PACKAGE_ATTR) or target.split("@", 1)[0])
         if entry is None:
             return None
         title = f"{entry.package} ({entry.tag})"

@@ -85,7 +85,8 @@ def build(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> Build:
 
 def resolved(app: SphinxTestApp, docname: str) -> nodes.document:
     """The doctree of *docname* as *app*'s builder writes it (post-transforms applied).
-    For every builder but HTML that includes the spec tables (see spectable.py)."""
+    For every builder but HTML that includes the spec tables (see
+    sphinx_spackcache/writers/nonhtml.py)."""
     env = app.env
     if "tags" in inspect.signature(env.get_and_resolve_doctree).parameters:  # Sphinx >= 7.3
         return env.get_and_resolve_doctree(docname, app.builder, tags=app.builder.tags)

@@ -54,6 +54,28 @@ def test_the_import_reader_sees_real_imports() -> None:
     assert "render" in edges["writers"]
 
 
+def test_the_import_reader_sees_every_kind_of_import(tmp_path: Path) -> None:
+    """Relative, absolute and plain imports of the package are all seen (an upward
+    import written any of these ways would fail the layer check)."""
+    module = tmp_path / "versions.py"
+    module.write_text(
+        "import re\n"
+        "import sphinx_spackcache.render.names\n"
+        "from sphinx_spackcache.site import tracking\n"
+        "from ..writers import html\n"
+        "from .model import Spec\n"
+        "def f():\n    import sphinx_spackcache.directives.base as base\n",
+        "utf-8",
+    )
+    assert imports_of("data.versions", module) == {
+        "render.names",
+        "site",
+        "writers",
+        "data.model",
+        "directives.base",
+    }
+
+
 def test_the_data_path_diagram_warns_at_a_step_that_is_gone(tmp_path: Path) -> None:
     """The architecture page's path of data names real functions: a name that is not in
     the package is a located warning (and -W, as the docs are built, fails)."""

@@ -1,5 +1,5 @@
 """Spec tables are kept compact in the pickled doctree and built where they are written
-(sphinx_spackcache/spectable.py): HTML writers build them, other builders get them from a
+(sphinx_spackcache/render/spectable.py): HTML writers build them, other builders get them from a
 post-transform; either way the reader sees the same table, the search index the same words,
 and ``numfig`` the same numbers."""
 
@@ -103,7 +103,7 @@ def test_writing_leaves_the_compact_node_in_the_doctree(build: Build) -> None:
     assert not list(doctree.findall(nodes.table))
 
 
-# -- package listings are kept compact too (sphinx_spackcache/deferred.py) ------------
+# -- package listings are kept compact too (sphinx_spackcache/render/listing.py) ------
 
 
 def test_a_listing_pickles_compact_and_writes_the_same_rows(build: Build) -> None:

@@ -115,6 +115,26 @@ def test_coverage_by_compiler_names_no_compiler_none(views: SphinxTestApp) -> No
     }
 
 
+def test_snapshot_coverage_by_compiler_mixes_none_and_compilers(views: SphinxTestApp) -> None:
+    """A whole snapshot has specs with and without a compiler: "none" comes first (no
+    compiler sorts first), then the compilers, each counted from the records."""
+    table = page(views, "coverage").select("table.spackcache-coverage")[4]
+    specs = [s for p in expected.packages(TAG) for s in raw(p)]
+    counts = Counter(s["compiler"] for s in specs)
+    assert "none" in counts
+    assert len(counts) > 1
+    headings = [th.get_text(strip=True) for th in table.select("thead th")]
+    assert headings[:2] == ["Stack", "none"]
+    assert headings[-2:] == ["Total", "Packages"]  # a whole snapshot counts packages too
+    assert sorted(headings[1:-2]) == sorted(counts)
+    shown = matrix(table)
+    assert shown["root"] == {
+        **{c: str(n) for c, n in counts.items()},
+        "Total": str(len(specs)),
+        "Packages": str(len(expected.packages(TAG))),
+    }
+
+
 def test_snapshot_coverage_counts_packages(views: SphinxTestApp) -> None:
     (table,) = page(views, "snapshot").select("table.spackcache-coverage")
     shown = matrix(table)

@@ -257,7 +257,9 @@ class DataPathDirective(SphinxDirective):
                     found = getattr(found, attribute)
             except AttributeError:
                 break
-            self.env.note_dependency(_module_path(inspect.getmodule(found)))
+            module = inspect.getmodule(found)
+            if module is not None:  # a class or function (a constant has no module)
+                self.env.note_dependency(_module_path(module))
             return True
         _logger.warning(
             "spackcache-data-path: %s is not in sphinx_spackcache",

@@ -69,6 +69,12 @@ def imports_of(module: str, path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and _is_ours(node.module):
             assert node.module is not None
             found.add(node.module.removeprefix("sphinx_spackcache").lstrip(".") or "__init__")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if _is_ours(alias.name):
+                    found.add(
+                        alias.name.removeprefix("sphinx_spackcache").lstrip(".") or "__init__"
+                    )
     return found
 
 

@@ -18,6 +18,7 @@ from ..render.coverage import (
     pending_coverage_table,
     snapshot_sentence,
 )
+from ..render.names import COVERAGE_KIND
 from ..warnings import SpackCacheWarning
 from .base import SpackCacheDirective
 from .options import FILTER_OPTIONS, text_option
@@ -61,7 +62,7 @@ class CacheCoverageDirective(SpackCacheDirective):
             shown, by, keep_stack=lambda stack: query.keeps(STACK_FIELD, stack)
         )
 
-        container = self.output_container("coverage")
+        container = self.output_container(COVERAGE_KIND)
         if package is None:
             container += snapshot_sentence(tag, matrix, specs, filtered=bool(query))
             title = f"Specs of {tag} by stack and {BY_TITLES[by]}"
@@ -76,5 +77,6 @@ class CacheCoverageDirective(SpackCacheDirective):
 
 
 def setup_coverage(app: Sphinx) -> None:
-    """Register ``cache-coverage`` and its table."""
+    """Register ``cache-coverage`` (its table is registered by
+    :mod:`~sphinx_spackcache.writers.html`)."""
     app.add_directive("cache-coverage", CacheCoverageDirective)

@@ -91,8 +91,8 @@ class _ListingDirective(SpackCacheDirective):
         return [container]
 
     def package_pages(self, packages: Sequence[str]) -> list[str]:
-        """The generated pages of *packages* that exist (see :mod:`.stubs`); a warning
-        when some do not."""
+        """The generated pages of *packages* that exist (see :mod:`~sphinx_spackcache.site.stubs`);
+        a warning when some do not."""
         folder = stub_folder(self.env.docname, self.options["toctree"])
         docnames = [posixpath.join(folder, package) for package in packages]
         missing = [d for d in docnames if d not in self.env.found_docs]
@@ -123,7 +123,7 @@ class _ListingDirective(SpackCacheDirective):
 
 class CacheIndexDirective(_ListingDirective):
     """``.. cache-index::``: one row per package of the snapshot; with ``:toctree: DIR``
-    also one generated page per package (see :mod:`.stubs`)."""
+    also one generated page per package (see :mod:`~sphinx_spackcache.site.stubs`)."""
 
     option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
         **_ListingDirective.option_spec,
@@ -174,6 +174,6 @@ class CacheStackDirective(_ListingDirective):
 
 
 def setup_listing(app: Sphinx) -> None:
-    """Register ``cache-index`` and ``cache-stack``, and their tables."""
+    """Register ``cache-index`` and ``cache-stack``."""
     app.add_directive("cache-index", CacheIndexDirective)
     app.add_directive("cache-stack", CacheStackDirective)

@@ -119,5 +119,5 @@ class CachePackageDirective(SpackCacheDirective):
 
 
 def setup_package(app: Sphinx) -> None:
-    """Register ``cache-package`` and its summary."""
+    """Register ``cache-package``."""
     app.add_directive("cache-package", CachePackageDirective)

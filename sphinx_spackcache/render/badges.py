@@ -36,8 +36,9 @@ __all__ = [
 
 def stack_badge(stack: str, count: int | None = None) -> nodes.inline:
     """A filled badge for *stack*, with its number of specs when *count* is given. Its
-    colour is given out for the whole site when it is written (:mod:`.colours`); the
-    badge carries the stack's name for that (attribute ``stack``)."""
+    colour is given out for the whole site when it is written
+    (:mod:`~sphinx_spackcache.site.colours`); the badge carries the stack's name for that
+    (attribute ``stack``)."""
     text = stack if count is None else f"{stack}\N{NO-BREAK SPACE}({count})"
     return nodes.inline(text, text, classes=list(_STACK_CLASSES), **{STACK_ATTR: stack})
 
@@ -111,8 +112,8 @@ class badge_run(nodes.Inline, nodes.Element):  # noqa: N801 (docutils node namin
     A snapshot's spec tables show some 170,000 badges. As ``inline`` nodes (with their
     text and the spaces between them, three nodes a badge) they took a third of the time
     of writing a snapshot's pages. HTML writes a run itself
-    (:func:`.deferred.visit_badge_run`: the very same HTML); other builders get the
-    ``inline`` badges (:meth:`expand`) when the table is built."""
+    (:func:`~sphinx_spackcache.writers.html.visit_badge_run`: the very same HTML); other builders
+    get the ``inline`` badges (:meth:`expand`) when the table is built."""
 
     def astext(self) -> str:
         return " ".join(item[ITEM_TEXT] for item in self["items"])

@@ -14,7 +14,7 @@ from ..data.model import Spec
 from .badges import stack_badges
 from .deferred import deferred_table
 from .labels import value_label
-from .names import ROOT_CLASS
+from .names import COVERAGE_KIND, ROOT_CLASS
 from .phrases import count_phrase, join_with_and
 from .tables import Column, make_table, text_cell
 
@@ -64,7 +64,7 @@ def coverage_table(matrix: CoverageMatrix, *, title: str, packages: bool) -> nod
         footer[f"value-{i}"] = text_cell(str(matrix.column_totals[value]))
     footer["total"] = text_cell(str(matrix.total))
     footer["packages"] = text_cell(str(matrix.package_count))
-    return make_table(title, columns, rows, kind="coverage", footer=footer)
+    return make_table(title, columns, rows, kind=COVERAGE_KIND, footer=footer)
 
 
 def coverage_words(matrix: CoverageMatrix, *, packages: bool) -> list[str]:

@@ -1,6 +1,8 @@
 """Output built where it is written: the machinery shared by spec tables
-(:mod:`.spectable`), package listings (:mod:`.listing`) and package summaries
-(:mod:`.package`).
+(:mod:`~sphinx_spackcache.render.spectable`), package listings
+(:mod:`~sphinx_spackcache.render.listing`), coverage matrices
+(:mod:`~sphinx_spackcache.render.coverage`) and package summaries
+(:mod:`~sphinx_spackcache.render.summary`).
 
 A spec table is some forty docutils nodes a spec; a listing of a whole snapshot some
 fifty a package (1,225 rows: a 6 MB pickled doctree). Built by the directive, those nodes
@@ -15,10 +17,11 @@ shows (each once), which is what the search index needs of it. The output itself
 built from that node by the node's :meth:`~deferred.build`, as standard docutils nodes:
 
 * for HTML builders (``html``, ``dirhtml``, ``singlehtml``, ``epub``, …), by the writer,
-  when it meets the node (:func:`.writers.html.visit_deferred`): with ``-j`` that is in the worker
-  processes, in parallel; links to package pages are resolved there, through the domain;
+  when it meets the node (:func:`~sphinx_spackcache.writers.html.visit_deferred`): with ``-j`` that
+  is in the worker processes, in parallel; links to package pages are resolved there, through the
+  domain;
 * for every other builder, by a post-transform
-  (:class:`.writers.nonhtml.BuildDeferredOutput`) that runs before Sphinx resolves
+  (:class:`~sphinx_spackcache.writers.nonhtml.BuildDeferredOutput`) that runs before Sphinx resolves
   references and before the LaTeX, text and man touches.
 
 Tables (:class:`deferred_table`) are registered as enumerable ``table`` nodes: they get
@@ -41,7 +44,7 @@ __all__ = ["deferred", "deferred_table", "splice"]
 class deferred(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
     """Output of this extension before it is built. Children: an ``inline`` of its words
     (for search), and, for a table, its ``title``; attribute ``stacks``: the stacks its
-    badges name (for :mod:`.colours`). Subclasses say how to build it."""
+    badges name (for :mod:`~sphinx_spackcache.site.colours`). Subclasses say how to build it."""
 
     #: Whether what it builds holds links to package pages (``pending_xref``) for the
     #: HTML writer to resolve.
@@ -74,7 +77,8 @@ _Deferred = TypeVar("_Deferred", bound=deferred)
 
 
 class deferred_table(deferred):  # noqa: N801 (docutils node naming)
-    """A table before it is built (an enumerable ``table``: see :func:`add_deferred`)."""
+    """A table before it is built (an enumerable ``table``: see
+    :func:`~sphinx_spackcache.writers.html.add_deferred`)."""
 
     #: Whether the HTML script enhances the table (search, sort, pages, badge filters).
     interactive: ClassVar[bool] = True

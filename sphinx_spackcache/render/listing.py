@@ -22,7 +22,6 @@ from .tables import Cells, Column, make_table, pick_columns, text_cell
 __all__ = [
     "PACKAGE_COLUMNS",
     "PackageRow",
-    "package_ref",
     "package_table",
     "package_table_data",
     "package_words",

@@ -1,11 +1,15 @@
-"""Names the node builders share with the writers, the site-wide passes and the
-stylesheet and script in ``static/``: one owner for each.
+"""Names that more than one module of the package uses: the CSS classes and node
+attributes the node builders share with the directives, the writers and the site-wide
+passes (``static/`` uses them too). A class only one module writes (``-scroll``,
+``-more``, ``-sentence``, ...) is spelled there, beside the stylesheet's use of it.
 """
 
 from __future__ import annotations
 
 __all__ = [
     "AT_CLASS",
+    "COVERAGE_CLASS",
+    "COVERAGE_KIND",
     "HASH_CLASS",
     "HUE_CLASS_PREFIX",
     "PALETTE_SIZE",
@@ -21,6 +25,9 @@ __all__ = [
 ROOT_CLASS = "spackcache"
 #: Every table of the extension (the LaTeX touches look for it).
 TABLE_CLASS = f"{ROOT_CLASS}-table"
+#: A coverage matrix (its container and its table), which HTML sizes in its own way.
+COVERAGE_KIND = "coverage"
+COVERAGE_CLASS = f"{ROOT_CLASS}-{COVERAGE_KIND}"
 #: A spec's hash: its table cell and its ``literal`` (LaTeX and man keep it whole).
 HASH_CLASS = f"{ROOT_CLASS}-hash"
 #: A stack badge and a value badge (the text writer puts summary badges on lines).

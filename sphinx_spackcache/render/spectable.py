@@ -1,15 +1,13 @@
 """Spec tables: the columns, the plan of what a table shows in its rows and what it
 says once above them, the table itself, and ``spec_table_data``, the node it is until
-its page is written.
-
-Spec tables, built where they are written (see :mod:`.deferred`).
+its page is written (see :mod:`~sphinx_spackcache.render.deferred`).
 
 A package page is mostly its spec table, some forty docutils nodes a spec. The directive
 puts a :class:`spec_table_data` in the doctree instead: the specs to show as one JSON
 string, the column keys, the table's title, and one line holding every text the table
 shows (each once), for the search index. :func:`build_spec_table` turns it into the
 sentence of what all specs share and the standard docutils ``table``
-(:func:`~sphinx_spackcache.render.spec_table`), when the page is written.
+(:func:`spec_table`), when the page is written.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from docutils import nodes
 
 from .badges import ITEM_TEXT, badge_run, more_values
-from .names import HASH_CLASS, ROOT_CLASS, TABLE_CLASS
+from .names import COVERAGE_CLASS, HASH_CLASS, ROOT_CLASS, TABLE_CLASS
 
 __all__ = [
     "Cells",
@@ -156,7 +156,7 @@ def size_columns(table: nodes.table) -> None:
     """HTML column widths for one of this extension's tables: a coverage matrix (numbers
     under turned headings) gets the browser's own widths, the best there; every other
     table widths from its content (:func:`fit_widths`)."""
-    if f"{ROOT_CLASS}-coverage" in table["classes"]:
+    if COVERAGE_CLASS in table["classes"]:
         table["classes"] = [c for c in table["classes"] if c != "colwidths-given"]
         table["classes"].append("colwidths-auto")
     else:

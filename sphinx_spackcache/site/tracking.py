@@ -6,8 +6,8 @@ the page when the file changes. A page that aggregates a snapshot (``cache-index
 exist: a record added to the snapshot must appear in it. Sphinx cannot watch a folder,
 so each such page keeps a short fingerprint of the snapshot's package list (and a page
 that relies on there being a single snapshot, one of the list of snapshots: see
-:meth:`.sources.base.Source.fingerprint`), and the pages whose fingerprint no longer
-matches are read again.
+:meth:`~sphinx_spackcache.sources.base.Source.fingerprint`), and the pages whose fingerprint no
+longer matches are read again.
 
 :class:`SnapshotCollector` is an ``EnvironmentCollector``, as Sphinx's own
 bookkeeping is: forgetting a document, merging what ``-j`` worker processes noted, and

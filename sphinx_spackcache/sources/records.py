@@ -5,21 +5,22 @@ generator writes each top-level key on one line, and the large values (``meta``,
 ``spec_details``) as ``json.dumps`` output. Three readers, fastest first:
 
 1. :func:`_read_generated_layout` recognises that exact layout with one short regular expression and
-   two searches, and keeps the two JSON lines as bytes (:class:`~.model.RawJSON`);
+   two searches, and keeps the two JSON lines as bytes
+   (:class:`~sphinx_spackcache.data.model.RawJSON`);
 2. :func:`_scan_front_matter` reads any other one-key-per-line front matter line by line;
 3. anything else (a hand-written record in block YAML, say) goes to PyYAML, with
    libyaml's ``CSafeLoader`` when it is available. It sees the whole front matter, so
    line numbers in its errors are the file's.
 
-``spec_details`` is decoded by msgspec straight into :class:`~.model.Spec` structs, types
-checked in C; only when that fails is it read entry by entry, so that one bad entry is
-skipped and reported while the others are kept. ``meta`` is decoded only when a page
+``spec_details`` is decoded by msgspec straight into :class:`~sphinx_spackcache.data.model.Spec`
+structs, types checked in C; only when that fails is it read entry by entry, so that one bad entry
+is skipped and reported while the others are kept. ``meta`` is decoded only when a page
 cross-checks it. Measured on the real develop-2025-04-20 records, loading takes about
 1.2x the time of ``json.loads`` on the same JSON (``benchmarks/run.py``).
 
 Whatever its bytes, a record never makes parsing raise anything but :class:`RecordError`
-(the record cannot be used at all); everything else is a :class:`~.problems.Problem`
-with a line, and the rest of the record is used:
+(the record cannot be used at all); everything else is a
+:class:`~sphinx_spackcache.data.problems.Problem` with a line, and the rest of the record is used:
 
 * a key given twice (at the top level, or in one spec entry) is reported, and the last
   value is used, as YAML readers and Jekyll do (in one spec entry, on every layout but
@@ -28,13 +29,13 @@ with a line, and the rest of the record is used:
 * a spec entry that is not a spec is skipped;
 * characters no page can show (control characters, and lone UTF-16 surrogates, which
   JSON's ``\\ud800`` escapes can produce and UTF-8 cannot encode) become U+FFFD;
-* a value longer than :data:`~.model.MAX_VALUE` (1,024 characters) is cut to that
-  length;
+* a value longer than :data:`~sphinx_spackcache.data.model.MAX_VALUE` (1,024 characters) is cut to
+  that length;
 * a repeated hash is skipped, a repeated stack kept once, an odd hash reported;
 * JSON or YAML nested too deeply to read, numbers too long to convert and dates that do
   not exist are located errors, like any other unreadable front matter.
 
-The same problem in many specs is one report (:func:`~.problems.collapse`).
+The same problem in many specs is one report (:func:`~sphinx_spackcache.data.problems.collapse`).
 
 Nothing here imports Sphinx or docutils.
 """
@@ -434,8 +435,9 @@ _LONG_GROUP = f"specs hold values longer than {MAX_VALUE:,} characters (cut)"
 
 
 def _cut_long_values(entry: Any) -> tuple[Any, list[str]]:
-    """*entry* with each text of a spec key longer than :data:`~.model.MAX_VALUE` cut to
-    that length (its last character an ellipsis), and the keys that were cut."""
+    """*entry* with each text of a spec key longer than
+    :data:`~sphinx_spackcache.data.model.MAX_VALUE` cut to that length (its last character an
+    ellipsis), and the keys that were cut."""
     if not isinstance(entry, dict):
         return entry, []
     cut: dict[str, Any] = {}

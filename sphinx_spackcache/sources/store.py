@@ -1,6 +1,6 @@
 """Find snapshots and records under a cache folder, and load each record once.
 
-The folder is laid out as cache.spack.io's ``_parsed``: ``<tag>/<package>/specs.md``.
+The folder is laid out as cache.spack.io's ``_cache``: ``<tag>/<package>/specs.md``.
 A :class:`CacheStore` (a :class:`~.base.Source`) answers which tags and packages exist
 and hands out parsed records. Parsed records are kept in a process-wide cache keyed by
 the file's path, modification time and size, so a record is parsed once per build

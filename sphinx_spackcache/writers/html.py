@@ -40,7 +40,7 @@ __all__ = [
 def _resolve_package_links(translator: SphinxTranslator, built: list[nodes.Element]) -> None:
     """The links of a listing, resolved as Sphinx's reference resolver would (which has
     run before the writer builds the table): through the ``cache`` domain, and a package
-    without a page stays plain text (see :mod:`.domain`)."""
+    without a page stays plain text (see :mod:`~sphinx_spackcache.domain`)."""
     builder = translator.builder
     env = builder.env
     domain = cache_domain(env)

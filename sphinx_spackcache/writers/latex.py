@@ -3,7 +3,7 @@
 The extension's tables have many columns, and spec tables a 32-character hash that must
 stay whole on one line. For LaTeX they are therefore set in ``\\scriptsize`` with narrow
 cell padding; a hash column keeps 30 % of the line whatever the paper size and however
-many columns are shown (:attr:`~sphinx_spackcache.render.Column.latex_width`), and long
+many columns are shown (:attr:`~sphinx_spackcache.render.tables.Column.latex_width`), and long
 words in every other cell get break points after ``_``, ``=``, ``:``, ``,``, ``@``, ``.``
 and ``/``.
 The tables are ``longtable`` s, so they break across pages.

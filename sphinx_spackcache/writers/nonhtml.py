@@ -32,8 +32,9 @@ class BuildDeferredOutput(SphinxPostTransform):
 
 
 class UnfoldMoreValues(SphinxPostTransform):
-    """Builders that are not HTML show every value: each :class:`~.render.more_values`
-    gives way to the values it holds (registered with :class:`BuildDeferredOutput`)."""
+    """Builders that are not HTML show every value: each
+    :class:`~sphinx_spackcache.render.badges.more_values` gives way to the values it holds
+    (registered with :class:`BuildDeferredOutput`)."""
 
     #: after the tables are built (5), before the LaTeX, text and man touches (400)
     default_priority = 6
