@@ -16,7 +16,9 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
-from .sources.store import CacheStore
+from .sources.combined import Sources
+from .sources.mirror import MirrorSource
+from .sources.store import CacheStore, is_valid_name
 from .warnings import SpackCacheWarning, warn
 
 __all__ = ["CONFIG_VALUES", "ConfigValue", "cache_store", "setup_config"]
@@ -63,6 +65,21 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         ),
     ),
     ConfigValue(
+        name="spackcache_mirrors",
+        default={},
+        rebuild="env",
+        types=(dict,),
+        type_text="dict[str, str | os.PathLike]",
+        description=(
+            "Spack binary mirrors to document, as ``{name: folder}``: each becomes a "
+            "snapshot named *name*, next to those of ``spackcache_path``, holding the specs "
+            "of the mirror's ``build_cache/index.json`` (Spack database versions 5 to 8), "
+            "each in a stack named after the mirror. A relative folder is relative to the "
+            "folder holding ``conf.py``. A name must be a valid tag, and must not also be "
+            "a snapshot of ``spackcache_path``."
+        ),
+    ),
+    ConfigValue(
         name="spackcache_generate",
         default=True,
         rebuild="env",
@@ -76,8 +93,10 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
     ),
 )
 
-# Where the resolved cache folder is kept on the build environment (a short path only).
+# Where the resolved cache folder and mirror folders are kept on the build environment
+# (short paths only).
 _ROOT_ATTR = "spackcache_root"
+_MIRRORS_ATTR = "spackcache_mirror_roots"
 
 
 def setup_config(app: Sphinx) -> None:
@@ -126,7 +145,30 @@ def _validate_config(app: Sphinx, config: Config) -> None:
             _config_location(app, "spackcache_default_tag"),
         )
         config.spackcache_default_tag = None
+    _check_mirrors(app, config)
     _exclude_records(app, config)
+
+
+def _check_mirrors(app: Sphinx, config: Config) -> None:
+    """Keep the mirrors with a usable name and folder (warn about the others)."""
+    kept: dict[str, str | os.PathLike[str]] = {}
+    for name, folder in config.spackcache_mirrors.items():
+        problem = None
+        if not isinstance(name, str) or not is_valid_name(name):
+            problem = f"{name!r} is not a valid snapshot name (letters, digits and _.+- only)"
+        elif not isinstance(folder, str | os.PathLike):
+            problem = f"the folder of {name!r} must be a str or os.PathLike, not {folder!r}"
+        elif str(folder).startswith(("http://", "https://")):
+            problem = f"{name!r}: reading mirrors over http(s) is not supported yet ({folder})"
+        if problem is None:
+            kept[name] = folder
+        else:
+            warn(
+                f"spackcache_mirrors: {problem}; skipped",
+                SpackCacheWarning.CONFIG,
+                _config_location(app, "spackcache_mirrors"),
+            )
+    config.spackcache_mirrors = kept
 
 
 def _exclude_records(app: Sphinx, config: Config) -> None:
@@ -149,12 +191,31 @@ def _cache_root(app: Sphinx) -> Path:
 
 
 def _resolve_cache_root(app: Sphinx) -> None:
-    setattr(app.env, _ROOT_ATTR, _cache_root(app))
+    root = _cache_root(app)
+    setattr(app.env, _ROOT_ATTR, root)
+    base = Path(app.confdir or app.srcdir)
+    mirrors = {
+        name: str((base / os.fspath(folder)).resolve())
+        for name, folder in app.config.spackcache_mirrors.items()
+    }
+    setattr(app.env, _MIRRORS_ATTR, mirrors)
+    clashes = sorted(set(mirrors) & set(CacheStore(root).tags()))
+    if clashes:
+        warn(
+            f"spackcache_mirrors: {', '.join(map(repr, clashes))} is also a snapshot of "
+            "spackcache_path; the mirror is used",
+            SpackCacheWarning.CONFIG,
+            _config_location(app, "spackcache_mirrors"),
+        )
 
 
-def cache_store(env: BuildEnvironment) -> CacheStore:
-    """The :class:`CacheStore` for this build."""
+def cache_store(env: BuildEnvironment) -> Sources:
+    """The sources of this build: the record folder and the mirrors."""
     root = getattr(env, _ROOT_ATTR, None)
     if root is None:  # pragma: no cover - builder-inited always runs first
         root = Path(env.srcdir, os.fspath(env.config.spackcache_path)).resolve()
-    return CacheStore(root)
+    mirrors: dict[str, str] = getattr(env, _MIRRORS_ATTR, None) or {}
+    return Sources(
+        CacheStore(root),
+        {name: MirrorSource(name, Path(folder)) for name, folder in mirrors.items()},
+    )

@@ -13,6 +13,7 @@ import pytest
 from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 
+from sphinx_spackcache.sources.mirror import clear_mirror_cache
 from sphinx_spackcache.sources.store import clear_cache
 
 pytest_plugins = ("sphinx.testing.fixtures",)
@@ -21,6 +22,8 @@ TESTS = Path(__file__).parent
 ROOTS = TESTS / "roots"
 #: Real cache.spack.io records, used by the test roots whose conf.py sets no spackcache_path.
 RECORDS = TESTS / "records" / "_cache"
+#: Real Spack databases: build-cache indexes in mirror folders, and an install tree.
+MIRRORS = TESTS / "mirrors"
 DOCS = TESTS.parent / "docs"
 
 
@@ -42,8 +45,9 @@ def rootdir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _fresh_record_cache() -> None:
-    """Each test starts with no parsed record in memory."""
+    """Each test starts with no parsed record or mirror index in memory."""
     clear_cache()
+    clear_mirror_cache()
 
 
 @pytest.fixture

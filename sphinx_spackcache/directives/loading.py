@@ -16,7 +16,8 @@ from ..data.problems import Problem, RecordError
 from ..data.summary import PackageSummary, summarise
 from ..site.tracking import SnapshotCollector
 from ..sources.base import LoadedRecord, SnapshotRecords
-from ..sources.store import CacheStore, is_valid_name
+from ..sources.combined import Sources
+from ..sources.store import is_valid_name
 from ..warnings import SpackCacheWarning, warn
 from .options import first_few
 
@@ -27,7 +28,7 @@ class LoadingDirective(SphinxDirective):
     """A directive that shows build-cache data: finds it, loads it, and warns."""
 
     @property
-    def store(self) -> CacheStore:
+    def store(self) -> Sources:
         """The snapshots of this build."""
         return cache_store(self.env)
 

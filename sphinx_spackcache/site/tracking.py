@@ -18,22 +18,19 @@ fingerprints, never records.
 from __future__ import annotations
 
 from collections.abc import Set
-from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 
-from ..sources.store import CacheStore
+from ..config import cache_store
+from ..sources.combined import Sources
 
 __all__ = ["SnapshotCollector", "setup_tracking"]
 
-#: The snapshot a fingerprint is of, in the folder of records it was taken in; ``None``
-#: for the list of snapshots itself.
-SnapshotKey = tuple[str, str | None]
-#: docname -> {snapshot: fingerprint}
-Fingerprints = dict[str, dict[SnapshotKey, str]]
+#: docname -> {snapshot: fingerprint}; snapshot ``None`` is the list of snapshots itself.
+Fingerprints = dict[str, dict[str | None, str]]
 
 
 class SnapshotCollector(EnvironmentCollector):
@@ -53,11 +50,11 @@ class SnapshotCollector(EnvironmentCollector):
         return found
 
     @classmethod
-    def note(cls, env: BuildEnvironment, store: CacheStore, tag: str | None) -> None:
+    def note(cls, env: BuildEnvironment, store: Sources, tag: str | None) -> None:
         """Record that the current document shows every package of *tag* (for ``None``:
         that it depends on which snapshots exist, as it uses the only one)."""
         documents = cls.fingerprints(env)
-        documents.setdefault(env.docname, {})[(str(store.root), tag)] = store.fingerprint(tag)
+        documents.setdefault(env.docname, {})[tag] = store.fingerprint(tag)
 
     def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
         self.fingerprints(env).pop(docname, None)
@@ -82,11 +79,12 @@ class SnapshotCollector(EnvironmentCollector):
         removed: set[str],
     ) -> list[str]:
         stale = []
+        sources = cache_store(env)
         for docname, noted in self.fingerprints(env).items():
             if docname in removed:
                 continue
-            for (root, tag), fingerprint in noted.items():
-                if CacheStore(Path(root)).fingerprint(tag) != fingerprint:
+            for tag, fingerprint in noted.items():
+                if sources.fingerprint(tag) != fingerprint:
                     stale.append(docname)
                     break
         return stale

@@ -1,0 +1,93 @@
+"""Every source of a build as one: the record snapshots of ``spackcache_path`` and the
+Spack mirrors of ``spackcache_mirrors``, each mirror one more snapshot.
+
+Directives, generated pages and incremental builds hold a :class:`Sources` and ask it
+for a tag; it hands the question to the source that has the tag. Nothing else in the
+package knows there is more than one kind of source.
+
+Nothing here imports Sphinx or docutils.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+
+from .base import LoadedRecord, SnapshotRecords
+from .mirror import MirrorSource
+from .store import CacheStore
+
+__all__ = ["Sources"]
+
+
+class Sources:
+    """The record folder and the mirrors of one build."""
+
+    def __init__(self, store: CacheStore, mirrors: Mapping[str, MirrorSource] | None = None):
+        self.store = store
+        self.mirrors = dict(mirrors or {})
+
+    @property
+    def root(self) -> Path:
+        """The record folder (``spackcache_path``)."""
+        return self.store.root
+
+    def _source(self, tag: str) -> CacheStore | MirrorSource:
+        return self.mirrors.get(tag) or self.store
+
+    def exists(self) -> bool:
+        """Whether there is anything to read: the record folder, or a mirror."""
+        return bool(self.mirrors) or self.store.exists()
+
+    def tags(self) -> tuple[str, ...]:
+        """Every snapshot: the record folder's and the mirrors', sorted by name."""
+        return tuple(sorted({*self.store.tags(), *self.mirrors}))
+
+    def choose_tag(self, asked: str | None, default: str | None) -> str | None:
+        """The snapshot a directive uses: the one *asked* for, else *default*, else the
+        only snapshot there is (``None`` when none of these applies; not checked)."""
+        if asked or default:
+            return asked or default
+        tags = self.tags()
+        return tags[0] if len(tags) == 1 else None
+
+    def has_tag(self, tag: str) -> bool:
+        """Whether *tag* is a snapshot here."""
+        return tag in self.mirrors or self.store.has_tag(tag)
+
+    def packages(self, tag: str) -> tuple[str, ...]:
+        """The packages of snapshot *tag*, sorted by name."""
+        return self._source(tag).packages(tag)
+
+    def record_path(self, tag: str, package: str) -> Path:
+        """The file *package* of *tag* is read from (for a mirror, its index): what a
+        page that shows it depends on."""
+        mirror = self.mirrors.get(tag)
+        return mirror.index_path if mirror is not None else self.store.record_path(tag, package)
+
+    def has_record(self, tag: str, package: str) -> bool:
+        """Whether *package* has specs in *tag*."""
+        return self._source(tag).has_record(tag, package)
+
+    def close_packages(self, tag: str, package: str, limit: int = 5) -> list[str]:
+        """Names in *tag* that look like *package*, best first."""
+        return difflib.get_close_matches(package, self.packages(tag), n=limit, cutoff=0.6)
+
+    def load(self, tag: str, package: str) -> LoadedRecord:
+        """The record of *package* in *tag*.
+
+        :raises RecordError: when it is missing, unreadable or unusable.
+        """
+        return self._source(tag).load(tag, package)
+
+    def load_snapshot(self, tag: str) -> SnapshotRecords:
+        """Every record of *tag* that can be loaded, and the errors of the others."""
+        return self._source(tag).load_snapshot(tag)
+
+    def fingerprint(self, tag: str | None = None) -> str:
+        """A short fingerprint of the packages of *tag*, or (``None``) of the snapshots."""
+        if tag is not None:
+            return self._source(tag).fingerprint(tag)
+        return hashlib.sha256("\n".join(self.tags()).encode("utf-8")).hexdigest()[:16]

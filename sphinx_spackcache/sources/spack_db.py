@@ -1,0 +1,243 @@
+"""Read a Spack database: a build cache's ``build_cache/index.json``, or an install
+tree's ``.spack-db/index.json``, into the specs of each package.
+
+The file is Spack's own ``Database`` JSON (``lib/spack/spack/database.py``, schema in
+``lib/spack/spack/schema/database_index.py``)::
+
+    {"database": {"version": "8", "installs": {<hash>: {"spec": {...}, "ref_count": 1,
+                                                        "in_buildcache": true}, ...}}}
+
+It is read for ``database.version`` 5 to 8, which differ in the shape of a node:
+
+* before spec-file version 2 (database 5), a node is ``{<name>: {...}}`` and its
+  dependencies a mapping ``{<name>: {"hash": ..., "type": [...]}}``; later a node has a
+  ``name`` and its dependencies are a list of ``{"name", "hash", "parameters":
+  {"deptypes", "virtuals"}}`` (or ``"type"``);
+* a target is a string (``x86_64``) or a microarchitecture mapping with a ``name``;
+* up to Spack 0.23 (database 7) a node names its ``compiler`` (``{"name", "version"}``);
+  from Spack 1.0 (database 8) the compiler is a build dependency that provides ``c``,
+  ``cxx`` or ``fortran``, and a node converted from an older spec file keeps it in
+  ``annotations.compiler`` (``gcc@=10.2.1``). Both become ``name@version``, as the
+  records of cache.spack.io spell it.
+
+Only the specs the file says are there count: ``in_buildcache`` in a build-cache index,
+``installed`` in an install-tree database (which has no ``in_buildcache``). Variants
+are spelled as Spack spells them (``+x``, ``~x``, ``k=v``, ``k:=a,b``; patches by their
+first 7 characters), booleans first, each group sorted by name; empty compiler flags
+(``cflags`` ...) are left out.
+
+Nothing here imports Sphinx or docutils.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+from ..data.model import Spec
+from ..data.problems import Problem, RecordError, excerpt
+
+__all__ = ["SUPPORTED_VERSIONS", "Database", "Dependency", "read_database"]
+
+#: The ``database.version`` values this reader knows.
+SUPPORTED_VERSIONS = ("5", "6", "7", "8")
+#: Compiler flags: parameters that are not variants.
+_FLAGS = frozenset({"cflags", "cppflags", "cxxflags", "fflags", "ldflags", "ldlibs"})
+#: What a compiler dependency provides (Spack >= 1.0).
+_LANGUAGES = frozenset({"c", "cxx", "fortran"})
+
+
+#: A node as ``(hash, name, body)``: the old shape ``{name: body}`` or the new ``body``.
+_Node = tuple[str, str, dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    """A direct dependency of a spec: its package, version and hash, and how it is
+    needed (``build``, ``link``, ``run``, ``test``)."""
+
+    name: str
+    version: str
+    hash: str
+    types: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Database:
+    """The specs of one Spack database that are in it (built or installed)."""
+
+    version: str
+    #: package -> its specs, sorted by package name.
+    packages: Mapping[str, tuple[Spec, ...]]
+    #: Hashes of the specs installed explicitly (an install tree says; a build cache
+    #: index does not, and then it is empty).
+    explicit: frozenset[str]
+    #: Entries that could not be read, each a located problem.
+    problems: tuple[Problem, ...]
+    #: Every node of the file by hash (read when dependencies are asked for).
+    nodes: Mapping[str, _Node]
+
+    def dependencies(self, spec_hash: str) -> tuple[Dependency, ...]:
+        """The direct dependencies of the spec *spec_hash*, by package name (worked out
+        when asked: a page shows a few specs' dependencies, not a whole database's)."""
+        node = self.nodes.get(spec_hash)
+        return _dependencies(node[2], self.nodes) if node else ()
+
+
+def read_database(raw: bytes, path: str, *, stack: str) -> Database:
+    """The specs of the Spack database *raw* (the bytes of *path*), each in *stack*.
+
+    :raises RecordError: when the file is not a Spack database this reader knows.
+    """
+    try:
+        document = msgspec.json.decode(raw)
+    except (msgspec.DecodeError, RecursionError, UnicodeDecodeError) as exc:
+        raise RecordError(path, 1, f"not a Spack database: the JSON is broken ({exc})") from None
+    database = document.get("database") if isinstance(document, dict) else None
+    installs = database.get("installs") if isinstance(database, dict) else None
+    if not isinstance(database, dict) or not isinstance(installs, dict):
+        raise RecordError(path, 1, "not a Spack database: no database.installs mapping")
+    version = str(database.get("version", ""))
+    if version not in SUPPORTED_VERSIONS:
+        raise RecordError(
+            path,
+            1,
+            f"Spack database version {excerpt(version)!r} is not one of "
+            f"{', '.join(SUPPORTED_VERSIONS)}",
+        )
+    nodes = {key: _node(entry) for key, entry in installs.items()}
+    present = {key for key, entry in installs.items() if _is_present(entry)}
+    packages: dict[str, list[Spec]] = {}
+    problems: list[Problem] = []
+    for key in sorted(present):
+        node = nodes[key]
+        try:
+            spec = _spec(node, key, nodes, stack)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            problems.append(
+                Problem(path, 1, f"installs[{key!r}] is not a usable spec ({excerpt(repr(exc))})")
+            )
+            continue
+        packages.setdefault(node[1], []).append(spec)
+    explicit = frozenset(
+        key for key in present if isinstance(installs[key], dict) and installs[key].get("explicit")
+    )
+    return Database(
+        version=version,
+        packages={name: tuple(specs) for name, specs in sorted(packages.items())},
+        explicit=explicit,
+        problems=tuple(problems),
+        nodes=nodes,
+    )
+
+
+def _is_present(entry: Any) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    if "in_buildcache" in entry:
+        return entry["in_buildcache"] is True
+    return entry.get("installed") is True
+
+
+def _node(entry: Any) -> _Node:
+    spec = entry.get("spec") if isinstance(entry, dict) else None
+    if not isinstance(spec, dict):
+        return ("", "", {})
+    if "name" in spec:
+        return (str(spec.get("hash", "")), str(spec["name"]), spec)
+    if len(spec) == 1:
+        name, body = next(iter(spec.items()))
+        if isinstance(body, dict):
+            return (str(body.get("hash", "")), str(name), body)
+    return ("", "", {})
+
+
+def _spec(node: _Node, key: str, nodes: Mapping[str, _Node], stack: str) -> Spec:
+    _, name, body = node
+    if not name:
+        raise ValueError("no spec")
+    arch = body["arch"]
+    target = arch["target"]
+    if isinstance(target, dict):
+        target = target["name"]
+    return Spec(
+        hash=str(body.get("hash") or key),
+        versions=(str(body["version"]),),
+        record_compiler=_compiler(body, nodes),
+        os=str(arch["platform_os"]),
+        platform=str(arch["platform"]),
+        target=str(target),
+        variants=_variants(body.get("parameters") or {}),
+        stacks=(stack,),
+    )
+
+
+def _compiler(body: dict[str, Any], nodes: Mapping[str, _Node]) -> str:
+    """``name@version`` of the compiler, or ``none``."""
+    compiler = body.get("compiler")
+    if isinstance(compiler, dict) and compiler.get("name"):
+        return f"{compiler['name']}@{compiler.get('version', '')}".rstrip("@")
+    annotated = (body.get("annotations") or {}).get("compiler")
+    if isinstance(annotated, str) and annotated:
+        return annotated.replace("@=", "@", 1)
+    for dependency in _dependency_entries(body.get("dependencies")):
+        virtuals = set(dependency.get("parameters", {}).get("virtuals") or ())
+        if virtuals & _LANGUAGES:
+            found = nodes.get(str(dependency.get("hash", "")))
+            version = found[2].get("version") if found else None
+            return f"{dependency['name']}@{version}" if version else str(dependency["name"])
+    return "none"
+
+
+def _variants(parameters: Mapping[str, Any]) -> tuple[str, ...]:
+    bools: list[str] = []
+    values: list[str] = []
+    for key in sorted(parameters):
+        value = parameters[key]
+        if isinstance(value, bool):
+            bools.append(f"{'+' if value else '~'}{key}")
+        elif key in _FLAGS:
+            if value:
+                flags = " ".join(map(str, value)) if isinstance(value, list) else str(value)
+                values.append(f'{key}="{flags}"' if " " in flags else f"{key}={flags}")
+        elif isinstance(value, list):
+            items = [str(item)[:7] if key == "patches" else str(item) for item in value]
+            if items:
+                values.append(f"{key}:={','.join(items)}")
+        else:
+            values.append(f"{key}={value}")
+    return (*bools, *values)
+
+
+def _dependency_entries(raw: Any) -> list[dict[str, Any]]:
+    """Dependencies as a list of ``{"name", "hash", "parameters"}`` whatever the shape."""
+    if isinstance(raw, list):
+        return [d for d in raw if isinstance(d, dict) and "name" in d]
+    if isinstance(raw, dict):  # the old shape: {name: {"hash": ..., "type": [...]}}
+        return [
+            {"name": name, "hash": d.get("hash"), "parameters": {"deptypes": d.get("type", [])}}
+            for name, d in raw.items()
+            if isinstance(d, dict)
+        ]
+    return []
+
+
+def _dependencies(body: dict[str, Any], nodes: Mapping[str, _Node]) -> tuple[Dependency, ...]:
+    found = []
+    for dependency in _dependency_entries(body.get("dependencies")):
+        key = str(dependency.get("hash", ""))
+        node = nodes.get(key)
+        parameters = dependency.get("parameters") or {}
+        types = parameters.get("deptypes") or dependency.get("type") or ()
+        found.append(
+            Dependency(
+                name=str(dependency["name"]),
+                version=str(node[2].get("version", "")) if node else "",
+                hash=key,
+                types=tuple(map(str, types)),
+            )
+        )
+    return tuple(sorted(found, key=lambda d: d.name))

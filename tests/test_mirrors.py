@@ -1,0 +1,299 @@
+"""Spack mirrors as snapshots: the database reader on real indexes of database versions 5,
+7 and 8 (and 6), and every directive on a mirror. Expected values are read from the JSON
+here, independently of the reader."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+from sphinx_spackcache.data.problems import RecordError
+from sphinx_spackcache.sources.combined import Sources
+from sphinx_spackcache.sources.mirror import MirrorSource
+from sphinx_spackcache.sources.spack_db import read_database
+from sphinx_spackcache.sources.store import CacheStore
+
+from .conftest import MIRRORS, RECORDS, Build
+
+SPACK_TEST = MIRRORS / "spack-v2-test" / "build_cache" / "index.json"  # database 8
+CLINGO = MIRRORS / "clingo-bootstrap" / "build_cache" / "index.json"  # database 5
+DERECHO = MIRRORS / "derecho-install-tree" / "index.json"  # database 7, an install tree
+
+
+def installs(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_bytes())["database"]["installs"]
+    return data
+
+
+def node(entry: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(name, body) of an entry, old shape or new."""
+    spec = entry["spec"]
+    if "name" in spec:
+        return spec["name"], spec
+    ((name, body),) = spec.items()
+    return name, body
+
+
+def read(path: Path, stack: str = "m") -> Any:
+    return read_database(path.read_bytes(), str(path), stack=stack)
+
+
+@pytest.mark.parametrize(
+    ("path", "version", "member"),
+    [
+        (CLINGO, "5", "in_buildcache"),
+        (DERECHO, "7", "installed"),
+        (SPACK_TEST, "8", "in_buildcache"),
+    ],
+)
+def test_only_the_specs_in_the_cache_or_installed(path: Path, version: str, member: str) -> None:
+    entries = installs(path)
+    present = [node(e) for e in entries.values() if e.get(member) is True]
+    absent = [e for e in entries.values() if e.get(member) is not True]
+    assert absent  # every sample has some: externals, uninstalled
+    database = read(path)
+    assert database.version == version
+    assert database.problems == ()
+    assert Counter(n for n, _ in present) == Counter(
+        {name: len(specs) for name, specs in database.packages.items()}
+    )
+    assert sorted(s.hash for specs in database.packages.values() for s in specs) == sorted(
+        body["hash"] for _, body in present
+    )
+
+
+def test_database_8_compilers_from_annotations_and_from_dependencies() -> None:
+    """Spack 1.0: a node converted from an old spec file keeps its compiler in
+    annotations (gcc@=10.2.1); a new one depends on gcc for the c (and cxx) virtual."""
+    database = read(SPACK_TEST, stack="spack-test")
+    assert list(database.packages) == ["compiler-wrapper", "gcc-runtime", "libdwarf", "libelf"]
+    libelf = {s.target: s for s in database.packages["libelf"]}
+    assert set(libelf) == {"core2", "m1"}  # a target mapping's name, a plain target
+    assert {s.compiler for s in libelf.values()} == {"gcc@10.2.1"}
+    assert {s.variants for s in libelf.values()} == {("build_system=generic",)}  # no flags
+    assert database.packages["compiler-wrapper"][0].compiler is None
+    assert {s.stacks for s in libelf.values()} == {("spack-test",)}
+    (new,) = [s for s in database.packages["libdwarf"] if s.target == "m1"]
+    assert [(d.name, d.version, d.types) for d in database.dependencies(new.hash)] == [
+        ("compiler-wrapper", "1.0", ("build",)),
+        ("gcc", "10.2.1", ("build",)),
+        ("gcc-runtime", "10.2.1", ("link",)),
+        ("libelf", "0.8.13", ("build", "link")),
+    ]
+
+
+def test_database_5_old_node_shape_variants_and_flags() -> None:
+    database = read(CLINGO)
+    (zlib,) = [s for s in database.packages["zlib"] if s.hash == "qo6otxqnn6mxpw4zhqc4wdwqmgcfjdfe"]
+    assert (zlib.versions, zlib.compiler, zlib.platform, zlib.os, zlib.target) == (
+        ("1.2.11",),
+        "apple-clang@12.0.0",
+        "darwin",
+        "catalina",
+        "x86_64",
+    )
+    # booleans first, then the rest, each sorted; a non-empty flag is kept
+    assert zlib.variants == ("+optimize", "+pic", "+shared", "cflags=-mmacosx-version-min=10.13")
+
+
+def test_database_7_install_tree_lists_and_explicit() -> None:
+    entries = installs(DERECHO)
+    database = read(DERECHO)
+    explicit = {
+        e["spec"]["hash"] for e in entries.values() if e.get("installed") and e.get("explicit")
+    }
+    assert database.explicit == explicit
+    assert len(explicit) == 682
+    patched = [
+        s
+        for specs in database.packages.values()
+        for s in specs
+        if any(v.startswith("patches:=") for v in s.variants)
+    ]
+    assert patched
+    for spec in patched:
+        (patches,) = [v for v in spec.variants if v.startswith("patches:=")]
+        assert all(len(p) == 7 for p in patches.removeprefix("patches:=").split(","))
+
+
+def test_database_6_is_read_as_7(tmp_path: Path) -> None:
+    """No real version 6 file is at hand: the version 7 sample, relabelled (6 and 7
+    write nodes alike), reads the same."""
+    data = json.loads(SPACK_TEST.read_bytes())
+    data["database"]["version"] = "6"
+    path = tmp_path / "index.json"
+    path.write_text(json.dumps(data), "utf-8")
+    assert read(path).packages == read(SPACK_TEST).packages
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (b"{", "not a Spack database: the JSON is broken"),
+        (b"[]", "no database.installs mapping"),
+        (b'{"database": {"version": "4", "installs": {}}}', "version '4' is not one of 5, 6, 7, 8"),
+    ],
+)
+def test_unreadable_databases_are_located_errors(text: bytes, message: str) -> None:
+    with pytest.raises(RecordError) as info:
+        read_database(text, "/m/build_cache/index.json", stack="m")
+    assert info.value.problem.location == "/m/build_cache/index.json:1"
+    assert message in info.value.problem.message
+
+
+def test_a_broken_entry_is_skipped_and_reported() -> None:
+    data = json.loads(SPACK_TEST.read_bytes())
+    entries = data["database"]["installs"]
+    broken = next(h for h, e in entries.items() if e["spec"]["name"] == "compiler-wrapper")
+    del entries[broken]["spec"]["arch"]
+    database = read_database(json.dumps(data).encode(), "/m/index.json", stack="m")
+    assert "compiler-wrapper" not in database.packages
+    assert len(database.packages["libelf"]) == 2
+    (problem,) = database.problems
+    assert problem.message.startswith(f"installs['{broken}'] is not a usable spec")
+
+
+# -- as snapshots of a build ---------------------------------------------------------
+
+
+def sources(*names: str) -> Sources:
+    folders = {"spack-test": "spack-v2-test", "clingo": "clingo-bootstrap"}
+    return Sources(CacheStore(RECORDS), {n: MirrorSource(n, MIRRORS / folders[n]) for n in names})
+
+
+def test_mirrors_are_snapshots_beside_the_records() -> None:
+    both = sources("spack-test", "clingo")
+    assert both.tags() == tuple(
+        sorted([*(p.name for p in RECORDS.iterdir()), "clingo", "spack-test"])
+    )
+    assert both.packages("spack-test") == ("compiler-wrapper", "gcc-runtime", "libdwarf", "libelf")
+    assert both.record_path("spack-test", "libelf") == SPACK_TEST
+    assert both.load("clingo", "zlib").record.path == CLINGO
+    assert both.close_packages("spack-test", "libelfs") == ["libelf"]
+    snapshot = both.load_snapshot("clingo")
+    assert sum(len(r.record.specs) for r in snapshot.records) == 59
+    with pytest.raises(RecordError):
+        both.load("spack-test", "gcc")  # external: not in the build cache
+
+
+MIRROR_CONF = {
+    "spackcache_mirrors": {
+        "spack-test": str(MIRRORS / "spack-v2-test"),
+        "clingo": str(MIRRORS / "clingo-bootstrap"),
+    }
+}
+
+
+def test_every_directive_on_a_mirror(build: Build) -> None:
+    app = build("mirrors", conf=MIRROR_CONF)
+    assert app.warning.getvalue() == ""
+    package = BeautifulSoup((app.outdir / "package.html").read_text("utf-8"), "html.parser")
+    entries = installs(SPACK_TEST)
+    libelf = sorted(b["hash"] for n, b in map(node, entries.values()) if n == "libelf")
+    tables = package.select("table.spackcache-specs")
+    assert sorted(c.get_text() for c in tables[0].select("td.spackcache-hash code")) == libelf
+    zlib_built = [
+        b
+        for e in installs(CLINGO).values()
+        for n, b in [node(e)]
+        if n == "zlib" and e["in_buildcache"]
+    ]
+    assert len(zlib_built) == 4
+    assert len(tables[1].select("tbody tr")) == len(zlib_built)
+
+    listing = BeautifulSoup((app.outdir / "listing.html").read_text("utf-8"), "html.parser")
+    (stack,) = listing.select("table.spackcache-packages")
+    clingo = BeautifulSoup((app.outdir / "clingo.html").read_text("utf-8"), "html.parser")
+    (index,) = clingo.select("table.spackcache-packages")
+    clingo_packages = {
+        n for n, _ in (node(e) for e in installs(CLINGO).values() if e["in_buildcache"])
+    }
+    assert {a.get_text() for a in index.select("td.spackcache-package")} == clingo_packages
+    assert {a.get_text() for a in stack.select("td.spackcache-package")} == {
+        "compiler-wrapper",
+        "gcc-runtime",
+        "libdwarf",
+        "libelf",
+    }
+    (references,) = [p for p in listing.select("p") if p.get_text().startswith("References")]
+    links = [a["href"] for a in references.select("a.reference")]
+    assert links == [
+        "package.html#cache-package-libelf-spack-test",
+        "package.html#cache-package-zlib-clingo",
+    ]
+
+    index_page = BeautifulSoup((app.outdir / "index.html").read_text("utf-8"), "html.parser")
+    (matrix,) = index_page.select("table.spackcache-coverage")
+    targets = Counter(
+        t["name"] if isinstance(t := b["arch"]["target"], dict) else t
+        for e in entries.values()
+        if e["in_buildcache"]
+        for _, b in [node(e)]
+    )
+    headings = [th.get_text(strip=True) for th in matrix.select("thead th")]
+    cells = [td.get_text(strip=True) for td in matrix.select("tbody tr")[0].select("td")]
+    assert dict(zip(headings[1:-2], cells[1:-2], strict=True)) == {
+        t: str(n) for t, n in targets.items()
+    }
+
+
+def test_mirror_config_mistakes_are_located_warnings(build: Build, tmp_path: Path) -> None:
+    mirror = tmp_path / "v0.23.1"
+    shutil.copytree(MIRRORS / "spack-v2-test", mirror)
+    app = build(
+        "mirrors",
+        conf={
+            "spackcache_mirrors": {
+                "spack-test": str(MIRRORS / "spack-v2-test"),
+                "clingo": str(MIRRORS / "clingo-bootstrap"),
+                "v0.23.1": str(mirror),
+                "../up": str(mirror),
+                "web": "https://cache.example.org/2025.04",
+            }
+        },
+    )
+    warnings = app.warning.getvalue()
+    assert "spackcache_mirrors: '../up' is not a valid snapshot name" in warnings
+    assert (
+        "spackcache_mirrors: 'web': reading mirrors over http(s) is not supported yet" in warnings
+    )
+    assert "spackcache_mirrors: 'v0.23.1' is also a snapshot of spackcache_path" in warnings
+    assert warnings.count("[spackcache.config]") == 3
+    assert "conf.py:" in warnings  # located at the assignment
+
+
+def test_a_changed_mirror_index_rereads_only_its_pages(build: Build, tmp_path: Path) -> None:
+    folder = tmp_path / "mirror"
+    shutil.copytree(MIRRORS / "spack-v2-test", folder)
+    conf = {
+        "spackcache_mirrors": {
+            "spack-test": str(folder),
+            "clingo": str(MIRRORS / "clingo-bootstrap"),
+        }
+    }
+    first = build("mirrors", conf=conf)
+    doctrees = first.doctreedir
+    before = {p.stem: p.stat().st_mtime_ns for p in doctrees.glob("*.doctree")}
+    index = folder / "build_cache" / "index.json"
+    data = json.loads(index.read_bytes())
+    for entry in data["database"]["installs"].values():
+        if entry["spec"]["name"] == "libdwarf":
+            entry["in_buildcache"] = False
+    index.write_text(json.dumps(data), "utf-8")
+    app = build("mirrors", conf=conf)
+    after = {p.stem: p.stat().st_mtime_ns for p in doctrees.glob("*.doctree")}
+    # every page that shows the mirror is read again; the one of the other mirror is not
+    assert {name for name in after if after[name] != before[name]} == {
+        "index",
+        "package",
+        "listing",
+    }
+    listing = BeautifulSoup((app.outdir / "listing.html").read_text("utf-8"), "html.parser")
+    (stack,) = listing.select("table.spackcache-packages")
+    assert "libdwarf" not in {a.get_text() for a in stack.select("td.spackcache-package")}
