@@ -22,13 +22,18 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-# _cache (spackcache_path) is excluded by the extension itself
+# _cache (spackcache_path) and the mirrors' folders are excluded by the extension itself
 exclude_patterns = ["_build", "snippets"]
 nitpicky = True
 
 # -- sphinx-spackcache ------------------------------------------------------
 spackcache_path = "_cache"
 spackcache_default_tag = "develop-2025-04-20"
+# two real Spack mirrors' build-cache indexes (see docs/_mirrors/*/PROVENANCE.md)
+spackcache_mirrors = {
+    "spack-test": "_mirrors/spack-test",
+    "clingo-bootstrap": "_mirrors/clingo-bootstrap",
+}
 
 # -- HTML -------------------------------------------------------------------
 html_theme = "furo"

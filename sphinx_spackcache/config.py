@@ -177,13 +177,15 @@ def _exclude_records(app: Sphinx, config: Config) -> None:
     With MyST-Parser enabled, every ``specs.md`` would otherwise become a document.
     """
     srcdir = Path(os.path.normpath(app.srcdir))
-    # as written (a symbolic link inside the source folder counts) and as resolved
-    written = Path(os.path.normpath(Path(app.confdir or app.srcdir, config.spackcache_path)))
-    for root, base in ((written, srcdir), (_cache_root(app), srcdir.resolve())):
-        if root != base and root.is_relative_to(base):
-            pattern = root.relative_to(base).as_posix()
-            if pattern not in config.exclude_patterns:
-                config.exclude_patterns = [*config.exclude_patterns, pattern]
+    base_folder = Path(app.confdir or app.srcdir)
+    for folder in (config.spackcache_path, *config.spackcache_mirrors.values()):
+        # as written (a symbolic link inside the source folder counts) and as resolved
+        written = Path(os.path.normpath(base_folder / os.fspath(folder)))
+        for root, base in ((written, srcdir), (written.resolve(), srcdir.resolve())):
+            if root != base and root.is_relative_to(base):
+                pattern = root.relative_to(base).as_posix()
+                if pattern not in config.exclude_patterns:
+                    config.exclude_patterns = [*config.exclude_patterns, pattern]
 
 
 def _cache_root(app: Sphinx) -> Path:

@@ -96,3 +96,16 @@ def test_the_themes_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     pages = sorted((tmp_path / "alabaster-8" / "ours" / "packages").glob("*.rst"))
     assert len(pages) == 8
     assert all(":orphan:" in page.read_text("utf-8") for page in pages)
+
+
+def test_the_mirror_benchmark_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "mirror.py"), "--rounds", "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    lines = done.stdout.splitlines()
+    assert lines[1].startswith("derecho-install-tree: 1.60 MB, 1,225 specs: read ")
+    assert [line.split(":")[0] for line in lines[2:]] == ["clingo-bootstrap", "spack-v2-test"]

@@ -297,3 +297,25 @@ def test_a_changed_mirror_index_rereads_only_its_pages(build: Build, tmp_path: P
     listing = BeautifulSoup((app.outdir / "listing.html").read_text("utf-8"), "html.parser")
     (stack,) = listing.select("table.spackcache-packages")
     assert "libdwarf" not in {a.get_text() for a in stack.select("td.spackcache-package")}
+
+
+def test_a_mirror_inside_the_source_folder_is_not_read_as_pages(build: Build) -> None:
+    """Like the record folder: with MyST on, a mirror's PROVENANCE.md would be a page."""
+    app = build("mirrors", conf=MIRROR_CONF)  # copies the root
+    srcdir = app.srcdir
+    shutil.copytree(MIRRORS / "spack-v2-test", srcdir / "_mirrors" / "spack-test")
+    app = build(
+        "mirrors",
+        conf={
+            "extensions": ["sphinx_spackcache", "myst_parser"],
+            "source_suffix": {".rst": "restructuredtext", ".md": "markdown"},
+            "spackcache_mirrors": {
+                "spack-test": "_mirrors/spack-test",
+                "clingo": str(MIRRORS / "clingo-bootstrap"),
+            },
+        },
+        freshenv=True,
+    )
+    assert app.warning.getvalue() == ""
+    assert "_mirrors/spack-test/PROVENANCE" not in app.env.found_docs
+    assert (app.outdir / "package.html").is_file()
