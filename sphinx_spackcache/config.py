@@ -15,8 +15,10 @@ from typing import Any, Literal
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
+from sphinx.util.display import status_iterator
 
 from .sources.combined import Sources
+from .sources.fetch import fetch_mirror, is_url
 from .sources.mirror import MirrorSource
 from .sources.store import CacheStore, is_valid_name
 from .warnings import SpackCacheWarning, warn
@@ -71,12 +73,48 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         types=(dict,),
         type_text="dict[str, str | os.PathLike]",
         description=(
-            "Spack binary mirrors to document, as ``{name: folder}``: each becomes a "
-            "snapshot named *name*, next to those of ``spackcache_path``, holding the specs "
-            "of the mirror's ``build_cache/index.json`` (Spack database versions 5 to 8), "
-            "each in a stack named after the mirror. A relative folder is relative to the "
-            "folder holding ``conf.py``. A name must be a valid tag, and must not also be "
-            "a snapshot of ``spackcache_path``."
+            "Spack binary mirrors to document, as ``{name: folder or URL}``: each becomes "
+            "a snapshot named *name*, next to those of ``spackcache_path``, holding the "
+            "specs of the mirror's ``build_cache/index.json`` (Spack database versions 5 "
+            "to 8), each in a stack named after the mirror. A relative folder is relative "
+            "to the folder holding ``conf.py``; an ``http(s)`` URL is fetched when the "
+            "build starts (see ``spackcache_fetch_cache``). A name must be a valid tag, "
+            "and must not also be a snapshot of ``spackcache_path``."
+        ),
+    ),
+    ConfigValue(
+        name="spackcache_fetch_cache",
+        default=None,
+        rebuild="",
+        types=(str, os.PathLike, type(None)),
+        type_text="str | os.PathLike | None",
+        description=(
+            "Where the indexes of ``http(s)`` mirrors are kept between builds (relative "
+            "to the folder holding ``conf.py``); ``None``: ``spackcache-mirrors`` in the "
+            "doctree folder. A copy is revalidated with the mirror's "
+            "``index.json.hash`` (one small request) and fetched again only when the "
+            "mirror changed; when the mirror cannot be reached, the copy is used, with a "
+            "warning."
+        ),
+    ),
+    ConfigValue(
+        name="spackcache_fetch_timeout",
+        default=10,
+        rebuild="",
+        types=(int, float),
+        type_text="int | float",
+        description="Seconds to wait for a mirror's answer before giving up on it.",
+    ),
+    ConfigValue(
+        name="spackcache_fetch_max_age",
+        default=600,
+        rebuild="",
+        types=(int, float),
+        type_text="int | float",
+        description=(
+            "Seconds after a mirror was checked during which a build does not ask it "
+            "again (so that rebuilding while writing costs no request); ``0`` checks on "
+            "every build."
         ),
     ),
     ConfigValue(
@@ -158,8 +196,6 @@ def _check_mirrors(app: Sphinx, config: Config) -> None:
             problem = f"{name!r} is not a valid snapshot name (letters, digits and _.+- only)"
         elif not isinstance(folder, str | os.PathLike):
             problem = f"the folder of {name!r} must be a str or os.PathLike, not {folder!r}"
-        elif str(folder).startswith(("http://", "https://")):
-            problem = f"{name!r}: reading mirrors over http(s) is not supported yet ({folder})"
         if problem is None:
             kept[name] = folder
         else:
@@ -178,7 +214,8 @@ def _exclude_records(app: Sphinx, config: Config) -> None:
     """
     srcdir = Path(os.path.normpath(app.srcdir))
     base_folder = Path(app.confdir or app.srcdir)
-    for folder in (config.spackcache_path, *config.spackcache_mirrors.values()):
+    folders = [f for f in config.spackcache_mirrors.values() if not is_url(os.fspath(f))]
+    for folder in (config.spackcache_path, *folders):
         # as written (a symbolic link inside the source folder counts) and as resolved
         written = Path(os.path.normpath(base_folder / os.fspath(folder)))
         for root, base in ((written, srcdir), (written.resolve(), srcdir.resolve())):
@@ -199,7 +236,9 @@ def _resolve_cache_root(app: Sphinx) -> None:
     mirrors = {
         name: str((base / os.fspath(folder)).resolve())
         for name, folder in app.config.spackcache_mirrors.items()
+        if not is_url(os.fspath(folder))
     }
+    mirrors.update(_fetch_mirrors(app, base))
     setattr(app.env, _MIRRORS_ATTR, mirrors)
     clashes = sorted(set(mirrors) & set(CacheStore(root).tags()))
     if clashes:
@@ -209,6 +248,39 @@ def _resolve_cache_root(app: Sphinx) -> None:
             SpackCacheWarning.CONFIG,
             _config_location(app, "spackcache_mirrors"),
         )
+
+
+def _fetch_mirrors(app: Sphinx, base: Path) -> dict[str, str]:
+    """Fetch the indexes of the http(s) mirrors (or find their copies fresh); the local
+    folder of each one there is something to read for."""
+    config = app.config
+    urls = {n: os.fspath(f) for n, f in config.spackcache_mirrors.items() if is_url(os.fspath(f))}
+    if not urls:
+        return {}
+    cache_root = (
+        Path(app.doctreedir, "spackcache-mirrors")
+        if config.spackcache_fetch_cache is None
+        else base / os.fspath(config.spackcache_fetch_cache)
+    )
+    folders: dict[str, str] = {}
+    for name in status_iterator(
+        sorted(urls), "checking Spack mirrors... ", "purple", len(urls), app.verbosity
+    ):
+        result = fetch_mirror(
+            urls[name],
+            cache_root / name,
+            timeout=float(config.spackcache_fetch_timeout),
+            max_age=float(config.spackcache_fetch_max_age),
+        )
+        if result.problem:
+            warn(
+                f"spackcache_mirrors: {name!r}: {result.problem}",
+                SpackCacheWarning.CONFIG,
+                _config_location(app, "spackcache_mirrors"),
+            )
+        if result.folder is not None:
+            folders[name] = str(result.folder)
+    return folders
 
 
 def cache_store(env: BuildEnvironment) -> Sources:

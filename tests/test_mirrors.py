@@ -254,15 +254,14 @@ def test_mirror_config_mistakes_are_located_warnings(build: Build, tmp_path: Pat
                 "clingo": str(MIRRORS / "clingo-bootstrap"),
                 "v0.23.1": str(mirror),
                 "../up": str(mirror),
-                "web": "https://cache.example.org/2025.04",
+                "web": "http://127.0.0.1:9/mirror",  # the discard port: refused
             }
         },
     )
     warnings = app.warning.getvalue()
     assert "spackcache_mirrors: '../up' is not a valid snapshot name" in warnings
-    assert (
-        "spackcache_mirrors: 'web': reading mirrors over http(s) is not supported yet" in warnings
-    )
+    assert "spackcache_mirrors: 'web': cannot fetch http://127.0.0.1:9/mirror: " in warnings
+    assert "; the mirror is left out" in warnings
     assert "spackcache_mirrors: 'v0.23.1' is also a snapshot of spackcache_path" in warnings
     assert warnings.count("[spackcache.config]") == 3
     assert "conf.py:" in warnings  # located at the assignment

@@ -1,0 +1,209 @@
+"""Mirrors over http(s): fetched into a cache, revalidated with index.json.hash, used
+stale when the mirror cannot be reached. A local http.server serves copies of
+tests/mirrors; nothing leaves the machine."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+from sphinx_spackcache.sources.fetch import fetch_mirror
+
+from .conftest import MIRRORS, Build
+
+
+class Server:
+    """A mirror server: *root* is served; *requests* lists the paths asked for."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.requests: list[str] = []
+        self.delay = 0.0
+        server = self
+
+        class Handler(SimpleHTTPRequestHandler):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, directory=str(root), **kwargs)
+
+            def do_GET(self) -> None:
+                server.requests.append(self.path)
+                time.sleep(server.delay)
+                if self.path.startswith("/moved/"):
+                    self.send_response(302)
+                    self.send_header("Location", self.path.removeprefix("/moved"))
+                    self.end_headers()
+                    return
+                super().do_GET()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def index(self, mirror: str = "spack-v2-test") -> Path:
+        return self.root / mirror / "build_cache" / "index.json"
+
+    def change(self, mirror: str = "spack-v2-test", *, drop: str = "libdwarf") -> None:
+        """Take *drop* out of the mirror's build cache, and write the new hash."""
+        data = json.loads(self.index(mirror).read_bytes())
+        for entry in data["database"]["installs"].values():
+            if entry["spec"].get("name") == drop:
+                entry["in_buildcache"] = False
+        raw = json.dumps(data).encode()
+        self.index(mirror).write_bytes(raw)
+        self.index(mirror).with_suffix(".json.hash").write_text(hashlib.sha256(raw).hexdigest())
+
+    def stop(self) -> None:
+        if self.thread.is_alive():
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            self.thread.join()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    root = tmp_path / "served"
+    shutil.copytree(MIRRORS, root)
+    running = Server(root)
+    yield running
+    running.stop()
+
+
+def fetch(server: Server, cache: Path, **kwargs: Any) -> Any:
+    options = {"timeout": 5.0, "max_age": 0.0, **kwargs}
+    return fetch_mirror(server.url + "/spack-v2-test", cache, **options)
+
+
+def test_fetched_once_then_revalidated_with_the_hash(server: Server, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = fetch(server, cache)
+    assert (first.folder, first.problem, first.requests, first.fetched) == (cache, "", 2, True)
+    assert (cache / "build_cache" / "index.json").read_bytes() == server.index().read_bytes()
+    assert server.requests == [
+        "/spack-v2-test/build_cache/index.json.hash",
+        "/spack-v2-test/build_cache/index.json",
+    ]
+    written = (cache / "build_cache" / "index.json").stat().st_mtime_ns
+
+    # unchanged: one small request, and the copy is not rewritten (no page is read again)
+    again = fetch(server, cache)
+    assert (again.requests, again.fetched, again.problem) == (1, False, "")
+    assert (cache / "build_cache" / "index.json").stat().st_mtime_ns == written
+
+    # within max_age: no request at all
+    quiet = fetch(server, cache, max_age=600)
+    assert (quiet.requests, quiet.folder) == (0, cache)
+    assert len(server.requests) == 3
+
+    # changed: fetched again
+    server.change()
+    changed = fetch(server, cache)
+    assert (changed.requests, changed.fetched) == (2, True)
+    assert (cache / "build_cache" / "index.json").read_bytes() == server.index().read_bytes()
+
+
+def test_redirects_are_followed(server: Server, tmp_path: Path) -> None:
+    result = fetch_mirror(server.url + "/moved/spack-v2-test", tmp_path / "c", timeout=5, max_age=0)
+    assert (result.problem, result.fetched) == ("", True)
+
+
+@pytest.mark.parametrize(
+    ("mirror", "spoil", "message"),
+    [
+        ("nowhere", None, "/nowhere/build_cache/index.json does not exist (404)"),
+        ("spack-v2-test", "hash", "is not the SHA-256 of the index"),
+    ],
+)
+def test_a_mirror_without_a_usable_index_is_left_out(
+    server: Server, tmp_path: Path, mirror: str, spoil: str | None, message: str
+) -> None:
+    if spoil == "hash":
+        server.index().with_suffix(".json.hash").write_text("0" * 64)
+    result = fetch_mirror(f"{server.url}/{mirror}", tmp_path / "c", timeout=5, max_age=0)
+    assert result.folder is None
+    assert message in result.problem
+    assert result.problem.endswith("the mirror is left out")
+
+
+def test_the_copy_is_used_when_the_mirror_is_down_or_slow(server: Server, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert fetch(server, cache).fetched
+    server.delay = 2.0
+    slow = fetch(server, cache, timeout=0.5)
+    assert slow.folder == cache
+    assert "timed out" in slow.problem
+    assert "using the copy of" in slow.problem
+    server.delay = 0.0
+    url = server.url
+    server.stop()
+    down = fetch_mirror(url + "/spack-v2-test", cache, timeout=2, max_age=0)
+    assert down.folder == cache
+    assert "using the copy of" in down.problem
+
+
+def test_a_site_documents_a_mirror_over_http(server: Server, build: Build, tmp_path: Path) -> None:
+    conf = {
+        "spackcache_mirrors": {
+            "spack-test": server.url + "/spack-v2-test",
+            "clingo": server.url + "/clingo-bootstrap/",
+        },
+        "spackcache_fetch_max_age": 0,
+        "spackcache_fetch_cache": str(tmp_path / "fetched"),
+    }
+    app = build("mirrors", conf=conf)
+    assert app.warning.getvalue() == ""
+    assert "checking Spack mirrors" in app.status.getvalue()
+    listing = BeautifulSoup((app.outdir / "listing.html").read_text("utf-8"), "html.parser")
+    (stack,) = listing.select("table.spackcache-packages")
+    assert "libdwarf" in {a.get_text() for a in stack.select("td.spackcache-package")}
+    doctrees = app.doctreedir
+    before = {p.stem: p.stat().st_mtime_ns for p in doctrees.glob("*.doctree")}
+
+    # unchanged: two small requests, nothing read again
+    asked = len(server.requests)
+    app = build("mirrors", conf=conf)
+    assert server.requests[asked:] == [
+        "/clingo-bootstrap/build_cache/index.json.hash",
+        "/spack-v2-test/build_cache/index.json.hash",
+    ]
+    assert {p.stem: p.stat().st_mtime_ns for p in doctrees.glob("*.doctree")} == before
+
+    # one mirror changed: its pages, and only they, are read again
+    server.change()
+    app = build("mirrors", conf=conf)
+    after = {p.stem: p.stat().st_mtime_ns for p in doctrees.glob("*.doctree")}
+    assert {n for n in after if after[n] != before[n]} == {"index", "package", "listing"}
+    listing = BeautifulSoup((app.outdir / "listing.html").read_text("utf-8"), "html.parser")
+    (stack,) = listing.select("table.spackcache-packages")
+    assert "libdwarf" not in {a.get_text() for a in stack.select("td.spackcache-package")}
+
+
+def test_a_corrupt_index_is_a_located_warning(server: Server, build: Build, tmp_path: Path) -> None:
+    raw = b'{"database": {"version": "8", "installs": {'
+    server.index().write_bytes(raw)
+    server.index().with_suffix(".json.hash").write_text(hashlib.sha256(raw).hexdigest())
+    conf = {
+        "spackcache_mirrors": {
+            "spack-test": server.url + "/spack-v2-test",
+            "clingo": str(MIRRORS / "clingo-bootstrap"),
+        },
+        "spackcache_fetch_cache": str(tmp_path / "fetched"),
+    }
+    app = build("mirrors", conf=conf)
+    warnings = app.warning.getvalue()
+    copy = tmp_path / "fetched" / "spack-test" / "build_cache" / "index.json"
+    assert f"{copy}:1: WARNING: not a Spack database: the JSON is broken" in warnings
+    assert "[spackcache.record]" in warnings
