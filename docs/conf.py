@@ -33,6 +33,7 @@ spackcache_default_tag = "develop-2025-04-20"
 spackcache_mirrors = {
     "spack-test": "_mirrors/spack-test",
     "clingo-bootstrap": "_mirrors/clingo-bootstrap",
+    "spack-test-v3": "_mirrors/spack-test-v3",
 }
 
 # -- HTML -------------------------------------------------------------------

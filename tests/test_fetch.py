@@ -21,6 +21,8 @@ from sphinx_spackcache.sources.fetch import fetch_mirror
 
 from .conftest import MIRRORS, Build
 
+MANIFEST = "v3/manifests/index/index.manifest.json"
+
 
 class Server:
     """A mirror server: *root* is served; *requests* lists the paths asked for."""
@@ -90,9 +92,10 @@ def fetch(server: Server, cache: Path, **kwargs: Any) -> Any:
 def test_fetched_once_then_revalidated_with_the_hash(server: Server, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     first = fetch(server, cache)
-    assert (first.folder, first.problem, first.requests, first.fetched) == (cache, "", 2, True)
+    assert (first.folder, first.problem, first.requests, first.fetched) == (cache, "", 3, True)
     assert (cache / "build_cache" / "index.json").read_bytes() == server.index().read_bytes()
     assert server.requests == [
+        "/spack-v2-test/v3/manifests/index/index.manifest.json",  # 404: not a v3 mirror
         "/spack-v2-test/build_cache/index.json.hash",
         "/spack-v2-test/build_cache/index.json",
     ]
@@ -106,7 +109,7 @@ def test_fetched_once_then_revalidated_with_the_hash(server: Server, tmp_path: P
     # within max_age: no request at all
     quiet = fetch(server, cache, max_age=600)
     assert (quiet.requests, quiet.folder) == (0, cache)
-    assert len(server.requests) == 3
+    assert len(server.requests) == 4
 
     # changed: fetched again
     server.change()
@@ -207,3 +210,49 @@ def test_a_corrupt_index_is_a_located_warning(server: Server, build: Build, tmp_
     copy = tmp_path / "fetched" / "spack-test" / "build_cache" / "index.json"
     assert f"{copy}:1: WARNING: not a Spack database: the JSON is broken" in warnings
     assert "[spackcache.record]" in warnings
+
+
+def test_a_v3_mirror_is_fetched_by_its_index_manifest(server: Server, tmp_path: Path) -> None:
+    from sphinx_spackcache.sources.mirror import MirrorSource
+
+    cache = tmp_path / "cache"
+    url = server.url + "/spack-v3-test"
+    first = fetch_mirror(url, cache, timeout=5, max_age=0)
+    assert (first.problem, first.requests, first.fetched) == ("", 2, True)
+    manifest = json.loads((server.root / "spack-v3-test" / MANIFEST).read_text())
+    checksum = manifest["data"][0]["checksum"]
+    assert server.requests == [
+        f"/spack-v3-test/{MANIFEST}",
+        f"/spack-v3-test/blobs/sha256/{checksum[:2]}/{checksum}",
+    ]
+    mirror = MirrorSource("v3", cache)
+    assert mirror.packages("v3") == ("compiler-wrapper", "gcc-runtime", "libdwarf", "libelf")
+
+    again = fetch_mirror(url, cache, timeout=5, max_age=0)
+    assert (again.requests, again.fetched) == (1, False)  # the manifest only, unchanged
+
+    # a new index: a new blob, named by a new manifest
+    served = server.root / "spack-v3-test"
+    data = json.loads(server.index().read_bytes())
+    for entry in data["database"]["installs"].values():
+        if entry["spec"]["name"] == "libdwarf":
+            entry["in_buildcache"] = False
+    raw = json.dumps(data).encode()
+    digest = hashlib.sha256(raw).hexdigest()
+    (served / "blobs" / "sha256" / digest[:2]).mkdir(parents=True, exist_ok=True)
+    (served / "blobs" / "sha256" / digest[:2] / digest).write_bytes(raw)
+    manifest["data"][0].update(checksum=digest, contentLength=len(raw))
+    (served / MANIFEST).write_text(json.dumps(manifest))
+    changed = fetch_mirror(url, cache, timeout=5, max_age=0)
+    assert (changed.requests, changed.fetched) == (2, True)
+    assert "libdwarf" not in MirrorSource("v3", cache).packages("v3")
+
+
+def test_a_v3_blob_that_does_not_match_is_refused(server: Server, tmp_path: Path) -> None:
+    manifest = json.loads((server.root / "spack-v3-test" / MANIFEST).read_text())
+    checksum = manifest["data"][0]["checksum"]
+    blob = server.root / "spack-v3-test" / "blobs" / "sha256" / checksum[:2] / checksum
+    blob.write_bytes(blob.read_bytes() + b" ")
+    result = fetch_mirror(server.url + "/spack-v3-test", tmp_path / "c", timeout=5, max_age=0)
+    assert result.folder is None
+    assert "does not match its sha256 checksum" in result.problem

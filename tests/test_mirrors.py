@@ -190,14 +190,25 @@ MIRROR_CONF = {
 }
 
 
-def test_every_directive_on_a_mirror(build: Build) -> None:
-    app = build("mirrors", conf=MIRROR_CONF)
+@pytest.mark.parametrize("layout", ["v2", "v3"])
+def test_every_directive_on_a_mirror(build: Build, layout: str) -> None:
+    folder = MIRRORS / f"spack-{layout}-test"
+    conf = {"spackcache_mirrors": {**MIRROR_CONF["spackcache_mirrors"], "spack-test": str(folder)}}
+    app = build("mirrors", conf=conf)
     assert app.warning.getvalue() == ""
     package = BeautifulSoup((app.outdir / "package.html").read_text("utf-8"), "html.parser")
     entries = installs(SPACK_TEST)
     libelf = sorted(b["hash"] for n, b in map(node, entries.values()) if n == "libelf")
     tables = package.select("table.spackcache-specs")
     assert sorted(c.get_text() for c in tables[0].select("td.spackcache-hash code")) == libelf
+    sizes = [td.get_text(strip=True) for td in tables[0].select("td.spackcache-size")]
+    if layout == "v3":  # the tarball's size, from each spec's manifest
+        manifests = v3_manifests()
+        assert sorted(sizes) == sorted(
+            f"{manifests[h]['data'][0]['contentLength'] / 1e6:.1f} MB" for h in libelf
+        )
+    else:
+        assert sizes == []  # v2 indexes do not know sizes: no Size column
     zlib_built = [
         b
         for e in installs(CLINGO).values()
@@ -237,7 +248,8 @@ def test_every_directive_on_a_mirror(build: Build) -> None:
         for _, b in [node(e)]
     )
     headings = [th.get_text(strip=True) for th in matrix.select("thead th")]
-    cells = [td.get_text(strip=True) for td in matrix.select("tbody tr")[0].select("td")]
+    (row,) = [r for r in matrix.select("tbody tr") if r.td and r.td.get_text() == "spack-test"]
+    cells = [td.get_text(strip=True) for td in row.select("td")]
     assert dict(zip(headings[1:-2], cells[1:-2], strict=True)) == {
         t: str(n) for t, n in targets.items()
     }
@@ -318,3 +330,63 @@ def test_a_mirror_inside_the_source_folder_is_not_read_as_pages(build: Build) ->
     assert app.warning.getvalue() == ""
     assert "_mirrors/spack-test/PROVENANCE" not in app.env.found_docs
     assert (app.outdir / "package.html").is_file()
+
+
+# -- the v3 layout (tests/mirrors/make_v3.py wrote it from the v2 test mirror) ------
+
+V3 = MIRRORS / "spack-v3-test"
+
+
+def v3_manifests() -> dict[str, dict[str, Any]]:
+    """spec hash -> its manifest's JSON (clear-signed ones unwrapped here by hand)."""
+    found = {}
+    for path in (V3 / "v3" / "manifests" / "spec").glob("*/*.spec.manifest.json"):
+        text = path.read_text("utf-8")
+        if text.startswith("-----BEGIN PGP"):
+            text = text[text.index("{") : text.index("-----BEGIN PGP SIGNATURE-----")]
+        found[path.name.split("-")[-1].split(".")[0]] = json.loads(text)
+    return found
+
+
+def test_v3_mirror_reads_the_index_blob_views_and_sizes() -> None:
+    v3 = MirrorSource("spack-test", V3)
+    v2 = MirrorSource("spack-test", MIRRORS / "spack-v2-test")
+    assert v3.index_path == V3 / "v3" / "manifests" / "index" / "index.manifest.json"
+    assert v3.packages("spack-test") == v2.packages("spack-test")
+    manifests = v3_manifests()
+    assert sum("-----BEGIN PGP" in p.read_text() for p in V3.rglob("*.spec.manifest.json")) == 2
+    for package in v3.packages("spack-test"):
+        for spec in v3.load("spack-test", package).record.specs:
+            tarball = manifests[spec.hash]["data"][0]
+            assert tarball["mediaType"].startswith("application/vnd.spack.install.")
+            assert spec.size == f"{tarball['contentLength'] / 1e6:.1f} MB"
+            in_view = package in ("libelf", "libdwarf")
+            assert spec.stacks == (("spack-test", "libs") if in_view else ("spack-test",))
+
+
+def test_v3_blob_that_does_not_match_its_checksum(tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    shutil.copytree(V3, folder)
+    manifest = json.loads((folder / "v3/manifests/index/index.manifest.json").read_text())
+    checksum = manifest["data"][0]["checksum"]
+    blob = folder / "blobs" / "sha256" / checksum[:2] / checksum
+    blob.write_bytes(blob.read_bytes().replace(b"libelf", b"libelg"))
+    mirror = MirrorSource("m", folder)
+    with pytest.raises(RecordError) as info:
+        mirror.load("m", "libelf")
+    assert info.value.problem.location == f"{folder}/v3/manifests/index/index.manifest.json:1"
+    assert "does not match its sha256 checksum" in info.value.problem.message
+    assert mirror.packages("m") == ()
+    assert mirror.load_snapshot("m").errors
+
+
+def test_human_sizes() -> None:
+    from sphinx_spackcache.sources.mirror import human_size
+
+    assert [human_size(n) for n in (0, 999, 1000, 3_400_000, 12_345_678_901)] == [
+        "0 B",
+        "999 B",
+        "1.0 kB",
+        "3.4 MB",
+        "12.3 GB",
+    ]

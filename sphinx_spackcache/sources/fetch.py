@@ -1,16 +1,19 @@
 """Fetch a Spack mirror's index over http(s) into a local folder, and keep it fresh.
 
-A mirror at ``https://cache.example.org/2025.04`` keeps its index at
-``build_cache/index.json`` and the index's SHA-256 at ``build_cache/index.json.hash``
-(Spack writes both, and reads the hash to tell whether the index changed).
-:func:`fetch_mirror` copies the index into a cache folder laid out the same way, which
-:class:`~.mirror.MirrorSource` then reads like any local mirror:
+A mirror at ``https://cache.example.org/2025.04`` keeps its index either in the v3
+layout (Spack >= 1.0: the manifest ``v3/manifests/index/index.manifest.json`` names the
+index blob, ``blobs/sha256/<ab>/<sha256>``) or in the v2 layout (``build_cache/index.json``
+beside ``build_cache/index.json.hash``, its SHA-256). :func:`fetch_mirror` copies the
+index into a cache folder laid out the same way, which :class:`~.mirror.MirrorSource`
+then reads like any local mirror (the views and the per-spec manifests of a v3 mirror
+are not fetched: one request each would be thousands):
 
 * within *max_age* seconds of the last check, nothing is requested at all (a rebuild
   that changed nothing costs no request);
-* after that, the hash is requested (a few dozen bytes); when it is the one the copy
-  was fetched with, the copy is kept and not even rewritten (so no page is read again);
-* otherwise the index is fetched, checked against the hash, and written atomically;
+* after that, the v3 manifest or the v2 hash is requested (a few hundred bytes); when it
+  is the one the copy was fetched with, the copy is kept and not even rewritten (so no
+  page is read again);
+* otherwise the index is fetched, checked against the checksum, and written atomically;
 * when the mirror cannot be reached, a copy fetched earlier is used, with a problem
   that says so; without a copy, the mirror is left out.
 
@@ -21,6 +24,7 @@ for that. Nothing here imports Sphinx or docutils.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import secrets
@@ -30,10 +34,14 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..data.problems import RecordError
+from .mirror import DB_MEDIA_TYPE, parse_manifest
+
 __all__ = ["FetchResult", "fetch_mirror", "is_url"]
 
 _INDEX = "build_cache/index.json"
 _HASH = "build_cache/index.json.hash"
+_MANIFEST = "v3/manifests/index/index.manifest.json"
 #: The file whose modification time is the last successful check.
 _CHECKED = ".checked"
 #: The largest index accepted (Spack's largest public build caches are a few hundred MB).
@@ -58,13 +66,22 @@ class FetchResult:
 
 
 def fetch_mirror(url: str, cache: Path, *, timeout: float, max_age: float) -> FetchResult:
-    """Bring the copy of the index of the mirror at *url* in *cache* up to date."""
+    """Bring the copy of the index of the mirror at *url* in *cache* up to date: a v3
+    mirror's index manifest and blob, else a v2 mirror's ``index.json``."""
     base = url.rstrip("/") + "/"
     index, digest, checked = cache / _INDEX, cache / _HASH, cache / _CHECKED
-    if index.is_file() and max_age > 0 and _age(checked) < max_age:
+    manifest = cache / _MANIFEST
+    copy = manifest if manifest.is_file() else index
+    if copy.is_file() and max_age > 0 and _age(checked) < max_age:
         return FetchResult(cache, "", 0)
     requests = 0
     try:
+        if not index.is_file():  # a v3 mirror, or one not fetched yet: ask for v3 first
+            requests += 1
+            result = _fetch_v3(base, cache, timeout)
+            if result is not None:
+                checked.touch()
+                return dataclasses.replace(result, requests=requests + result.requests)
         requests += 1
         remote_hash = _get_text(base + _HASH, timeout)
         if remote_hash is not None and index.is_file() and _read(digest) == remote_hash:
@@ -85,12 +102,48 @@ def fetch_mirror(url: str, cache: Path, *, timeout: float, max_age: float) -> Fe
         return FetchResult(cache, "", requests, fetched=True)
     except (_UnusableIndexError, urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
         reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-        if index.is_file():
-            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(index.stat().st_mtime))
+        if copy.is_file():
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(copy.stat().st_mtime))
             return FetchResult(
                 cache, f"cannot fetch {url}: {reason}; using the copy of {when}", requests
             )
         return FetchResult(None, f"cannot fetch {url}: {reason}; the mirror is left out", requests)
+
+
+def _fetch_v3(base: str, cache: Path, timeout: float) -> FetchResult | None:
+    """The v3 index: its manifest (small), then its blob when the manifest names
+    another one than the copy's; ``None`` when the mirror has no v3 index (404)."""
+    text = _get(base + _MANIFEST, timeout)
+    if text is None:
+        return None
+    try:
+        records = parse_manifest(text.decode("utf-8"), base + _MANIFEST)["data"]
+    except (RecordError, UnicodeDecodeError) as exc:
+        raise _UnusableIndexError(f"{base}{_MANIFEST} is not a manifest ({exc})") from None
+    record = next(
+        (r for r in records if str(r.get("mediaType", "")).startswith(DB_MEDIA_TYPE)), None
+    )
+    if record is None or record.get("checksumAlgorithm") not in hashlib.algorithms_available:
+        raise _UnusableIndexError(f"{base}{_MANIFEST} names no index blob")
+    algorithm, checksum = str(record["checksumAlgorithm"]), str(record.get("checksum"))
+    relative = f"blobs/{algorithm}/{checksum[:2]}/{checksum}"
+    if (cache / relative).is_file() and _read_bytes(cache / _MANIFEST) == text:
+        return FetchResult(cache, "", 0)
+    data = _get(base + relative, timeout)
+    if data is None:
+        raise _UnusableIndexError(f"{base}{relative} does not exist (404)")
+    if hashlib.new(algorithm, data).hexdigest() != checksum:
+        raise _UnusableIndexError(f"{base}{relative} does not match its {algorithm} checksum")
+    _write_atomically(cache / relative, data)
+    _write_atomically(cache / _MANIFEST, text)  # last: it names the blob
+    return FetchResult(cache, "", 1, fetched=True)
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 class _UnusableIndexError(Exception):

@@ -1,31 +1,59 @@
 """A Spack binary mirror as a snapshot: the specs its build cache index lists.
 
-A mirror laid out as Spack's v2 build caches are keeps its index at
-``build_cache/index.json`` (the Spack database of every spec in it, see
-:mod:`.spack_db`), beside ``build_cache/index.json.hash``, the index's SHA-256, which
-Spack reads to tell whether the index changed. :class:`MirrorSource` reads a mirror in
-a local folder as one snapshot named after the mirror, each spec in one stack of that
-name, and parses the index once per process and version of the file.
+Two layouts are read (Spack's ``lib/spack/spack/url_buildcache.py``):
+
+* **v2** (Spack < 1.0): the index at ``build_cache/index.json`` (the Spack database of
+  every spec in it, see :mod:`.spack_db`), beside ``build_cache/index.json.hash``;
+* **v3** (Spack >= 1.0): ``v3/manifests/index/index.manifest.json`` names the index as a
+  content-addressed blob, ``blobs/sha256/<ab>/<sha256>`` (maybe gzipped); a named index
+  view, ``v3/manifests/index/<view>/index.manifest.json``, lists a subset of the specs,
+  and each view becomes a stack; each binary has a manifest,
+  ``v3/manifests/spec/<name>/<name>-<version>-<hash>.spec.manifest.json``, whose tarball
+  record gives the binary's size. Manifests may be clear-signed; the signature is not
+  checked here (nothing is installed from what this reads).
+
+:class:`MirrorSource` reads a mirror in a local folder as one snapshot named after the
+mirror, each spec in a stack of that name (and in its views'), and parses the index
+once per process and version of its file.
 
 Nothing here imports Sphinx or docutils.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import gzip
 import hashlib
+import json
 import os
 from pathlib import Path
+from typing import Any
 
-from ..data.model import PackageRecord
-from ..data.problems import RecordError
+import msgspec
+
+from ..data.model import PackageRecord, Spec
+from ..data.problems import RecordError, excerpt
 from .base import LoadedRecord, SnapshotRecords
 from .spack_db import Database, read_database
 
-__all__ = ["INDEX", "MirrorSource", "clear_mirror_cache"]
+__all__ = [
+    "DB_MEDIA_TYPE",
+    "INDEX",
+    "INDEX_V3",
+    "MirrorSource",
+    "clear_mirror_cache",
+    "human_size",
+    "parse_manifest",
+]
 
 #: Where a v2 mirror keeps its index, relative to the mirror's root.
 INDEX = ("build_cache", "index.json")
+#: Where a v3 mirror keeps the manifest of its index.
+INDEX_V3 = ("v3", "manifests", "index", "index.manifest.json")
+#: The media type of a Spack database blob (followed by its version).
+DB_MEDIA_TYPE = "application/vnd.spack.db."
+_TARBALL_MEDIA_TYPE = "application/vnd.spack.install."
 
 _parsed: dict[str, tuple[tuple[int, int], Database | RecordError]] = {}
 
@@ -44,8 +72,10 @@ class MirrorSource:
 
     @property
     def index_path(self) -> Path:
-        """The mirror's ``build_cache/index.json``."""
-        return self.root.joinpath(*INDEX)
+        """The file that changes when the mirror's index does: the v3 index manifest, or
+        the v2 ``build_cache/index.json`` (also when neither is there)."""
+        v3 = self.root.joinpath(*INDEX_V3)
+        return v3 if v3.is_file() else self.root.joinpath(*INDEX)
 
     def database(self) -> Database:
         """The parsed index, parsed at most once per version of the file (this process).
@@ -64,8 +94,11 @@ class MirrorSource:
         if cached is None or cached[0] != key:
             result: Database | RecordError
             try:
-                with open(location, "rb") as stream:
-                    result = read_database(stream.read(), location, stack=self.name)
+                if location.endswith(".manifest.json"):
+                    result = _read_v3(self.root, Path(location), self.name)
+                else:
+                    with open(location, "rb") as stream:
+                        result = read_database(stream.read(), location, stack=self.name)
             except RecordError as exc:
                 result = exc
             except OSError as exc:
@@ -131,3 +164,144 @@ class MirrorSource:
         """A short fingerprint of the mirror's package list (``None``: its name)."""
         names = self.tags() if tag is None else self.packages(tag)
         return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()[:16]
+
+
+# -- the v3 layout -------------------------------------------------------------------
+
+
+def human_size(size: int) -> str:
+    """``4.2 MB``: a size in bytes in decimal units, as ``du --si`` gives it."""
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if value < 1000 or unit == "TB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    raise AssertionError("unreachable")
+
+
+def _manifest(path: Path) -> dict[str, Any]:
+    """A manifest's JSON, clear-signed or not.
+
+    :raises RecordError: when it cannot be read.
+    """
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RecordError(path, 0, f"cannot read the manifest: {exc}") from None
+    return parse_manifest(text, path)
+
+
+def parse_manifest(text: str, path: Path | str) -> dict[str, Any]:
+    """The JSON of a manifest's *text* (clear-signed or not), read from *path*.
+
+    :raises RecordError: when it is not a manifest.
+    """
+    if text.startswith("-----BEGIN PGP SIGNED MESSAGE-----"):
+        # the armor headers end at the first empty line; the signature follows the text
+        body = text.split("\n\n", 1)[1] if "\n\n" in text else ""
+        text = body.split("\n-----BEGIN PGP SIGNATURE-----", 1)[0]
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise RecordError(path, 1, f"the manifest is not JSON ({excerpt(str(exc))})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("data"), list):
+        raise RecordError(path, 1, "not a Spack build-cache manifest (no data list)")
+    return data
+
+
+def _blob(root: Path, manifest_path: Path, media_type: str) -> bytes:
+    """The content of the manifest's first blob of *media_type*, checked against its
+    checksum and uncompressed.
+
+    :raises RecordError: when it is missing or does not match.
+    """
+    records = [
+        r
+        for r in _manifest(manifest_path)["data"]
+        if isinstance(r, dict) and str(r.get("mediaType", "")).startswith(media_type)
+    ]
+    if not records:
+        raise RecordError(manifest_path, 1, f"the manifest names no {media_type}* blob")
+    record = records[0]
+    algorithm, checksum = str(record.get("checksumAlgorithm")), str(record.get("checksum"))
+    path = root / "blobs" / algorithm / checksum[:2] / checksum
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RecordError(manifest_path, 1, f"its blob {path} cannot be read: {exc}") from None
+    if (
+        algorithm not in hashlib.algorithms_available
+        or hashlib.new(algorithm, data).hexdigest() != checksum
+    ):
+        raise RecordError(
+            manifest_path, 1, f"its blob {path} does not match its {algorithm} checksum"
+        )
+    if record.get("compression") == "gzip":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise RecordError(path, 0, f"the blob is not gzip data: {exc}") from None
+    return data
+
+
+def _read_v3(root: Path, manifest_path: Path, name: str) -> Database:
+    """The database of a v3 mirror: its index, each spec in the mirror's stack and in
+    the stacks of the views that list it, with the size of its tarball."""
+    blob = _blob(root, manifest_path, DB_MEDIA_TYPE)
+    database = read_database(blob, str(manifest_path), stack=name)
+    views = _views(root, manifest_path.parent)
+    sizes = _sizes(root / "v3" / "manifests" / "spec")
+    if not views and not sizes:
+        return database
+    packages = {
+        package: tuple(_with_views_and_size(spec, name, views, sizes) for spec in specs)
+        for package, specs in database.packages.items()
+    }
+    return dataclasses.replace(database, packages=packages)
+
+
+def _views(root: Path, index_folder: Path) -> dict[str, list[str]]:
+    """spec hash -> the named index views that list it."""
+    views: dict[str, list[str]] = {}
+    for manifest in sorted(index_folder.glob("*/index.manifest.json")):
+        view = manifest.parent.name
+        try:
+            database = read_database(
+                _blob(root, manifest, DB_MEDIA_TYPE), str(manifest), stack=view
+            )
+        except RecordError:
+            continue  # a broken view does not hide the mirror
+        for specs in database.packages.values():
+            for spec in specs:
+                views.setdefault(spec.hash, []).append(view)
+    return views
+
+
+def _sizes(spec_manifests: Path) -> dict[str, int]:
+    """spec hash -> the size of its tarball, from the spec manifests."""
+    sizes: dict[str, int] = {}
+    for manifest in spec_manifests.glob("*/*.spec.manifest.json"):
+        spec_hash = manifest.name.removesuffix(".spec.manifest.json").rsplit("-", 1)[-1]
+        try:
+            records = _manifest(manifest)["data"]
+        except RecordError:
+            continue
+        for record in records:
+            if isinstance(record, dict) and str(record.get("mediaType", "")).startswith(
+                _TARBALL_MEDIA_TYPE
+            ):
+                length = record.get("contentLength")
+                if isinstance(length, int) and not isinstance(length, bool) and length >= 0:
+                    sizes[spec_hash] = length
+    return sizes
+
+
+def _with_views_and_size(
+    spec: Spec, name: str, views: dict[str, list[str]], sizes: dict[str, int]
+) -> Spec:
+    size = sizes.get(spec.hash)
+    return msgspec.structs.replace(
+        spec,
+        stacks=(name, *views.get(spec.hash, ())),
+        record_size=human_size(size) if size is not None else None,
+    )
