@@ -390,3 +390,44 @@ def test_human_sizes() -> None:
         "3.4 MB",
         "12.3 GB",
     ]
+
+
+@pytest.mark.parametrize("version", ["5", "6", "7", "8"])
+def test_every_database_version_through_the_directives(
+    build: Build, tmp_path: Path, version: str
+) -> None:
+    """The 'clingo' snapshot of the test root holds a database of each version: the
+    real ones of versions 5 (a build cache), 7 (an install tree) and 8 (Spack's test
+    mirror), and version 7 relabelled 6. The listing shows exactly the specs the JSON
+    says are there, and zlib's page (where there is a zlib) its specs."""
+    source = {"5": CLINGO, "6": DERECHO, "7": DERECHO, "8": SPACK_TEST}[version]
+    data = json.loads(source.read_bytes())
+    data["database"]["version"] = version
+    folder = tmp_path / "mirror"
+    (folder / "build_cache").mkdir(parents=True)
+    (folder / "build_cache" / "index.json").write_text(json.dumps(data), "utf-8")
+    conf = {
+        "spackcache_mirrors": {"spack-test": str(MIRRORS / "spack-v2-test"), "clingo": str(folder)},
+        "nitpicky": False,  # zlib@clingo has no page when the database has no zlib
+    }
+    app = build("mirrors", conf=conf)
+    entries = installs(source)
+    member = "in_buildcache" if version in ("5", "8") else "installed"
+    present = [node(e) for e in entries.values() if e.get(member) is True]
+    warnings = app.warning.getvalue()
+    has_zlib = any(name == "zlib" for name, _ in present)
+    if has_zlib:
+        assert warnings == ""
+    else:  # as for a record snapshot: a located spackcache.package warning
+        assert (
+            "package.rst:7: WARNING: cache-package: no package 'zlib' in tag 'clingo' "
+            f"(not in {folder}/build_cache/index.json)" in warnings
+        )
+        assert warnings.count("[spackcache.package]") == 1
+    clingo = BeautifulSoup((app.outdir / "clingo.html").read_text("utf-8"), "html.parser")
+    (index,) = clingo.select("table.spackcache-packages")
+    rows = {}
+    for row in index.select("tbody tr"):
+        name, specs = (td.get_text() for td in row.select("td")[:2])
+        rows[name] = specs
+    assert rows == {name: str(n) for name, n in Counter(n for n, _ in present).items()}

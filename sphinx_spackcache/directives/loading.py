@@ -101,11 +101,12 @@ class LoadingDirective(SphinxDirective):
             return None
         path = store.record_path(tag, package)
         self.env.note_dependency(path)
-        if not path.is_file():
+        if not store.has_record(tag, package):
             close = store.close_packages(tag, package)
             hint = f"; did you mean {first_few(close)}?" if close else ""
+            where = f"{path} does not exist" if not path.is_file() else f"not in {path}"
             self.warn(
-                f"no package {package!r} in tag {tag!r} ({path} does not exist){hint}",
+                f"no package {package!r} in tag {tag!r} ({where}){hint}",
                 SpackCacheWarning.PACKAGE,
             )
             return None
