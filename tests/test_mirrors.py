@@ -431,3 +431,48 @@ def test_every_database_version_through_the_directives(
         name, specs = (td.get_text() for td in row.select("td")[:2])
         rows[name] = specs
     assert rows == {name: str(n) for name, n in Counter(n for n, _ in present).items()}
+
+
+def test_roots_only(build: Build) -> None:
+    """:roots: keeps the specs nothing in the cache depends on (ref_count 0, for a build
+    cache) or those installed explicitly (an install tree); on cache.spack.io's records,
+    which do not say, it warns once and shows all."""
+    for path, explicit in ((SPACK_TEST, False), (CLINGO, False), (DERECHO, True)):
+        entries = installs(path)
+        member = "installed" if explicit else "in_buildcache"
+        expected = {
+            h
+            for h, e in entries.items()
+            if e.get(member) and (e.get("explicit") if explicit else e["ref_count"] == 0)
+        }
+        assert read(path).roots == expected
+        assert expected
+    app = build("mirrors", conf=MIRROR_CONF)
+    (app.srcdir / "roots.rst").write_text(
+        ":orphan:\n\nRoots\n=====\n\n"
+        ".. cache-index::\n   :tag: spack-test\n   :roots:\n\n"
+        ".. cache-package:: libelf\n   :tag: spack-test\n   :roots:\n   :no-index:\n\n"
+        ".. cache-index::\n   :roots:\n",
+        "utf-8",
+    )
+    app = build("mirrors", conf=MIRROR_CONF)
+    page = BeautifulSoup((app.outdir / "roots.html").read_text("utf-8"), "html.parser")
+    mirror, records = page.select("table.spackcache-packages")
+    roots = {
+        node(entries[h])[0] for h in read(SPACK_TEST).roots for entries in [installs(SPACK_TEST)]
+    }
+    assert roots == {"libdwarf"}
+    assert {td.get_text() for td in mirror.select("td.spackcache-package")} == roots
+    assert len(records.select("tbody tr")) == len(
+        list(RECORDS.glob("develop-2025-04-20/*/specs.md"))
+    )
+    warnings = app.warning.getvalue()
+    assert warnings.count("[spackcache.filter]") == 2, warnings
+    assert (
+        "roots.rst:15: WARNING: cache-index: :roots: snapshot 'develop-2025-04-20' does not say"
+        in warnings
+    )
+    assert (
+        "roots.rst:10: WARNING: cache-package: :roots: leaves none of the 2 specs of libelf"
+        in warnings
+    )

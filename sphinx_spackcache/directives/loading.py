@@ -6,6 +6,7 @@ the way as a located warning.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from sphinx.util.docutils import SphinxDirective
@@ -26,6 +27,9 @@ __all__ = ["LoadingDirective"]
 
 class LoadingDirective(SphinxDirective):
     """A directive that shows build-cache data: finds it, loads it, and warns."""
+
+    #: Whether ``:roots:`` was reported as unknown for this directive already.
+    _warned_roots = False
 
     @property
     def store(self) -> Sources:
@@ -116,7 +120,14 @@ class LoadingDirective(SphinxDirective):
             self.report([exc.problem])
             return None
         self.report(loaded.problems)
-        return loaded
+        roots = self._roots_only(loaded)
+        if not roots.record.specs and loaded.record.specs:
+            self.warn(
+                f":roots: leaves none of the {len(loaded.record.specs)} specs of {package} "
+                "(each is a dependency of another spec)",
+                SpackCacheWarning.FILTER,
+            )
+        return roots
 
     def load_snapshot(self, tag: str) -> SnapshotRecords:
         """Load every record of *tag*, noting each as a dependency and the package list
@@ -130,7 +141,28 @@ class LoadingDirective(SphinxDirective):
         for error in snapshot.errors:
             self.env.note_dependency(error.problem.path)
             self.report([error.problem])
-        return snapshot
+        if "roots" not in self.options:
+            return snapshot
+        records = (self._roots_only(loaded) for loaded in snapshot.records)
+        kept = tuple(loaded for loaded in records if loaded.record.specs)
+        return dataclasses.replace(snapshot, records=kept)
+
+    def _roots_only(self, loaded: LoadedRecord) -> LoadedRecord:
+        """With ``:roots:``, *loaded* with its root specs only (where the source knows
+        which they are; else all, after a warning, once)."""
+        if "roots" not in self.options:
+            return loaded
+        if loaded.roots is None:
+            if not self._warned_roots:
+                self._warned_roots = True
+                self.warn(
+                    f":roots: snapshot {loaded.record.tag!r} does not say which specs are "
+                    "roots (cache.spack.io's records do not; Spack mirrors do); all are shown",
+                    SpackCacheWarning.FILTER,
+                )
+            return loaded
+        specs = tuple(spec for spec in loaded.record.specs if spec.hash in loaded.roots)
+        return dataclasses.replace(loaded, record=dataclasses.replace(loaded.record, specs=specs))
 
     def summarise_checked(self, loaded: LoadedRecord) -> PackageSummary:
         """Sum up a record's specs, warning where its ``meta`` disagrees."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from docutils.parsers.rst import directives
+
 from ..data.query import FILTER_FIELDS, split_patterns
 
 __all__ = ["FILTER_OPTIONS", "first_few", "patterns_option", "text_option", "words_option"]
@@ -32,8 +34,12 @@ def words_option(argument: str | None) -> tuple[str, ...]:
     return tuple(text_option(argument).replace(",", " ").split())
 
 
-#: The filter options every listing directive takes.
-FILTER_OPTIONS: dict[str, Callable[[str], Any]] = dict.fromkeys(FILTER_FIELDS, patterns_option)
+#: The filter options every listing directive takes: the field patterns, and ``:roots:``
+#: (only the specs installed explicitly, or that nothing depends on, where the source says).
+FILTER_OPTIONS: dict[str, Callable[[str], Any]] = {
+    **dict.fromkeys(FILTER_FIELDS, patterns_option),
+    "roots": directives.flag,
+}
 
 
 def first_few(names: Iterable[str], limit: int = 12) -> str:

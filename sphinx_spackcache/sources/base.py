@@ -27,6 +27,9 @@ class LoadedRecord:
 
     record: PackageRecord
     problems: tuple[Problem, ...]
+    #: The hashes of the specs that are roots (installed explicitly, or that nothing in
+    #: the cache depends on), where the source knows; ``None`` where it does not.
+    roots: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

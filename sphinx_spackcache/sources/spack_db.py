@@ -75,6 +75,9 @@ class Database:
     #: Hashes of the specs installed explicitly (an install tree says; a build cache
     #: index does not, and then it is empty).
     explicit: frozenset[str]
+    #: Hashes of the root specs: those installed explicitly, where the database says;
+    #: else (a build cache) those no spec of the database depends on (``ref_count`` 0).
+    roots: frozenset[str]
     #: Entries that could not be read, each a located problem.
     problems: tuple[Problem, ...]
     #: Every node of the file by hash (read when dependencies are asked for).
@@ -122,13 +125,18 @@ def read_database(raw: bytes, path: str, *, stack: str) -> Database:
             )
             continue
         packages.setdefault(node[1], []).append(spec)
-    explicit = frozenset(
-        key for key in present if isinstance(installs[key], dict) and installs[key].get("explicit")
+    explicit = frozenset(key for key in present if installs[key].get("explicit"))
+    says_explicit = any("explicit" in installs[key] for key in present)
+    roots = (
+        explicit
+        if says_explicit
+        else frozenset(key for key in present if installs[key].get("ref_count") == 0)
     )
     return Database(
         version=version,
         packages={name: tuple(specs) for name, specs in sorted(packages.items())},
         explicit=explicit,
+        roots=roots,
         problems=tuple(problems),
         nodes=nodes,
     )
