@@ -476,3 +476,45 @@ def test_roots_only(build: Build) -> None:
         "roots.rst:10: WARNING: cache-package: :roots: leaves none of the 2 specs of libelf"
         in warnings
     )
+
+
+def test_a_spec_row_discloses_its_dependencies(build: Build) -> None:
+    """From a mirror, a spec's direct dependencies are listed under its hash (HTML: a
+    <details> "N dependencies"; text: in full), each linked to its package's page where
+    there is one (libelf has one on this site; the others stay plain text, without a
+    warning)."""
+    app = build("mirrors", conf=MIRROR_CONF)
+    assert app.warning.getvalue() == ""
+    entries = installs(SPACK_TEST)
+    by_hash = {h: node(e) for h, e in entries.items()}
+    html = BeautifulSoup((app.outdir / "package.html").read_text("utf-8"), "html.parser")
+    libdwarf = html.select("table.spackcache-specs")[2]
+    for row in libdwarf.select("tbody tr"):
+        (code,) = row.select("td.spackcache-hash code")
+        spec_hash = code.get_text()
+        _, body = by_hash[spec_hash]
+        expected = [  # by package name
+            f"{d['name']}@{by_hash[d['hash']][1]['version']}/{d['hash'][:7]}"
+            for d in sorted(body["dependencies"], key=lambda d: d["name"])
+        ]
+        (details,) = row.select("td.spackcache-hash details")
+        count = len(expected)
+        (summary,) = details.select("summary")
+        assert summary.get_text() == f"{count} dependenc{'y' if count == 1 else 'ies'}"
+        shown = [s.get_text() for s in details.select("span.spackcache-dependency")]
+        assert shown == expected
+        links = {a.get_text(): a["href"] for a in details.select("a")}
+        libelf = [text for text in expected if text.startswith("libelf@")]
+        assert links == dict.fromkeys(libelf, "#cache-package-libelf-spack-test")
+    libelf_table = html.select("table.spackcache-specs")[0]
+    for row in libelf_table.select("tbody tr"):  # the core2 libelf depends on nothing
+        (code,) = row.select("td.spackcache-hash code")
+        spec_hash = code.get_text()
+        assert bool(row.select("details")) == bool(by_hash[spec_hash][1].get("dependencies"))
+
+    text = build("mirrors", "text", conf=MIRROR_CONF)
+    page = (text.outdir / "package.txt").read_text("utf-8")
+    for name, body in by_hash.values():
+        if name == "libdwarf":
+            for d in body["dependencies"]:  # (the text builder may wrap a name)
+                assert f"/{d['hash'][:7]}" in page

@@ -30,6 +30,7 @@ __all__ = [
     "MAX_VALUE",
     "NO_COMPILER",
     "DeclaredMeta",
+    "Dependency",
     "PackageRecord",
     "RawJSON",
     "Spec",
@@ -165,6 +166,18 @@ class DeclaredMeta:
     stacks: frozenset[str]
     targets: frozenset[str]
     versions: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    """A direct dependency of a spec: its package, version and hash, and how it is
+    needed (``build``, ``link``, ``run``, ``test``). Spack mirrors know them;
+    cache.spack.io's records do not."""
+
+    name: str
+    version: str
+    hash: str
+    types: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

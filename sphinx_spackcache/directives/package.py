@@ -80,8 +80,13 @@ class CachePackageDirective(SpackCacheDirective):
             if query:
                 title += f" ({len(specs)} of {len(record.specs)} shown)"
             sort, columns = table
+            known = loaded.dependencies
             container += pending_spec_table(
-                sorted(specs, key=SPEC_SORTS[sort]), title=title, columns=columns
+                sorted(specs, key=SPEC_SORTS[sort]),
+                title=title,
+                columns=columns,
+                dependencies={s.hash: known(s.hash) for s in specs} if known else None,
+                tag=tag,
             )
         elif query:
             self.warn(

@@ -72,6 +72,11 @@ class deferred(nodes.General, nodes.Element):  # noqa: N801 (docutils node namin
         """The nodes this node stands for (a table takes this node's ids)."""
         raise NotImplementedError
 
+    def needs_links(self) -> bool:
+        """Whether what it builds holds links to package pages for the HTML writer to
+        resolve (:attr:`has_links`, or what this node holds says so)."""
+        return self.has_links
+
 
 _Deferred = TypeVar("_Deferred", bound=deferred)
 

@@ -10,6 +10,7 @@ __all__ = [
     "AT_CLASS",
     "COVERAGE_CLASS",
     "COVERAGE_KIND",
+    "DEPENDENCY_CLASS",
     "HASH_CLASS",
     "HUE_CLASS_PREFIX",
     "PALETTE_SIZE",
@@ -30,6 +31,8 @@ COVERAGE_KIND = "coverage"
 COVERAGE_CLASS = f"{ROOT_CLASS}-{COVERAGE_KIND}"
 #: A spec's hash: its table cell and its ``literal`` (LaTeX and man keep it whole).
 HASH_CLASS = f"{ROOT_CLASS}-hash"
+#: A dependency named in a spec's hash cell (``libelf@0.8.13/rqh2vuf``).
+DEPENDENCY_CLASS = f"{ROOT_CLASS}-dependency"
 #: A stack badge and a value badge (the text writer puts summary badges on lines).
 STACK_CLASS = f"{ROOT_CLASS}-stack"
 VALUE_CLASS = f"{ROOT_CLASS}-value"

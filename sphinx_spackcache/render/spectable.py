@@ -12,18 +12,20 @@ sentence of what all specs share and the standard docutils ``table``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import msgspec
 from docutils import nodes
 
-from ..data.model import Spec, is_safe_url
+from ..data.model import Dependency, Spec, is_safe_url
 from ..data.versions import sort_versions
-from .badges import badge_cell, stack_items, value_badges, value_items
+from ..domain import package_ref
+from .badges import badge_cell, more_values, stack_items, value_badges, value_items
 from .deferred import deferred_table
 from .labels import compiler_label
-from .names import HASH_CLASS, ROOT_CLASS
+from .names import DEPENDENCY_CLASS, HASH_CLASS, ROOT_CLASS
 from .phrases import count_phrase
 from .tables import Cells, Column, make_table, pick_columns, text_cell
 
@@ -107,6 +109,30 @@ def _hash_cell(spec: Spec) -> list[nodes.Node]:
     if spec.tarball and is_safe_url(spec.tarball):
         return [nodes.reference("", "", code, refuri=spec.tarball, reftitle="Download the binary")]
     return [code]
+
+
+#: A dependency as a deferred table keeps it: ``[name, version, hash]``.
+DependencyData = list[str]
+
+
+def dependency_text(name: str, version: str, spec_hash: str) -> str:
+    """``libelf@0.8.13/rqh2vuf``: a dependency as a spec table names it."""
+    return f"{name}@{version}/{spec_hash[:7]}" if version else f"{name}/{spec_hash[:7]}"
+
+
+def _dependencies_cell(dependencies: Sequence[DependencyData], tag: str) -> list[nodes.Node]:
+    """The direct dependencies of a spec, each linked to its package's page (where there
+    is one), folded under "N dependencies" in HTML (a disclosure: the table is no wider),
+    listed in print."""
+    paragraph = nodes.paragraph()
+    for number, (name, version, spec_hash) in enumerate(dependencies):
+        if number:
+            paragraph += nodes.Text(", ")
+        text = dependency_text(name, version, spec_hash)
+        paragraph += package_ref(name, tag, nodes.inline(text, text, classes=[DEPENDENCY_CLASS]))
+    count = len(dependencies)
+    label = f"{count} dependenc{'y' if count == 1 else 'ies'}"
+    return [more_values("", paragraph, count=count, label=label, classes=[f"{ROOT_CLASS}-more"])]
 
 
 def _cell_texts(spec: Spec) -> dict[str, Sequence[str]]:
@@ -210,7 +236,9 @@ def shared_paragraph(plan: SpecTablePlan) -> nodes.paragraph | None:
     return paragraph
 
 
-def _spec_cells(spec: Spec, plan: SpecTablePlan) -> Cells:
+def _spec_cells(
+    spec: Spec, plan: SpecTablePlan, dependencies: Sequence[DependencyData] = (), tag: str = ""
+) -> Cells:
     texts = _cell_texts(spec)
     cells: dict[str, list[nodes.Node]] = {key: text_cell(texts[key][0]) for key in _SPEC_TEXT}
     for key in _SPEC_VALUES:
@@ -224,6 +252,8 @@ def _spec_cells(spec: Spec, plan: SpecTablePlan) -> Cells:
         else:
             cells[key] = value_badges(texts[key], field=key, shown=shown)
     cells["hash"] = _hash_cell(spec)
+    if dependencies:
+        cells["hash"] += _dependencies_cell(dependencies, tag)
     cells["arch"] = badge_cell(
         [item for field in plan.arch for item in value_items(texts[field], field)], None
     )
@@ -255,37 +285,60 @@ def spec_table(
     title: str,
     columns: Sequence[str] | None = None,
     plan: SpecTablePlan | None = None,
+    dependencies: Mapping[str, Sequence[DependencyData]] | None = None,
+    tag: str = "",
 ) -> nodes.table:
     """One row per spec, in the order given, as :func:`plan_spec_table` plans it (from
-    *columns*, unless a *plan* is given)."""
+    *columns*, unless a *plan* is given); with *dependencies* (spec hash -> its direct
+    dependencies), each row's hash cell lists them, linked to the pages of *tag*."""
     plan = plan or plan_spec_table(specs, columns)
-    return make_table(
-        title, plan.columns, (_spec_cells(spec, plan) for spec in specs), kind="specs"
-    )
+    known = dependencies or {}
+    rows = (_spec_cells(spec, plan, known.get(spec.hash, ()), tag) for spec in specs)
+    return make_table(title, plan.columns, rows, kind="specs")
 
 
 _SPECS_DECODER = msgspec.json.Decoder(list[Spec])
 
 
 class spec_table_data(deferred_table):  # noqa: N801 (docutils node naming)
-    """A spec table before it is built: attributes ``specs`` (JSON) and ``columns``, and
-    two children, the table's ``title`` and an ``inline`` of its words for search."""
+    """A spec table before it is built: attributes ``specs`` (JSON), ``columns``, and,
+    from a Spack mirror, ``dependencies`` (JSON: hash -> ``[name, version, hash]`` each)
+    and ``tag``; two children, the table's ``title`` and an ``inline`` of its words for
+    search."""
+
+    def needs_links(self) -> bool:
+        return bool(self.get("dependencies"))
 
     def build(self) -> list[nodes.Element]:
         return build_spec_table(self)
 
 
 def pending_spec_table(
-    specs: Sequence[Spec], *, title: str, columns: Sequence[str] | None = None
+    specs: Sequence[Spec],
+    *,
+    title: str,
+    columns: Sequence[str] | None = None,
+    dependencies: Mapping[str, Sequence[Dependency]] | None = None,
+    tag: str = "",
 ) -> spec_table_data:
     """The node that :func:`build_spec_table` turns into the table of *specs* (and the
-    sentence of what they share); *columns* as the user gave them, if they did."""
+    sentence of what they share); *columns* as the user gave them, if they did; each
+    spec's *dependencies* (by hash), where the source knows them, linked to *tag*'s
+    pages."""
+    known = {
+        spec_hash: [[d.name, d.version, d.hash] for d in found]
+        for spec_hash, found in (dependencies or {}).items()
+        if found
+    }
+    words = spec_words(specs, spec_columns(specs, columns))
+    words += [dependency_text(*d) for found in known.values() for d in found]
     return spec_table_data.pending(
-        spec_words(specs, spec_columns(specs, columns)),
+        list(dict.fromkeys(words)),
         title=title,
         specs=msgspec.json.encode(list(specs)).decode("utf-8"),
         columns=list(columns) if columns is not None else None,
         stacks=sorted({stack for spec in specs for stack in spec.stacks}),
+        **({"dependencies": json.dumps(known), "tag": tag} if known else {}),
     )
 
 
@@ -295,6 +348,10 @@ def build_spec_table(node: spec_table_data) -> list[nodes.Element]:
     when it cannot fit."""
     specs = _SPECS_DECODER.decode(node["specs"])
     plan = plan_spec_table(specs, node["columns"])
-    scroll = node.scroll(spec_table(specs, title=node.title_text, plan=plan))
+    dependencies = json.loads(node["dependencies"]) if node.get("dependencies") else None
+    table = spec_table(
+        specs, title=node.title_text, plan=plan, dependencies=dependencies, tag=node.get("tag", "")
+    )
+    scroll = node.scroll(table)
     shared = shared_paragraph(plan)
     return [scroll] if shared is None else [shared, scroll]

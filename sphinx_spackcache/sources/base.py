@@ -12,10 +12,11 @@ Nothing here imports Sphinx or docutils.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from ..data.model import PackageRecord, Spec
+from ..data.model import Dependency, PackageRecord, Spec
 from ..data.problems import Problem, RecordError
 
 __all__ = ["LoadedRecord", "SnapshotRecords", "Source"]
@@ -30,6 +31,8 @@ class LoadedRecord:
     #: The hashes of the specs that are roots (installed explicitly, or that nothing in
     #: the cache depends on), where the source knows; ``None`` where it does not.
     roots: frozenset[str] | None = None
+    #: A spec's direct dependencies by its hash, where the source knows them.
+    dependencies: Callable[[str], tuple[Dependency, ...]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,7 +141,7 @@ class MirrorSource:
         if specs is None:
             raise RecordError(self.index_path, 0, f"no package {package!r} in mirror {tag!r}")
         record = PackageRecord(name=package, tag=tag, location=str(self.index_path), specs=specs)
-        return LoadedRecord(record, database.problems, database.roots)
+        return LoadedRecord(record, database.problems, database.roots, database.dependencies)
 
     def load_snapshot(self, tag: str) -> SnapshotRecords:
         """Every package of the mirror, as records (the index's problems once, on the
@@ -156,6 +156,7 @@ class MirrorSource:
                 PackageRecord(name=name, tag=tag, location=location, specs=specs),
                 database.problems if number == 0 else (),
                 database.roots,
+                database.dependencies,
             )
             for number, (name, specs) in enumerate(database.packages.items())
         )

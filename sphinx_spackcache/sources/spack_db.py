@@ -37,10 +37,10 @@ from typing import Any
 
 import msgspec
 
-from ..data.model import Spec
+from ..data.model import Dependency, Spec
 from ..data.problems import Problem, RecordError, excerpt
 
-__all__ = ["SUPPORTED_VERSIONS", "Database", "Dependency", "read_database"]
+__all__ = ["SUPPORTED_VERSIONS", "Database", "read_database"]
 
 #: The ``database.version`` values this reader knows.
 SUPPORTED_VERSIONS = ("5", "6", "7", "8")
@@ -52,17 +52,6 @@ _LANGUAGES = frozenset({"c", "cxx", "fortran"})
 
 #: A node as ``(hash, name, body)``: the old shape ``{name: body}`` or the new ``body``.
 _Node = tuple[str, str, dict[str, Any]]
-
-
-@dataclass(frozen=True, slots=True)
-class Dependency:
-    """A direct dependency of a spec: its package, version and hash, and how it is
-    needed (``build``, ``link``, ``run``, ``test``)."""
-
-    name: str
-    version: str
-    hash: str
-    types: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

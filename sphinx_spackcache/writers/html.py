@@ -70,7 +70,7 @@ def visit_deferred(translator: SphinxTranslator, node: deferred) -> None:
     gc.disable()
     try:
         built = node.build()
-        if node.has_links:
+        if node.needs_links():
             _resolve_package_links(translator, built)
         hues = cache_domain(translator.builder.env).hues
         for element in built:
@@ -138,6 +138,10 @@ def visit_more_values(translator: HTML5Translator, node: more_values) -> None:
     ``+3`` (short enough to share a line with the badge before it)."""
     translator.body.append(translator.starttag(node, "details"))
     count = int(node["count"])
+    if node.get("label"):  # a disclosure of its own, such as a spec's dependencies
+        label = translator.encode(node["label"])
+        translator.body.append(f"<summary>{label}</summary>")
+        return
     title = translator.attval(f"{count:,} more: show them")
     translator.body.append(f'<summary title="{title}">+{count:,}</summary>')
 
