@@ -156,7 +156,35 @@ def test_a_broken_entry_is_skipped_and_reported() -> None:
     assert "compiler-wrapper" not in database.packages
     assert len(database.packages["libelf"]) == 2
     (problem,) = database.problems
-    assert problem.message.startswith(f"installs['{broken}'] is not a usable spec")
+    assert problem.message == f"installs['{broken}']: it has no 'arch'; skipped"
+    assert problem.location == "/m/index.json:1"
+
+
+def test_hostile_entries_are_skipped_or_made_showable_and_reported_once() -> None:
+    arch = {"platform": "linux", "platform_os": "rhel8", "target": "x86_64"}
+
+    def spec(letter: str, **changes: Any) -> dict[str, Any]:
+        return {"name": "zlib", "version": "1.3", "arch": arch, "hash": letter * 32, **changes}
+
+    entries: dict[str, Any] = {
+        "good": spec("a", parameters={"shared": True}),
+        "escape": spec("d", version="1\x1b[31m"),  # a terminal escape: made showable
+        "dict-version": spec("b", version={"x": 1}),
+        "bidi-name": spec("c", name="zl\u202eib"),
+        "long": spec("e", version="1" * 5000),
+        "arch-text": spec("f", arch="linux"),
+        "path-hash": spec("g", hash="../../etc/passwd"),
+        "params-list": spec("h", parameters=["x"]),
+    }
+    installs: dict[str, Any] = {k: {"spec": v, "in_buildcache": True} for k, v in entries.items()}
+    installs["not-an-entry"] = "text"
+    raw = json.dumps({"database": {"version": "8", "installs": installs}}).encode()
+    database = read_database(raw, "/m/index.json", stack="m")
+    kept = {s.hash[0]: s for s in database.packages["zlib"]}
+    assert set(kept) == {"a", "d"}
+    assert kept["d"].versions == ("1\ufffd[31m",)
+    (problem,) = database.problems  # one report for the seven skipped
+    assert problem.message.startswith("7 entries of the index are not usable specs")
 
 
 # -- as snapshots of a build ---------------------------------------------------------

@@ -31,14 +31,16 @@ Nothing here imports Sphinx or docutils.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 
-from ..data.model import Dependency, Spec
-from ..data.problems import Problem, RecordError, excerpt
+from ..data.model import MAX_VALUE, Dependency, Spec
+from ..data.problems import UNSHOWABLE, Problem, RecordError, collapse, excerpt
+from .store import is_valid_name
 
 __all__ = ["SUPPORTED_VERSIONS", "Database", "read_database"]
 
@@ -46,6 +48,8 @@ __all__ = ["SUPPORTED_VERSIONS", "Database", "read_database"]
 SUPPORTED_VERSIONS = ("5", "6", "7", "8")
 #: Compiler flags: parameters that are not variants.
 _FLAGS = frozenset({"cflags", "cppflags", "cxxflags", "fflags", "ldflags", "ldlibs"})
+#: How many unusable entries of one index make one report.
+_SKIPPED_GROUP = "entries of the index are not usable specs and were skipped"
 #: What a compiler dependency provides (Spack >= 1.0).
 _LANGUAGES = frozenset({"c", "cxx", "fortran"})
 
@@ -100,18 +104,30 @@ def read_database(raw: bytes, path: str, *, stack: str) -> Database:
             f"Spack database version {excerpt(version)!r} is not one of "
             f"{', '.join(SUPPORTED_VERSIONS)}",
         )
+    problems: list[Problem] = [
+        Problem(
+            path,
+            1,
+            f"installs[{excerpt(str(key), 40)!r}] is not an entry; skipped",
+            group=_SKIPPED_GROUP,
+        )
+        for key, entry in installs.items()
+        if not isinstance(entry, dict)
+    ]
     nodes = {key: _node(entry) for key, entry in installs.items()}
+    # JSON escapes control characters, so a file of ASCII without \u escapes holds no
+    # character a page cannot show: its values need no look (the common case)
+    clean = raw.isascii() and b"\\u" not in raw
     present = {key for key, entry in installs.items() if _is_present(entry)}
     packages: dict[str, list[Spec]] = {}
-    problems: list[Problem] = []
     for key in sorted(present):
         node = nodes[key]
         try:
-            spec = _spec(node, key, nodes, stack)
+            spec = _spec(node, key, nodes, stack, clean=clean)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            problems.append(
-                Problem(path, 1, f"installs[{key!r}] is not a usable spec ({excerpt(repr(exc))})")
-            )
+            reason = f"it has no {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
+            message = f"installs[{excerpt(key, 40)!r}]: {excerpt(reason, 120)}; skipped"
+            problems.append(Problem(path, 1, message, group=_SKIPPED_GROUP))
             continue
         packages.setdefault(node[1], []).append(spec)
     explicit = frozenset(key for key in present if installs[key].get("explicit"))
@@ -126,7 +142,7 @@ def read_database(raw: bytes, path: str, *, stack: str) -> Database:
         packages={name: tuple(specs) for name, specs in sorted(packages.items())},
         explicit=explicit,
         roots=roots,
-        problems=tuple(problems),
+        problems=collapse(problems),
         nodes=nodes,
     )
 
@@ -152,24 +168,65 @@ def _node(entry: Any) -> _Node:
     return ("", "", {})
 
 
-def _spec(node: _Node, key: str, nodes: Mapping[str, _Node], stack: str) -> Spec:
+def _spec(
+    node: _Node, key: str, nodes: Mapping[str, _Node], stack: str, *, clean: bool = False
+) -> Spec:
+    """The spec of *node*, its values checked as a record's are: scalars only, no
+    character a page cannot show, none longer than MAX_VALUE, a Spack hash.
+
+    :raises ValueError, TypeError, KeyError: for an entry that is not a usable spec.
+    """
     _, name, body = node
-    if not name:
-        raise ValueError("no spec")
+    if not is_valid_name(name):
+        raise ValueError(f"package name {excerpt(name)!r} is not a Spack package name")
+    spec_hash = _showable(_scalar(body.get("hash") or key))
+    if not _HASH.fullmatch(spec_hash):
+        raise ValueError(f"hash {excerpt(spec_hash)!r} is not a 32-character Spack hash")
     arch = body["arch"]
     target = arch["target"]
     if isinstance(target, dict):
         target = target["name"]
-    return Spec(
-        hash=str(body.get("hash") or key),
-        versions=(str(body["version"]),),
-        record_compiler=_compiler(body, nodes),
-        os=str(arch["platform_os"]),
-        platform=str(arch["platform"]),
-        target=str(target),
-        variants=_variants(body.get("parameters") or {}),
+    show = _as_is if clean else _showable
+    spec = Spec(
+        hash=spec_hash,
+        versions=(show(_scalar(body["version"])),),
+        record_compiler=show(_compiler(body, nodes)),
+        os=show(_scalar(arch["platform_os"])),
+        platform=show(_scalar(arch["platform"])),
+        target=show(_scalar(target)),
+        variants=tuple(map(show, _variants(body.get("parameters") or {}))),
         stacks=(stack,),
     )
+    # the length and emptiness checks the model declares, as decoding a record makes them
+    for text in (spec.hash, *spec.versions, spec.record_compiler, spec.os, spec.platform):
+        if not text or len(text) > MAX_VALUE:
+            raise ValueError(f"a value is empty or longer than {MAX_VALUE:,} characters")
+    if (
+        not spec.target
+        or len(spec.target) > MAX_VALUE
+        or any(len(variant) > MAX_VALUE for variant in spec.variants)
+    ):
+        raise ValueError(f"a value is empty or longer than {MAX_VALUE:,} characters")
+    return spec
+
+
+_HASH = re.compile(r"[a-z0-9]{32}")
+
+
+def _scalar(value: Any) -> str:
+    """A scalar value as text (a mapping or a list is not a value)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise TypeError(f"{excerpt(repr(value), 40)} is not a text or a number")
+    return str(value)
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+def _showable(text: str) -> str:
+    """*text* with the characters no page can show replaced, as in records."""
+    return UNSHOWABLE.sub("\ufffd", text) if UNSHOWABLE.search(text) else text
 
 
 def _compiler(body: dict[str, Any], nodes: Mapping[str, _Node]) -> str:
@@ -223,18 +280,29 @@ def _dependency_entries(raw: Any) -> list[dict[str, Any]]:
 
 
 def _dependencies(body: dict[str, Any], nodes: Mapping[str, _Node]) -> tuple[Dependency, ...]:
+    """The direct dependencies of a node that are well-formed (a package name, a Spack
+    hash; the version, from the dependency's own node, checked like a spec's)."""
     found = []
     for dependency in _dependency_entries(body.get("dependencies")):
-        key = str(dependency.get("hash", ""))
+        name, key = dependency.get("name"), dependency.get("hash")
+        if not (isinstance(name, str) and is_valid_name(name)):
+            continue
+        if not (isinstance(key, str) and _HASH.fullmatch(key)):
+            continue
         node = nodes.get(key)
+        try:
+            version = _showable(_scalar(node[2].get("version", ""))) if node else ""
+        except TypeError:
+            version = ""
         parameters = dependency.get("parameters") or {}
-        types = parameters.get("deptypes") or dependency.get("type") or ()
+        types = parameters.get("deptypes") if isinstance(parameters, dict) else None
+        types = types or dependency.get("type") or ()
         found.append(
             Dependency(
-                name=str(dependency["name"]),
-                version=str(node[2].get("version", "")) if node else "",
+                name=name,
+                version=version[:MAX_VALUE],
                 hash=key,
-                types=tuple(map(str, types)),
+                types=tuple(str(t)[:20] for t in types if isinstance(t, str)),
             )
         )
     return tuple(sorted(found, key=lambda d: d.name))
