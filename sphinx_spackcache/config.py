@@ -93,9 +93,9 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
             "Where the indexes of ``http(s)`` mirrors are kept between builds (relative "
             "to the folder holding ``conf.py``); ``None``: ``spackcache-mirrors`` in the "
             "doctree folder. A copy is revalidated with the mirror's "
-            "``index.json.hash`` (one small request) and fetched again only when the "
-            "mirror changed; when the mirror cannot be reached, the copy is used, with a "
-            "warning."
+            "``index.json.hash`` or, in the v3 layout, its index manifest (one small "
+            "request) and fetched again only when the mirror changed; when the mirror "
+            "cannot be reached, the copy is used, with a warning."
         ),
     ),
     ConfigValue(

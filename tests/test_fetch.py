@@ -126,7 +126,11 @@ def test_redirects_are_followed(server: Server, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("mirror", "spoil", "message"),
     [
-        ("nowhere", None, "/nowhere/build_cache/index.json does not exist (404)"),
+        (
+            "nowhere",
+            None,
+            "/nowhere/ has no Spack index (v3/manifests/index/index.manifest.json nor",
+        ),
         ("spack-v2-test", "hash", "is not the SHA-256 of the index"),
     ],
 )
@@ -256,3 +260,67 @@ def test_a_v3_blob_that_does_not_match_is_refused(server: Server, tmp_path: Path
     result = fetch_mirror(server.url + "/spack-v3-test", tmp_path / "c", timeout=5, max_age=0)
     assert result.folder is None
     assert "does not match its sha256 checksum" in result.problem
+
+
+def test_a_mirror_that_changes_layout_is_followed(server: Server, tmp_path: Path) -> None:
+    """v2 -> v3 (spack buildcache migrate) and back: the copy follows the mirror, and the
+    copy of the layout the mirror left is removed (it would otherwise win)."""
+    from sphinx_spackcache.sources.mirror import MirrorSource
+
+    served, cache = server.root / "m", tmp_path / "cache"
+    shutil.copytree(server.root / "spack-v2-test", served)
+    assert fetch_mirror(server.url + "/m", cache, timeout=5, max_age=0).fetched
+    assert MirrorSource("m", cache).index_path == cache / "build_cache" / "index.json"
+
+    shutil.rmtree(served)
+    shutil.copytree(server.root / "spack-v3-test", served)
+    moved = fetch_mirror(server.url + "/m", cache, timeout=5, max_age=0)
+    assert (moved.problem, moved.fetched) == ("", True)
+    assert not (cache / "build_cache" / "index.json").exists()
+    assert MirrorSource("m", cache).index_path == cache / MANIFEST
+
+    shutil.rmtree(served)
+    shutil.copytree(server.root / "clingo-bootstrap", served)
+    back = fetch_mirror(server.url + "/m", cache, timeout=5, max_age=0)
+    assert (back.problem, back.fetched) == ("", True)
+    assert not (cache / MANIFEST).exists()
+    assert "clingo-bootstrap" in MirrorSource("m", cache).packages("m")
+
+
+def test_an_uppercase_hash_is_a_hash(server: Server, tmp_path: Path) -> None:
+    hash_file = server.index().with_suffix(".json.hash")
+    hash_file.write_text(hashlib.sha256(server.index().read_bytes()).hexdigest().upper() + "\n")
+    cache = tmp_path / "c"
+    assert fetch(server, cache).fetched
+    again = fetch(server, cache)
+    assert (again.requests, again.fetched) == (1, False)
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        '{"version": 3, "data": [1, "x"]}',
+        '{"version": 3, "data": [{"mediaType": "application/vnd.spack.db.v8+json",'
+        ' "checksumAlgorithm": "sha256", "checksum": "../../../../etc/passwd"}]}',
+        '{"version": 3, "data": [{"mediaType": "application/vnd.spack.db.v8+json",'
+        ' "checksumAlgorithm": "shake_128", "checksum": "' + "a" * 64 + '"}]}',
+        '{"version": 3, "data": [{"mediaType": "application/vnd.spack.db.v8+json",'
+        ' "checksumAlgorithm": ["x"], "checksum": 5}]}',
+        "[" * 60_000,  # nested past any parser's depth, under the size limit
+    ],
+)
+def test_a_hostile_manifest_is_a_problem_not_a_crash(
+    server: Server, tmp_path: Path, manifest: str
+) -> None:
+    from sphinx_spackcache.data.problems import RecordError
+    from sphinx_spackcache.sources.mirror import MirrorSource
+
+    served = server.root / "spack-v3-test" / MANIFEST
+    served.write_text(manifest)
+    result = fetch_mirror(server.url + "/spack-v3-test", tmp_path / "c", timeout=5, max_age=0)
+    assert result.folder is None
+    assert "is not usable" in result.problem
+    local = MirrorSource("m", server.root / "spack-v3-test")  # the same, read locally
+    assert local.packages("m") == ()
+    with pytest.raises(RecordError):
+        local.database()

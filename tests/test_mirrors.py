@@ -123,8 +123,9 @@ def test_database_7_install_tree_lists_and_explicit() -> None:
 
 
 def test_database_6_is_read_as_7(tmp_path: Path) -> None:
-    """No real version 6 file is at hand: the version 7 sample, relabelled (6 and 7
-    write nodes alike), reads the same."""
+    """No real version 6 file is at hand: Spack's test mirror (version 8), relabelled 6,
+    reads the same (the reader does not branch on the version, only on the shape of the
+    nodes; this checks that 6 is accepted)."""
     data = json.loads(SPACK_TEST.read_bytes())
     data["database"]["version"] = "6"
     path = tmp_path / "index.json"
@@ -167,7 +168,11 @@ def test_hostile_entries_are_skipped_or_made_showable_and_reported_once() -> Non
         return {"name": "zlib", "version": "1.3", "arch": arch, "hash": letter * 32, **changes}
 
     entries: dict[str, Any] = {
-        "good": spec("a", parameters={"shared": True}),
+        "good": spec(
+            "a",
+            parameters={"shared": True},
+            dependencies=[{"name": "zlib", "hash": "d" * 32, "parameters": {"deptypes": 5}}],
+        ),
         "escape": spec("d", version="1\x1b[31m"),  # a terminal escape: made showable
         "dict-version": spec("b", version={"x": 1}),
         "bidi-name": spec("c", name="zl\u202eib"),
@@ -176,13 +181,17 @@ def test_hostile_entries_are_skipped_or_made_showable_and_reported_once() -> Non
         "path-hash": spec("g", hash="../../etc/passwd"),
         "params-list": spec("h", parameters=["x"]),
     }
-    installs: dict[str, Any] = {k: {"spec": v, "in_buildcache": True} for k, v in entries.items()}
+    installs: dict[str, Any] = {
+        v["hash"]: {"spec": v, "in_buildcache": True} for v in entries.values()
+    }
     installs["not-an-entry"] = "text"
     raw = json.dumps({"database": {"version": "8", "installs": installs}}).encode()
     database = read_database(raw, "/m/index.json", stack="m")
     kept = {s.hash[0]: s for s in database.packages["zlib"]}
     assert set(kept) == {"a", "d"}
     assert kept["d"].versions == ("1\ufffd[31m",)
+    (dependency,) = database.dependencies("a" * 32)  # deptypes not a list: no types
+    assert (dependency.name, dependency.version, dependency.types) == ("zlib", "1\ufffd[31m", ())
     (problem,) = database.problems  # one report for the seven skipped
     assert problem.message.startswith("7 entries of the index are not usable specs")
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import http.client
 import os
 import secrets
 import time
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..data.problems import RecordError
-from .mirror import DB_MEDIA_TYPE, parse_manifest
+from .mirror import blob_path, index_record, parse_manifest
 
 __all__ = ["FetchResult", "fetch_mirror", "is_url"]
 
@@ -46,6 +47,8 @@ _MANIFEST = "v3/manifests/index/index.manifest.json"
 _CHECKED = ".checked"
 #: The largest index accepted (Spack's largest public build caches are a few hundred MB).
 _MAX_BYTES = 2 * 1024**3
+#: The largest hash file or index manifest accepted (they are a few hundred bytes).
+_SMALL_BYTES = 64 * 1024
 
 
 def is_url(location: str) -> bool:
@@ -67,40 +70,36 @@ class FetchResult:
 
 def fetch_mirror(url: str, cache: Path, *, timeout: float, max_age: float) -> FetchResult:
     """Bring the copy of the index of the mirror at *url* in *cache* up to date: a v3
-    mirror's index manifest and blob, else a v2 mirror's ``index.json``."""
+    mirror's index manifest and blob, or a v2 mirror's ``index.json``. The layout of the
+    copy is asked for first (v3 when there is none); when the mirror does not have it,
+    the other, and the copy of the layout the mirror left is removed."""
     base = url.rstrip("/") + "/"
-    index, digest, checked = cache / _INDEX, cache / _HASH, cache / _CHECKED
-    manifest = cache / _MANIFEST
+    checked = cache / _CHECKED
+    manifest, index = cache / _MANIFEST, cache / _INDEX
     copy = manifest if manifest.is_file() else index
     if copy.is_file() and max_age > 0 and _age(checked) < max_age:
         return FetchResult(cache, "", 0)
+    order = (_fetch_v2, _fetch_v3) if copy == index and index.is_file() else (_fetch_v3, _fetch_v2)
     requests = 0
     try:
-        if not index.is_file():  # a v3 mirror, or one not fetched yet: ask for v3 first
-            requests += 1
-            result = _fetch_v3(base, cache, timeout)
-            if result is not None:
+        for fetch in order:
+            result = fetch(base, cache, timeout)
+            requests += result.requests
+            if result.folder is not None:
+                stale = (cache / _INDEX, cache / _HASH) if fetch is _fetch_v3 else (manifest,)
+                for path in stale:
+                    path.unlink(missing_ok=True)
                 checked.touch()
-                return dataclasses.replace(result, requests=requests + result.requests)
-        requests += 1
-        remote_hash = _get_text(base + _HASH, timeout)
-        if remote_hash is not None and index.is_file() and _read(digest) == remote_hash:
-            checked.touch()
-            return FetchResult(cache, "", requests)
-        requests += 1
-        data = _get(base + _INDEX, timeout)
-        if data is None:
-            raise _UnusableIndexError(f"{base}{_INDEX} does not exist (404)")
-        if remote_hash is not None and hashlib.sha256(data).hexdigest() != remote_hash:
-            raise _UnusableIndexError(
-                f"{base}{_HASH} ({remote_hash[:12]}...) is not the SHA-256 of the index "
-                f"({hashlib.sha256(data).hexdigest()[:12]}...)"
-            )
-        _write_atomically(index, data)
-        _write_atomically(digest, (remote_hash or "").encode("ascii"))
-        checked.touch()
-        return FetchResult(cache, "", requests, fetched=True)
-    except (_UnusableIndexError, urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+                return dataclasses.replace(result, requests=requests)
+        raise _UnusableIndexError(f"{base} has no Spack index ({_MANIFEST} nor {_INDEX})")
+    except (
+        _UnusableIndexError,
+        urllib.error.URLError,
+        http.client.HTTPException,
+        TimeoutError,
+        OSError,
+        ValueError,
+    ) as exc:
         reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
         if copy.is_file():
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(copy.stat().st_mtime))
@@ -110,33 +109,50 @@ def fetch_mirror(url: str, cache: Path, *, timeout: float, max_age: float) -> Fe
         return FetchResult(None, f"cannot fetch {url}: {reason}; the mirror is left out", requests)
 
 
-def _fetch_v3(base: str, cache: Path, timeout: float) -> FetchResult | None:
-    """The v3 index: its manifest (small), then its blob when the manifest names
-    another one than the copy's; ``None`` when the mirror has no v3 index (404)."""
-    text = _get(base + _MANIFEST, timeout)
+def _fetch_v2(base: str, cache: Path, timeout: float) -> FetchResult:
+    """The v2 index: its hash (small), then the index when the hash is not the copy's
+    (or the mirror has none); folder ``None`` when the mirror has no v2 index (404)."""
+    index, digest = cache / _INDEX, cache / _HASH
+    remote_hash = _get_text(base + _HASH, timeout)
+    if remote_hash is not None and index.is_file() and _read(digest) == remote_hash:
+        return FetchResult(cache, "", 1)
+    data = _get(base + _INDEX, timeout, _MAX_BYTES)
+    if data is None:
+        return FetchResult(None, "", 2)
+    if remote_hash is not None and hashlib.sha256(data).hexdigest() != remote_hash:
+        raise _UnusableIndexError(
+            f"{base}{_HASH} ({remote_hash[:12]}...) is not the SHA-256 of the index "
+            f"({hashlib.sha256(data).hexdigest()[:12]}...)"
+        )
+    _write_atomically(index, data)
+    _write_atomically(digest, (remote_hash or "").encode("ascii"))
+    return FetchResult(cache, "", 2, fetched=True)
+
+
+def _fetch_v3(base: str, cache: Path, timeout: float) -> FetchResult:
+    """The v3 index: its manifest (small), then its blob when the manifest is not the
+    copy's; folder ``None`` when the mirror has no v3 index (404)."""
+    text = _get(base + _MANIFEST, timeout, _SMALL_BYTES)
     if text is None:
-        return None
+        return FetchResult(None, "", 1)
     try:
-        records = parse_manifest(text.decode("utf-8"), base + _MANIFEST)["data"]
+        record = index_record(parse_manifest(text.decode("utf-8"), base + _MANIFEST))
     except (RecordError, UnicodeDecodeError) as exc:
-        raise _UnusableIndexError(f"{base}{_MANIFEST} is not a manifest ({exc})") from None
-    record = next(
-        (r for r in records if str(r.get("mediaType", "")).startswith(DB_MEDIA_TYPE)), None
-    )
-    if record is None or record.get("checksumAlgorithm") not in hashlib.algorithms_available:
-        raise _UnusableIndexError(f"{base}{_MANIFEST} names no index blob")
-    algorithm, checksum = str(record["checksumAlgorithm"]), str(record.get("checksum"))
-    relative = f"blobs/{algorithm}/{checksum[:2]}/{checksum}"
+        raise _UnusableIndexError(f"{base}{_MANIFEST} is not usable ({exc})") from None
+    relative = "/".join(blob_path(record))
     if (cache / relative).is_file() and _read_bytes(cache / _MANIFEST) == text:
-        return FetchResult(cache, "", 0)
-    data = _get(base + relative, timeout)
+        return FetchResult(cache, "", 1)
+    data = _get(base + relative, timeout, _MAX_BYTES)
     if data is None:
         raise _UnusableIndexError(f"{base}{relative} does not exist (404)")
-    if hashlib.new(algorithm, data).hexdigest() != checksum:
-        raise _UnusableIndexError(f"{base}{relative} does not match its {algorithm} checksum")
+    if hashlib.sha256(data).hexdigest() != record["checksum"]:
+        raise _UnusableIndexError(f"{base}{relative} does not match its sha256 checksum")
     _write_atomically(cache / relative, data)
     _write_atomically(cache / _MANIFEST, text)  # last: it names the blob
-    return FetchResult(cache, "", 1, fetched=True)
+    for old in (cache / "blobs" / "sha256").glob("*/*"):
+        if old != cache / relative:
+            old.unlink(missing_ok=True)  # the index blobs of earlier fetches
+    return FetchResult(cache, "", 2, fetched=True)
 
 
 def _read_bytes(path: Path) -> bytes | None:
@@ -164,26 +180,27 @@ def _read(path: Path) -> str | None:
         return None
 
 
-def _get(url: str, timeout: float) -> bytes | None:
-    """The body of *url* (``None`` for 404); raises for any other failure."""
+def _get(url: str, timeout: float, limit: int) -> bytes | None:
+    """The body of *url* (``None`` for 404), at most *limit* bytes; raises for any other
+    failure."""
     request = urllib.request.Request(url, headers={"User-Agent": "sphinx-spackcache"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            data: bytes = response.read(_MAX_BYTES + 1)
+            data: bytes = response.read(limit + 1)
     except urllib.error.HTTPError as exc:
         if exc.code == 404:
             return None
         raise
-    if len(data) > _MAX_BYTES:
-        raise _UnusableIndexError(f"{url} is larger than {_MAX_BYTES:,} bytes")
+    if len(data) > limit:
+        raise _UnusableIndexError(f"{url} is larger than {limit:,} bytes")
     return data
 
 
 def _get_text(url: str, timeout: float) -> str | None:
-    data = _get(url, timeout)
+    data = _get(url, timeout, _SMALL_BYTES)
     if data is None:
         return None
-    text = data.decode("ascii", errors="replace").strip()
+    text = data.decode("ascii", errors="replace").strip().lower()
     return text if len(text) == 64 and all(c in "0123456789abcdef" for c in text) else None
 
 

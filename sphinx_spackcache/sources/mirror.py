@@ -25,8 +25,9 @@ import dataclasses
 import difflib
 import gzip
 import hashlib
-import json
+import io
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,10 @@ __all__ = [
     "INDEX",
     "INDEX_V3",
     "MirrorSource",
+    "blob_path",
     "clear_mirror_cache",
     "human_size",
+    "index_record",
     "parse_manifest",
 ]
 
@@ -51,6 +54,8 @@ __all__ = [
 INDEX = ("build_cache", "index.json")
 #: Where a v3 mirror keeps the manifest of its index.
 INDEX_V3 = ("v3", "manifests", "index", "index.manifest.json")
+#: The largest index read from a gzipped blob (a bomb stops here).
+_MAX_INDEX = 2 * 1024**3
 #: The media type of a Spack database blob (followed by its version).
 DB_MEDIA_TYPE = "application/vnd.spack.db."
 _TARBALL_MEDIA_TYPE = "application/vnd.spack.install."
@@ -203,12 +208,40 @@ def parse_manifest(text: str, path: Path | str) -> dict[str, Any]:
         body = text.split("\n\n", 1)[1] if "\n\n" in text else ""
         text = body.split("\n-----BEGIN PGP SIGNATURE-----", 1)[0]
     try:
-        data = json.loads(text)
-    except ValueError as exc:
+        data = msgspec.json.decode(text)
+    except (msgspec.DecodeError, RecursionError) as exc:
         raise RecordError(path, 1, f"the manifest is not JSON ({excerpt(str(exc))})") from None
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
         raise RecordError(path, 1, "not a Spack build-cache manifest (no data list)")
+    data["data"] = [record for record in data["data"] if isinstance(record, dict)]
     return data
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def index_record(manifest: dict[str, Any], media_type: str = DB_MEDIA_TYPE) -> dict[str, Any]:
+    """The manifest's first blob record of *media_type*, with a sha256 checksum (the
+    only algorithm Spack writes, and the only one read: a checksum names a file).
+
+    :raises RecordError: when there is none.
+    """
+    records: list[dict[str, Any]] = manifest["data"]
+    for record in records:
+        if (
+            str(record.get("mediaType", "")).startswith(media_type)
+            and record.get("checksumAlgorithm") == "sha256"
+            and isinstance(record.get("checksum"), str)
+            and _SHA256.fullmatch(record["checksum"])
+        ):
+            return record
+    raise RecordError("", 1, f"the manifest names no {media_type}* blob with a sha256 checksum")
+
+
+def blob_path(record: dict[str, Any]) -> tuple[str, ...]:
+    """Where the blob of a checked *record* (:func:`index_record`) is, from the root."""
+    checksum = str(record["checksum"])
+    return ("blobs", "sha256", checksum[:2], checksum)
 
 
 def _blob(root: Path, manifest_path: Path, media_type: str) -> bytes:
@@ -217,32 +250,25 @@ def _blob(root: Path, manifest_path: Path, media_type: str) -> bytes:
 
     :raises RecordError: when it is missing or does not match.
     """
-    records = [
-        r
-        for r in _manifest(manifest_path)["data"]
-        if isinstance(r, dict) and str(r.get("mediaType", "")).startswith(media_type)
-    ]
-    if not records:
-        raise RecordError(manifest_path, 1, f"the manifest names no {media_type}* blob")
-    record = records[0]
-    algorithm, checksum = str(record.get("checksumAlgorithm")), str(record.get("checksum"))
-    path = root / "blobs" / algorithm / checksum[:2] / checksum
+    try:
+        record = index_record(_manifest(manifest_path), media_type)
+    except RecordError as exc:
+        raise RecordError(manifest_path, 1, exc.problem.message) from None
+    path = root.joinpath(*blob_path(record))
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise RecordError(manifest_path, 1, f"its blob {path} cannot be read: {exc}") from None
-    if (
-        algorithm not in hashlib.algorithms_available
-        or hashlib.new(algorithm, data).hexdigest() != checksum
-    ):
-        raise RecordError(
-            manifest_path, 1, f"its blob {path} does not match its {algorithm} checksum"
-        )
+    if hashlib.sha256(data).hexdigest() != record["checksum"]:
+        raise RecordError(manifest_path, 1, f"its blob {path} does not match its sha256 checksum")
     if record.get("compression") == "gzip":
         try:
-            data = gzip.decompress(data)
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+                data = stream.read(_MAX_INDEX + 1)
         except (OSError, EOFError) as exc:
             raise RecordError(path, 0, f"the blob is not gzip data: {exc}") from None
+        if len(data) > _MAX_INDEX:
+            raise RecordError(path, 0, f"the blob holds more than {_MAX_INDEX:,} bytes")
     return data
 
 

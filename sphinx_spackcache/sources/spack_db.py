@@ -238,7 +238,9 @@ def _compiler(body: dict[str, Any], nodes: Mapping[str, _Node]) -> str:
     if isinstance(annotated, str) and annotated:
         return annotated.replace("@=", "@", 1)
     for dependency in _dependency_entries(body.get("dependencies")):
-        virtuals = set(dependency.get("parameters", {}).get("virtuals") or ())
+        parameters = dependency.get("parameters")
+        virtuals_list = parameters.get("virtuals") if isinstance(parameters, dict) else None
+        virtuals = set(virtuals_list) if isinstance(virtuals_list, list) else set()
         if virtuals & _LANGUAGES:
             found = nodes.get(str(dependency.get("hash", "")))
             version = found[2].get("version") if found else None
@@ -297,6 +299,8 @@ def _dependencies(body: dict[str, Any], nodes: Mapping[str, _Node]) -> tuple[Dep
         parameters = dependency.get("parameters") or {}
         types = parameters.get("deptypes") if isinstance(parameters, dict) else None
         types = types or dependency.get("type") or ()
+        if not isinstance(types, list):
+            types = []
         found.append(
             Dependency(
                 name=name,
