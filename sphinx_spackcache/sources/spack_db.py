@@ -88,6 +88,48 @@ def read_database(raw: bytes, path: str, *, stack: str) -> Database:
 
     :raises RecordError: when the file is not a Spack database this reader knows.
     """
+    version, installs = _installs(raw, path)
+    problems: list[Problem] = [
+        Problem(
+            path,
+            1,
+            f"installs[{excerpt(str(key), 40)!r}] is not an entry; skipped",
+            group=_SKIPPED_GROUP,
+        )
+        for key, entry in installs.items()
+        if not isinstance(entry, dict)
+    ]
+    nodes = {key: _node(entry) for key, entry in installs.items()}
+    present = {key for key, entry in installs.items() if _is_present(entry)}
+    # JSON escapes control characters, so a file of ASCII without \u escapes holds no
+    # character a page cannot show: its values need no look (the common case)
+    clean = raw.isascii() and b"\\u" not in raw
+    packages: dict[str, list[Spec]] = {}
+    for key in sorted(present):
+        try:
+            spec = _spec(nodes[key], key, nodes, stack, clean=clean)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            reason = f"it has no {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
+            message = f"installs[{excerpt(key, 40)!r}]: {excerpt(reason, 120)}; skipped"
+            problems.append(Problem(path, 1, message, group=_SKIPPED_GROUP))
+            continue
+        packages.setdefault(nodes[key][1], []).append(spec)
+    explicit, roots = _roots(installs, present)
+    return Database(
+        version=version,
+        packages={name: tuple(specs) for name, specs in sorted(packages.items())},
+        explicit=explicit,
+        roots=roots,
+        problems=collapse(problems),
+        nodes=nodes,
+    )
+
+
+def _installs(raw: bytes, path: str) -> tuple[str, dict[str, Any]]:
+    """The database's version and its ``installs`` mapping.
+
+    :raises RecordError: when the file is not a Spack database this reader knows.
+    """
     try:
         document = msgspec.json.decode(raw)
     except (msgspec.DecodeError, RecursionError, UnicodeDecodeError) as exc:
@@ -104,47 +146,16 @@ def read_database(raw: bytes, path: str, *, stack: str) -> Database:
             f"Spack database version {excerpt(version)!r} is not one of "
             f"{', '.join(SUPPORTED_VERSIONS)}",
         )
-    problems: list[Problem] = [
-        Problem(
-            path,
-            1,
-            f"installs[{excerpt(str(key), 40)!r}] is not an entry; skipped",
-            group=_SKIPPED_GROUP,
-        )
-        for key, entry in installs.items()
-        if not isinstance(entry, dict)
-    ]
-    nodes = {key: _node(entry) for key, entry in installs.items()}
-    # JSON escapes control characters, so a file of ASCII without \u escapes holds no
-    # character a page cannot show: its values need no look (the common case)
-    clean = raw.isascii() and b"\\u" not in raw
-    present = {key for key, entry in installs.items() if _is_present(entry)}
-    packages: dict[str, list[Spec]] = {}
-    for key in sorted(present):
-        node = nodes[key]
-        try:
-            spec = _spec(node, key, nodes, stack, clean=clean)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            reason = f"it has no {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
-            message = f"installs[{excerpt(key, 40)!r}]: {excerpt(reason, 120)}; skipped"
-            problems.append(Problem(path, 1, message, group=_SKIPPED_GROUP))
-            continue
-        packages.setdefault(node[1], []).append(spec)
+    return version, installs
+
+
+def _roots(installs: dict[str, Any], present: set[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """(explicit, roots): the specs installed explicitly, and the roots, which are those
+    where the database says (an install tree), else the specs nothing depends on."""
     explicit = frozenset(key for key in present if installs[key].get("explicit"))
-    says_explicit = any("explicit" in installs[key] for key in present)
-    roots = (
-        explicit
-        if says_explicit
-        else frozenset(key for key in present if installs[key].get("ref_count") == 0)
-    )
-    return Database(
-        version=version,
-        packages={name: tuple(specs) for name, specs in sorted(packages.items())},
-        explicit=explicit,
-        roots=roots,
-        problems=collapse(problems),
-        nodes=nodes,
-    )
+    if any("explicit" in installs[key] for key in present):
+        return explicit, explicit
+    return explicit, frozenset(key for key in present if installs[key].get("ref_count") == 0)
 
 
 def _is_present(entry: Any) -> bool:
