@@ -28,6 +28,7 @@ __all__ = [
     "file_location",
     "printable",
     "quoted",
+    "replace_unshowable",
 ]
 
 #: The ``type`` of every warning this extension emits.
@@ -131,6 +132,12 @@ _SHORT_REPR.maxstring = 60
 UNSHOWABLE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
 )
+
+
+def replace_unshowable(text: str) -> str:
+    """*text* with each :data:`UNSHOWABLE` character replaced by U+FFFD (what a page
+    shows of a record value that held one)."""
+    return UNSHOWABLE.sub("\N{REPLACEMENT CHARACTER}", text)
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -12,6 +12,8 @@ Nothing here imports Sphinx or docutils.
 
 from __future__ import annotations
 
+import difflib
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -19,7 +21,14 @@ from typing import Protocol, runtime_checkable
 from ..data.model import Dependency, PackageRecord, Spec
 from ..data.problems import Problem, RecordError
 
-__all__ = ["LoadedRecord", "SnapshotRecords", "Source"]
+__all__ = [
+    "LoadedRecord",
+    "SnapshotRecords",
+    "Source",
+    "choose_tag",
+    "close_names",
+    "fingerprint_of",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,3 +94,21 @@ class Source(Protocol):
         snapshots) change: what an incremental build compares to notice added or
         removed records without keeping their list."""
         ...
+
+
+def fingerprint_of(names: tuple[str, ...]) -> str:
+    """A short fingerprint of a list of names (packages, snapshots)."""
+    return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()[:16]
+
+
+def choose_tag(tags: tuple[str, ...], asked: str | None, default: str | None) -> str | None:
+    """The snapshot a directive uses: the one *asked* for, else *default*, else the only
+    one of *tags* (``None`` when none of these applies; not checked)."""
+    if asked or default:
+        return asked or default
+    return tags[0] if len(tags) == 1 else None
+
+
+def close_names(name: str, names: tuple[str, ...], limit: int = 5) -> list[str]:
+    """Those of *names* that look like *name*, best first (for "did you mean")."""
+    return difflib.get_close_matches(name, names, n=limit, cutoff=0.6)

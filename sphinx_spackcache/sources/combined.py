@@ -10,12 +10,10 @@ Nothing here imports Sphinx or docutils.
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 
-from .base import LoadedRecord, SnapshotRecords
+from .base import LoadedRecord, SnapshotRecords, choose_tag, fingerprint_of
 from .mirror import MirrorSource
 from .store import CacheStore
 
@@ -48,10 +46,7 @@ class Sources:
     def choose_tag(self, asked: str | None, default: str | None) -> str | None:
         """The snapshot a directive uses: the one *asked* for, else *default*, else the
         only snapshot there is (``None`` when none of these applies; not checked)."""
-        if asked or default:
-            return asked or default
-        tags = self.tags()
-        return tags[0] if len(tags) == 1 else None
+        return choose_tag(self.tags(), asked, default)
 
     def has_tag(self, tag: str) -> bool:
         """Whether *tag* is a snapshot here."""
@@ -73,7 +68,7 @@ class Sources:
 
     def close_packages(self, tag: str, package: str, limit: int = 5) -> list[str]:
         """Names in *tag* that look like *package*, best first."""
-        return difflib.get_close_matches(package, self.packages(tag), n=limit, cutoff=0.6)
+        return self._source(tag).close_packages(tag, package, limit)
 
     def load(self, tag: str, package: str) -> LoadedRecord:
         """The record of *package* in *tag*.
@@ -90,4 +85,4 @@ class Sources:
         """A short fingerprint of the packages of *tag*, or (``None``) of the snapshots."""
         if tag is not None:
             return self._source(tag).fingerprint(tag)
-        return hashlib.sha256("\n".join(self.tags()).encode("utf-8")).hexdigest()[:16]
+        return fingerprint_of(self.tags())

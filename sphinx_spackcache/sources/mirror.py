@@ -22,7 +22,6 @@ Nothing here imports Sphinx or docutils.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import gzip
 import hashlib
 import io
@@ -35,7 +34,7 @@ import msgspec
 
 from ..data.model import PackageRecord, Spec
 from ..data.problems import RecordError, excerpt
-from .base import LoadedRecord, SnapshotRecords
+from .base import LoadedRecord, SnapshotRecords, close_names, fingerprint_of
 from .spack_db import Database, read_database
 
 __all__ = [
@@ -134,7 +133,7 @@ class MirrorSource:
 
     def close_packages(self, tag: str, package: str, limit: int = 5) -> list[str]:
         """Names in the mirror that look like *package*, best first."""
-        return difflib.get_close_matches(package, self.packages(tag), n=limit, cutoff=0.6)
+        return close_names(package, self.packages(tag), limit)
 
     def load(self, tag: str, package: str) -> LoadedRecord:
         """The specs of *package* in the mirror, as a record.
@@ -170,7 +169,7 @@ class MirrorSource:
     def fingerprint(self, tag: str | None = None) -> str:
         """A short fingerprint of the mirror's package list (``None``: its name)."""
         names = self.tags() if tag is None else self.packages(tag)
-        return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()[:16]
+        return fingerprint_of(names)
 
 
 # -- the v3 layout -------------------------------------------------------------------

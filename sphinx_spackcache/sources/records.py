@@ -66,6 +66,7 @@ from ..data.problems import (
     collapse,
     file_location,
     quoted,
+    replace_unshowable,
 )
 
 #: libyaml's loader when PyYAML was built with it (about ten times faster), else Python's.
@@ -506,10 +507,6 @@ _OPTIONAL_FIELDS = {"record_size": "size", "record_tarball": "tarball"}
 _SIZE_BITS = 128
 
 
-def _replace_unshowable(value: str) -> str:
-    return UNSHOWABLE.sub("\N{REPLACEMENT CHARACTER}", value)
-
-
 def _showable(spec: Spec) -> tuple[Spec, list[str]]:
     """*spec* with every character no page can show replaced by U+FFFD, and a size that
     cannot be shown as a number (infinite, not a number, absurdly long) as text; and the
@@ -518,15 +515,15 @@ def _showable(spec: Spec) -> tuple[Spec, list[str]]:
     for name in _STR_FIELDS:
         value: Any = getattr(spec, name)
         if UNSHOWABLE.search(value):
-            changes[name] = _replace_unshowable(value)
+            changes[name] = replace_unshowable(value)
     for name in _SPEC_LIST_KEYS:
         values: tuple[str, ...] = getattr(spec, name)
         if any(map(UNSHOWABLE.search, values)):
-            changes[name] = tuple(map(_replace_unshowable, values))
+            changes[name] = tuple(map(replace_unshowable, values))
     for name in _OPTIONAL_FIELDS:
         value = getattr(spec, name)
         if isinstance(value, str) and UNSHOWABLE.search(value):
-            changes[name] = _replace_unshowable(value)
+            changes[name] = replace_unshowable(value)
     size = spec.record_size
     if isinstance(size, float) and not math.isfinite(size):
         changes["record_size"] = str(size)

@@ -39,7 +39,14 @@ from typing import Any
 import msgspec
 
 from ..data.model import MAX_VALUE, Dependency, Spec
-from ..data.problems import UNSHOWABLE, Problem, RecordError, collapse, excerpt
+from ..data.problems import (
+    UNSHOWABLE,
+    Problem,
+    RecordError,
+    collapse,
+    excerpt,
+    replace_unshowable,
+)
 from .store import is_valid_name
 
 __all__ = ["SUPPORTED_VERSIONS", "Database", "read_database"]
@@ -237,7 +244,7 @@ def _as_is(text: str) -> str:
 
 def _showable(text: str) -> str:
     """*text* with the characters no page can show replaced, as in records."""
-    return UNSHOWABLE.sub("\ufffd", text) if UNSHOWABLE.search(text) else text
+    return replace_unshowable(text) if UNSHOWABLE.search(text) else text
 
 
 def _compiler(body: dict[str, Any], nodes: Mapping[str, _Node]) -> str:

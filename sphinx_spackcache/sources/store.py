@@ -12,14 +12,12 @@ Nothing here imports Sphinx or docutils.
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 import os
 import re
 from pathlib import Path
 
 from ..data.problems import RecordError, quoted
-from .base import LoadedRecord, SnapshotRecords
+from .base import LoadedRecord, SnapshotRecords, choose_tag, close_names, fingerprint_of
 from .records import load_record
 
 __all__ = [
@@ -48,10 +46,6 @@ _UNEXPECTED = "the record could not be read because of a bug in sphinx-spackcach
 
 _StatKey = tuple[int, int]
 _parsed: dict[str, tuple[_StatKey, LoadedRecord | RecordError]] = {}
-
-
-def _fingerprint(names: tuple[str, ...]) -> str:
-    return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()[:16]
 
 
 def clear_cache() -> None:
@@ -112,10 +106,7 @@ class CacheStore:
     def choose_tag(self, asked: str | None, default: str | None) -> str | None:
         """The snapshot a directive uses: the one *asked* for, else *default*, else the
         only snapshot there is (``None`` when none of these applies; not checked)."""
-        if asked or default:
-            return asked or default
-        tags = self.tags()
-        return tags[0] if len(tags) == 1 else None
+        return choose_tag(self.tags(), asked, default)
 
     def has_tag(self, tag: str) -> bool:
         """Whether *tag* is a snapshot here."""
@@ -146,7 +137,7 @@ class CacheStore:
 
     def close_packages(self, tag: str, package: str, limit: int = 5) -> list[str]:
         """Names in *tag* that look like *package*, best first."""
-        return difflib.get_close_matches(package, self.packages(tag), n=limit, cutoff=0.6)
+        return close_names(package, self.packages(tag), limit)
 
     def load(self, tag: str, package: str) -> LoadedRecord:
         """Return the parsed record of *package* in *tag*, parsing it at most once per version.
@@ -178,7 +169,7 @@ class CacheStore:
         """A short fingerprint of which packages *tag* holds, or (for ``None``) of which
         snapshots there are: to notice added or removed records between builds without
         keeping the list."""
-        return _fingerprint(self.tags() if tag is None else self.packages(tag))
+        return fingerprint_of(self.tags() if tag is None else self.packages(tag))
 
     @staticmethod
     def _subfolders(folder: Path) -> tuple[str, ...]:
