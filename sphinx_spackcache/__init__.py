@@ -14,6 +14,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension with Sphinx."""
     from .config import setup_config
     from .directives.coverage import setup_coverage
+    from .directives.install import setup_install
     from .directives.listing import setup_listing
     from .directives.package import setup_package
     from .domain import setup_domain
@@ -22,6 +23,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .site.stubs import setup_stubs
     from .site.tracking import setup_tracking
     from .writers.assets import setup_assets
+    from .writers.exports import setup_exports
     from .writers.html import setup_html
     from .writers.latex import setup_latex
     from .writers.manpage import setup_manpage
@@ -36,6 +38,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_html(app)
     setup_nonhtml(app)
     setup_coverage(app)
+    setup_install(app)
+    setup_exports(app)
     setup_listing(app)
     setup_stubs(app)
     setup_navigation(app)
@@ -47,7 +51,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     return {
         "version": __version__,
         # bumped whenever what the extension keeps in the environment changes shape
-        "env_version": 7,
+        "env_version": 8,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -23,7 +23,21 @@ from .sources.mirror import MirrorSource
 from .sources.store import CacheStore, is_valid_name
 from .warnings import SpackCacheWarning, warn
 
-__all__ = ["CONFIG_VALUES", "ConfigValue", "cache_store", "setup_config"]
+__all__ = [
+    "CONFIG_VALUES",
+    "DEFAULT_MIRROR_URL",
+    "DEFAULT_PACKAGE_URL",
+    "ConfigValue",
+    "cache_store",
+    "mirror_url",
+    "package_url",
+    "setup_config",
+]
+
+#: Where cache.spack.io's snapshots are (``{tag}``: the snapshot).
+DEFAULT_MIRROR_URL = "https://binaries.spack.io/{tag}"
+#: A package's page on packages.spack.io (``{package}``: its name).
+DEFAULT_PACKAGE_URL = "https://packages.spack.io/package.html?name={package}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +133,46 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         ),
     ),
     ConfigValue(
+        name="spackcache_mirror_url",
+        default=DEFAULT_MIRROR_URL,
+        rebuild="env",
+        types=(str, dict),
+        type_text="str | dict[str, str]",
+        description=(
+            "Where readers get a snapshot's binaries, for the install commands "
+            "(``cache-install``, ``cache-package :install:``): a template in which "
+            "``{tag}`` is the snapshot, for the snapshots of ``spackcache_path``; or a "
+            'dict of URLs by snapshot name, with the template under ``"*"``. A mirror '
+            "of ``spackcache_mirrors`` is given by its own URL (or folder) unless the "
+            "dict names it."
+        ),
+    ),
+    ConfigValue(
+        name="spackcache_package_url",
+        default=DEFAULT_PACKAGE_URL,
+        rebuild="env",
+        types=(str,),
+        type_text="str",
+        description=(
+            "The page of a package's recipe, linked from each ``cache-package``: a "
+            'template in which ``{package}`` is the package\'s name; ``""`` links nothing.'
+        ),
+    ),
+    ConfigValue(
+        name="spackcache_export",
+        default=True,
+        rebuild="html",
+        types=(bool,),
+        type_text="bool",
+        description=(
+            "Whether HTML builds write, beside the pages, each shown package's specs as "
+            "JSON and CSV (``_spackcache/<tag>/<package>.json`` and ``.csv``) and each "
+            "listed snapshot's as JSON (``_spackcache/<tag>.json``), linked from the "
+            "pages, and whether HTML tables offer their shown rows as a CSV download. "
+            "Files are written with their pages, and only when their bytes change."
+        ),
+    ),
+    ConfigValue(
         name="spackcache_generate",
         default=True,
         rebuild="env",
@@ -185,6 +239,7 @@ def _validate_config(app: Sphinx, config: Config) -> None:
         )
         config.spackcache_default_tag = None
     _check_mirrors(app, config)
+    _check_templates(app, config)
     _exclude_records(app, config)
 
 
@@ -206,6 +261,59 @@ def _check_mirrors(app: Sphinx, config: Config) -> None:
                 _config_location(app, "spackcache_mirrors"),
             )
     config.spackcache_mirrors = kept
+
+
+def _template_problem(template: object, **fields: str) -> str | None:
+    """Why *template* cannot be filled with *fields* (``None`` when it can)."""
+    if not isinstance(template, str):
+        return f"{template!r} is not a str"
+    try:
+        template.format(**fields)
+    except (KeyError, IndexError, ValueError) as exc:
+        placeholders = ", ".join(f"{{{name}}}" for name in fields)
+        return f"{template!r} cannot be filled ({type(exc).__name__}: {exc}); use {placeholders}"
+    return None
+
+
+def _check_templates(app: Sphinx, config: Config) -> None:
+    """Reset URL templates that cannot be filled to their defaults (after a warning)."""
+    checks = (
+        ("spackcache_package_url", DEFAULT_PACKAGE_URL, {"package": "cmake"}),
+        ("spackcache_mirror_url", DEFAULT_MIRROR_URL, {"tag": "v0.23.1"}),
+    )
+    for name, default, fields in checks:
+        value = getattr(config, name)
+        templates = value.items() if isinstance(value, dict) else [("", value)]
+        for key, template in templates:
+            problem = _template_problem(template, **fields)
+            if problem is None:
+                continue
+            where = f"[{key!r}]" if key else ""
+            warn(
+                f"{name}{where}: {problem}; using the default {default!r}",
+                SpackCacheWarning.CONFIG,
+                _config_location(app, name),
+            )
+            setattr(config, name, default)
+            break
+
+
+def mirror_url(config: Config, tag: str) -> str:
+    """Where the binaries of snapshot *tag* are, for the install commands."""
+    setting = config.spackcache_mirror_url
+    if isinstance(setting, dict) and tag in setting:
+        return str(setting[tag]).format(tag=tag)
+    mirror = config.spackcache_mirrors.get(tag)
+    if mirror is not None:
+        return str(os.fspath(mirror))
+    template = setting.get("*", DEFAULT_MIRROR_URL) if isinstance(setting, dict) else setting
+    return str(template).format(tag=tag)
+
+
+def package_url(config: Config, package: str) -> str | None:
+    """The page of *package*'s recipe (``None`` when ``spackcache_package_url`` is empty)."""
+    template = config.spackcache_package_url
+    return template.format(package=package) if template else None
 
 
 def _exclude_records(app: Sphinx, config: Config) -> None:

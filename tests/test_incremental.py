@@ -110,11 +110,14 @@ def test_parallel_build_matches_serial(build: Build, tmp_path: Path) -> None:
         shutil.copytree(serial.srcdir, src, ignore=shutil.ignore_patterns("_build"))
         args = ["-q", "-E", "-j", str(jobs), "-D", f"spackcache_path={RECORDS}", "-b", "html"]
         assert build_main([*args, str(src), str(src / "_build")]) == 0
-        outputs[name] = {
-            path.relative_to(src / "_build"): path.read_bytes()
-            for path in sorted((src / "_build").rglob("*.html"))
-        }
+        out = src / "_build"
+        written = [*out.rglob("*.html"), *(p for p in out.glob("_spackcache/**/*") if p.is_file())]
+        written.append(out / "_static" / "spackcache-cpus.js")
+        outputs[name] = {path.relative_to(out): path.read_bytes() for path in sorted(written)}
     assert outputs["serial"].keys() == outputs["parallel"].keys()
     assert len(outputs["serial"]) >= 8
+    # the exports of the packages and the snapshot the pages show
+    exports = [p for p in outputs["serial"] if p.parts[0] == "_spackcache"]
+    assert len(exports) >= 3, exports
     for page_name, content in outputs["serial"].items():
         assert outputs["parallel"][page_name] == content, page_name

@@ -1,5 +1,5 @@
 """Build-time filters over specs: ``:stack:``, ``:os:``, ``:platform:``, ``:target:``,
-``:compiler:``, ``:version:`` and ``:variant:``.
+``:compiler:``, ``:version:``, ``:variant:`` and ``:runs-on:``.
 
 Within one option, comma-separated patterns are alternatives (OR); several options must
 all hold (AND). A pattern may use shell-style globs (``*``, ``?``, ``[...]``), matched
@@ -9,6 +9,9 @@ evaluated as code. A literal comma (as in the variant ``libs:=shared,static``) i
 
 Compiler patterns are normalised like compilers in records (``gcc@=11.4.0`` matches
 ``gcc@11.4.0``); ``none`` matches specs built without a compiler.
+
+``:runs-on:`` takes CPU names, not globs: a spec passes when its target runs on one of
+them, as archspec decides (:mod:`~sphinx_spackcache.data.targets`).
 
 Nothing here imports Sphinx or docutils.
 """
@@ -21,9 +24,11 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from .model import NO_COMPILER, Spec
+from .targets import is_known_cpu, runs_on
 
 __all__ = [
     "FILTER_FIELDS",
+    "RUNS_ON_FIELD",
     "STACK_FIELD",
     "FieldFilter",
     "SpecQuery",
@@ -34,6 +39,9 @@ __all__ = [
 #: The filter of stacks (``:stack:``), which also limits the rows of a coverage matrix.
 STACK_FIELD = "stack"
 
+#: The filter of targets by the CPU they run on (``:runs-on:``).
+RUNS_ON_FIELD = "runs-on"
+
 #: How to read the values of each filterable field from a spec.
 _FIELD_VALUES: Mapping[str, Callable[[Spec], tuple[str, ...]]] = {
     STACK_FIELD: lambda spec: spec.stacks,
@@ -43,7 +51,12 @@ _FIELD_VALUES: Mapping[str, Callable[[Spec], tuple[str, ...]]] = {
     "compiler": lambda spec: (NO_COMPILER if spec.compiler is None else spec.compiler,),
     "version": lambda spec: spec.versions,
     "variant": lambda spec: spec.variants,
+    RUNS_ON_FIELD: lambda spec: (spec.target,),
 }
+
+#: How a value is matched against a pattern: a glob, except for ``:runs-on:``, where the
+#: value is a target and the pattern a CPU.
+_MATCH: Mapping[str, Callable[[str, str], bool]] = {RUNS_ON_FIELD: runs_on}
 
 #: The filter options, in the order they are documented.
 FILTER_FIELDS: tuple[str, ...] = tuple(_FIELD_VALUES)
@@ -85,11 +98,18 @@ class FieldFilter:
 
     def matches(self, spec: Spec) -> bool:
         """Whether *spec* passes this filter."""
-        return any(
-            fnmatchcase(value, pattern)
-            for value in field_values(spec, self.field)
-            for pattern in self.patterns
-        )
+        return any(self.keeps(value) for value in field_values(spec, self.field))
+
+    def keeps(self, value: str) -> bool:
+        """Whether one *value* of the field passes this filter."""
+        match = _MATCH.get(self.field, fnmatchcase)
+        return any(match(value, pattern) for pattern in self.patterns)
+
+    def unknown(self) -> tuple[str, ...]:
+        """The patterns that can never match: CPU names archspec does not know."""
+        if self.field != RUNS_ON_FIELD:
+            return ()
+        return tuple(p for p in self.patterns if not is_known_cpu(p))
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,11 +147,7 @@ class SpecQuery:
     def keeps(self, field: str, value: str) -> bool:
         """Whether a single *value* of *field* passes (True when *field* is not filtered);
         used where values, not specs, are listed, such as the stack rows of a matrix."""
-        return all(
-            any(fnmatchcase(value, pattern) for pattern in f.patterns)
-            for f in self.filters
-            if f.field == field
-        )
+        return all(f.keeps(value) for f in self.filters if f.field == field)
 
     def apply(self, specs: Iterable[Spec]) -> tuple[Spec, ...]:
         """The specs that pass."""
@@ -140,12 +156,19 @@ class SpecQuery:
     def unmatched(self, specs: Iterable[Spec]) -> list[Unmatched]:
         """Each pattern that matches no value of its field in *specs*, with the values
         that do exist, so that a typo can be reported instead of silently showing
-        nothing."""
+        nothing. Patterns that can never match (:meth:`FieldFilter.unknown`) are not
+        among them: they are a problem of their own."""
         specs = tuple(specs)
         found: list[Unmatched] = []
         for field_filter in self.filters:
             values = {v for spec in specs for v in field_values(spec, field_filter.field)}
+            unknown = field_filter.unknown()
             for pattern in field_filter.patterns:
-                if not any(fnmatchcase(value, pattern) for value in values):
+                single = FieldFilter(field_filter.field, (pattern,))
+                if pattern not in unknown and not any(single.keeps(v) for v in values):
                     found.append(Unmatched(field_filter.field, pattern, tuple(sorted(values))))
         return found
+
+    def unknown(self) -> list[tuple[str, str]]:
+        """``(field, pattern)`` of each pattern that can never match anything."""
+        return [(f.field, pattern) for f in self.filters for pattern in f.unknown()]

@@ -17,7 +17,8 @@ from docutils.parsers.rst import directives
 
 from ..data.model import Spec
 from ..data.problems import quoted
-from ..data.query import SpecQuery
+from ..data.query import RUNS_ON_FIELD, SpecQuery
+from ..data.targets import close_cpus
 from ..render.names import ROOT_CLASS
 from ..warnings import SpackCacheWarning
 from .loading import LoadingDirective
@@ -74,10 +75,17 @@ class SpackCacheDirective(LoadingDirective):
         """The filters given as options, after warning about each pattern that matches
         nothing in *specs* (what the directive could show)."""
         query = SpecQuery.from_options(self.options)
-        for miss in query.unmatched(specs):
+        for field, name in query.unknown():
+            close = close_cpus(name)
+            hint = f"; did you mean {first_few(close)}?" if close else ""
             self.warn(
-                f":{miss.field}: {miss.pattern!r} matches no {miss.field} here; "
-                f"the values there are {first_few([quoted(v) for v in miss.existing])}",
-                SpackCacheWarning.FILTER,
+                f":{field}: {name!r} is not a CPU archspec knows{hint}", SpackCacheWarning.FILTER
             )
+        for miss in query.unmatched(specs):
+            existing = first_few([quoted(v) for v in miss.existing])
+            if miss.field == RUNS_ON_FIELD:
+                message = f"no spec here runs on {miss.pattern!r}; the targets there are"
+            else:
+                message = f"{miss.pattern!r} matches no {miss.field} here; the values there are"
+            self.warn(f":{miss.field}: {message} {existing}", SpackCacheWarning.FILTER)
         return query

@@ -13,6 +13,7 @@ from sphinx.application import Sphinx
 
 from ..data.model import Spec
 from ..data.summary import summarise
+from ..render.links import links_paragraph
 from ..render.listing import PACKAGE_COLUMNS, PackageRow, pending_package_table
 from ..render.names import ROOT_CLASS
 from ..render.phrases import count_phrase
@@ -72,6 +73,8 @@ class _ListingDirective(SpackCacheDirective):
         total = sum(row.summary.num_specs for row in rows)
         sentence = f"{lead}: {count_phrase(len(rows), 'package')}, {count_phrase(total, 'spec')}."
         container += nodes.paragraph(sentence, sentence, classes=[f"{ROOT_CLASS}-sentence"])
+        if self.kind == "index":
+            container += links_paragraph(None, tag, None)
         container += pending_package_table(rows, title=title, columns=columns)
         toctree = self.options.get("toctree")
         if "nav" in self.options and not toctree:

@@ -12,10 +12,14 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.nodes import make_id
 
+from ..config import mirror_url, package_url
 from ..data.checks import url_problems
+from ..data.install import install_commands
 from ..data.model import Spec
 from ..data.summary import compiler_sort_key, spec_sort_key, summarise
 from ..domain import PackageEntry, cache_domain
+from ..render.install import install_nodes
+from ..render.links import links_paragraph
 from ..render.spectable import SPEC_COLUMNS, pending_spec_table
 from ..render.summary import pending_summary
 from ..warnings import SpackCacheWarning
@@ -56,6 +60,8 @@ class CachePackageDirective(SpackCacheDirective):
         "columns": words_option,
         "no-index": directives.flag,
         "noindex": directives.flag,
+        "install": directives.flag,
+        "unsigned": directives.flag,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -75,6 +81,12 @@ class CachePackageDirective(SpackCacheDirective):
 
         container = self.output_container("package")
         container += pending_summary(summarise(specs) if query else summary)
+        container += links_paragraph(package, tag, package_url(self.config, package))
+        commands = install_commands(
+            tag, mirror_url(self.config, tag), signed="unsigned" not in self.options
+        )
+        if "install" in self.options:
+            container.extend(install_nodes(commands, package))
         if specs:
             title = f"Specs of {package} in {tag}"
             if query:
@@ -87,6 +99,7 @@ class CachePackageDirective(SpackCacheDirective):
                 columns=columns,
                 dependencies={s.hash: known(s.hash) for s in specs} if known else None,
                 tag=tag,
+                install=commands.install_prefix(),
             )
         elif query:
             self.warn(

@@ -30,7 +30,6 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +40,7 @@ from sphinx.util.display import status_iterator
 
 from ..config import cache_store
 from ..data.query import FILTER_FIELDS, SpecQuery, split_patterns
+from ..sources.base import write_atomically
 from ..sources.combined import Sources
 from ..sources.records import RecordError
 from ..sources.store import is_valid_name
@@ -334,7 +334,7 @@ def _write_pages(app: Sphinx, pages: dict[Path, str]) -> int:
             )
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(path, text)
+        write_atomically(path, text.encode("utf-8"))
         written += 1
     return written
 
@@ -348,20 +348,6 @@ def _remove_stale_pages(plan: _PagePlan) -> int:
                 stale.unlink(missing_ok=True)  # another build may have removed it first
                 removed += 1
     return removed
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write *path* so that a reader (another ``sphinx-build`` on the same sources, say
-    html and latex at once in CI) sees the old text or the new, never half of it: the
-    text goes to a hidden temporary file beside it, which then replaces it. (Replacing a
-    symbolic link replaces the link, not the file it points to.)"""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    try:
-        with open(temporary, "x", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def _is_stub(path: Path) -> bool:

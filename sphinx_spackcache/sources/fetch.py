@@ -27,8 +27,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import http.client
-import os
-import secrets
 import time
 import urllib.error
 import urllib.request
@@ -36,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..data.problems import RecordError
+from .base import write_atomically
 from .mirror import blob_path, index_record, parse_manifest
 
 __all__ = ["FetchResult", "fetch_mirror", "is_url"]
@@ -124,8 +123,8 @@ def _fetch_v2(base: str, cache: Path, timeout: float) -> FetchResult:
             f"{base}{_HASH} ({remote_hash[:12]}...) is not the SHA-256 of the index "
             f"({hashlib.sha256(data).hexdigest()[:12]}...)"
         )
-    _write_atomically(index, data)
-    _write_atomically(digest, (remote_hash or "").encode("ascii"))
+    write_atomically(index, data)
+    write_atomically(digest, (remote_hash or "").encode("ascii"))
     return FetchResult(cache, "", 2, fetched=True)
 
 
@@ -147,8 +146,8 @@ def _fetch_v3(base: str, cache: Path, timeout: float) -> FetchResult:
         raise _UnusableIndexError(f"{base}{relative} does not exist (404)")
     if hashlib.sha256(data).hexdigest() != record["checksum"]:
         raise _UnusableIndexError(f"{base}{relative} does not match its sha256 checksum")
-    _write_atomically(cache / relative, data)
-    _write_atomically(cache / _MANIFEST, text)  # last: it names the blob
+    write_atomically(cache / relative, data)
+    write_atomically(cache / _MANIFEST, text)  # last: it names the blob
     for old in (cache / "blobs" / "sha256").glob("*/*"):
         if old != cache / relative:
             old.unlink(missing_ok=True)  # the index blobs of earlier fetches
@@ -202,13 +201,3 @@ def _get_text(url: str, timeout: float) -> str | None:
         return None
     text = data.decode("ascii", errors="replace").strip().lower()
     return text if len(text) == 64 and all(c in "0123456789abcdef" for c in text) else None
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)

@@ -9,6 +9,12 @@
  * the search text and the number of rows a page live in the page URL
  * (?stack=e4s*&os=ubuntu22.04&q=cmake), so a filtered view can be linked, and links from
  * a filtered package listing take the filters to the package's page.
+ *
+ * "My CPU" keeps the binaries that run on the chosen CPU (?runs-on=zen3, as the
+ * :runs-on: option), from window.SPACKCACHE_CPUS: which targets run on which CPU,
+ * computed from archspec when the site was built (spackcache-cpus.js; never fetched).
+ * Each row of a spec table can copy its hash or the command that installs that binary,
+ * and "Download CSV" saves the rows the filters keep.
  */
 (function () {
   "use strict";
@@ -22,7 +28,10 @@
     target: "target", variants: "variant", stack: "stack",
   };
   var NAMES = { version: "version", compiler: "compiler", os: "OS", platform: "platform",
-                target: "target", variant: "variant", stack: "stack" };
+                target: "target", variant: "variant", stack: "stack", "runs-on": "CPU" };
+  // a filter's values come from the badges of this field (runs-on: the targets)
+  var SOURCE = { "runs-on": "target" };
+  var CPUS = window.SPACKCACHE_CPUS || null;
   var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
   var tables = [];
 
@@ -55,6 +64,17 @@
     this.param = param;
     this.text = text;
     var patterns = splitPatterns(text);
+    if (param === "runs-on") {
+      // CPU names, not globs: a target passes when it runs on one of them (a CPU the data
+      // does not know runs only a target of its own name, as at build time)
+      var runs = (CPUS && CPUS.runs) || {};
+      this.targets = {};
+      patterns.forEach(function (cpu) {
+        (runs[cpu] || [cpu]).forEach(function (target) { this.targets[target] = true; }, this);
+      }, this);
+      this.patterns = [];
+      return;
+    }
     if (param === "compiler") {
       patterns = patterns.map(function (p) { return p.replace("@=", "@"); });
     }
@@ -62,6 +82,8 @@
   }
 
   Filter.prototype.matches = function (values) {
+    var targets = this.targets;
+    if (targets) { return values.some(function (value) { return targets[value] === true; }); }
     var patterns = this.patterns;
     return values.some(function (value) {
       return patterns.some(function (pattern) { return pattern.test(value); });
@@ -183,6 +205,7 @@
       Object.keys(values).forEach(function (param) { self.fields[param] = true; });
       return { row: row, text: row.textContent.toLowerCase(), values: values };
     });
+    if (this.fields.target) { this.fields["runs-on"] = true; }
     this.original = this.rows.slice();
     this.container = table.closest(".spackcache");
     this.build([shared, this.container && this.container.querySelector("dl.spackcache-summary")]);
@@ -229,8 +252,13 @@
       update();
     });
     [this.previous, this.next, this.size].forEach(function (node) { self.pager.appendChild(node); });
-    [label, this.chips, this.clear, this.count, this.pager].forEach(function (node) {
-      controls.appendChild(node);
+    this.cpu = this.fields["runs-on"] && CPUS ? this.cpuChoice() : null;
+    this.download = element("button", "spackcache-download", "Download CSV");
+    this.download.type = "button";
+    this.download.title = "Save the rows the filters keep as a CSV file";
+    this.download.addEventListener("click", function () { self.saveCSV(); });
+    [label, this.cpu, this.chips, this.clear, this.count, this.download, this.pager].forEach(function (node) {
+      if (node) { controls.appendChild(node); }
     });
     // just before the table it filters (before its scrolling box, and the line of what its
     // rows share, if any)
@@ -281,24 +309,130 @@
     this.body.appendChild(this.empty);
   };
 
+  // "My CPU": the CPUs in their groups (x86_64 levels, Intel, AMD, ARM, Power, RISC-V)
+  Table.prototype.cpuChoice = function () {
+    var label = element("label", "spackcache-cpu");
+    label.appendChild(document.createTextNode("My CPU "));
+    var select = element("select");
+    select.setAttribute("aria-label", "My CPU: show only the binaries that run on it");
+    select.appendChild(element("option", "", "any"));
+    select.options[0].value = "";
+    CPUS.groups.forEach(function (group) {
+      var optgroup = element("optgroup");
+      optgroup.label = group[0];
+      group[1].forEach(function (name) {
+        var option = element("option", "", name);
+        option.value = name;
+        optgroup.appendChild(option);
+      });
+      select.appendChild(optgroup);
+    });
+    select.addEventListener("change", function () {
+      if (select.value) { state.filters["runs-on"] = select.value; }
+      else { delete state.filters["runs-on"]; }
+      writeState();
+      update();
+    });
+    label.appendChild(select);
+    this.cpuSelect = select;
+    return label;
+  };
+
+  // the command that installs one binary by its hash, spelled for the snapshot's Spack
+  Table.prototype.installCommand = function (hash) {
+    var classes = this.table.classList;
+    var only = classes.contains("spackcache-install-cache-only") ? "--cache-only" : "--use-buildcache only";
+    var unsigned = classes.contains("spackcache-install-no-check-signature") ? " --no-check-signature" : "";
+    return "spack install " + only + unsigned + " /" + hash;
+  };
+
   Table.prototype.addCopyButtons = function () {
+    var self = this;
     Array.prototype.forEach.call(this.body.querySelectorAll("td.spackcache-hash"), function (cell) {
       var code = cell.querySelector("code.spackcache-hash");
       if (!code) { return; }
       var hash = code.textContent.trim();
       code.title = hash;
-      var button = element("button", "spackcache-copy");
-      button.appendChild(copyIcon());
-      button.type = "button";
-      button.title = "Copy the hash " + hash;
-      button.setAttribute("aria-label", "Copy the hash " + hash);
-      button.addEventListener("click", function (event) {
-        event.preventDefault();
-        copy(hash, button);
+      var command = self.installCommand(hash);
+      var where = code.closest("p") || cell;
+      [["spackcache-copy", copyIcon(), "Copy the hash " + hash, hash],
+       ["spackcache-copy spackcache-copy-install", promptIcon(), "Copy the command that installs it: " + command, command]
+      ].forEach(function (kind) {
+        var button = element("button", kind[0]);
+        button.appendChild(kind[1]);
+        button.type = "button";
+        button.title = kind[2];
+        button.setAttribute("aria-label", kind[2]);
+        button.addEventListener("click", function (event) {
+          event.preventDefault();
+          copy(kind[3], button);
+        });
+        where.appendChild(button);
       });
-      (code.closest("p") || cell).appendChild(button);
     });
   };
+
+  // -- CSV of the rows the filters keep ---------------------------------------------------
+
+  // a cell a spreadsheet could run as a formula is made text, as the exports do
+  function csvCell(value) {
+    if (/^[=@\t\r]/.test(value) || (/^[+-]/.test(value) && !/^[+-][\w.,:=+~@\/ -]*$/.test(value))) {
+      value = "'" + value;
+    }
+    return /[",\n\r]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
+  }
+
+  Table.prototype.csv = function () {
+    var self = this;
+    var filters = this.filters();
+    var terms = state.q.toLowerCase().split(/\s+/).filter(Boolean);
+    var params = Object.keys(FIELDS).map(function (key) { return FIELDS[key]; })
+      .filter(function (param) { return self.fields[param]; });
+    var first = this.kind === "spec" ? "hash" : "package";
+    var lines = [[first].concat(params).map(csvCell).join(",")];
+    this.rows.forEach(function (entry) {
+      if (!self.matches(entry, filters, terms)) { return; }
+      var key = entry.row.querySelector(self.kind === "spec" ? "code.spackcache-hash" : "td.spackcache-package");
+      var cells = [key ? key.textContent.trim() : ""];
+      params.forEach(function (param) {
+        cells.push((entry.values[param] || []).concat(self.shared[param] || []).join(" "));
+      });
+      lines.push(cells.map(csvCell).join(","));
+    });
+    return lines.join("\n") + "\n";
+  };
+
+  Table.prototype.saveCSV = function () {
+    var name = (this.table.caption ? this.table.caption.textContent : "spackcache")
+      .replace(/[^\w.@+-]+/g, "-").replace(/^-+|-+$/g, "") || "spackcache";
+    var url = URL.createObjectURL(new Blob([this.csv()], { type: "text/csv;charset=utf-8" }));
+    var link = element("a");
+    link.href = url;
+    link.download = name + ".csv";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    window.setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+  };
+
+  // a prompt and a cursor, drawn (no icon font, nothing fetched)
+  function promptIcon() {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 16 16");
+    svg.setAttribute("width", "1em");
+    svg.setAttribute("height", "1em");
+    svg.setAttribute("aria-hidden", "true");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", "M2 4l4 4-4 4M8 13h6");
+    path.setAttribute("fill", "none");
+    path.setAttribute("stroke", "currentColor");
+    path.setAttribute("stroke-width", "1.5");
+    path.setAttribute("stroke-linecap", "round");
+    path.setAttribute("stroke-linejoin", "round");
+    svg.appendChild(path);
+    return svg;
+  }
 
   // two overlapping sheets, drawn (no icon font, nothing fetched)
   function copyIcon() {
@@ -387,7 +521,8 @@
     }
     for (var j = 0; j < filters.length; j++) {
       var param = filters[j].param;
-      var values = (entry.values[param] || []).concat(this.shared[param] || []);
+      var field = SOURCE[param] || param;
+      var values = (entry.values[field] || []).concat(this.shared[field] || []);
       if (!filters[j].matches(values)) { return false; }
     }
     return true;
@@ -434,6 +569,11 @@
       self.chips.appendChild(chip);
     });
     this.clear.hidden = !state.q && Object.keys(state.filters).length === 0;
+    if (this.cpuSelect) {
+      var cpu = state.filters["runs-on"] || "";
+      var known = Array.prototype.some.call(this.cpuSelect.options, function (o) { return o.value === cpu; });
+      this.cpuSelect.value = known ? cpu : "";
+    }
     if (this.search.value !== state.q) { this.search.value = state.q; }
     if (this.kind === "package") { this.carryFilters(); }
   };

@@ -1,0 +1,112 @@
+"""Exports (``spackcache_export``): when an HTML page with a package's output is written,
+the package's specs are written beside the pages as JSON and CSV
+(``_spackcache/<tag>/<package>.json``, ``.csv``), and, with a listing of a whole snapshot,
+the snapshot as JSON (``_spackcache/<tag>.json``), each linked from the page. The bytes
+are those of :mod:`~sphinx_spackcache.data.export`, deterministic, and a file is replaced
+only when they change, so that incremental and ``-j`` builds leave the same files.
+Builders other than the HTML ones (epub included: its files are inside the book) drop the
+links and write nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.util.docutils import SphinxTranslator
+from sphinx.util.osutil import relative_uri
+
+from ..config import cache_store
+from ..data.export import package_csv, package_json, snapshot_json
+from ..data.problems import RecordError
+from ..render.links import LINKS_CLASS, export_links
+from ..sources.base import write_if_changed
+
+__all__ = ["EXPORT_FOLDER", "exports_enabled", "setup_exports", "write_exports"]
+
+#: The folder of exported files in the HTML output.
+EXPORT_FOLDER = "_spackcache"
+
+
+def exports_enabled(builder: Builder) -> bool:
+    """Whether *builder* writes exports: an HTML builder (not epub) with
+    ``spackcache_export`` on."""
+    return (
+        builder.format == "html"
+        and not builder.name.startswith("epub")
+        and bool(builder.config.spackcache_export)
+    )
+
+
+def write_exports(builder: Builder, tag: str, package: str | None) -> list[tuple[str, str]]:
+    """Write the exports of *package* of *tag* (``None``: of the whole snapshot) where
+    their bytes changed; ``(label, path in the output)`` of each, or nothing when the
+    data cannot be read (the directive has said why)."""
+    store = cache_store(builder.env)
+    outdir = Path(builder.outdir)
+    try:
+        if package is None:
+            snapshot = store.load_snapshot(tag)
+            files = {f"{EXPORT_FOLDER}/{tag}.json": snapshot_json(tag, snapshot.specs_by_package())}
+        else:
+            specs = store.load(tag, package).record.specs
+            stem = f"{EXPORT_FOLDER}/{tag}/{package}"
+            files = {
+                f"{stem}.json": package_json(tag, package, specs),
+                f"{stem}.csv": package_csv(specs),
+            }
+    except (RecordError, OSError):
+        return []
+    for path, data in files.items():
+        write_if_changed(outdir / path, data)
+    return [(path.rsplit(".", 1)[1].upper(), path) for path in files]
+
+
+def visit_export_links(translator: SphinxTranslator, node: export_links) -> None:
+    """HTML: write the files and link them (``Download JSON · CSV``); nothing otherwise."""
+    builder = translator.builder
+    if not exports_enabled(builder):
+        raise nodes.SkipNode
+    written = write_exports(builder, node["tag"], node.get("package"))
+    if not written:
+        raise nodes.SkipNode
+    body: list[str] = translator.body  # type: ignore[attr-defined]  # HTML translators
+    page = builder.get_target_uri(builder.current_docname)  # type: ignore[attr-defined]
+    what = "this snapshot" if node.get("package") is None else "these specs"
+    if node.parent is not None and node.parent.index(node) > 0:
+        body.append(" \N{MIDDLE DOT} ")
+    body.append(f"Download {what}: ")
+    for number, (label, path) in enumerate(written):
+        if number:
+            body.append(" \N{MIDDLE DOT} ")
+        attributes = nodes.Element()  # no ids or classes of the node: one per link
+        tag = translator.starttag(  # type: ignore[attr-defined]  # escapes the values
+            attributes,
+            "a",
+            "",
+            href=relative_uri(page, path),
+            CLASS=f"{LINKS_CLASS}-{label.lower()}",
+            download="",
+        )
+        body.append(f"{tag}{label}</a>")
+    raise nodes.SkipNode
+
+
+def _drop_export_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Where no exports are written, their links go, and so does a line of links left
+    empty (no recipe page): the doctree other builders write holds standard nodes only."""
+    if exports_enabled(app.builder):
+        return
+    for node in list(doctree.findall(export_links)):
+        paragraph = node.parent
+        paragraph.remove(node)
+        if isinstance(paragraph, nodes.paragraph) and not paragraph.children:
+            paragraph.parent.remove(paragraph)
+
+
+def setup_exports(app: Sphinx) -> None:
+    """Register the links node (written by HTML builders, dropped by the others)."""
+    app.add_node(export_links, html=(visit_export_links, None))
+    app.connect("doctree-resolved", _drop_export_links)

@@ -1,0 +1,179 @@
+"""Install instructions: ``cache-install`` and ``cache-package :install:``, the commands
+spelled for the snapshot's Spack, the URL from ``spackcache_mirror_url`` or the mirror,
+and the per-row install command's spelling. Expected commands are written out by hand
+from Spack's documentation (see sphinx_spackcache/data/install.py for the releases)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from docutils import nodes
+
+from sphinx_spackcache.config import mirror_url
+from sphinx_spackcache.data.install import install_commands, install_spec_command, spack_release
+from sphinx_spackcache.render.spectable import install_classes
+
+from .conftest import Build, resolved, warnings_of
+
+DEVELOP = "develop-2025-04-20"
+
+
+def test_text_output_holds_the_commands(build: Build) -> None:
+    app = build("install", "text")
+    assert warnings_of(app) == []
+    text = (app.outdir / "index.txt").read_text("utf-8")
+    assert (
+        "   $ spack mirror add --signed develop-2025-04-20 "
+        "https://binaries.spack.io/develop-2025-04-20\n"
+        "   $ spack buildcache keys --install --trust\n\n"
+    ) in text
+    assert (
+        "   $ spack mirror add --signed v0.23.1 https://binaries.spack.io/v0.23.1\n"
+        "   $ spack buildcache keys --install --trust\n"
+        "   $ spack install --use-buildcache only cmake\n"
+    ) in text
+    # unsigned: no keys to trust
+    assert (
+        "   $ spack mirror add --unsigned develop-2025-04-20 "
+        "https://binaries.spack.io/develop-2025-04-20\n"
+        "   $ spack install --use-buildcache only cmake\n"
+    ) in text
+    assert "To install py-packaging from the build cache of develop-2025-04-20" in text
+
+
+def test_commands_are_console_literal_blocks(build: Build) -> None:
+    app = build("install", "pseudoxml")
+    doctree = resolved(app, "index")
+    blocks = [
+        b for b in doctree.findall(nodes.literal_block) if "spackcache-commands" in b["classes"]
+    ]
+    assert len(blocks) == 4
+    assert {b["language"] for b in blocks} == {"console"}
+    assert all(line.startswith("$ spack ") for b in blocks for line in b.astext().splitlines())
+
+
+def test_html_highlights_the_prompt_for_copybutton(build: Build) -> None:
+    app = build("install", "html")
+    page = BeautifulSoup((app.outdir / "index.html").read_text("utf-8"), "html.parser")
+    blocks = page.select("div.spackcache-commands")
+    assert len(blocks) == 4
+    # Pygments marks each prompt, which sphinx-copybutton leaves out by default (.gp)
+    assert all(block.select("span.gp") for block in blocks)
+
+
+def test_a_missing_package_is_a_located_warning(build: Build) -> None:
+    app = build("install", "html")
+    (app.srcdir / "index.rst").write_text("Install\n=======\n\n.. cache-install:: cmak\n", "utf-8")
+    app = build("install", "html")
+    warnings = warnings_of(app)
+    assert any(
+        "index.rst:4" in w and "no package 'cmak'" in w and "cmake" in w for w in warnings
+    ), warnings
+
+
+@pytest.mark.parametrize(
+    ("tag", "release"),
+    [
+        ("v0.23.1", (0, 23, 1)),
+        ("v0.18", (0, 18, 0)),
+        ("v1.0.2", (1, 0, 2)),
+        (DEVELOP, None),
+        ("site-mirror", None),
+        ("v0.23.1-rc", None),
+    ],
+)
+def test_spack_release_of_a_tag(tag: str, release: tuple[int, int, int] | None) -> None:
+    assert spack_release(tag) == release
+
+
+@pytest.mark.parametrize(
+    ("tag", "signed", "lines"),
+    [
+        # Spack 0.18: --cache-only, and no --signed/--unsigned on mirror add
+        (
+            "v0.18.1",
+            True,
+            [
+                "spack mirror add v0.18.1 URL",
+                "spack buildcache keys --install --trust",
+                "spack install --cache-only zlib",
+            ],
+        ),
+        # Spack 0.21: --use-buildcache, but unsigned binaries need --no-check-signature
+        (
+            "v0.21.2",
+            False,
+            [
+                "spack mirror add v0.21.2 URL",
+                "spack install --use-buildcache only --no-check-signature zlib",
+            ],
+        ),
+        # Spack 0.22 and later: the mirror says whether it is signed
+        (
+            "v0.22.0",
+            False,
+            ["spack mirror add --unsigned v0.22.0 URL", "spack install --use-buildcache only zlib"],
+        ),
+        (
+            DEVELOP,
+            True,
+            [
+                f"spack mirror add --signed {DEVELOP} URL",
+                "spack buildcache keys --install --trust",
+                "spack install --use-buildcache only zlib",
+            ],
+        ),
+    ],
+)
+def test_commands_follow_the_spack_release(tag: str, signed: bool, lines: list[str]) -> None:
+    assert install_commands(tag, "URL", signed=signed).commands("zlib") == lines
+
+
+def test_one_binary_by_hash_and_the_classes_that_tell_the_script() -> None:
+    old = install_commands("v0.18.1", "URL")
+    assert install_spec_command(old, "a" * 32) == f"spack install --cache-only /{'a' * 32}"
+    assert install_classes(old.install_prefix()) == ["spackcache-install-cache-only"]
+    legacy = install_commands("v0.21.0", "URL", signed=False)
+    assert install_classes(legacy.install_prefix()) == ["spackcache-install-no-check-signature"]
+    assert install_classes(install_commands(DEVELOP, "URL").install_prefix()) == []
+
+
+def config(**values: Any) -> Any:
+    defaults: dict[str, Any] = {
+        "spackcache_mirror_url": "https://binaries.spack.io/{tag}",
+        "spackcache_mirrors": {},
+    }
+    return SimpleNamespace(**{**defaults, **values})
+
+
+def test_mirror_url_from_the_template_the_dict_or_the_mirror() -> None:
+    assert mirror_url(config(), "v0.23.1") == "https://binaries.spack.io/v0.23.1"
+    assert mirror_url(config(spackcache_mirror_url="s3://c/{tag}/x"), "t") == "s3://c/t/x"
+    by_name = config(
+        spackcache_mirror_url={"*": "https://b.example/{tag}", "site": "https://site.example"},
+        spackcache_mirrors={"site": "_mirrors/site", "web": "https://web.example/cache"},
+    )
+    assert mirror_url(by_name, "site") == "https://site.example"  # the dict names it
+    assert mirror_url(by_name, "web") == "https://web.example/cache"  # the mirror's own
+    assert mirror_url(by_name, "v0.23.1") == "https://b.example/v0.23.1"  # the template
+    assert mirror_url(config(spackcache_mirror_url={}), "t") == "https://binaries.spack.io/t"
+
+
+def test_a_template_that_cannot_be_filled_warns_and_falls_back(build: Build) -> None:
+    app = build(
+        "install",
+        "text",
+        conf={"spackcache_mirror_url": "https://x.example/{snapshot}", "spackcache_package_url": 3},
+    )
+    warnings = warnings_of(app)
+    assert any(
+        "spackcache_mirror_url: 'https://x.example/{snapshot}' cannot be filled" in w
+        and "[spackcache.config]" in w
+        for w in warnings
+    ), warnings
+    assert any("spackcache_package_url must be str" in w for w in warnings), warnings
+    text = (app.outdir / "index.txt").read_text("utf-8")
+    assert "https://binaries.spack.io/v0.23.1" in text
