@@ -8,6 +8,8 @@ pixels, are saved to tests/artifacts/ for a person to look at.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import shutil
@@ -19,6 +21,7 @@ import pytest
 
 from . import records as expected
 from .conftest import DOCS, Build, warnings_of
+from .test_targets import archspec_runs, expected_count
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 try:
@@ -301,6 +304,61 @@ def test_hashes_are_short_on_screen_whole_in_the_page(build: Build, browser: Bro
     # the copy button copies the whole hash
     page.locator("table.spackcache-specs td.spackcache-hash button.spackcache-copy").first.click()
     assert page.evaluate("() => navigator.clipboard.readText()") == full
+    watched.close()
+
+
+def test_my_cpu_keeps_the_binaries_that_run_on_it(build: Build, browser: Browser) -> None:
+    """The counts come from the records and archspec's own comparison (tests/test_targets)."""
+    out = site(build)
+    watched = Watched(browser)
+    page = watched.page
+    page.goto((out / "cmake.html").as_uri())
+    choice = page.locator(".spackcache-cpu select")
+    assert choice.count() == 1
+    groups = choice.locator("optgroup").evaluate_all("gs => gs.map(g => g.label)")
+    assert groups == ["x86_64 levels", "Intel", "AMD", "ARM", "Power", "RISC-V"]
+    for cpu in ("zen3", "neoverse_v2", "haswell", "x86_64_v4"):
+        choice.select_option(cpu)
+        assert rows(page) == expected_count(TAG, "cmake", (cpu,)), cpu
+        assert f"runs-on={cpu}" in page.url
+    assert page.locator(".spackcache-chip").inner_text().startswith("CPU: x86_64_v4")
+    choice.select_option("")
+    assert rows(page) == len(expected.specs(TAG, "cmake"))
+    assert "runs-on" not in page.url
+    # the state comes back from the URL, with the directive's rule (comma: either CPU)
+    page.goto((out / "cmake.html").as_uri() + "?runs-on=zen3,neoverse_v2")
+    assert rows(page) == expected_count(TAG, "cmake", ("zen3", "neoverse_v2"))
+    page.goto((out / "cmake.html").as_uri() + "?runs-on=neoverse_v2")
+    assert choice.input_value() == "neoverse_v2"
+    assert rows(page) == expected_count(TAG, "cmake", ("neoverse_v2",))
+    watched.close()
+
+
+def test_rows_copy_their_install_command_and_save_as_csv(
+    build: Build, browser: Browser, tmp_path: Path
+) -> None:
+    out = site(build)
+    watched = Watched(browser, accept_downloads=True)
+    watched.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = watched.page
+    page.goto((out / "cmake.html").as_uri() + "?runs-on=zen3")
+    first = page.locator("table.spackcache-specs tbody tr:not([hidden])").first
+    full = first.locator("td.spackcache-hash code").inner_text()
+    first.locator("button.spackcache-copy-install").click()
+    command = page.evaluate("() => navigator.clipboard.readText()")
+    assert command == f"spack install --use-buildcache only /{full}"
+    # the CSV holds the rows the filters keep, all of them (not only this page's)
+    with page.expect_download() as download_info:
+        page.locator("button.spackcache-download").first.click()
+    path = tmp_path / "rows.csv"
+    download_info.value.save_as(path)
+    lines = list(csv.reader(io.StringIO(path.read_text("utf-8"))))
+    assert lines[0][0] == "hash"
+    assert {"version", "compiler", "os", "platform", "target", "variant", "stack"} <= set(lines[0])
+    wanted = {s["hash"] for s in expected.specs(TAG, "cmake") if archspec_runs(s["target"], "zen3")}
+    assert {line[0] for line in lines[1:]} == wanted
+    target = lines[0].index("target")
+    assert {line[target] for line in lines[1:]} == {"x86_64_v3"}
     watched.close()
 
 
