@@ -1,8 +1,9 @@
 """Reference tables and diagrams of the sphinx-spackcache documentation, generated from
 the code.
 
-``spackcache-config-table`` lists :data:`sphinx_spackcache.config.CONFIG_VALUES` and
-``spackcache-warnings-table`` lists :class:`sphinx_spackcache.data.problems.SpackCacheWarning`,
+``spackcache-config-table`` lists :data:`sphinx_spackcache.config.CONFIG_VALUES`,
+``spackcache-warnings-table`` lists :class:`sphinx_spackcache.data.problems.SpackCacheWarning`
+and ``spackcache-export-fields`` the keys of :data:`sphinx_spackcache.data.export.SPEC_FIELDS`,
 so the documentation cannot drift from what the extension declares.
 
 ``spackcache-layers`` draws the package's layers and the imports between them, read from
@@ -33,6 +34,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from sphinx_spackcache import config as spackcache_config
 from sphinx_spackcache.config import CONFIG_VALUES
+from sphinx_spackcache.data import export as spackcache_export
+from sphinx_spackcache.data.export import SPEC_FIELDS
 from sphinx_spackcache.data import problems as spackcache_problems
 from sphinx_spackcache.data.problems import SpackCacheWarning
 
@@ -177,6 +180,19 @@ class WarningsTableDirective(_TableDirective):
         ]
 
 
+class ExportFieldsDirective(_TableDirective):
+    """``.. spackcache-export-fields::``: the keys of a spec in the exports."""
+
+    def run(self) -> list[nodes.Node]:
+        path = _module_path(spackcache_export)
+        self.env.note_dependency(path)
+        rows: list[list[Cell]] = [
+            [_literal(key), self.rst(meaning[0].upper() + meaning[1:] + ".", path)]
+            for key, meaning in SPEC_FIELDS.items()
+        ]
+        return [self.table(("Key", "Holds"), (16, 84), rows, ["spackcache-docs-export"])]
+
+
 class LayersDirective(SphinxDirective):
     """``.. spackcache-layers::``: the layers, top to bottom, each with its modules and the
     layers it imports (from the real imports), as a diagram in a literal block."""
@@ -273,6 +289,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the table and diagram directives."""
     app.add_directive("spackcache-config-table", ConfigTableDirective)
     app.add_directive("spackcache-warnings-table", WarningsTableDirective)
+    app.add_directive("spackcache-export-fields", ExportFieldsDirective)
     app.add_directive("spackcache-layers", LayersDirective)
     app.add_directive("spackcache-data-path", DataPathDirective)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
