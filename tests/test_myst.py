@@ -40,8 +40,12 @@ def test_myst_and_rst_give_the_same_doctree(build: Build) -> None:
     assert warnings_of(app) == []
     rst = our_nodes(resolved(app, "rst"))
     rst_index = index_entries(app.env.get_doctree("rst"))
-    assert len(markdown) == 2
+    # two packages, the install commands, and a package filtered by CPU with them
+    assert len(markdown) == 4
     assert markdown == rst
+    assert "$ spack mirror add --unsigned v0.23.1" in markdown[2]
+    # by hand: 22 x86_64_v3 (zen3), 7 aarch64 and 4 neoverse_v2 (neoverse_v2) of 36
+    assert "(33 of 36 shown)" in markdown[3]
     assert markdown_index == rst_index
     assert len(markdown_index) == 2
     assert "<table" in markdown[0]
