@@ -109,3 +109,21 @@ def test_the_mirror_benchmark_runs() -> None:
     lines = done.stdout.splitlines()
     assert lines[1].startswith("derecho-install-tree: 1.60 MB, 1,225 specs: read ")
     assert [line.split(":")[0] for line in lines[2:]] == ["clingo-bootstrap", "spack-v2-test"]
+
+
+@pytest.mark.slow
+def test_the_exports_benchmark_runs_end_to_end(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "exports.py"), "--packages", "6", "--rounds", "1",
+         "--theme", "alabaster", "--work", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )  # fmt: skip
+    out = done.stdout
+    # six package pages, each with its JSON and CSV, and the snapshot's JSON
+    assert "6 packages, " in out
+    assert "; 13 export files" in out
+    assert [line.split(":")[0] for line in out.splitlines()[2:5]] == ["off", "on", "on -j 3"]
+    assert "exports on vs off: " in out

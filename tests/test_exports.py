@@ -104,6 +104,14 @@ def test_a_page_in_a_folder_links_up(build: Build) -> None:
         assert (pages[0].parent / href).resolve().is_file()
 
 
+def test_no_exports_in_an_epub(build: Build) -> None:
+    app = build("install", "epub")
+    assert not (app.outdir / "_spackcache").exists()
+    page = (app.outdir / "index.xhtml").read_text("utf-8")
+    assert "Download" not in page
+    assert "py-packaging on packages.spack.io" in page
+
+
 def test_no_exports_outside_html_nor_when_off(build: Build) -> None:
     text = build("install", "text")
     assert not (text.outdir / "_spackcache").exists()

@@ -16,7 +16,7 @@ from sphinx_spackcache.config import mirror_url
 from sphinx_spackcache.data.install import install_commands, install_spec_command, spack_release
 from sphinx_spackcache.render.spectable import install_classes
 
-from .conftest import Build, resolved, warnings_of
+from .conftest import MIRRORS, Build, resolved, warnings_of
 
 DEVELOP = "develop-2025-04-20"
 
@@ -177,3 +177,33 @@ def test_a_template_that_cannot_be_filled_warns_and_falls_back(build: Build) -> 
     assert any("spackcache_package_url must be str" in w for w in warnings), warnings
     text = (app.outdir / "index.txt").read_text("utf-8")
     assert "https://binaries.spack.io/v0.23.1" in text
+
+
+def test_mirrors_are_installed_from_their_own_url_or_the_one_named(build: Build) -> None:
+    conf = {
+        "spackcache_mirrors": {
+            "spack-test": str(MIRRORS / "spack-v2-test"),
+            "clingo": str(MIRRORS / "clingo-bootstrap"),
+        },
+        "spackcache_mirror_url": {"clingo": "https://mirror.example.org/clingo"},
+    }
+    app = build("mirrors", "text", conf=conf)
+    (app.srcdir / "install.rst").write_text(
+        ":orphan:\n\nInstall\n=======\n\n"
+        ".. cache-install:: libelf\n   :tag: spack-test\n   :unsigned:\n\n"
+        ".. cache-install:: zlib\n   :tag: clingo\n",
+        "utf-8",
+    )
+    app = build("mirrors", "text", conf=conf)
+    assert warnings_of(app) == []
+    text = (app.outdir / "install.txt").read_text("utf-8")
+    # a folder mirror: the folder, as conf.py names it; a mirror the dict names: that URL
+    assert (
+        f"   $ spack mirror add --unsigned spack-test {MIRRORS / 'spack-v2-test'}\n"
+        "   $ spack install --use-buildcache only libelf\n"
+    ) in text
+    assert (
+        "   $ spack mirror add --signed clingo https://mirror.example.org/clingo\n"
+        "   $ spack buildcache keys --install --trust\n"
+        "   $ spack install --use-buildcache only zlib\n"
+    ) in text

@@ -35,8 +35,8 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx_spackcache import config as spackcache_config
 from sphinx_spackcache.config import CONFIG_VALUES
 from sphinx_spackcache.data import export as spackcache_export
-from sphinx_spackcache.data.export import SPEC_FIELDS
 from sphinx_spackcache.data import problems as spackcache_problems
+from sphinx_spackcache.data.export import SPEC_FIELDS
 from sphinx_spackcache.data.problems import SpackCacheWarning
 
 __all__ = ["member_docstrings", "setup"]
