@@ -354,7 +354,9 @@
       var hash = code.textContent.trim();
       code.title = hash;
       var command = self.installCommand(hash);
-      var where = code.closest("p") || cell;
+      // the two buttons one above the other: the column is no wider than for one
+      var where = element("span", "spackcache-copies");
+      (code.closest("p") || cell).appendChild(where);
       [["spackcache-copy", copyIcon(), "Copy the hash " + hash, hash],
        ["spackcache-copy spackcache-copy-install", promptIcon(), "Copy the command that installs it: " + command, command]
       ].forEach(function (kind) {
