@@ -417,46 +417,36 @@
     window.setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
   };
 
-  // a prompt and a cursor, drawn (no icon font, nothing fetched)
-  function promptIcon() {
-    var ns = "http://www.w3.org/2000/svg";
-    var svg = document.createElementNS(ns, "svg");
+  // icons are drawn (no icon font, nothing fetched): a 16x16 picture of stroked shapes
+  var SVG = "http://www.w3.org/2000/svg";
+
+  function icon(shapes) {
+    var svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("viewBox", "0 0 16 16");
     svg.setAttribute("width", "1em");
     svg.setAttribute("height", "1em");
     svg.setAttribute("aria-hidden", "true");
-    var path = document.createElementNS(ns, "path");
-    path.setAttribute("d", "M2 4l4 4-4 4M8 13h6");
-    path.setAttribute("fill", "none");
-    path.setAttribute("stroke", "currentColor");
-    path.setAttribute("stroke-width", "1.5");
-    path.setAttribute("stroke-linecap", "round");
-    path.setAttribute("stroke-linejoin", "round");
-    svg.appendChild(path);
+    shapes.forEach(function (shape) {
+      var node = document.createElementNS(SVG, shape[0]);
+      Object.keys(shape[1]).forEach(function (name) { node.setAttribute(name, shape[1][name]); });
+      node.setAttribute("fill", "none");
+      node.setAttribute("stroke", "currentColor");
+      node.setAttribute("stroke-width", "1.5");
+      svg.appendChild(node);
+    });
     return svg;
   }
 
-  // two overlapping sheets, drawn (no icon font, nothing fetched)
+  // a prompt and a cursor
+  function promptIcon() {
+    return icon([["path", { d: "M2 4l4 4-4 4M8 13h6", "stroke-linecap": "round",
+                            "stroke-linejoin": "round" }]]);
+  }
+
+  // two overlapping sheets
   function copyIcon() {
-    var ns = "http://www.w3.org/2000/svg";
-    var svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("viewBox", "0 0 16 16");
-    svg.setAttribute("width", "1em");
-    svg.setAttribute("height", "1em");
-    svg.setAttribute("aria-hidden", "true");
-    [["5", "5", "9", "9"], ["2", "2", "9", "9"]].forEach(function (box) {
-      var rect = document.createElementNS(ns, "rect");
-      rect.setAttribute("x", box[0]);
-      rect.setAttribute("y", box[1]);
-      rect.setAttribute("width", box[2]);
-      rect.setAttribute("height", box[3]);
-      rect.setAttribute("rx", "1.5");
-      rect.setAttribute("fill", "none");
-      rect.setAttribute("stroke", "currentColor");
-      rect.setAttribute("stroke-width", "1.5");
-      svg.appendChild(rect);
-    });
-    return svg;
+    return icon([["rect", { x: "5", y: "5", width: "9", height: "9", rx: "1.5" }],
+                 ["rect", { x: "2", y: "2", width: "9", height: "9", rx: "1.5" }]]);
   }
 
   function copy(text, button) {
