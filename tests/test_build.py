@@ -292,3 +292,6 @@ def test_script_only_on_pages_with_interactive_tables(build: Build) -> None:
     assert all("defer" in str(tag) for tag in tags)
     assert (app.outdir / "_static" / "spackcache.js").is_file()
     assert (app.outdir / "_static" / "spackcache-cpus.js").is_file()
+    # the data was there when the pages were written: Sphinx names it with its checksum,
+    # so a browser never keeps an old copy (and a second build writes the same pages)
+    assert all("?v=" in src for src in scripts("packages.html"))

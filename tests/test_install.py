@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from docutils import nodes
 
 from sphinx_spackcache.config import mirror_url
-from sphinx_spackcache.data.install import install_commands, install_spec_command, spack_release
+from sphinx_spackcache.data.install import install_commands, spack_release
 from sphinx_spackcache.render.spectable import install_classes
 
 from .conftest import MIRRORS, Build, resolved, warnings_of
@@ -132,13 +132,22 @@ def test_commands_follow_the_spack_release(tag: str, signed: bool, lines: list[s
     assert install_commands(tag, "URL", signed=signed).commands("zlib") == lines
 
 
-def test_one_binary_by_hash_and_the_classes_that_tell_the_script() -> None:
+def test_the_older_options_and_the_classes_that_tell_the_script() -> None:
     old = install_commands("v0.18.1", "URL")
-    assert install_spec_command(old, "a" * 32) == f"spack install --cache-only /{'a' * 32}"
-    assert install_classes(old.install_prefix()) == ["spackcache-install-cache-only"]
+    assert old.older_options() == ("--cache-only",)
+    assert install_classes(old.older_options()) == ["spackcache-install-cache-only"]
     legacy = install_commands("v0.21.0", "URL", signed=False)
-    assert install_classes(legacy.install_prefix()) == ["spackcache-install-no-check-signature"]
-    assert install_classes(install_commands(DEVELOP, "URL").install_prefix()) == []
+    assert legacy.older_options() == ("--no-check-signature",)
+    assert install_classes(legacy.older_options()) == ["spackcache-install-no-check-signature"]
+    assert install_commands(DEVELOP, "URL").older_options() == ()
+
+
+def test_a_url_that_is_not_one_word_is_quoted() -> None:
+    commands = install_commands("site", "/srv/build caches/site; rm -rf ~", signed=False)
+    assert (
+        commands.commands()[0]
+        == "spack mirror add --unsigned site '/srv/build caches/site; rm -rf ~'"
+    )
 
 
 def config(**values: Any) -> Any:
@@ -170,7 +179,9 @@ def test_a_template_that_cannot_be_filled_warns_and_falls_back(build: Build) -> 
     )
     warnings = warnings_of(app)
     assert any(
-        "spackcache_mirror_url: 'https://x.example/{snapshot}' cannot be filled" in w
+        "spackcache_mirror_url: 'https://x.example/{snapshot}' has {snapshot}; the only "
+        "placeholder is {tag}; using the default"
+        in w
         and "[spackcache.config]" in w
         for w in warnings
     ), warnings
@@ -195,7 +206,10 @@ def test_mirrors_are_installed_from_their_own_url_or_the_one_named(build: Build)
         "utf-8",
     )
     app = build("mirrors", "text", conf=conf)
-    assert warnings_of(app) == []
+    # the folder mirror's commands name a path of this machine: said once, where used
+    (warning,) = warnings_of(app)
+    assert "install.rst:6: WARNING: cache-install: mirror 'spack-test' is a local folder" in warning
+    assert warning.endswith("[spackcache.install]")
     text = (app.outdir / "install.txt").read_text("utf-8")
     # a folder mirror: the folder, as conf.py names it; a mirror the dict names: that URL
     assert (
@@ -207,3 +221,31 @@ def test_mirrors_are_installed_from_their_own_url_or_the_one_named(build: Build)
         "   $ spack buildcache keys --install --trust\n"
         "   $ spack install --use-buildcache only zlib\n"
     ) in text
+
+
+@pytest.mark.parametrize(
+    "template", ["https://x/{tag.x}", "https://x/{tag[a]}", "https://x/{tag[3]}", "{"]
+)
+def test_a_template_that_would_run_code_or_fail_later_is_dropped(
+    build: Build, template: str
+) -> None:
+    conf = {"spackcache_mirror_url": {"*": "https://b.example/{tag}", "v0.23.1": template}}
+    app = build("install", "text", conf=conf)
+    warnings = warnings_of(app)
+    assert any(
+        "spackcache_mirror_url['v0.23.1']: " in w and "it is left out" in w for w in warnings
+    ), warnings
+    text = (app.outdir / "index.txt").read_text("utf-8")
+    # the bad entry is gone, the rest of the dict stays
+    assert "https://b.example/v0.23.1" in text
+    assert "https://b.example/develop-2025-04-20" in text
+
+
+def test_recipe_links_quote_the_package_name() -> None:
+    from sphinx_spackcache.config import DEFAULT_PACKAGE_URL, package_url
+
+    conf = config(spackcache_package_url=DEFAULT_PACKAGE_URL)
+    assert (
+        package_url(conf, "gtkplus+x") == "https://packages.spack.io/package.html?name=gtkplus%2Bx"
+    )
+    assert package_url(config(spackcache_package_url=""), "x") is None

@@ -101,7 +101,7 @@ def snapshot_json(tag: str, specs_by_package: Mapping[str, Sequence[Spec]]) -> b
 #: What a cell of Spack data looks like when it starts with ``+`` or ``-`` (variants):
 #: a spreadsheet may read such a cell as a formula, but none of these characters lets a
 #: formula do anything.
-_PLAIN_SIGNED = re.compile(r"[+-][\w.,:=+~@/ -]*")
+_PLAIN_SIGNED = re.compile(r"[+-][\w.,:=+~@/ -]*", re.ASCII)
 
 
 def csv_cell(value: str) -> str:

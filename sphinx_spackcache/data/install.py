@@ -19,12 +19,12 @@ Nothing here imports Sphinx or docutils.
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
 
 __all__ = [
     "InstallCommands",
     "install_commands",
-    "install_spec_command",
     "spack_release",
 ]
 
@@ -63,15 +63,23 @@ class InstallCommands:
     #: The Spack release the spelling is for (``None``: a current one).
     release: tuple[int, int, int] | None
 
+    def older_options(self) -> tuple[str, ...]:
+        """What ``spack install`` needs instead of, or besides, today's
+        ``--use-buildcache only`` for this snapshot's Spack: ``--cache-only`` before 0.19,
+        ``--no-check-signature`` for unsigned binaries before 0.22."""
+        options = []
+        if not _at_least(self.release, USE_BUILDCACHE_SINCE):
+            options.append("--cache-only")
+        if not self.signed and not _at_least(self.release, SIGNED_OPTION_SINCE):
+            options.append("--no-check-signature")
+        return tuple(options)
+
     def install_prefix(self) -> str:
         """``spack install`` and the options that take binaries only."""
-        only = (
-            "--use-buildcache only"
-            if _at_least(self.release, USE_BUILDCACHE_SINCE)
-            else "--cache-only"
-        )
-        legacy_unsigned = not self.signed and not _at_least(self.release, SIGNED_OPTION_SINCE)
-        return f"spack install {only}" + (" --no-check-signature" if legacy_unsigned else "")
+        older = self.older_options()
+        only = "--cache-only" if "--cache-only" in older else "--use-buildcache only"
+        unsigned = " --no-check-signature" if "--no-check-signature" in older else ""
+        return f"spack install {only}{unsigned}"
 
     def commands(self, spec: str | None = None) -> list[str]:
         """The commands, in order: add the mirror, trust its keys (signed binaries
@@ -80,7 +88,7 @@ class InstallCommands:
             signing = "--signed " if self.signed else "--unsigned "
         else:
             signing = ""
-        lines = [f"spack mirror add {signing}{self.name} {self.url}"]
+        lines = [f"spack mirror add {signing}{self.name} {shlex.quote(self.url)}"]
         if self.signed:
             lines.append("spack buildcache keys --install --trust")
         if spec is not None:
@@ -91,8 +99,3 @@ class InstallCommands:
 def install_commands(name: str, url: str, *, signed: bool = True) -> InstallCommands:
     """The commands for the snapshot *name* (a tag or mirror name) at *url*."""
     return InstallCommands(name, url, signed, spack_release(name))
-
-
-def install_spec_command(commands: InstallCommands, spec_hash: str) -> str:
-    """``spack install --use-buildcache only /<hash>``: one binary, by its full hash."""
-    return f"{commands.install_prefix()} /{spec_hash}"

@@ -78,6 +78,12 @@ class SpackCacheWarning(Enum):
     what the directive shows (the warning lists the values there), or the filters leave
     nothing to show."""
 
+    INSTALL = "install"
+    """Install commands (``cache-install``, ``cache-package :install:``) name a mirror of
+    ``spackcache_mirrors`` that is a local folder, with no URL for it in
+    ``spackcache_mirror_url``: the commands show the folder as ``conf.py`` names it, which
+    a reader elsewhere cannot use."""
+
     STUB = "stub"
     """``cache-index :toctree:`` would write a package page over a file it did not
     generate (left alone), or a page it should list does not exist."""

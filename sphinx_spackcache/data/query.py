@@ -106,7 +106,8 @@ class FieldFilter:
         return any(match(value, pattern) for pattern in self.patterns)
 
     def unknown(self) -> tuple[str, ...]:
-        """The patterns that can never match: CPU names archspec does not know."""
+        """The patterns that are likely typos: CPU names archspec does not know (such a
+        name still matches a target of the same name, as Spack would)."""
         if self.field != RUNS_ON_FIELD:
             return ()
         return tuple(p for p in self.patterns if not is_known_cpu(p))
@@ -156,8 +157,8 @@ class SpecQuery:
     def unmatched(self, specs: Iterable[Spec]) -> list[Unmatched]:
         """Each pattern that matches no value of its field in *specs*, with the values
         that do exist, so that a typo can be reported instead of silently showing
-        nothing. Patterns that can never match (:meth:`FieldFilter.unknown`) are not
-        among them: they are a problem of their own."""
+        nothing. Unknown CPU names (:meth:`FieldFilter.unknown`) are not among them: they
+        are a problem of their own."""
         specs = tuple(specs)
         found: list[Unmatched] = []
         for field_filter in self.filters:
@@ -170,5 +171,5 @@ class SpecQuery:
         return found
 
     def unknown(self) -> list[tuple[str, str]]:
-        """``(field, pattern)`` of each pattern that can never match anything."""
+        """``(field, pattern)`` of each unknown CPU name (:meth:`FieldFilter.unknown`)."""
         return [(f.field, pattern) for f in self.filters for pattern in f.unknown()]

@@ -15,6 +15,8 @@ from typing import Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
+from ..config import is_local_mirror, mirror_url
+from ..data.install import InstallCommands, install_commands
 from ..data.model import Spec
 from ..data.problems import quoted
 from ..data.query import RUNS_ON_FIELD, SpecQuery
@@ -45,6 +47,18 @@ class SpackCacheDirective(LoadingDirective):
         self.set_source_info(container)
         container["support_smartquotes"] = False
         return container
+
+    def install_commands(self, tag: str, *, show: bool) -> InstallCommands:
+        """The install commands of snapshot *tag* (``:unsigned:`` as given); when they
+        are to be shown (*show*) and name a folder of this machine, a warning says so."""
+        if show and is_local_mirror(self.config, tag):
+            self.warn(
+                f"mirror {tag!r} is a local folder: the install commands name its path; "
+                f"set spackcache_mirror_url = {{{tag!r}: URL}} to give readers its URL",
+                SpackCacheWarning.INSTALL,
+            )
+        url = mirror_url(self.config, tag)
+        return install_commands(tag, url, signed="unsigned" not in self.options)
 
     # -- options ---------------------------------------------------------------------
 

@@ -10,8 +10,6 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
-from ..config import mirror_url
-from ..data.install import InstallCommands, install_commands
 from ..render.install import install_nodes
 from .base import SpackCacheDirective
 
@@ -30,11 +28,6 @@ class CacheInstallDirective(SpackCacheDirective):
         "unsigned": directives.flag,
     }
 
-    def commands(self, tag: str) -> InstallCommands:
-        """The commands for snapshot *tag*, as the options ask."""
-        url = mirror_url(self.config, tag)
-        return install_commands(tag, url, signed="unsigned" not in self.options)
-
     def run(self) -> list[nodes.Node]:
         tag = self.resolve_tag()
         if tag is None:
@@ -43,7 +36,7 @@ class CacheInstallDirective(SpackCacheDirective):
         if package is not None and self.load_record(tag, package) is None:
             return []
         container = self.output_container("install")
-        container.extend(install_nodes(self.commands(tag), package))
+        container.extend(install_nodes(self.install_commands(tag, show=True), package))
         return [container]
 
 

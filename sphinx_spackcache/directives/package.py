@@ -12,9 +12,8 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.nodes import make_id
 
-from ..config import mirror_url, package_url
+from ..config import package_url
 from ..data.checks import url_problems
-from ..data.install import install_commands
 from ..data.model import Spec
 from ..data.summary import compiler_sort_key, spec_sort_key, summarise
 from ..domain import PackageEntry, cache_domain
@@ -82,9 +81,7 @@ class CachePackageDirective(SpackCacheDirective):
         container = self.output_container("package")
         container += pending_summary(summarise(specs) if query else summary)
         container += links_paragraph(package, tag, package_url(self.config, package))
-        commands = install_commands(
-            tag, mirror_url(self.config, tag), signed="unsigned" not in self.options
-        )
+        commands = self.install_commands(tag, show="install" in self.options)
         if "install" in self.options:
             container.extend(install_nodes(commands, package))
         if specs:
@@ -99,7 +96,7 @@ class CachePackageDirective(SpackCacheDirective):
                 columns=columns,
                 dependencies={s.hash: known(s.hash) for s in specs} if known else None,
                 tag=tag,
-                install=commands.install_prefix(),
+                install_options=commands.older_options(),
             )
         elif query:
             self.warn(

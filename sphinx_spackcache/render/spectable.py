@@ -299,22 +299,19 @@ def spec_table(
 
 _SPECS_DECODER = msgspec.json.Decoder(list[Spec])
 
-#: The ``spack install`` options of a snapshot's binaries, as the classes of its spec
-#: table, from which the HTML script writes each row's install command (the default,
-#: ``--use-buildcache only``, has none).
+#: The older ``spack install`` options a snapshot's Spack needs, as the classes of its
+#: spec table, from which the HTML script writes each row's install command (today's
+#: ``--use-buildcache only`` has none).
 _INSTALL_OPTION_CLASSES = {
     "--cache-only": f"{ROOT_CLASS}-install-cache-only",
     "--no-check-signature": f"{ROOT_CLASS}-install-no-check-signature",
 }
 
 
-def install_classes(install: str | None) -> list[str]:
-    """The classes that tell the HTML script how *install* (``spack install ...``)
-    differs from ``spack install --use-buildcache only``."""
-    if not install:
-        return []
-    words = install.split()
-    return [name for option, name in _INSTALL_OPTION_CLASSES.items() if option in words]
+def install_classes(options: Sequence[str]) -> list[str]:
+    """The classes that tell the HTML script which older *options* ``spack install``
+    takes for this table's snapshot."""
+    return [_INSTALL_OPTION_CLASSES[option] for option in options]
 
 
 class spec_table_data(deferred_table):  # noqa: N801 (docutils node naming)
@@ -337,14 +334,14 @@ def pending_spec_table(
     columns: Sequence[str] | None = None,
     dependencies: Mapping[str, Sequence[Dependency]] | None = None,
     tag: str = "",
-    install: str | None = None,
+    install_options: Sequence[str] = (),
 ) -> spec_table_data:
     """The node that :func:`build_spec_table` turns into the table of *specs* (and the
     sentence of what they share); *columns* as the user gave them, if they did; each
     spec's *dependencies* (by hash), where the source knows them, linked to *tag*'s
-    pages; *install*: the ``spack install`` command that installs a binary of this
-    snapshot by hash (:meth:`~sphinx_spackcache.data.install.InstallCommands.install_prefix`),
-    which HTML offers to copy on each row."""
+    pages; *install_options*: how ``spack install`` is spelled for this snapshot's Spack
+    (:meth:`~sphinx_spackcache.data.install.InstallCommands.older_options`), for the
+    command HTML offers to copy on each row."""
     known = {
         spec_hash: [[d.name, d.version, d.hash] for d in found]
         for spec_hash, found in (dependencies or {}).items()
@@ -359,7 +356,7 @@ def pending_spec_table(
         columns=list(columns) if columns is not None else None,
         stacks=sorted({stack for spec in specs for stack in spec.stacks}),
         **({"dependencies": json.dumps(known), "tag": tag} if known else {}),
-        **({"install": install} if install else {}),
+        **({"install_options": list(install_options)} if install_options else {}),
     )
 
 
@@ -373,7 +370,7 @@ def build_spec_table(node: spec_table_data) -> list[nodes.Element]:
     table = spec_table(
         specs, title=node.title_text, plan=plan, dependencies=dependencies, tag=node.get("tag", "")
     )
-    table["classes"].extend(install_classes(node.get("install")))
+    table["classes"].extend(install_classes(node.get("install_options", ())))
     scroll = node.scroll(table)
     shared = shared_paragraph(plan)
     return [scroll] if shared is None else [shared, scroll]

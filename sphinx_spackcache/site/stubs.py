@@ -40,8 +40,8 @@ from sphinx.util.display import status_iterator
 
 from ..config import cache_store
 from ..data.query import FILTER_FIELDS, SpecQuery, split_patterns
-from ..sources.base import write_atomically
 from ..sources.combined import Sources
+from ..sources.files import write_atomically
 from ..sources.records import RecordError
 from ..sources.store import is_valid_name
 from ..warnings import SpackCacheWarning, warn

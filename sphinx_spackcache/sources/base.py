@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import os
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from ..data.model import Dependency, PackageRecord, Spec
@@ -31,8 +28,6 @@ __all__ = [
     "choose_tag",
     "close_names",
     "fingerprint_of",
-    "write_atomically",
-    "write_if_changed",
 ]
 
 
@@ -117,28 +112,3 @@ def choose_tag(tags: tuple[str, ...], asked: str | None, default: str | None) ->
 def close_names(name: str, names: tuple[str, ...], limit: int = 5) -> list[str]:
     """Those of *names* that look like *name*, best first (for "did you mean")."""
     return difflib.get_close_matches(name, names, n=limit, cutoff=0.6)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write *path* (and its folder) so that a reader (another ``sphinx-build`` on the
-    same sources, say, or another ``-j`` worker) sees the old bytes or the new, never
-    half of them: they go to a hidden temporary file beside it, which then replaces it.
-    (Replacing a symbolic link replaces the link, not the file it points to.)"""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write *path* atomically unless it already holds *data*; whether it was written."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    write_atomically(path, data)
-    return True

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..data.problems import RecordError
-from .base import write_atomically
+from .files import write_atomically
 from .mirror import blob_path, index_record, parse_manifest
 
 __all__ = ["FetchResult", "fetch_mirror", "is_url"]

@@ -32,6 +32,10 @@
   // a filter's values come from the badges of this field (runs-on: the targets)
   var SOURCE = { "runs-on": "target" };
   var CPUS = window.SPACKCACHE_CPUS || null;
+  // a spec's hash, as Spack writes it (base32, 32 characters)
+  var SPACK_HASH = /^[a-z2-7]{32}$/;
+  // the CSV's headings, as the exported files name the fields
+  var HEADINGS = { version: "versions", variant: "variants", stack: "stacks" };
   var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
   var tables = [];
 
@@ -70,7 +74,8 @@
       var runs = (CPUS && CPUS.runs) || {};
       this.targets = {};
       patterns.forEach(function (cpu) {
-        (runs[cpu] || [cpu]).forEach(function (target) { this.targets[target] = true; }, this);
+        var known = Object.prototype.hasOwnProperty.call(runs, cpu) && Array.isArray(runs[cpu]);
+        (known ? runs[cpu] : [cpu]).forEach(function (target) { this.targets[target] = true; }, this);
       }, this);
       this.patterns = [];
       return;
@@ -353,13 +358,17 @@
       if (!code) { return; }
       var hash = code.textContent.trim();
       code.title = hash;
-      var command = self.installCommand(hash);
+      var buttons = [["spackcache-copy", copyIcon(), "Copy the hash " + hash, hash]];
+      // a command only for a real Spack hash: nothing else from the data reaches a shell
+      if (SPACK_HASH.test(hash)) {
+        var command = self.installCommand(hash);
+        buttons.push(["spackcache-copy spackcache-copy-install", promptIcon(),
+                      "Copy the command that installs it: " + command, command]);
+      }
       // the two buttons one above the other: the column is no wider than for one
       var where = element("span", "spackcache-copies");
       (code.closest("p") || cell).appendChild(where);
-      [["spackcache-copy", copyIcon(), "Copy the hash " + hash, hash],
-       ["spackcache-copy spackcache-copy-install", promptIcon(), "Copy the command that installs it: " + command, command]
-      ].forEach(function (kind) {
+      buttons.forEach(function (kind) {
         var button = element("button", kind[0]);
         button.appendChild(kind[1]);
         button.type = "button";
@@ -391,7 +400,8 @@
     var params = Object.keys(FIELDS).map(function (key) { return FIELDS[key]; })
       .filter(function (param) { return self.fields[param]; });
     var first = this.kind === "spec" ? "hash" : "package";
-    var lines = [[first].concat(params).map(csvCell).join(",")];
+    var headings = params.map(function (param) { return HEADINGS[param] || param; });
+    var lines = [[first].concat(headings).map(csvCell).join(",")];
     this.rows.forEach(function (entry) {
       if (!self.matches(entry, filters, terms)) { return; }
       var key = entry.row.querySelector(self.kind === "spec" ? "code.spackcache-hash" : "td.spackcache-package");
@@ -562,9 +572,17 @@
     });
     this.clear.hidden = !state.q && Object.keys(state.filters).length === 0;
     if (this.cpuSelect) {
+      // a value from the address that is not one CPU of the list (two CPUs, an unknown
+      // name) is shown as it is, as an option of its own
       var cpu = state.filters["runs-on"] || "";
-      var known = Array.prototype.some.call(this.cpuSelect.options, function (o) { return o.value === cpu; });
-      this.cpuSelect.value = known ? cpu : "";
+      var select = this.cpuSelect;
+      var known = Array.prototype.some.call(select.options, function (o) { return o.value === cpu; });
+      if (!known) {
+        var option = element("option", "spackcache-cpu-other", cpu);
+        option.value = cpu;
+        select.insertBefore(option, select.children[1] || null);
+      }
+      select.value = cpu;
     }
     if (this.search.value !== state.q) { this.search.value = state.q; }
     if (this.kind === "package") { this.carryFilters(); }

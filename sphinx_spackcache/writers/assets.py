@@ -5,8 +5,8 @@ The CSS is linked only from HTML pages whose doctree holds output of this extens
 script (plain JavaScript, deferred) only from those with a spec or package table, which
 it makes searchable, sortable, paged and filterable by badge, and, with it, the data of
 its "My CPU" choice: which targets run on which CPU, computed from archspec when the site
-is built (``spackcache-cpus.js``, written once per build, rewritten only when archspec's
-answer changes).
+is built (``spackcache-cpus.js``, written when the builder starts, before any page names
+it with its checksum, and rewritten only when archspec's answer changes).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from sphinx.config import Config
 from ..data.targets import CPU_GROUPS, compatibility_table
 from ..render.deferred import deferred_table
 from ..render.names import ROOT_CLASS
-from ..sources.base import write_if_changed
+from ..sources.files import write_if_changed
 
 __all__ = ["STATIC_DIR", "STYLESHEET", "setup_assets"]
 
@@ -79,8 +79,8 @@ def _add_page_assets(
         app.add_js_file(SCRIPT, loading_method="defer")
 
 
-def _write_cpu_data(app: Sphinx, exception: Exception | None) -> None:
-    if exception is None and app.builder.format == "html":
+def _write_cpu_data(app: Sphinx) -> None:
+    if app.builder.format == "html":
         write_if_changed(Path(app.outdir, "_static", CPU_DATA), cpu_data_script())
 
 
@@ -88,4 +88,4 @@ def setup_assets(app: Sphinx) -> None:
     """Ship the stylesheet and link it from the pages that use the extension."""
     app.connect("config-inited", _add_static_dir)
     app.connect("html-page-context", _add_page_assets)
-    app.connect("build-finished", _write_cpu_data)
+    app.connect("builder-inited", _write_cpu_data)

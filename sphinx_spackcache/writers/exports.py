@@ -22,7 +22,7 @@ from ..config import cache_store
 from ..data.export import package_csv, package_json, snapshot_json
 from ..data.problems import RecordError
 from ..render.links import LINKS_CLASS, export_links
-from ..sources.base import write_if_changed
+from ..sources.files import write_if_changed
 
 __all__ = ["EXPORT_FOLDER", "exports_enabled", "setup_exports", "write_exports"]
 
