@@ -1,0 +1,174 @@
+"""``cache-diff`` (what changed between two snapshots) and ``cache-history`` (one package
+across every snapshot). Each notes every record it reads as a dependency of its page, so
+that an incremental build reads the page again when one of them changes, appears or
+disappears."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from ..data.history import diff_snapshots, package_history
+from ..data.model import Spec
+from ..data.problems import RecordError
+from ..data.query import SpecQuery
+from ..render.history import DIFF_KIND, HISTORY_KIND, diff_nodes, history_nodes
+from ..site.tracking import SnapshotCollector
+from ..sources.store import is_valid_name
+from ..warnings import SpackCacheWarning
+from .base import SpackCacheDirective
+from .options import FILTER_OPTIONS, first_few, text_option
+
+__all__ = ["CacheDiffDirective", "CacheHistoryDirective", "setup_history"]
+
+
+class _OverTimeDirective(SpackCacheDirective):
+    """What the two share: one package of a snapshot, read whether or not it is there."""
+
+    def package_specs(self, tag: str, package: str) -> tuple[Spec, ...]:
+        """The specs of *package* in *tag* (none when it is not there), its record noted
+        as a dependency of the page either way, its problems reported."""
+        store = self.store
+        self.env.note_dependency(store.record_path(tag, package))
+        if not store.has_record(tag, package):
+            return ()
+        try:
+            loaded = store.load(tag, package)
+        except RecordError as exc:
+            self.report([exc.problem])
+            return ()
+        self.report(loaded.problems)
+        return loaded.record.specs
+
+    def filtered(self, specs_by_tag: Mapping[str, Mapping[str, Sequence[Spec]]]) -> SpecQuery:
+        """The filters of the options, checked against every spec of *specs_by_tag*."""
+        return self.query(
+            spec
+            for by_package in specs_by_tag.values()
+            for specs in by_package.values()
+            for spec in specs
+        )
+
+    def valid_package(self, package: str) -> bool:
+        if is_valid_name(package):
+            return True
+        self.warn(
+            f"{package!r} is not a valid package name (letters, digits and _.+- only)",
+            SpackCacheWarning.PACKAGE,
+        )
+        return False
+
+
+class CacheDiffDirective(_OverTimeDirective):
+    """``.. cache-diff:: OLD NEW``: what changed from snapshot *OLD* to *NEW* (``:package:``
+    for one package; the filters narrow both sides)."""
+
+    required_arguments = 2
+    has_content = False
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        "class": SpackCacheDirective.option_spec["class"],
+        "package": text_option,
+        **FILTER_OPTIONS,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        old, new = self.arguments
+        if not (self.store.exists() and self._is_known_tag(old) and self._is_known_tag(new)):
+            if not self.store.exists():
+                self.warn(
+                    f"spackcache_path {str(self.store.root)!r} is not a readable folder",
+                    SpackCacheWarning.CACHE_PATH,
+                )
+            return []
+        if old == new:
+            self.warn(
+                f"compares {old!r} with itself; name two different snapshots",
+                SpackCacheWarning.OPTION,
+            )
+            return []
+        package = self.options.get("package")
+        sides = self._sides(old, new, package)
+        if sides is None:
+            return []
+        query = self.filtered(sides)
+        if query:
+            sides = {
+                tag: {n: query.apply(s) for n, s in side.items()} for tag, side in sides.items()
+            }
+        diff = diff_snapshots(old, sides[old], new, sides[new])
+        container = self.output_container(DIFF_KIND)
+        container.extend(diff_nodes(diff, package))
+        return [container]
+
+    def _sides(
+        self, old: str, new: str, package: str | None
+    ) -> dict[str, Mapping[str, Sequence[Spec]]] | None:
+        """Each snapshot's specs by package (one package with ``:package:``), or ``None``
+        after a warning."""
+        if package is None:
+            return {tag: self.load_snapshot(tag).specs_by_package() for tag in (old, new)}
+        if not self.valid_package(package):
+            return None
+        sides: dict[str, Mapping[str, Sequence[Spec]]] = {
+            tag: {package: self.package_specs(tag, package)} for tag in (old, new)
+        }
+        if not any(side[package] for side in sides.values()):
+            close = sorted(
+                {*self.store.close_packages(old, package), *self.store.close_packages(new, package)}
+            )
+            hint = f"; did you mean {first_few(close)}?" if close else ""
+            self.warn(
+                f":package: {package!r} is in neither {old!r} nor {new!r}{hint}",
+                SpackCacheWarning.PACKAGE,
+            )
+            return None
+        return sides
+
+
+class CacheHistoryDirective(_OverTimeDirective):
+    """``.. cache-history:: PACKAGE``: the package in every snapshot (the filters narrow
+    each)."""
+
+    required_arguments = 1
+    has_content = False
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        "class": SpackCacheDirective.option_spec["class"],
+        **FILTER_OPTIONS,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        package = self.arguments[0]
+        store = self.store
+        if not store.exists():
+            self.warn(
+                f"spackcache_path {str(store.root)!r} is not a readable folder",
+                SpackCacheWarning.CACHE_PATH,
+            )
+            return []
+        if not self.valid_package(package):
+            return []
+        # a snapshot that appears or goes changes the history
+        SnapshotCollector.note(self.env, store, None)
+        by_tag = {tag: {package: self.package_specs(tag, package)} for tag in store.tags()}
+        query = self.filtered(by_tag)
+        specs = {tag: query.apply(side[package]) for tag, side in by_tag.items()}
+        if not any(specs.values()):
+            close = sorted(
+                {name for tag in store.tags() for name in store.close_packages(tag, package)}
+            )
+            hint = f"; did you mean {first_few(close)}?" if close else ""
+            what = "the filters leave none of its specs" if query else "it is in no snapshot"
+            self.warn(f"no history of {package!r}: {what}{hint}", SpackCacheWarning.PACKAGE)
+            return []
+        container = self.output_container(HISTORY_KIND)
+        container.extend(history_nodes(package_history(package, specs)))
+        return [container]
+
+
+def setup_history(app: Sphinx) -> None:
+    """Register ``cache-diff`` and ``cache-history``."""
+    app.add_directive("cache-diff", CacheDiffDirective)
+    app.add_directive("cache-history", CacheHistoryDirective)
