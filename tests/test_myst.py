@@ -40,8 +40,11 @@ def test_myst_and_rst_give_the_same_doctree(build: Build) -> None:
     assert warnings_of(app) == []
     rst = our_nodes(resolved(app, "rst"))
     rst_index = index_entries(app.env.get_doctree("rst"))
-    # two packages, the install commands, and a package filtered by CPU with them
-    assert len(markdown) == 4
+    # two packages, the install commands, a package filtered by CPU with them, a diff
+    # and a history
+    assert len(markdown) == 6
+    assert "develop-2025-04-13 → develop-2025-04-20, cmake: " in markdown[4]
+    assert "py-packaging is in 3 of the 3 snapshots" in markdown[5]
     assert markdown == rst
     assert "$ spack mirror add --unsigned v0.23.1" in markdown[2]
     # by hand: 22 x86_64_v3 (zen3), 7 aarch64 and 4 neoverse_v2 (neoverse_v2) of 36
