@@ -176,6 +176,20 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         ),
     ),
     ConfigValue(
+        name="spackcache_history",
+        default=False,
+        rebuild="env",
+        types=(bool,),
+        type_text="bool",
+        description=(
+            "Whether the pages ``cache-index :toctree:`` generates end with a section "
+            '"Changes since <previous snapshot>": a ``cache-diff`` of the package from '
+            "the snapshot before the listed one (of the same kind: a release before a "
+            "release, a develop snapshot before a develop snapshot; see "
+            ":doc:`history` for the order), when there is one."
+        ),
+    ),
+    ConfigValue(
         name="spackcache_generate",
         default=True,
         rebuild="env",

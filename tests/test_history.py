@@ -330,3 +330,31 @@ def test_parallel_build_writes_the_same_pages(build: Build, tmp_path: Path) -> N
         pages[jobs] = {p.name: p.read_bytes() for p in sorted(out.glob("*.html"))}
     assert len(pages["1"]) >= 5
     assert pages["1"] == pages["2"]
+
+
+def test_generated_pages_say_what_changed_since_the_previous_snapshot(build: Build) -> None:
+    conf = {"spackcache_path": str(CACHE), "spackcache_history": True}
+    app = build("history", "html", conf=conf)
+    (app.srcdir / "generated.rst").write_text(
+        ":orphan:\n\nGenerated\n=========\n\n.. cache-index::\n   :tag: develop-2025-04-20\n"
+        "   :toctree: pkgs\n   :version: 24.2\n",
+        "utf-8",
+    )
+    # (the index is found among the documents the environment knows: a page added to an
+    # existing project generates its pages on the next build)
+    build("history", "html", conf=conf)
+    app = build("history", "html", conf=conf)
+    assert warnings_of(app) == []
+    source = (app.srcdir / "pkgs" / "py-packaging.rst").read_text("utf-8")
+    assert "Changes since develop-2025-04-13\n--------------------------------\n" in source
+    assert ".. cache-diff:: develop-2025-04-13 develop-2025-04-20\n   :package: py-packaging\n" in (
+        source
+    )
+    page = html(app, "pkgs/py-packaging")
+    sentence = page.select_one("div.spackcache-diff p.spackcache-sentence")
+    assert sentence is not None
+    packaging = expected_changes(raw(OLD)["py-packaging"], raw(NEW)["py-packaging"])
+    assert f"py-packaging: {packaging['rebuilt']} specs rebuilt" in sentence.get_text()
+    # off (the default): no such section
+    app = build("history", "html", conf={"spackcache_path": str(CACHE)})
+    assert "cache-diff" not in (app.srcdir / "pkgs" / "py-packaging.rst").read_text("utf-8")

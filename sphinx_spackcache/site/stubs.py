@@ -39,6 +39,7 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
 from ..config import cache_store
+from ..data.history import previous_snapshot
 from ..data.query import FILTER_FIELDS, SpecQuery, split_patterns
 from ..sources.combined import Sources
 from ..sources.files import write_atomically
@@ -199,12 +200,19 @@ def find_index_requests(docname: str, text: str) -> Iterator[IndexRequest]:
 
 
 def stub_text(
-    package: str, tag: str, source: str, *, index: bool = True, links: PageLinks | None = None
+    package: str,
+    tag: str,
+    source: str,
+    *,
+    index: bool = True,
+    links: PageLinks | None = None,
+    previous: str | None = None,
 ) -> str:
     """The text of the generated page of *package*; with ``index=False`` the page is not
     a cross-reference target (another index already generated the one that is). With
     *links*, the page is in no toctree (``:nav: listing``): it is an orphan that links
-    back to its index, and names its neighbours for the theme's previous/next links.
+    back to its index, and names its neighbours for the theme's previous/next links. With
+    *previous* (``spackcache_history``), a section says what changed since that snapshot.
 
     The page is as short as it can be (each line costs parsing, on every page of a
     snapshot): one comment, two metadata fields, the title, one sentence, the directive.
@@ -214,9 +222,16 @@ def stub_text(
         head = f":orphan:\n:{NAV_FIELD}: {links.as_field()}\n\n"
         back = f"Listed on :doc:`/{links.listing}`.\n\n"
     no_index = "" if index else "   :no-index:\n"
+    changes = ""
+    if previous is not None:
+        heading = f"Changes since {previous}"
+        changes = (
+            f"\n{heading}\n{'-' * len(heading)}\n\n"
+            f".. cache-diff:: {previous} {tag}\n   :package: {package}\n"
+        )
     return (
         f"{STUB_MARKER}\n   source: {source}\n\n{head}{package}\n{'=' * len(package)}\n\n{back}"
-        f".. cache-package:: {package}\n   :tag: {tag}\n{no_index}"
+        f".. cache-package:: {package}\n   :tag: {tag}\n{no_index}{changes}"
     )
 
 
@@ -293,6 +308,7 @@ def _plan_pages(app: Sphinx, store: Sources, requests: list[IndexRequest]) -> _P
         plan.folders.add(folder)
         packages = [p for p in _listed_packages(store, tag, request.options) if is_valid_name(p)]
         docnames = [posixpath.join(request.folder, package) for package in packages]
+        previous = previous_snapshot(tag, store.tags()) if app.config.spackcache_history else None
         for number, package in enumerate(packages):
             is_target = (package, tag) not in indexed
             indexed.add((package, tag))
@@ -303,7 +319,9 @@ def _plan_pages(app: Sphinx, store: Sources, requests: list[IndexRequest]) -> _P
                     docnames[number - 1] if number else "",
                     docnames[number + 1] if number + 1 < len(docnames) else "",
                 )
-            text = stub_text(package, tag, request.docname, index=is_target, links=links)
+            text = stub_text(
+                package, tag, request.docname, index=is_target, links=links, previous=previous
+            )
             plan.pages[folder / f"{package}{STUB_SUFFIX}"] = text
     return plan
 
