@@ -11,12 +11,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 from sphinx.cmd.build import build_main
 
-from sphinx_spackcache.data.history import previous_snapshot, snapshot_order
+from sphinx_spackcache.data.history import diff_snapshots, previous_snapshot, snapshot_order
+from sphinx_spackcache.data.model import Spec
 
 from .conftest import DOCS, Build, warnings_of
 from .test_incremental import read_docs
@@ -358,3 +360,107 @@ def test_generated_pages_say_what_changed_since_the_previous_snapshot(build: Bui
     # off (the default): no such section
     app = build("history", "html", conf={"spackcache_path": str(CACHE)})
     assert "cache-diff" not in (app.srcdir / "pkgs" / "py-packaging.rst").read_text("utf-8")
+
+
+def spec(hash_: str, version: str = "1.0", **fields: Any) -> Spec:
+    values = {
+        "hash": hash_,
+        "versions": (version,),
+        "compiler": "gcc@=12.3.0",
+        "os": "ubuntu22.04",
+        "platform": "linux",
+        "target": "x86_64_v3",
+        "variants": ("+shared", "~debug"),
+        "stacks": ("e4s",),
+        **fields,
+    }
+    return msgspec.convert(values, Spec)
+
+
+def test_the_matching_rule_on_hand_made_specs() -> None:
+    """Each expectation worked out by hand from the rule."""
+    old = {
+        "zlib": [
+            spec("a" * 32),  # unchanged
+            spec("b" * 32),  # rebuilt (same build, new hash)
+            spec("c" * 32),  # rebuilt too: two of the same build each side, paired in order
+            spec("d" * 32, target="zen3"),  # removed: no build like it in the new one
+            spec("e" * 32, variants=("~debug", "+shared")),  # rebuilt: variants as a set
+        ],
+        "gone": [spec("f" * 32)],
+    }
+    new = {
+        "zlib": [
+            spec("a" * 32, stacks=("hep",)),  # same hash: unchanged, though its stack moved
+            spec("x" * 32),
+            spec("y" * 32, compiler="gcc@12.3.0"),  # gcc@= and gcc@ are one compiler
+            spec("z" * 32, variants=("+shared", "~debug")),
+            spec("w" * 32, version="2.0"),  # added: a new version
+        ],
+        "new": [spec("g" * 32)],
+    }
+    diff = diff_snapshots("v1", old, "v2", new)
+    assert [name for name, _ in diff.packages_added] == ["new"]
+    assert [name for name, _ in diff.packages_removed] == ["gone"]
+    (zlib,) = diff.changed
+    assert [(r.old.hash[0], r.new.hash[0]) for r in zlib.rebuilt] == [
+        ("b", "x"),
+        ("c", "y"),
+        ("e", "z"),
+    ]
+    assert [s.hash[0] for s in zlib.added] == ["w"]
+    assert [s.hash[0] for s in zlib.removed] == ["d"]
+    assert zlib.unchanged == 1
+    assert zlib.versions_gained == ("2.0",)
+    assert zlib.versions_lost == ()
+    assert zlib.stacks_gained == ("hep",)
+    assert zlib.stacks_lost == ()
+    # no change at all, and a package with no specs counts as absent
+    same = diff_snapshots("v1", {"zlib": old["zlib"], "empty": []}, "v2", {"zlib": old["zlib"]})
+    assert not same
+    assert same.common == 1
+
+
+def test_odd_tags_in_order() -> None:
+    tags = [
+        "v1",
+        "v1.0.0",
+        "v0.10",
+        "v0.9.1",
+        "develop-2025-13-45",
+        "develop-2024-12-31",
+        "zz",
+        "aa",
+    ]
+    assert snapshot_order(tags) == [
+        "v0.9.1",
+        "v0.10",
+        "v1",
+        "v1.0.0",
+        "develop-2024-12-31",
+        "aa",
+        "develop-2025-13-45",  # not a date: an "other" snapshot, by name
+        "zz",
+    ]
+
+
+def test_versions_gained_and_lost_are_named(build: Build) -> None:
+    app = build("history", "html", conf={"spackcache_path": str(CACHE)})
+    page = html(app, "packages")
+    release = expected_changes(raw("v0.23.1")["cmake"], raw(NEW)["cmake"])
+    assert release["versions_gained"] == 1
+    assert release["versions_lost"] == 1
+    gained = sorted(
+        {v for s in raw(NEW)["cmake"] for v in s["versions"]}
+        - {v for s in raw("v0.23.1")["cmake"] for v in s["versions"]}
+    )
+    lost = sorted(
+        {v for s in raw("v0.23.1")["cmake"] for v in s["versions"]}
+        - {v for s in raw(NEW)["cmake"] for v in s["versions"]}
+    )
+    assert (gained, lost) == (["3.31.6"], ["3.30.5"])
+    (table,) = page.select("table.spackcache-diff-changes")
+    assert [td.get_text() for td in table.select("td.spackcache-versions-gained")] == gained
+    assert [td.get_text() for td in table.select("td.spackcache-versions-lost")] == lost
+    # one package: no Package column
+    assert table.select("td.spackcache-package") == []

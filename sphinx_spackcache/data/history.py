@@ -16,6 +16,7 @@ Nothing here imports Sphinx or docutils.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -45,7 +46,11 @@ def _order_key(tag: str) -> tuple[int, object, str]:
         return (0, version_key(tag[1:]), tag)
     match = _DEVELOP.fullmatch(tag)
     if match:
-        return (1, tuple(int(part) for part in match.groups()), tag)
+        try:  # a date that is not one (develop-2025-13-45) is an "other" snapshot
+            day = datetime.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            return (2, (), tag)
+        return (1, day.toordinal(), tag)
     return (2, (), tag)
 
 

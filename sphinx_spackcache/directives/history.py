@@ -29,21 +29,25 @@ class _OverTimeDirective(SpackCacheDirective):
     """What the two share: one package of a snapshot, read whether or not it is there."""
 
     def package_specs(self, tag: str, package: str) -> tuple[Spec, ...]:
-        """The specs of *package* in *tag* (none when it is not there), its record noted
-        as a dependency of the page either way, its problems reported."""
+        """The specs of *package* in *tag* (none when it is not there; with ``:roots:``,
+        its roots), its problems reported. Its record is noted as a dependency of the
+        page; where there is none, the snapshot's package list is (a missing file would
+        make Sphinx read the page again on every build), so that a record that appears
+        is picked up."""
         store = self.store
-        self.env.note_dependency(store.record_path(tag, package))
         if not store.has_record(tag, package):
+            SnapshotCollector.note(self.env, store, tag)
             return ()
+        self.env.note_dependency(store.record_path(tag, package))
         try:
             loaded = store.load(tag, package)
         except RecordError as exc:
             self.report([exc.problem])
             return ()
         self.report(loaded.problems)
-        return loaded.record.specs
+        return self._roots_only(loaded).record.specs
 
-    def filtered(self, specs_by_tag: Mapping[str, Mapping[str, Sequence[Spec]]]) -> SpecQuery:
+    def checked_query(self, specs_by_tag: Mapping[str, Mapping[str, Sequence[Spec]]]) -> SpecQuery:
         """The filters of the options, checked against every spec of *specs_by_tag*."""
         return self.query(
             spec
@@ -76,12 +80,14 @@ class CacheDiffDirective(_OverTimeDirective):
 
     def run(self) -> list[nodes.Node]:
         old, new = self.arguments
-        if not (self.store.exists() and self._is_known_tag(old) and self._is_known_tag(new)):
-            if not self.store.exists():
-                self.warn(
-                    f"spackcache_path {str(self.store.root)!r} is not a readable folder",
-                    SpackCacheWarning.CACHE_PATH,
-                )
+        if not self.store.exists():
+            self.warn(
+                f"spackcache_path {str(self.store.root)!r} is not a readable folder",
+                SpackCacheWarning.CACHE_PATH,
+            )
+            return []
+        known = [self._is_known_tag(tag) for tag in (old, new)]  # each unknown one warns
+        if not all(known):
             return []
         if old == new:
             self.warn(
@@ -93,14 +99,20 @@ class CacheDiffDirective(_OverTimeDirective):
         sides = self._sides(old, new, package)
         if sides is None:
             return []
-        query = self.filtered(sides)
+        query = self.checked_query(sides)
         if query:
             sides = {
                 tag: {n: query.apply(s) for n, s in side.items()} for tag, side in sides.items()
             }
+            if package is not None and not any(side[package] for side in sides.values()):
+                self.warn(
+                    f"the filters leave none of the specs of {package} in either snapshot",
+                    SpackCacheWarning.FILTER,
+                )
+                return []
         diff = diff_snapshots(old, sides[old], new, sides[new])
         container = self.output_container(DIFF_KIND)
-        container.extend(diff_nodes(diff, package))
+        container.extend(diff_nodes(diff, package, filtered=bool(query)))
         return [container]
 
     def _sides(
@@ -115,9 +127,10 @@ class CacheDiffDirective(_OverTimeDirective):
         sides: dict[str, Mapping[str, Sequence[Spec]]] = {
             tag: {package: self.package_specs(tag, package)} for tag in (old, new)
         }
-        if not any(side[package] for side in sides.values()):
+        if not any(self.store.has_record(tag, package) for tag in (old, new)):
             close = sorted(
                 {*self.store.close_packages(old, package), *self.store.close_packages(new, package)}
+                - {package}
             )
             hint = f"; did you mean {first_few(close)}?" if close else ""
             self.warn(
@@ -153,11 +166,12 @@ class CacheHistoryDirective(_OverTimeDirective):
         # a snapshot that appears or goes changes the history
         SnapshotCollector.note(self.env, store, None)
         by_tag = {tag: {package: self.package_specs(tag, package)} for tag in store.tags()}
-        query = self.filtered(by_tag)
+        query = self.checked_query(by_tag)
         specs = {tag: query.apply(side[package]) for tag, side in by_tag.items()}
         if not any(specs.values()):
             close = sorted(
                 {name for tag in store.tags() for name in store.close_packages(tag, package)}
+                - {package}
             )
             hint = f"; did you mean {first_few(close)}?" if close else ""
             what = "the filters leave none of its specs" if query else "it is in no snapshot"

@@ -27,7 +27,9 @@ __all__ = [
     "DIFF_KIND",
     "HISTORY_KIND",
     "diff_nodes",
+    "diff_sentence",
     "history_nodes",
+    "history_sentence",
     "snapshot_runs",
 ]
 
@@ -78,7 +80,9 @@ def _change_details(diff: SnapshotDiff) -> list[str]:
     ]
 
 
-def diff_sentence(diff: SnapshotDiff, package: str | None = None) -> nodes.paragraph:
+def diff_sentence(
+    diff: SnapshotDiff, package: str | None = None, *, filtered: bool = False
+) -> nodes.paragraph:
     """``develop-2025-04-13 → develop-2025-04-20: 79 packages added, 0 removed; of the 30
     in both, 25 changed: 122 specs rebuilt, 7 specs added, ...`` (for one *package*:
     ``..., cmake: 33 specs rebuilt, 2 specs removed``)."""
@@ -87,9 +91,19 @@ def diff_sentence(diff: SnapshotDiff, package: str | None = None) -> nodes.parag
         head += f", {package}"
         if diff.packages_added:
             specs = len(diff.packages_added[0][1])
+            if filtered:
+                return _sentence(
+                    f"{head}: no spec in {diff.old} passes the filters; "
+                    f"{count_phrase(specs, 'spec')} in {diff.new}."
+                )
             return _sentence(f"{head}: new in {diff.new} ({count_phrase(specs, 'spec')}).")
         if diff.packages_removed:
             specs = len(diff.packages_removed[0][1])
+            if filtered:
+                return _sentence(
+                    f"{head}: no spec in {diff.new} passes the filters; "
+                    f"{count_phrase(specs, 'spec')} in {diff.old}."
+                )
             return _sentence(
                 f"{head}: gone from {diff.new} ({count_phrase(specs, 'spec')} in {diff.old})."
             )
@@ -163,11 +177,16 @@ def _changes_row(changes: PackageChanges, tag: str) -> Cells:
     }
 
 
-def _changes_table(diff: SnapshotDiff) -> nodes.table:
-    """A row per changed package; a column only where some row has something in it."""
+def _changes_table(diff: SnapshotDiff, one_package: bool) -> nodes.table:
+    """A row per changed package; a column only where some row has something in it (no
+    Package column for one package)."""
     title = f"Changes of the packages in both {diff.old} and {diff.new}"
     rows = [_changes_row(changes, diff.new) for changes in diff.changed]
-    columns = [c for c in _CHANGES_COLUMNS if any(row[c.key] for row in rows)]
+    columns = [
+        c
+        for c in _CHANGES_COLUMNS
+        if any(row[c.key] for row in rows) and not (one_package and c.key == "package")
+    ]
     return make_table(title, columns, rows, kind=f"{DIFF_KIND}-changes")
 
 
@@ -225,15 +244,17 @@ def _scrolling(table: nodes.table) -> nodes.container:
     return nodes.container("", table, classes=[f"{ROOT_CLASS}-scroll"])
 
 
-def diff_nodes(diff: SnapshotDiff, package: str | None = None) -> list[nodes.Element]:
+def diff_nodes(
+    diff: SnapshotDiff, package: str | None = None, *, filtered: bool = False
+) -> list[nodes.Element]:
     """The sentence, then the tables that have rows: packages added and removed, the
     changes of the packages in both, and their specs rebuilt, added and removed. For one
     *package*, the sentence says what the first two would."""
-    output: list[nodes.Element] = [diff_sentence(diff, package)]
+    output: list[nodes.Element] = [diff_sentence(diff, package, filtered=filtered)]
     if package is None and (diff.packages_added or diff.packages_removed):
         output.append(_scrolling(_packages_table(diff)))
     if diff.changed and (package is None or _named_changes(diff.changed[0])):
-        output.append(_scrolling(_changes_table(diff)))
+        output.append(_scrolling(_changes_table(diff, one_package=package is not None)))
     if any(c.rebuilt or c.added or c.removed for c in diff.changed):
         output.append(_scrolling(_specs_table(diff, one_package=package is not None)))
     return output
@@ -314,7 +335,10 @@ def _stacks_table(history: PackageHistory) -> nodes.table:
     seen = history.seen
     rows: list[Cells] = []
     for stack, tags in history.stacks:
-        listed = f"all {len(seen)}" if len(tags) == len(seen) > 1 else snapshot_runs(tags, seen)
+        if len(tags) == len(seen) > 1:
+            listed = f"all {len(seen)}"
+        else:  # runs in the order of every snapshot: a snapshot without it breaks a run
+            listed = snapshot_runs(tags, history.tags)
         stack_cell = _plain(badge_cell(stack_items([stack]), None))
         rows.append({"stack": stack_cell, "snapshots": text_cell(listed)})
     title = f"Stacks that built {history.package}, by snapshot"

@@ -215,7 +215,8 @@ def stub_text(
     *previous* (``spackcache_history``), a section says what changed since that snapshot.
 
     The page is as short as it can be (each line costs parsing, on every page of a
-    snapshot): one comment, two metadata fields, the title, one sentence, the directive.
+    snapshot): one comment, two metadata fields, the title, one sentence, the directive
+    (and, with *previous*, the section of changes).
     """
     head = back = ""
     if links is not None:
