@@ -48,7 +48,7 @@ class SpackCacheDirective(LoadingDirective):
         container["support_smartquotes"] = False
         return container
 
-    def install_commands(self, tag: str, *, show: bool) -> InstallCommands:
+    def install_commands_for(self, tag: str, *, show: bool) -> InstallCommands:
         """The install commands of snapshot *tag* (``:unsigned:`` as given); when they
         are to be shown (*show*) and name a folder of this machine, a warning says so."""
         if show and is_local_mirror(self.config, tag):

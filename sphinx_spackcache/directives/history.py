@@ -13,11 +13,9 @@ from sphinx.application import Sphinx
 
 from ..data.history import diff_snapshots, package_history
 from ..data.model import Spec
-from ..data.problems import RecordError
 from ..data.query import SpecQuery
 from ..render.history import DIFF_KIND, HISTORY_KIND, diff_nodes, history_nodes
 from ..site.tracking import SnapshotCollector
-from ..sources.store import is_valid_name
 from ..warnings import SpackCacheWarning
 from .base import SpackCacheDirective
 from .options import FILTER_OPTIONS, first_few, text_option
@@ -39,13 +37,8 @@ class _OverTimeDirective(SpackCacheDirective):
             SnapshotCollector.note(self.env, store, tag)
             return ()
         self.env.note_dependency(store.record_path(tag, package))
-        try:
-            loaded = store.load(tag, package)
-        except RecordError as exc:
-            self.report([exc.problem])
-            return ()
-        self.report(loaded.problems)
-        return self._roots_only(loaded).record.specs
+        loaded = self.read_record(tag, package)
+        return () if loaded is None else self._roots_only(loaded).record.specs
 
     def checked_query(self, specs_by_tag: Mapping[str, Mapping[str, Sequence[Spec]]]) -> SpecQuery:
         """The filters of the options, checked against every spec of *specs_by_tag*."""
@@ -55,15 +48,6 @@ class _OverTimeDirective(SpackCacheDirective):
             for specs in by_package.values()
             for spec in specs
         )
-
-    def valid_package(self, package: str) -> bool:
-        if is_valid_name(package):
-            return True
-        self.warn(
-            f"{package!r} is not a valid package name (letters, digits and _.+- only)",
-            SpackCacheWarning.PACKAGE,
-        )
-        return False
 
 
 class CacheDiffDirective(_OverTimeDirective):
@@ -122,7 +106,7 @@ class CacheDiffDirective(_OverTimeDirective):
         after a warning."""
         if package is None:
             return {tag: self.load_snapshot(tag).specs_by_package() for tag in (old, new)}
-        if not self.valid_package(package):
+        if not self.is_valid_package(package):
             return None
         sides: dict[str, Mapping[str, Sequence[Spec]]] = {
             tag: {package: self.package_specs(tag, package)} for tag in (old, new)
@@ -161,7 +145,7 @@ class CacheHistoryDirective(_OverTimeDirective):
                 SpackCacheWarning.CACHE_PATH,
             )
             return []
-        if not self.valid_package(package):
+        if not self.is_valid_package(package):
             return []
         # a snapshot that appears or goes changes the history
         SnapshotCollector.note(self.env, store, None)

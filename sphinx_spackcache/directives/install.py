@@ -36,7 +36,7 @@ class CacheInstallDirective(SpackCacheDirective):
         if package is not None and self.load_record(tag, package) is None:
             return []
         container = self.output_container("install")
-        container.extend(install_nodes(self.install_commands(tag, show=True), package))
+        container.extend(install_nodes(self.install_commands_for(tag, show=True), package))
         return [container]
 
 

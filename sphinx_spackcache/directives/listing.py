@@ -15,8 +15,7 @@ from ..data.model import Spec
 from ..data.summary import summarise
 from ..render.links import links_paragraph
 from ..render.listing import PACKAGE_COLUMNS, PackageRow, pending_package_table
-from ..render.names import ROOT_CLASS
-from ..render.phrases import count_phrase
+from ..render.phrases import count_phrase, sentence
 from ..site.stubs import NAV_MODES, NAV_TOCTREE, stub_folder, stub_folder_problem
 from ..warnings import SpackCacheWarning
 from .base import SpackCacheDirective
@@ -71,8 +70,9 @@ class _ListingDirective(SpackCacheDirective):
 
         container = self.output_container(self.kind)
         total = sum(row.summary.num_specs for row in rows)
-        sentence = f"{lead}: {count_phrase(len(rows), 'package')}, {count_phrase(total, 'spec')}."
-        container += nodes.paragraph(sentence, sentence, classes=[f"{ROOT_CLASS}-sentence"])
+        container += sentence(
+            f"{lead}: {count_phrase(len(rows), 'package')}, {count_phrase(total, 'spec')}."
+        )
         if self.kind == "index":
             container += links_paragraph(None, tag, None)
         container += pending_package_table(rows, title=title, columns=columns)

@@ -94,14 +94,31 @@ class LoadingDirective(SphinxDirective):
             return False
         return True
 
+    def is_valid_package(self, package: str) -> bool:
+        """Whether *package* is a valid package name (else warn)."""
+        if is_valid_name(package):
+            return True
+        self.warn(
+            f"{package!r} is not a valid package name (letters, digits and _.+- only)",
+            SpackCacheWarning.PACKAGE,
+        )
+        return False
+
+    def read_record(self, tag: str, package: str) -> LoadedRecord | None:
+        """Read the record of *package* in *tag*, which exists, reporting its problems
+        (``None`` when it cannot be used)."""
+        try:
+            loaded = self.store.load(tag, package)
+        except RecordError as exc:
+            self.report([exc.problem])
+            return None
+        self.report(loaded.problems)
+        return loaded
+
     def load_record(self, tag: str, package: str) -> LoadedRecord | None:
         """Load *package* of *tag*, noting the dependency and warning about any problem."""
         store = self.store
-        if not is_valid_name(package):
-            self.warn(
-                f"{package!r} is not a valid package name (letters, digits and _.+- only)",
-                SpackCacheWarning.PACKAGE,
-            )
+        if not self.is_valid_package(package):
             return None
         path = store.record_path(tag, package)
         self.env.note_dependency(path)
@@ -114,12 +131,9 @@ class LoadingDirective(SphinxDirective):
                 SpackCacheWarning.PACKAGE,
             )
             return None
-        try:
-            loaded = store.load(tag, package)
-        except RecordError as exc:
-            self.report([exc.problem])
+        loaded = self.read_record(tag, package)
+        if loaded is None:
             return None
-        self.report(loaded.problems)
         roots = self._roots_only(loaded)
         if not roots.record.specs and loaded.record.specs:
             self.warn(

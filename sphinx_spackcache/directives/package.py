@@ -81,7 +81,7 @@ class CachePackageDirective(SpackCacheDirective):
         container = self.output_container("package")
         container += pending_summary(summarise(specs) if query else summary)
         container += links_paragraph(package, tag, package_url(self.config, package))
-        commands = self.install_commands(tag, show="install" in self.options)
+        commands = self.install_commands_for(tag, show="install" in self.options)
         if "install" in self.options:
             container.extend(install_nodes(commands, package))
         if specs:

@@ -15,7 +15,7 @@ from .badges import stack_badges
 from .deferred import deferred_table
 from .labels import value_label
 from .names import COVERAGE_KIND, ROOT_CLASS
-from .phrases import count_phrase, join_with_and
+from .phrases import count_phrase, join_with_and, sentence
 from .tables import Column, make_table, text_cell
 
 __all__ = [
@@ -103,7 +103,7 @@ def coverage_sentence(
         f"{subject} is in {covered} of {count_phrase(tag_stacks, 'stack')} of {tag} ({percent}%), "
         f"{spread_phrase(specs)}."
     )
-    return nodes.paragraph(text, text, classes=[f"{ROOT_CLASS}-sentence"])
+    return sentence(text)
 
 
 def snapshot_sentence(
@@ -116,7 +116,7 @@ def snapshot_sentence(
         f"{count_phrase(matrix.total, 'spec')} in {count_phrase(len(matrix.rows), 'stack')}, "
         f"{spread_phrase(specs)}."
     )
-    return nodes.paragraph(text, text, classes=[f"{ROOT_CLASS}-sentence"])
+    return sentence(text)
 
 
 class coverage_table_data(deferred_table):  # noqa: N801 (docutils node naming)

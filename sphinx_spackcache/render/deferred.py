@@ -36,7 +36,8 @@ from typing import Any, ClassVar, TypeVar
 
 from docutils import nodes
 
-from .names import ROOT_CLASS, STACKS_ATTR
+from .names import STACKS_ATTR
+from .tables import scrolling
 
 __all__ = ["deferred", "deferred_table", "splice"]
 
@@ -92,7 +93,7 @@ class deferred_table(deferred):  # noqa: N801 (docutils node naming)
         """*table*, with this node's ids, in the container that scrolls it sideways in
         HTML when it cannot fit."""
         table["ids"] = list(self["ids"])
-        return nodes.container("", table, classes=[f"{ROOT_CLASS}-scroll"])
+        return scrolling(table)
 
     @property
     def title_text(self) -> str:

@@ -16,12 +16,12 @@ from ..data.history import PackageChanges, PackageHistory, SnapshotDiff
 from ..data.matrix import heat_level
 from ..data.model import Spec
 from ..data.versions import sort_versions
-from ..domain import package_ref
 from .badges import badge_cell, badge_run, stack_items, value_badges, value_items
 from .labels import compiler_label
+from .listing import package_cell
 from .names import HASH_CLASS, ROOT_CLASS
-from .phrases import count_phrase, join_with_and
-from .tables import Cells, Column, make_table, text_cell
+from .phrases import count_phrase, join_with_and, sentence
+from .tables import Cells, Column, make_table, scrolling, text_cell
 
 __all__ = [
     "DIFF_KIND",
@@ -45,15 +45,6 @@ def _plain(cell: list[nodes.Node]) -> list[nodes.Node]:
     for node in cell:
         plain.extend(node.expand() if isinstance(node, badge_run) else [node])
     return plain
-
-
-def _sentence(text: str) -> nodes.paragraph:
-    return nodes.paragraph(text, text, classes=[f"{ROOT_CLASS}-sentence"])
-
-
-def _package_cell(package: str, tag: str) -> list[nodes.Node]:
-    name = nodes.inline(package, package, classes=[f"{ROOT_CLASS}-package-name"])
-    return [package_ref(package, tag, name)]
 
 
 def _hash_cell(spec: Spec | None) -> list[nodes.Node]:
@@ -92,32 +83,32 @@ def diff_sentence(
         if diff.packages_added:
             specs = len(diff.packages_added[0][1])
             if filtered:
-                return _sentence(
+                return sentence(
                     f"{head}: no spec in {diff.old} passes the filters; "
                     f"{count_phrase(specs, 'spec')} in {diff.new}."
                 )
-            return _sentence(f"{head}: new in {diff.new} ({count_phrase(specs, 'spec')}).")
+            return sentence(f"{head}: new in {diff.new} ({count_phrase(specs, 'spec')}).")
         if diff.packages_removed:
             specs = len(diff.packages_removed[0][1])
             if filtered:
-                return _sentence(
+                return sentence(
                     f"{head}: no spec in {diff.new} passes the filters; "
                     f"{count_phrase(specs, 'spec')} in {diff.old}."
                 )
-            return _sentence(
+            return sentence(
                 f"{head}: gone from {diff.new} ({count_phrase(specs, 'spec')} in {diff.old})."
             )
         details = _change_details(diff)
-        return _sentence(f"{head}: {', '.join(details) if details else 'no change'}.")
+        return sentence(f"{head}: {', '.join(details) if details else 'no change'}.")
     if not diff:
-        return _sentence(f"{head}: no change ({count_phrase(diff.common, 'package')} in both).")
+        return sentence(f"{head}: no change ({count_phrase(diff.common, 'package')} in both).")
     parts = [
         f"{count_phrase(len(diff.packages_added), 'package')} added, "
         f"{len(diff.packages_removed):,} removed",
         f"of the {count_phrase(diff.common, 'package')} in both, {len(diff.changed):,} changed"
         + (": " + ", ".join(_change_details(diff)) if diff.changed else ""),
     ]
-    return _sentence(f"{head}: {'; '.join(parts)}.")
+    return sentence(f"{head}: {'; '.join(parts)}.")
 
 
 _PACKAGE_COLUMNS = (
@@ -138,7 +129,7 @@ def _packages_table(diff: SnapshotDiff) -> nodes.table:
             versions = sort_versions({v for spec in specs for v in spec.versions})
             rows.append(
                 {
-                    "package": _package_cell(name, tag),
+                    "package": package_cell(name, tag),
                     "change": text_cell(change),
                     "specs": text_cell(str(len(specs))),
                     "versions": _plain(value_badges(versions, field="version")),
@@ -166,7 +157,7 @@ def _count_text(count: int) -> list[nodes.Node]:
 
 def _changes_row(changes: PackageChanges, tag: str) -> Cells:
     return {
-        "package": _package_cell(changes.package, tag),
+        "package": package_cell(changes.package, tag),
         "rebuilt": _count_text(len(changes.rebuilt)),
         "added": _count_text(len(changes.added)),
         "removed": _count_text(len(changes.removed)),
@@ -206,7 +197,7 @@ def _spec_row(package: str, tag: str, change: str, old: Spec | None, new: Spec |
     spec = new or old
     assert spec is not None
     return {
-        "package": _package_cell(package, tag),
+        "package": package_cell(package, tag),
         "change": text_cell(change),
         "version": _plain(value_badges(spec.versions, field="version")),
         "compiler": _plain(value_badges([compiler_label(spec.compiler)], field="compiler")),
@@ -239,11 +230,6 @@ def _specs_table(diff: SnapshotDiff, one_package: bool) -> nodes.table:
     return make_table(title, columns, rows, kind=f"{DIFF_KIND}-specs")
 
 
-def _scrolling(table: nodes.table) -> nodes.container:
-    """*table* in the container that scrolls it sideways in HTML when it cannot fit."""
-    return nodes.container("", table, classes=[f"{ROOT_CLASS}-scroll"])
-
-
 def diff_nodes(
     diff: SnapshotDiff, package: str | None = None, *, filtered: bool = False
 ) -> list[nodes.Element]:
@@ -252,11 +238,11 @@ def diff_nodes(
     *package*, the sentence says what the first two would."""
     output: list[nodes.Element] = [diff_sentence(diff, package, filtered=filtered)]
     if package is None and (diff.packages_added or diff.packages_removed):
-        output.append(_scrolling(_packages_table(diff)))
+        output.append(scrolling(_packages_table(diff)))
     if diff.changed and (package is None or _named_changes(diff.changed[0])):
-        output.append(_scrolling(_changes_table(diff, one_package=package is not None)))
+        output.append(scrolling(_changes_table(diff, one_package=package is not None)))
     if any(c.rebuilt or c.added or c.removed for c in diff.changed):
-        output.append(_scrolling(_specs_table(diff, one_package=package is not None)))
+        output.append(scrolling(_specs_table(diff, one_package=package is not None)))
     return output
 
 
@@ -279,7 +265,7 @@ def history_sentence(history: PackageHistory) -> nodes.paragraph:
         f"{count_phrase(len(history.tags), 'snapshot')}: first in {seen[0]}, last in "
         f"{seen[-1]}; {count_phrase(len(history.versions), 'version')}."
     )
-    return _sentence(text)
+    return sentence(text)
 
 
 def _matrix_table(history: PackageHistory) -> nodes.table:
@@ -349,8 +335,8 @@ def history_nodes(history: PackageHistory) -> list[nodes.Element]:
     """The sentence, the snapshots by versions matrix, and the stacks by snapshot."""
     output: list[nodes.Element] = [
         history_sentence(history),
-        _scrolling(_matrix_table(history)),
+        scrolling(_matrix_table(history)),
     ]
     if history.stacks:
-        output.append(_scrolling(_stacks_table(history)))
+        output.append(scrolling(_stacks_table(history)))
     return output

@@ -4,6 +4,8 @@ which the HTML writer fills in when it writes the files; other builders drop it)
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from docutils import nodes
 
 from .names import ROOT_CLASS
@@ -32,5 +34,7 @@ def links_paragraph(package: str | None, tag: str, recipe_url: str | None) -> no
 
 def _host(url: str) -> str:
     """``packages.spack.io`` of ``https://packages.spack.io/package.html?name=cmake``."""
-    rest = url.split("://", 1)[-1]
-    return rest.split("/", 1)[0] or url
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:  # not a URL at all
+        return url

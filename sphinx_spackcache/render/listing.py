@@ -41,8 +41,10 @@ PACKAGE_COLUMNS = (
 )
 
 
-def _package_name(package: str) -> nodes.inline:
-    return nodes.inline(package, package, classes=[f"{ROOT_CLASS}-package-name"])
+def package_cell(package: str, tag: str) -> list[nodes.Node]:
+    """A package's name, linked to its page for *tag* (through the ``cache`` domain)."""
+    name = nodes.inline(package, package, classes=[f"{ROOT_CLASS}-package-name"])
+    return [package_ref(package, tag, name)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +60,7 @@ def _package_cells(row: PackageRow) -> Cells:
     summary = row.summary
     shown = _SHOWN_IN_LISTINGS
     return {
-        "package": [package_ref(row.name, row.tag, _package_name(row.name))],
+        "package": package_cell(row.name, row.tag),
         "specs": text_cell(str(summary.num_specs)),
         "versions": value_badges(summary.versions, field="version", shown=shown),
         "compilers": value_badges(

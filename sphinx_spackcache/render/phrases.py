@@ -1,10 +1,15 @@
-"""Sentences: counts with their nouns, lists joined with "and"."""
+"""Sentences: counts with their nouns, lists joined with "and", and the paragraph a
+sentence that sums up a table is."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["count_phrase", "join_with_and"]
+from docutils import nodes
+
+from .names import ROOT_CLASS
+
+__all__ = ["count_phrase", "join_with_and", "sentence"]
 
 
 def count_phrase(number: int, singular: str, plural: str | None = None) -> str:
@@ -14,3 +19,8 @@ def count_phrase(number: int, singular: str, plural: str | None = None) -> str:
 
 def join_with_and(parts: Sequence[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def sentence(text: str) -> nodes.paragraph:
+    """*text* as the sentence that sums up the output that follows it."""
+    return nodes.paragraph(text, text, classes=[f"{ROOT_CLASS}-sentence"])

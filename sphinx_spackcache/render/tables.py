@@ -55,6 +55,11 @@ def _row(columns: Sequence[Column], cells: Cells, classes: Sequence[str] = ()) -
     return row
 
 
+def scrolling(table: nodes.table) -> nodes.container:
+    """*table* in the container that scrolls it sideways in HTML when it cannot fit."""
+    return nodes.container("", table, classes=[f"{ROOT_CLASS}-scroll"])
+
+
 def make_table(
     title: str,
     columns: Sequence[Column],
