@@ -23,7 +23,7 @@ from .sources.combined import Sources
 from .sources.fetch import fetch_mirror, is_url
 from .sources.mirror import MirrorSource
 from .sources.store import CacheStore, is_valid_name
-from .warnings import SpackCacheWarning, warn
+from .warnings_ import SpackCacheWarning, warn
 
 __all__ = [
     "CONFIG_VALUES",

@@ -36,7 +36,7 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from .data.versions import version_key
-from .warnings import SpackCacheWarning, warn
+from .warnings_ import SpackCacheWarning, warn
 
 __all__ = [
     "DOMAIN_NAME",

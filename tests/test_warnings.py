@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.cmd.build import build_main
 
-from sphinx_spackcache.warnings import SpackCacheWarning
+from sphinx_spackcache.warnings_ import SpackCacheWarning
 
 from .conftest import ROOTS, Build, warnings_of
 

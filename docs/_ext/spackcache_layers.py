@@ -34,7 +34,7 @@ LAYERS = (
     Layer("directives", ("directives",), "options -> query -> render.pending_*"),
     Layer("site", ("site",), "what spans pages: tracking, colours, generated pages"),
     Layer("render", ("render",), "node builders and the deferred nodes"),
-    Layer("core", ("config", "domain", "warnings"), "config values, the cache domain, warn()"),
+    Layer("core", ("config", "domain", "warnings_"), "config values, the cache domain, warn()"),
     Layer("sources", ("sources",), "where data comes from: records and Spack mirrors"),
     Layer("data", ("data",), "model, versions, summary, query, matrix (pure Python)"),
 )

@@ -22,7 +22,7 @@ from ..data.problems import quoted
 from ..data.query import RUNS_ON_FIELD, SpecQuery
 from ..data.targets import close_cpus
 from ..render.names import ROOT_CLASS
-from ..warnings import SpackCacheWarning
+from ..warnings_ import SpackCacheWarning
 from .loading import LoadingDirective
 from .options import first_few, text_option
 

@@ -19,7 +19,7 @@ from ..render.coverage import (
     snapshot_sentence,
 )
 from ..render.names import COVERAGE_KIND
-from ..warnings import SpackCacheWarning
+from ..warnings_ import SpackCacheWarning
 from .base import SpackCacheDirective
 from .options import FILTER_OPTIONS, text_option
 

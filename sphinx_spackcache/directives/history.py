@@ -16,7 +16,7 @@ from ..data.model import Spec
 from ..data.query import SpecQuery
 from ..render.history import DIFF_KIND, HISTORY_KIND, diff_nodes, history_nodes
 from ..site.tracking import SnapshotCollector
-from ..warnings import SpackCacheWarning
+from ..warnings_ import SpackCacheWarning
 from .base import SpackCacheDirective
 from .options import FILTER_OPTIONS, first_few, text_option
 

@@ -17,7 +17,7 @@ from ..render.links import links_paragraph
 from ..render.listing import PACKAGE_COLUMNS, PackageRow, pending_package_table
 from ..render.phrases import count_phrase, sentence
 from ..site.stubs import NAV_MODES, NAV_TOCTREE, stub_folder, stub_folder_problem
-from ..warnings import SpackCacheWarning
+from ..warnings_ import SpackCacheWarning
 from .base import SpackCacheDirective
 from .options import FILTER_OPTIONS, first_few, text_option, words_option
 

@@ -19,7 +19,7 @@ from ..site.tracking import SnapshotCollector
 from ..sources.base import LoadedRecord, SnapshotRecords
 from ..sources.combined import Sources
 from ..sources.store import is_valid_name
-from ..warnings import SpackCacheWarning, warn
+from ..warnings_ import SpackCacheWarning, warn
 from .options import first_few
 
 __all__ = ["LoadingDirective"]

@@ -21,7 +21,7 @@ from ..render.install import install_nodes
 from ..render.links import links_paragraph
 from ..render.spectable import SPEC_COLUMNS, pending_spec_table
 from ..render.summary import pending_summary
-from ..warnings import SpackCacheWarning
+from ..warnings_ import SpackCacheWarning
 from .base import SpackCacheDirective
 from .options import FILTER_OPTIONS, text_option, words_option
 

@@ -45,7 +45,7 @@ from ..sources.combined import Sources
 from ..sources.files import write_atomically
 from ..sources.records import RecordError
 from ..sources.store import is_valid_name
-from ..warnings import SpackCacheWarning, warn
+from ..warnings_ import SpackCacheWarning, warn
 
 __all__ = [
     "NAV_LISTING",
