@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from docutils import nodes
@@ -21,10 +22,13 @@ from .names import (
 )
 
 __all__ = [
+    "MORE_CLASS",
+    "Cell",
     "badge_cell",
     "badge_run",
     "break_at",
     "colour_badges",
+    "colour_items",
     "more_values",
     "stack_badge",
     "stack_badges",
@@ -63,23 +67,29 @@ def colour_badges(node: nodes.Element, hues: Mapping[str, int], size: int) -> No
     """Give each stack badge under *node* (an ``inline``, or an item of a
     :class:`badge_run`) the class of its stack's colour in *hues* (or, for a stack not in
     it, the one its name hashes to among *size*)."""
-
-    def hued(classes: Iterable[str], stack: str) -> list[str]:
-        hue = hues.get(stack)
-        if hue is None:
-            hue = stack_hash(stack) % size
-        return [
-            *(c for c in classes if not c.startswith(HUE_CLASS_PREFIX)),
-            f"{HUE_CLASS_PREFIX}{hue}",
-        ]
-
     for badge in node.findall(nodes.Element):
         if isinstance(badge, badge_run):
-            for item in badge["items"]:
-                if item[ITEM_STACK]:
-                    item[ITEM_CLASSES] = hued(item[ITEM_CLASSES], item[ITEM_STACK])
+            colour_items(badge["items"], hues, size)
         elif isinstance(badge, nodes.inline) and badge.get(STACK_ATTR) is not None:
-            badge["classes"] = hued(badge["classes"], badge[STACK_ATTR])
+            badge["classes"] = _hued(badge["classes"], badge[STACK_ATTR], hues, size)
+
+
+def colour_items(items: Iterable[list[Any]], hues: Mapping[str, int], size: int) -> None:
+    """:func:`colour_badges` for the items of a badge run (or of a :class:`Cell`)."""
+    for item in items:
+        if item[ITEM_STACK]:
+            item[ITEM_CLASSES] = _hued(item[ITEM_CLASSES], item[ITEM_STACK], hues, size)
+
+
+def _hued(classes: Iterable[str], stack: str, hues: Mapping[str, int], size: int) -> list[str]:
+    hue = hues.get(stack)
+    if hue is None:
+        hue = stack_hash(stack) % size
+    return [*(c for c in classes if not c.startswith(HUE_CLASS_PREFIX)), f"{HUE_CLASS_PREFIX}{hue}"]
+
+
+#: The class of a cell's further values (HTML: a ``<details>``).
+MORE_CLASS = f"{ROOT_CLASS}-more"
 
 
 def _spaced(badges: Iterable[nodes.Node]) -> list[nodes.Node]:
@@ -132,12 +142,37 @@ def badge_cell(items: list[list[Any]], shown: int | None) -> list[nodes.Node]:
     """*items* as a run; past *shown* of them, the rest in a :class:`more_values`."""
     if not items:
         return []
-    if shown is None or len(items) <= shown:
-        return [badge_run(items=items)]
-    rest = nodes.paragraph("", "", badge_run(items=items[shown:]))
-    count = len(items) - shown
-    more = more_values("", rest, count=count, classes=[f"{ROOT_CLASS}-more"])
-    return [badge_run(items=items[:shown]), more]
+    first, rest = Cell(items, shown).split()
+    if not rest:
+        return [badge_run(items=first)]
+    more = more_values(
+        "", nodes.paragraph("", "", badge_run(items=rest)), count=len(rest), classes=[MORE_CLASS]
+    )
+    return [badge_run(items=first), more]
+
+
+@dataclass(slots=True)
+class Cell:
+    """What one table cell shows, before it is nodes or HTML: badges (*items*, as a
+    :class:`badge_run` holds them), of which the first *shown* are in the cell and the
+    rest behind "+N" (``None``: all of them), or else a *text*."""
+
+    items: list[list[Any]] = field(default_factory=list)
+    shown: int | None = None
+    text: str = ""
+
+    def split(self) -> tuple[list[list[Any]], list[list[Any]]]:
+        """The badges in the cell, and those behind "+N"."""
+        if self.shown is None or len(self.items) <= self.shown:
+            return self.items, []
+        return self.items[: self.shown], self.items[self.shown :]
+
+    def as_nodes(self) -> list[nodes.Node]:
+        """The cell's content as nodes: a :class:`badge_run` (and a :class:`more_values`),
+        or the text."""
+        if self.items:
+            return badge_cell(self.items, self.shown)
+        return [nodes.Text(self.text)] if self.text else []
 
 
 def value_items(values: Iterable[str], field: str = "") -> list[list[Any]]:

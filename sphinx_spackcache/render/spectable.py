@@ -22,26 +22,31 @@ from docutils import nodes
 from ..data.model import Dependency, Spec, is_safe_url
 from ..data.versions import sort_versions
 from ..domain import package_ref
-from .badges import badge_cell, more_values, stack_items, value_badges, value_items
+from .badges import Cell, badge_cell, more_values, stack_items, value_badges, value_items
 from .deferred import deferred_table
 from .labels import compiler_label
 from .names import DEPENDENCY_CLASS, HASH_CLASS, ROOT_CLASS
 from .phrases import count_phrase
-from .tables import Cells, Column, make_table, pick_columns, text_cell
+from .tables import Cells, Column, make_table, pick_columns
 
 __all__ = [
     "ARCH_FIELDS",
     "DEFAULT_SPEC_COLUMNS",
     "SPEC_COLUMNS",
+    "SpecTableData",
     "SpecTablePlan",
     "build_spec_table",
+    "decode_spec_table",
+    "hash_cell",
     "pending_spec_table",
     "plan_spec_table",
     "shared_paragraph",
     "spec_columns",
+    "spec_row",
     "spec_table",
     "spec_table_data",
     "spec_words",
+    "table_shell",
 ]
 
 #: The spec table's columns, in order. ``size`` is shown only when some spec has one.
@@ -236,27 +241,44 @@ def shared_paragraph(plan: SpecTablePlan) -> nodes.paragraph | None:
     return paragraph
 
 
-def _spec_cells(
-    spec: Spec, plan: SpecTablePlan, dependencies: Sequence[DependencyData] = (), tag: str = ""
-) -> Cells:
+def spec_row(spec: Spec, plan: SpecTablePlan) -> dict[str, Cell]:
+    """What each cell of *spec*'s row shows, by column key, but the hash (which
+    :func:`hash_cell` builds): the data both the table's nodes (:func:`spec_cells`) and
+    the HTML writer's rows (:mod:`~sphinx_spackcache.writers.html`) are made of."""
     texts = _cell_texts(spec)
-    cells: dict[str, list[nodes.Node]] = {key: text_cell(texts[key][0]) for key in _SPEC_TEXT}
+    cells = {key: Cell(text=texts[key][0]) for key in _SPEC_TEXT}
     for key in _SPEC_VALUES:
         shown = _SHOWN_BEFORE_MORE.get(key)
         if key == "stacks":
             stacks = [s for s in texts[key] if s not in plan.common_stacks]
-            cells[key] = badge_cell(stack_items(stacks), shown)
+            cells[key] = Cell(stack_items(stacks), shown)
         elif key == "variants":
             variants = [v for v in texts[key] if v not in plan.common_variants]
-            cells[key] = value_badges(variants, field=key, shown=shown)
+            cells[key] = Cell(value_items(variants, key), shown)
         else:
-            cells[key] = value_badges(texts[key], field=key, shown=shown)
-    cells["hash"] = _hash_cell(spec)
+            cells[key] = Cell(value_items(texts[key], key), shown)
+    cells["arch"] = Cell([item for field in plan.arch for item in value_items(texts[field], field)])
+    return cells
+
+
+def hash_cell(
+    spec: Spec, dependencies: Sequence[DependencyData] = (), tag: str = ""
+) -> list[nodes.Node]:
+    """The hash cell of *spec*'s row: its hash (linked to the binary where the source
+    says where it is) and, where the source knows them, its direct dependencies."""
+    cell = _hash_cell(spec)
     if dependencies:
-        cells["hash"] += _dependencies_cell(dependencies, tag)
-    cells["arch"] = badge_cell(
-        [item for field in plan.arch for item in value_items(texts[field], field)], None
-    )
+        cell += _dependencies_cell(dependencies, tag)
+    return cell
+
+
+def _spec_cells(
+    spec: Spec, plan: SpecTablePlan, dependencies: Sequence[DependencyData] = (), tag: str = ""
+) -> Cells:
+    cells: dict[str, list[nodes.Node]] = {
+        key: cell.as_nodes() for key, cell in spec_row(spec, plan).items()
+    }
+    cells["hash"] = hash_cell(spec, dependencies, tag)
     return cells
 
 
@@ -360,17 +382,46 @@ def pending_spec_table(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SpecTableData:
+    """What a :class:`spec_table_data` holds, decoded."""
+
+    specs: list[Spec]
+    plan: SpecTablePlan
+    #: Each spec's direct dependencies, by hash, where the source knows them.
+    dependencies: Mapping[str, Sequence[DependencyData]]
+    #: The snapshot whose pages the dependencies link to.
+    tag: str
+
+
+def decode_spec_table(node: spec_table_data) -> SpecTableData:
+    """The specs, plan and dependencies *node* holds."""
+    specs = _SPECS_DECODER.decode(node["specs"])
+    plan = plan_spec_table(specs, node["columns"])
+    dependencies = json.loads(node["dependencies"]) if node.get("dependencies") else {}
+    return SpecTableData(specs, plan, dependencies, node.get("tag", ""))
+
+
+def table_shell(node: spec_table_data, data: SpecTableData, *, rows: bool = True) -> nodes.table:
+    """The table *node* stands for (its rows only when *rows*: the HTML writer writes
+    them itself), with the classes that tell the HTML script how ``spack install`` is
+    spelled for its snapshot."""
+    table = spec_table(
+        data.specs if rows else (),
+        title=node.title_text,
+        plan=data.plan,
+        dependencies=data.dependencies,
+        tag=data.tag,
+    )
+    table["classes"].extend(install_classes(node.get("install_options", ())))
+    return table
+
+
 def build_spec_table(node: spec_table_data) -> list[nodes.Element]:
     """What *node* stands for: the sentence of what all its specs share, if anything,
     and the table (with *node*'s ids) in a container that scrolls it sideways in HTML
     when it cannot fit."""
-    specs = _SPECS_DECODER.decode(node["specs"])
-    plan = plan_spec_table(specs, node["columns"])
-    dependencies = json.loads(node["dependencies"]) if node.get("dependencies") else None
-    table = spec_table(
-        specs, title=node.title_text, plan=plan, dependencies=dependencies, tag=node.get("tag", "")
-    )
-    table["classes"].extend(install_classes(node.get("install_options", ())))
-    scroll = node.scroll(table)
-    shared = shared_paragraph(plan)
+    data = decode_spec_table(node)
+    scroll = node.scroll(table_shell(node, data))
+    shared = shared_paragraph(data.plan)
     return [scroll] if shared is None else [shared, scroll]

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from docutils import nodes
 
-from .badges import ITEM_TEXT, badge_run, more_values
+from .badges import ITEM_TEXT, Cell, badge_run, more_values
 from .names import COVERAGE_CLASS, HASH_CLASS, ROOT_CLASS, TABLE_CLASS
 
 __all__ = [
     "Cells",
     "Column",
+    "cell_width",
     "fit_widths",
     "make_table",
     "pick_columns",
@@ -102,22 +103,27 @@ def pick_columns(available: Sequence[Column], keys: Sequence[str]) -> list[Colum
     return [by_key[key] for key in keys]
 
 
-def fit_widths(node: nodes.table, share: float = 0.8) -> None:
+def fit_widths(
+    node: nodes.table, share: float = 0.8, wanted: Sequence[Sequence[float]] | None = None
+) -> None:
     """Give the columns of *node* widths from what they show, for HTML (where the widths
     become percentages of the table): the given widths are characters for text and shares
     of the line for LaTeX, and as percentages they would starve the columns with most to
     show. A cell of badges asks for room for its widest half (so that they take two
     lines), a cell of text for its length, the hash column for its first characters; a
     column asks for what *share* of its cells ask (the longest few wrap rather than widen
-    it for all)."""
+    it for all). *wanted*: what each column's cells ask (:func:`cell_width`), where they
+    are known without the table's rows (the HTML writer's spec tables)."""
     colspecs = list(node.findall(nodes.colspec))
-    wanted: list[list[float]] = [[] for _ in colspecs]
-    for row in node.findall(nodes.row):
-        for index, entry in enumerate(row.children[: len(colspecs)]):
-            assert isinstance(entry, nodes.entry)
-            wanted[index].append(_cell_width(entry))
-    for colspec, widths in zip(colspecs, wanted, strict=True):
-        widths.sort()
+    if wanted is None:
+        asked: list[list[float]] = [[] for _ in colspecs]
+        for row in node.findall(nodes.row):
+            for index, entry in enumerate(row.children[: len(colspecs)]):
+                assert isinstance(entry, nodes.entry)
+                asked[index].append(_entry_width(entry))
+        wanted = asked
+    for colspec, asks in zip(colspecs, wanted, strict=True):
+        widths = sorted(asks)
         # a spec's stacks must take at most two lines, however many rows have few
         part = 1.0 if colspec.get("column") == "stacks" else share
         at = widths[min(len(widths) - 1, int(part * len(widths)))] if widths else 4
@@ -136,25 +142,38 @@ _MORE_WIDTH = 4
 _HASH_WIDTH = 15
 
 
-def _cell_width(entry: nodes.entry) -> float:
+def _badges_width(texts: Iterable[str], more: bool) -> float | None:
+    """What a cell of badges with *texts* (and "+N" after them if *more*) asks for: its
+    widest half, so that they take two lines (``None``: no badges)."""
+    badges = [len(text) + _BADGE_EXTRA for text in texts]
+    if not badges:
+        return None
+    if more:
+        badges.append(_MORE_WIDTH)
+    badges.sort(reverse=True)
+    return sum(badges[: -(-len(badges) // 2)])
+
+
+def _entry_width(entry: nodes.entry) -> float:
     if HASH_CLASS in entry["classes"]:
         return _HASH_WIDTH
     # a cell is a paragraph (its badges in a badge_run), then maybe a more_values
     shown = entry.children[0].children if entry.children else []
-    badges = sorted(
-        (
-            len(item[ITEM_TEXT]) + _BADGE_EXTRA
-            for node in shown
-            if isinstance(node, badge_run)
-            for item in node["items"]
-        ),
-        reverse=True,
-    )
-    if not badges:
-        return len(entry.astext()) + 2
-    if isinstance(entry.children[-1], more_values):
-        badges = sorted([*badges, _MORE_WIDTH], reverse=True)
-    return sum(badges[: -(-len(badges) // 2)])  # the widest half: two lines
+    texts = [
+        item[ITEM_TEXT] for node in shown if isinstance(node, badge_run) for item in node["items"]
+    ]
+    width = _badges_width(texts, isinstance(entry.children[-1], more_values) if texts else False)
+    return len(entry.astext()) + 2 if width is None else width
+
+
+def cell_width(column: Column, cell: Cell) -> float:
+    """What a cell of *column* showing *cell* asks for (as :func:`fit_widths` measures a
+    built table's cells)."""
+    if f"{ROOT_CLASS}-{column.key}" == HASH_CLASS:
+        return _HASH_WIDTH
+    shown, rest = cell.split()
+    width = _badges_width((item[ITEM_TEXT] for item in shown), bool(rest))
+    return len(cell.text) + 2 if width is None else width
 
 
 def size_columns(table: nodes.table) -> None:

@@ -7,6 +7,8 @@ escape.
 from __future__ import annotations
 
 import gc
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from sphinx import addnodes
@@ -15,14 +17,30 @@ from sphinx.util.docutils import SphinxTranslator
 from sphinx.writers.html5 import HTML5Translator
 
 from ..domain import PKG_ROLE, cache_domain
-from ..render.badges import badge_run, break_at, colour_badges, more_values
+from ..render.badges import (
+    MORE_CLASS,
+    Cell,
+    badge_run,
+    break_at,
+    colour_badges,
+    colour_items,
+    more_values,
+)
 from ..render.coverage import coverage_table_data
 from ..render.deferred import deferred, deferred_table, splice
 from ..render.listing import package_table_data
-from ..render.names import AT_CLASS, PALETTE_SIZE
-from ..render.spectable import spec_table_data
+from ..render.names import AT_CLASS, PALETTE_SIZE, ROOT_CLASS
+from ..render.spectable import (
+    SpecTableData,
+    decode_spec_table,
+    hash_cell,
+    shared_paragraph,
+    spec_row,
+    spec_table_data,
+    table_shell,
+)
 from ..render.summary import summary_data
-from ..render.tables import size_columns
+from ..render.tables import cell_width, fit_widths, size_columns
 
 __all__ = [
     "add_deferred",
@@ -34,6 +52,7 @@ __all__ = [
     "visit_badge_run",
     "visit_deferred",
     "visit_more_values",
+    "visit_spec_table",
 ]
 
 
@@ -56,26 +75,32 @@ def _resolve_package_links(translator: SphinxTranslator, built: list[nodes.Eleme
 
 
 def visit_deferred(translator: SphinxTranslator, node: deferred) -> None:
-    """HTML writers: build the table, write it in place of *node*, and let it go.
+    """HTML writers: build the output, write it in place of *node*, and let it go."""
+    built = node.build()
+    if node.needs_links():
+        _resolve_package_links(translator, built)
+    for element in built:
+        for table in element.findall(nodes.table):
+            size_columns(table)
+    _write_built(translator, node, built)
 
-    The table's nodes (some 240 Python objects a spec) live only for this visit. Left to
+
+def _write_built(translator: SphinxTranslator, node: deferred, built: list[nodes.Element]) -> None:
+    """Colour the stack badges of *built*, write it in place of *node*, and let it go.
+
+    The output's nodes (some 240 Python objects a spec) live only for this visit. Left to
     the cyclic garbage collector (docutils nodes point to their parents), they would be
     promoted to its oldest generation while the page is written and set off full
     collections of the whole build's memory: most of the write phase, measured. So the
-    collector is paused for the visit, the table is taken out of the doctree again (which
+    collector is paused for the visit, the output is taken out of the doctree again (which
     stays as it was read), and its parent links are cut, so that reference counting frees
     it at once.
     """
     collecting = gc.isenabled()
     gc.disable()
     try:
-        built = node.build()
-        if node.needs_links():
-            _resolve_package_links(translator, built)
         hues = cache_domain(translator.builder.env).hues
         for element in built:
-            for table in element.findall(nodes.table):
-                size_columns(table)
             colour_badges(element, hues, PALETTE_SIZE)
         parent, index = splice(node, built)
         try:
@@ -90,6 +115,110 @@ def visit_deferred(translator: SphinxTranslator, node: deferred) -> None:
         if collecting:
             gc.enable()
     raise nodes.SkipNode
+
+
+#: Whether HTML writers write the rows of spec tables themselves (:func:`visit_spec_table`)
+#: rather than build them as nodes and walk them (:func:`visit_deferred`). The two write
+#: the same bytes (``tests/test_html_rows.py`` compares them on every test root); the
+#: benchmark ``benchmarks/rows.py`` switches this off to measure what it saves.
+DIRECT_ROWS = True
+
+
+class spec_rows(nodes.Element):  # noqa: N801 (docutils node naming)
+    """The body rows of a spec table while the HTML writer writes it: in the table's
+    ``tbody``, only for the length of the visit (never in a doctree that is kept)."""
+
+    def __init__(self, data: SpecTableData, rows: list[dict[str, Cell]]) -> None:
+        super().__init__()
+        self.data = data
+        self.rows = rows
+
+
+def visit_spec_table(translator: SphinxTranslator, node: spec_table_data) -> None:
+    """HTML writers: a spec table, its rows written straight from its data.
+
+    A snapshot's spec tables are some 12,000 rows and 400,000 nodes; built and walked,
+    they were most of the time of writing its pages. Here only the table's frame (title,
+    columns, heading) is built as nodes; each row is written by :func:`visit_spec_rows`
+    through the translator's own ``starttag`` and ``encode`` (which escape), the same
+    bytes the nodes would give (see :data:`DIRECT_ROWS`)."""
+    if not DIRECT_ROWS:
+        visit_deferred(translator, node)
+        return
+    data = decode_spec_table(node)
+    hues = cache_domain(translator.builder.env).hues
+    rows = [spec_row(spec, data.plan) for spec in data.specs]
+    for row in rows:
+        for cell in row.values():
+            colour_items(cell.items, hues, PALETTE_SIZE)
+    table = table_shell(node, data, rows=False)
+    empty = Cell()
+    fit_widths(
+        table,
+        wanted=[
+            [
+                cell_width(column, Cell(text=column.heading)),
+                *(cell_width(column, row.get(column.key, empty)) for row in rows),
+            ]
+            for column in data.plan.columns
+        ],
+    )
+    body = table.next_node(nodes.tbody)
+    assert body is not None
+    body += spec_rows(data, rows)
+    shared = shared_paragraph(data.plan)
+    scroll = node.scroll(table)
+    _write_built(translator, node, [scroll] if shared is None else [shared, scroll])
+
+
+def visit_spec_rows(translator: HTML5Translator, node: spec_rows) -> None:
+    """HTML: the rows of a spec table, as the translator writes a ``row`` of ``entry``
+    nodes, each a ``paragraph`` of badges and perhaps a :class:`more_values`."""
+    body = translator.body
+    data = node.data
+    for spec, cells in zip(data.specs, node.rows, strict=True):
+        row = nodes.row()
+        translator.visit_row(row)
+        for column in data.plan.columns:
+            body.append(_start_tag(translator, "td", f"{ROOT_CLASS}-{column.key}"))
+            body.append(_start_tag(translator, "p", ""))
+            if column.key == "hash":
+                _write_hash(translator, spec, data)
+            else:
+                _write_cell(translator, cells[column.key])
+            body.append("</td>\n")
+        translator.depart_row(row)
+    raise nodes.SkipNode
+
+
+def _write_cell(translator: HTML5Translator, cell: Cell) -> None:
+    shown, rest = cell.split()
+    if shown:
+        _write_badges(translator, shown)
+    elif cell.text:
+        translator.body.append(translator.encode(cell.text))
+    if not rest:
+        translator.body.append("</p>")
+        return
+    translator.body.append("</p>\n")
+    translator.body.append(_start_tag(translator, "details", MORE_CLASS, "\n"))
+    _write_summary(translator, len(rest), None)
+    translator.body.append(_start_tag(translator, "p", ""))
+    _write_badges(translator, rest)
+    translator.body.append("</p>\n</details>")
+
+
+def _write_hash(translator: HTML5Translator, spec: Any, data: SpecTableData) -> None:
+    """The hash cell: its nodes (a ``literal``, perhaps in a ``reference``, then the
+    dependencies' disclosure) walked by the translator, in a paragraph as in the table."""
+    content = hash_cell(spec, data.dependencies.get(spec.hash, ()), data.tag)
+    if len(content) > 1:
+        _resolve_package_links(translator, content[1:])  # type: ignore[arg-type]
+    paragraph = nodes.paragraph("", "", content[0])
+    paragraph.children[0].walkabout(translator)
+    translator.body.append("</p>\n" if len(content) > 1 else "</p>")
+    for more in content[1:]:
+        more.walkabout(translator)
 
 
 def fast_walkabout(node: nodes.Node, translator: SphinxTranslator) -> None:
@@ -137,10 +266,12 @@ def visit_more_values(translator: HTML5Translator, node: more_values) -> None:
     """HTML: the values in a ``<details>`` whose summary says how many there are, as
     ``+3`` (short enough to share a line with the badge before it)."""
     translator.body.append(translator.starttag(node, "details"))
-    count = int(node["count"])
-    if node.get("label"):  # a disclosure of its own, such as a spec's dependencies
-        label = translator.encode(node["label"])
-        translator.body.append(f"<summary>{label}</summary>")
+    _write_summary(translator, int(node["count"]), node.get("label"))
+
+
+def _write_summary(translator: HTML5Translator, count: int, label: str | None) -> None:
+    if label:  # a disclosure of its own, such as a spec's dependencies
+        translator.body.append(f"<summary>{translator.encode(label)}</summary>")
         return
     title = translator.attval(f"{count:,} more: show them")
     translator.body.append(f'<summary title="{title}">+{count:,}</summary>')
@@ -153,45 +284,55 @@ def depart_more_values(translator: HTML5Translator, node: more_values) -> None:
 def visit_badge_run(translator: HTML5Translator, node: badge_run) -> None:
     """HTML: each badge as the ``span`` an ``inline`` badge is written as (through
     ``starttag``, and the text through ``encode``: both escape)."""
+    _write_badges(translator, node["items"])
+    raise nodes.SkipNode
+
+
+def _write_badges(translator: HTML5Translator, items: list[list[Any]]) -> None:
     body = translator.body
     encode = translator.encode
-    for number, (text, classes, _stack, breakable) in enumerate(node["items"]):
+    for number, (text, classes, _stack, breakable) in enumerate(items):
         if number:
             body.append(" ")
-        body.append(_start_tag(translator, node, " ".join(classes)))
+        body.append(_start_tag(translator, "span", " ".join(classes)))
         parts = break_at(text) if breakable else None
         if parts is not None:
             body.append(encode(parts[0]))
-            body.append(_start_tag(translator, node, AT_CLASS))
+            body.append(_start_tag(translator, "span", AT_CLASS))
             body.append(f"{encode(parts[1])}</span>")
         else:
             body.append(encode(text))
         body.append("</span>")
-    raise nodes.SkipNode
 
 
 def depart_badge_run(translator: HTML5Translator, node: badge_run) -> None:
     """Never called: the visit skips the node."""
 
 
-#: ``starttag`` of a ``span`` with these classes, by translator class: a badge run has no
-#: ids or other attributes, so the tag depends on nothing else (some 170,000 badges in a
-#: snapshot's pages, a few hundred different tags).
-_SPAN_START_TAGS: dict[tuple[type, str], str] = {}
+#: ``starttag`` of an element with no ids or attributes but its classes, by translator
+#: (one page's): such a tag depends on nothing else, and a page of spec tables writes a
+#: few dozen different ones some thousands of times.
+_START_TAGS: WeakKeyDictionary[HTML5Translator, dict[tuple[str, str, str], str]] = (
+    WeakKeyDictionary()
+)
 
 
-def _start_tag(translator: HTML5Translator, node: badge_run, classes: str) -> str:
-    key = (type(translator), classes)
-    tag = _SPAN_START_TAGS.get(key)
+def _start_tag(translator: HTML5Translator, tagname: str, classes: str, suffix: str = "") -> str:
+    tags = _START_TAGS.setdefault(translator, {})
+    key = (tagname, classes, suffix)
+    tag = tags.get(key)
     if tag is None:
-        tag = _SPAN_START_TAGS[key] = translator.starttag(node, "span", "", CLASS=classes)
+        element = nodes.Element(classes=classes.split())
+        tag = tags[key] = translator.starttag(element, tagname, suffix)
     return tag
 
 
 def setup_html(app: Sphinx) -> None:
     """Register the extension's nodes for HTML writers: the deferred output (tables as
     enumerable ``table`` nodes), badge runs and the disclosure of further values."""
-    for node_class in (summary_data, spec_table_data, package_table_data, coverage_table_data):
+    for node_class in (summary_data, package_table_data, coverage_table_data):
         add_deferred(app, node_class)
+    app.add_enumerable_node(spec_table_data, "table", html=(visit_spec_table, depart_deferred))
+    app.add_node(spec_rows, html=(visit_spec_rows, depart_deferred))
     app.add_node(more_values, html=(visit_more_values, depart_more_values))
     app.add_node(badge_run, html=(visit_badge_run, depart_badge_run))
