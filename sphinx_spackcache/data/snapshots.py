@@ -24,13 +24,17 @@ from collections.abc import Iterable
 from .versions import VersionKey, version_key
 
 __all__ = [
+    "RELEASE_TAG",
     "newest_snapshot",
     "previous_snapshot",
+    "release_numbers",
     "snapshot_key",
     "snapshot_order",
 ]
 
-_RELEASE = re.compile(r"v\d+(?:\.\d+)*")
+#: A release tag: ``v`` and dot-separated numbers (``v1``, ``v0.10``, ``v0.23.1``); not
+#: ``v0.23.1-rc`` nor ``v0.23.x``. The numbers are its group 1.
+RELEASE_TAG = re.compile(r"v(\d+(?:\.\d+)*)")
 _DEVELOP = re.compile(r"develop-(\d{4})-(\d{2})-(\d{2})")
 
 #: The kinds of snapshot, in order.
@@ -41,7 +45,7 @@ SnapshotKey = tuple[int, VersionKey | int | tuple[()], str]
 
 def snapshot_key(tag: str) -> SnapshotKey:
     """A sort key that puts *tag* where the module's rule does."""
-    if _RELEASE.fullmatch(tag):
+    if RELEASE_TAG.fullmatch(tag):
         return (_RELEASES, version_key(tag[1:]), tag)
     match = _DEVELOP.fullmatch(tag)
     if match:
@@ -51,6 +55,13 @@ def snapshot_key(tag: str) -> SnapshotKey:
             return (_OTHERS, (), tag)
         return (_DEVELOP_DATES, day.toordinal(), tag)
     return (_OTHERS, (), tag)
+
+
+def release_numbers(tag: str) -> tuple[int, ...] | None:
+    """The numbers of a release tag (``v0.23.1`` -> ``(0, 23, 1)``), ``None`` for any other
+    snapshot."""
+    match = RELEASE_TAG.fullmatch(tag)
+    return tuple(int(number) for number in match[1].split(".")) if match else None
 
 
 def snapshot_order(tags: Iterable[str]) -> list[str]:
