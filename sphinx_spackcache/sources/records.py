@@ -57,7 +57,7 @@ from typing import Any
 import msgspec
 import yaml
 
-from ..data.model import MAX_VALUE, PackageRecord, RawJSON, Spec
+from ..data.model import MAX_VALUE, SPACK_HASH, PackageRecord, RawJSON, Spec
 from ..data.problems import (
     EXAMPLES,
     UNSHOWABLE,
@@ -412,9 +412,6 @@ _SPEC_STR_KEYS = ("hash", "compiler", "os", "platform", "target")
 _SPEC_LIST_KEYS = ("versions", "variants", "stacks")
 
 
-_HASH = re.compile(r"[a-z2-7]{32}")
-
-
 def _make_spec(entry: Any, explain: bool = True) -> Spec | str:
     """Build a :class:`Spec` from one decoded entry, or say why it is unusable (the slow
     path, taken only for records whose ``spec_details`` msgspec could not decode whole).
@@ -585,7 +582,7 @@ def _without_repeats(
     stacks = list(map(_stacks_of, specs))
     if (
         len(hashes) == len(specs)
-        and all(map(_HASH.fullmatch, hashes))
+        and all(map(SPACK_HASH.fullmatch, hashes))
         and sum(map(len, map(frozenset, stacks))) == sum(map(len, stacks))
     ):
         return specs
@@ -598,7 +595,7 @@ def _without_repeats(
             problems.append(Problem(path, line, message, group=_REPEATED_HASH_GROUP))
             continue
         seen.add(spec.hash)
-        if not _HASH.fullmatch(spec.hash):
+        if not SPACK_HASH.fullmatch(spec.hash):
             message = f"{where}: hash {quoted(spec.hash)} is not a 32-character Spack hash"
             problems.append(Problem(path, line, message, group=_ODD_HASH_GROUP))
         if len(set(spec.stacks)) != len(spec.stacks):
