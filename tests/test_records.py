@@ -194,6 +194,27 @@ def test_a_record_is_parsed_once_per_version(
     assert second.record.specs[0].size == "12 MB"
 
 
+def test_a_record_replaced_by_another_of_the_same_size_and_time_is_parsed_again(
+    tmp_path: Path,
+) -> None:
+    """A new file (a new inode) is a new version even with the size and modification time
+    of the old one: the cache is keyed on the file's identity."""
+    target = tmp_path / "t" / "pkg"
+    target.mkdir(parents=True)
+    source = (RECORDS / "v0.23.1" / "dsfmt" / "specs.md").read_text("utf-8")
+    source = source.replace("dsfmt", "pkg")
+    path = target / "specs.md"
+    path.write_text(source, "utf-8")
+    os.utime(path, ns=(1, 10**18))
+    assert CacheStore(tmp_path).load("t", "pkg").record.specs[0].size is None  # "-"
+    replacement = target / "new.md"
+    replacement.write_text(source.replace('"size": "-"', '"size": "7"'), "utf-8")
+    assert replacement.stat().st_size == path.stat().st_size
+    os.utime(replacement, ns=(1, 10**18))
+    os.replace(replacement, path)
+    assert CacheStore(tmp_path).load("t", "pkg").record.specs[0].size == "7"
+
+
 def test_the_three_readers_agree(tmp_path: Path) -> None:
     """The exact cache.spack.io layout, a line-by-line scan (one extra key), and YAML
     (block style) all give the same specs."""
