@@ -12,7 +12,6 @@ Nothing here imports Sphinx or docutils.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +25,6 @@ __all__ = [
     "SnapshotRecords",
     "Source",
     "choose_tag",
-    "close_names",
     "fingerprint_of",
 ]
 
@@ -107,8 +105,3 @@ def choose_tag(tags: tuple[str, ...], asked: str | None, default: str | None) ->
     if asked or default:
         return asked or default
     return tags[0] if len(tags) == 1 else None
-
-
-def close_names(name: str, names: tuple[str, ...], limit: int = 5) -> list[str]:
-    """Those of *names* that look like *name*, best first (for "did you mean")."""
-    return difflib.get_close_matches(name, names, n=limit, cutoff=0.6)

@@ -34,7 +34,8 @@ import msgspec
 
 from ..data.model import PackageRecord, Spec
 from ..data.problems import RecordError, excerpt
-from .base import LoadedRecord, SnapshotRecords, close_names, fingerprint_of
+from ..data.suggest import close_names
+from .base import LoadedRecord, SnapshotRecords, fingerprint_of
 from .files import ParsedFiles
 from .spack_db import Database, read_database
 

@@ -17,7 +17,8 @@ import re
 from pathlib import Path
 
 from ..data.problems import RecordError, quoted
-from .base import LoadedRecord, SnapshotRecords, choose_tag, close_names, fingerprint_of
+from ..data.suggest import close_names
+from .base import LoadedRecord, SnapshotRecords, choose_tag, fingerprint_of
 from .files import ParsedFiles
 from .records import load_record
 
