@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..data.problems import RecordError, quoted
 from ..data.suggest import close_names
-from .base import LoadedRecord, SnapshotRecords, choose_tag, fingerprint_of
+from .base import LoadedRecord, SnapshotRecords, fingerprint_of
 from .files import ParsedFiles
 from .records import load_record
 
@@ -101,11 +101,6 @@ class CacheStore:
     def tags(self) -> tuple[str, ...]:
         """The snapshot tags (sub-folders of the cache folder), sorted by name."""
         return self._subfolders(self.root)
-
-    def choose_tag(self, asked: str | None, default: str | None) -> str | None:
-        """The snapshot a directive uses: the one *asked* for, else *default*, else the
-        only snapshot there is (``None`` when none of these applies; not checked)."""
-        return choose_tag(self.tags(), asked, default)
 
     def has_tag(self, tag: str) -> bool:
         """Whether *tag* is a snapshot here."""
