@@ -3,9 +3,10 @@
 Every ``cache-package`` registers its package as an object of type ``package`` under two
 names: ``<package>@<tag>`` for that snapshot, and, for one of the snapshots a package is
 documented for, the plain ``<package>``. The plain name goes to the entry of
-``spackcache_default_tag`` when there is one, otherwise to the latest tag in Spack's
-version order (``v0.23.1`` after ``v0.9.0``; a ``develop-YYYY-MM-DD`` tag after any
-release, and the newest date last). So::
+``spackcache_default_tag`` when there is one, otherwise to the newest snapshot by the
+package's one order of snapshots (:mod:`~sphinx_spackcache.data.snapshots`: releases by
+version, then ``develop-YYYY-MM-DD`` snapshots by date, then the others, a mirror say, by
+name; the last is the newest, as in ``cache-history``). So::
 
     :cache:pkg:`py-packaging`            the preferred page for py-packaging
     :cache:pkg:`py-packaging@v0.23.1`    py-packaging as of v0.23.1
@@ -35,7 +36,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
-from .data.versions import version_key
+from .data.snapshots import newest_snapshot
 from .warnings_ import SpackCacheWarning, warn
 
 __all__ = [
@@ -204,7 +205,8 @@ class CacheDomain(Domain):
         for entry in candidates:
             if entry.tag == default:
                 return entry
-        return max(candidates, key=lambda e: (version_key(e.tag), e.tag))
+        newest = newest_snapshot(entry.tag for entry in candidates)
+        return next(entry for entry in candidates if entry.tag == newest)
 
     def find(self, target: str) -> PackageEntry | None:
         """``<package>@<tag>`` or ``<package>``."""

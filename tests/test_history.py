@@ -17,8 +17,9 @@ import yaml
 from bs4 import BeautifulSoup
 from sphinx.cmd.build import build_main
 
-from sphinx_spackcache.data.history import diff_snapshots, previous_snapshot, snapshot_order
+from sphinx_spackcache.data.history import diff_snapshots
 from sphinx_spackcache.data.model import Spec
+from sphinx_spackcache.data.snapshots import previous_snapshot, snapshot_order
 
 from .conftest import DOCS, Build, warnings_of
 from .test_incremental import read_docs

@@ -83,6 +83,11 @@ def test_a_missing_package_is_a_located_warning(build: Build) -> None:
         (DEVELOP, None),
         ("site-mirror", None),
         ("v0.23.1-rc", None),
+        # every release tag of the order of snapshots (data/snapshots.py) is a release
+        ("v1", (1, 0, 0)),
+        ("v0.10", (0, 10, 0)),
+        ("v0.18.1.2", (0, 18, 1)),
+        ("v0.23.x", None),
     ],
 )
 def test_spack_release_of_a_tag(tag: str, release: tuple[int, int, int] | None) -> None:

@@ -196,6 +196,25 @@ def test_hostile_entries_are_skipped_or_made_showable_and_reported_once() -> Non
     assert problem.message.startswith("7 entries of the index are not usable specs")
 
 
+def test_a_hash_outside_spack_base32_is_skipped() -> None:
+    """Spack's hashes are base32 (RFC 4648: a-z and 2-7): a hash with 0, 1, 8 or 9 in it
+    is not one, as a record's is not."""
+    arch = {"platform": "linux", "platform_os": "rhel8", "target": "x86_64"}
+    hashes = ["a" * 32, "0" * 32, "b" * 31 + "9", "2" * 32]
+    installs = {
+        h: {
+            "spec": {"name": "zlib", "version": "1.3", "arch": arch, "hash": h},
+            "in_buildcache": True,
+        }
+        for h in hashes
+    }
+    raw = json.dumps({"database": {"version": "8", "installs": installs}}).encode()
+    database = read_database(raw, "/m/index.json", stack="m")
+    assert sorted(s.hash for s in database.packages["zlib"]) == ["2" * 32, "a" * 32]
+    (problem,) = database.problems
+    assert problem.message.startswith("2 entries of the index are not usable specs")
+
+
 # -- as snapshots of a build ---------------------------------------------------------
 
 

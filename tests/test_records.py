@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from sphinx_spackcache.data.model import DeclaredMeta, normalise_compiler
+from sphinx_spackcache.sources import frontmatter
 from sphinx_spackcache.sources import records as records_module
 from sphinx_spackcache.sources.base import Source
 from sphinx_spackcache.sources.records import RecordError, load_record, parse_record
@@ -69,7 +70,7 @@ def test_fast_path_does_not_call_yaml_for_generated_records(
     def fail(*args: object, **kwargs: object) -> None:
         raise AssertionError("YAML used for a generated record")
 
-    monkeypatch.setattr(records_module, "_parse_yaml", fail)
+    monkeypatch.setattr(frontmatter, "_parse_yaml", fail)
     record, _ = load_record(
         RECORDS / "develop-2025-04-20" / "py-packaging" / "specs.md",
         package="py-packaging",
@@ -194,21 +195,42 @@ def test_a_record_is_parsed_once_per_version(
     assert second.record.specs[0].size == "12 MB"
 
 
+def test_a_record_replaced_by_another_of_the_same_size_and_time_is_parsed_again(
+    tmp_path: Path,
+) -> None:
+    """A new file (a new inode) is a new version even with the size and modification time
+    of the old one: the cache is keyed on the file's identity."""
+    target = tmp_path / "t" / "pkg"
+    target.mkdir(parents=True)
+    source = (RECORDS / "v0.23.1" / "dsfmt" / "specs.md").read_text("utf-8")
+    source = source.replace("dsfmt", "pkg")
+    path = target / "specs.md"
+    path.write_text(source, "utf-8")
+    os.utime(path, ns=(1, 10**18))
+    assert CacheStore(tmp_path).load("t", "pkg").record.specs[0].size is None  # "-"
+    replacement = target / "new.md"
+    replacement.write_text(source.replace('"size": "-"', '"size": "7"'), "utf-8")
+    assert replacement.stat().st_size == path.stat().st_size
+    os.utime(replacement, ns=(1, 10**18))
+    os.replace(replacement, path)
+    assert CacheStore(tmp_path).load("t", "pkg").record.specs[0].size == "7"
+
+
 def test_the_three_readers_agree(tmp_path: Path) -> None:
     """The exact cache.spack.io layout, a line-by-line scan (one extra key), and YAML
     (block style) all give the same specs."""
     source = RECORDS / "develop-2025-04-20" / "cmake" / "specs.md"
     raw = source.read_bytes()
-    assert records_module._read_generated_layout(raw) is not None
+    assert frontmatter.read_generated_layout(raw) is not None
     exact, _ = parse_record(raw, source, package="cmake", tag="develop-2025-04-20")
     shifted = raw.replace(b"layout: cache\n", b"layout: cache\npermalink: /cmake/\n")
-    assert records_module._read_generated_layout(shifted) is None
-    assert records_module._scan_front_matter(shifted) is not None
+    assert frontmatter.read_generated_layout(shifted) is None
+    assert frontmatter.scan_front_matter(shifted) is not None
     scanned, _ = parse_record(shifted, source, package="cmake", tag="develop-2025-04-20")
     data = expected.front_matter("develop-2025-04-20", "cmake")
     block = ("---\n" + yaml.safe_dump(data, default_flow_style=False) + "---").encode()
-    assert records_module._read_generated_layout(block) is None
-    assert records_module._scan_front_matter(block) is None
+    assert frontmatter.read_generated_layout(block) is None
+    assert frontmatter.scan_front_matter(block) is None
     slow, _ = parse_record(block, source, package="cmake", tag="develop-2025-04-20")
     assert exact.specs == scanned.specs == slow.specs
     assert len(exact.specs) == 36

@@ -1,10 +1,9 @@
 """Snapshots over time: the order of snapshots, what changed between two of them, and one
 package's history across all of them.
 
-**Order.** Release tags (``v0.22.1``, ``v0.23.1``) come first, in Spack's version order;
-then ``develop-YYYY-MM-DD`` snapshots, by date; then every other snapshot (a mirror, a
-tag of another shape), by name. Release tags carry no date, so a release and a develop
-snapshot are never compared in time: releases first is a rule, not a chronology.
+**Order.** :mod:`~sphinx_spackcache.data.snapshots` orders snapshots (releases by
+version, then develop snapshots by date, then the others by name); a package's history
+follows that order, oldest first.
 
 **Differences.** Specs are matched by hash first: a hash in both snapshots is the same
 binary. Of the others, a spec is *rebuilt* when the other snapshot has a spec with the
@@ -16,14 +15,13 @@ Nothing here imports Sphinx or docutils.
 
 from __future__ import annotations
 
-import datetime
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .model import Spec
-from .versions import sort_versions, version_key
+from .snapshots import snapshot_order
+from .versions import sort_versions
 
 __all__ = [
     "PackageChanges",
@@ -32,44 +30,8 @@ __all__ = [
     "SnapshotDiff",
     "diff_snapshots",
     "package_history",
-    "previous_snapshot",
-    "snapshot_order",
     "spec_identity",
 ]
-
-_RELEASE = re.compile(r"v\d+(?:\.\d+)*")
-_DEVELOP = re.compile(r"develop-(\d{4})-(\d{2})-(\d{2})")
-
-
-def _order_key(tag: str) -> tuple[int, object, str]:
-    if _RELEASE.fullmatch(tag):
-        return (0, version_key(tag[1:]), tag)
-    match = _DEVELOP.fullmatch(tag)
-    if match:
-        try:  # a date that is not one (develop-2025-13-45) is an "other" snapshot
-            day = datetime.date(*(int(part) for part in match.groups()))
-        except ValueError:
-            return (2, (), tag)
-        return (1, day.toordinal(), tag)
-    return (2, (), tag)
-
-
-def snapshot_order(tags: Iterable[str]) -> list[str]:
-    """*tags* in the order of the module's rule: releases by version, then develop
-    snapshots by date, then the others by name."""
-    return sorted(set(tags), key=_order_key)
-
-
-def previous_snapshot(tag: str, tags: Iterable[str]) -> str | None:
-    """The snapshot just before *tag* in :func:`snapshot_order` of the same kind (a
-    release before a release, a develop snapshot before a develop snapshot), if any."""
-    kind = _order_key(tag)[0]
-    if kind == 2:
-        return None
-    earlier = [t for t in snapshot_order(tags) if _order_key(t)[0] == kind and t != tag]
-    earlier = [t for t in earlier if _order_key(t) < _order_key(tag)]
-    return earlier[-1] if earlier else None
-
 
 #: What makes two specs the same build: versions, compiler, OS, platform, target and the
 #: set of variants.
@@ -205,7 +167,7 @@ def diff_snapshots(
 
 @dataclass(frozen=True, slots=True)
 class PackageHistory:
-    """One package across snapshots, in :func:`snapshot_order`."""
+    """One package across snapshots, in :func:`~.snapshots.snapshot_order`."""
 
     package: str
     #: Every snapshot looked at, in order.

@@ -10,17 +10,19 @@ that made the snapshot.
 ``--unsigned`` with spack/spack#41507, in 0.22.0; ``buildcache keys --install --trust`` is
 older than 0.17 and still current.)
 
-A release tag (``v0.23.1``) names its release; any other snapshot (``develop-2025-04-20``,
-a mirror) is taken to be made by a current Spack.
+A release tag (``v0.23.1``, as :data:`~.snapshots.RELEASE_TAG` says) names its release
+(``v1`` is 1.0.0; numbers after the third do not change the spelling); any other
+snapshot (``develop-2025-04-20``, a mirror) is taken to be made by a current Spack.
 
 Nothing here imports Sphinx or docutils.
 """
 
 from __future__ import annotations
 
-import re
 import shlex
 from dataclasses import dataclass
+
+from .snapshots import release_numbers
 
 __all__ = [
     "InstallCommands",
@@ -33,17 +35,15 @@ USE_BUILDCACHE_SINCE = (0, 19)
 #: The first Spack release with ``spack mirror add --signed/--unsigned``.
 SIGNED_OPTION_SINCE = (0, 22)
 
-_RELEASE_TAG = re.compile(r"v(\d+)\.(\d+)(?:\.(\d+))?")
-
 
 def spack_release(tag: str) -> tuple[int, int, int] | None:
     """The Spack release a snapshot *tag* names (``v0.23.1`` → ``(0, 23, 1)``), or
     ``None`` for any other snapshot (taken to be made by a current Spack)."""
-    match = _RELEASE_TAG.fullmatch(tag)
-    if match is None:
+    numbers = release_numbers(tag)
+    if numbers is None:
         return None
-    major, minor, patch = match.groups()
-    return int(major), int(minor), int(patch or 0)
+    major, minor, patch = (*numbers, 0, 0)[:3]
+    return major, minor, patch
 
 
 def _at_least(release: tuple[int, int, int] | None, since: tuple[int, int]) -> bool:

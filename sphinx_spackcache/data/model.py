@@ -18,6 +18,7 @@ Nothing here imports Sphinx or docutils. Specs are msgspec structs (see :class:`
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ import msgspec
 __all__ = [
     "MAX_VALUE",
     "NO_COMPILER",
+    "SPACK_HASH",
     "DeclaredMeta",
     "Dependency",
     "PackageRecord",
@@ -65,6 +67,13 @@ def is_safe_url(url: str) -> bool:
 #: time in the square of a word's length: 28 s for one of 32,000 characters). The
 #: parser cuts longer values, and says so.
 MAX_VALUE = 1024
+
+#: A Spack hash: 32 characters of base32 in lower case. Spack's ``b32_hash``
+#: (``lib/spack/spack/util/hash.py``) is ``base64.b32encode`` of a SHA-1 digest (20 bytes:
+#: 32 characters, no padding), lowered; RFC 4648's base32 alphabet is ``A-Z`` and
+#: ``2-7``, so no ``0``, ``1``, ``8`` or ``9``. (The HTML's script checks the same,
+#: ``SPACK_HASH`` in ``static/spackcache.js``.)
+SPACK_HASH = re.compile(r"[a-z2-7]{32}")
 
 #: A string that is not empty and not too long (checked by msgspec while decoding).
 NonEmpty = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_VALUE)]

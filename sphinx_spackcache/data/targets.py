@@ -11,11 +11,12 @@ Nothing here imports Sphinx or docutils.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from functools import cache
 
 import archspec.cpu
+
+from .suggest import close_names
 
 __all__ = [
     "CPU_GROUPS",
@@ -77,7 +78,7 @@ def runs_on(target: str, host: str) -> bool:
 
 def close_cpus(name: str) -> list[str]:
     """The CPU names closest to *name*, for a hint after a typo."""
-    return difflib.get_close_matches(name, list(archspec.cpu.TARGETS), n=5, cutoff=0.6)
+    return close_names(name, archspec.cpu.TARGETS)
 
 
 def compatibility_table() -> Mapping[str, list[str]]:

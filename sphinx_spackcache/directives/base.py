@@ -20,11 +20,12 @@ from ..data.install import InstallCommands, install_commands
 from ..data.model import Spec
 from ..data.problems import quoted
 from ..data.query import RUNS_ON_FIELD, SpecQuery
+from ..data.suggest import did_you_mean, first_few
 from ..data.targets import close_cpus
 from ..render.names import ROOT_CLASS
 from ..warnings_ import SpackCacheWarning
 from .loading import LoadingDirective
-from .options import first_few, text_option
+from .options import text_option
 
 __all__ = ["SpackCacheDirective"]
 
@@ -90,8 +91,7 @@ class SpackCacheDirective(LoadingDirective):
         nothing in *specs* (what the directive could show)."""
         query = SpecQuery.from_options(self.options)
         for field, name in query.unknown():
-            close = close_cpus(name)
-            hint = f"; did you mean {first_few(close)}?" if close else ""
+            hint = did_you_mean(close_cpus(name))
             self.warn(
                 f":{field}: {name!r} is not a CPU archspec knows{hint}", SpackCacheWarning.FILTER
             )

@@ -18,7 +18,7 @@ from ..render.history import DIFF_KIND, HISTORY_KIND, diff_nodes, history_nodes
 from ..site.tracking import SnapshotCollector
 from ..warnings_ import SpackCacheWarning
 from .base import SpackCacheDirective
-from .options import FILTER_OPTIONS, first_few, text_option
+from .options import FILTER_OPTIONS, text_option
 
 __all__ = ["CacheDiffDirective", "CacheHistoryDirective", "setup_history"]
 
@@ -64,11 +64,7 @@ class CacheDiffDirective(_OverTimeDirective):
 
     def run(self) -> list[nodes.Node]:
         old, new = self.arguments
-        if not self.store.exists():
-            self.warn(
-                f"spackcache_path {str(self.store.root)!r} is not a readable folder",
-                SpackCacheWarning.CACHE_PATH,
-            )
+        if not self.sources_exist():
             return []
         known = [self._is_known_tag(tag) for tag in (old, new)]  # each unknown one warns
         if not all(known):
@@ -112,11 +108,7 @@ class CacheDiffDirective(_OverTimeDirective):
             tag: {package: self.package_specs(tag, package)} for tag in (old, new)
         }
         if not any(self.store.has_record(tag, package) for tag in (old, new)):
-            close = sorted(
-                {*self.store.close_packages(old, package), *self.store.close_packages(new, package)}
-                - {package}
-            )
-            hint = f"; did you mean {first_few(close)}?" if close else ""
+            hint = self.close_packages_hint(package, (old, new))
             self.warn(
                 f":package: {package!r} is in neither {old!r} nor {new!r}{hint}",
                 SpackCacheWarning.PACKAGE,
@@ -139,11 +131,7 @@ class CacheHistoryDirective(_OverTimeDirective):
     def run(self) -> list[nodes.Node]:
         package = self.arguments[0]
         store = self.store
-        if not store.exists():
-            self.warn(
-                f"spackcache_path {str(store.root)!r} is not a readable folder",
-                SpackCacheWarning.CACHE_PATH,
-            )
+        if not self.sources_exist():
             return []
         if not self.is_valid_package(package):
             return []
@@ -153,11 +141,7 @@ class CacheHistoryDirective(_OverTimeDirective):
         query = self.checked_query(by_tag)
         specs = {tag: query.apply(side[package]) for tag, side in by_tag.items()}
         if not any(specs.values()):
-            close = sorted(
-                {name for tag in store.tags() for name in store.close_packages(tag, package)}
-                - {package}
-            )
-            hint = f"; did you mean {first_few(close)}?" if close else ""
+            hint = self.close_packages_hint(package, store.tags())
             what = "the filters leave none of its specs" if query else "it is in no snapshot"
             self.warn(f"no history of {package!r}: {what}{hint}", SpackCacheWarning.PACKAGE)
             return []

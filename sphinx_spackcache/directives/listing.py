@@ -12,6 +12,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from ..data.model import Spec
+from ..data.suggest import first_few
 from ..data.summary import summarise
 from ..render.links import links_paragraph
 from ..render.listing import PACKAGE_COLUMNS, PackageRow, pending_package_table
@@ -19,7 +20,7 @@ from ..render.phrases import count_phrase, sentence
 from ..site.stubs import NAV_MODES, NAV_TOCTREE, stub_folder, stub_folder_problem
 from ..warnings_ import SpackCacheWarning
 from .base import SpackCacheDirective
-from .options import FILTER_OPTIONS, first_few, text_option, words_option
+from .options import FILTER_OPTIONS, text_option, words_option
 
 __all__ = [
     "CacheIndexDirective",

@@ -14,13 +14,13 @@ from sphinx.util.docutils import SphinxDirective
 from ..config import cache_store
 from ..data.checks import meta_problems
 from ..data.problems import Problem, RecordError
+from ..data.suggest import did_you_mean, first_few
 from ..data.summary import PackageSummary, summarise
 from ..site.tracking import SnapshotCollector
 from ..sources.base import LoadedRecord, SnapshotRecords
 from ..sources.combined import Sources
 from ..sources.store import is_valid_name
 from ..warnings_ import SpackCacheWarning, warn
-from .options import first_few
 
 __all__ = ["LoadingDirective"]
 
@@ -54,14 +54,20 @@ class LoadingDirective(SphinxDirective):
         for problem in problems:
             self.warn(problem.message, problem.subtype, problem.location)
 
+    def sources_exist(self) -> bool:
+        """Whether there is anything to read: the record folder or a mirror (else warn)."""
+        if self.store.exists():
+            return True
+        self.warn(
+            f"spackcache_path {str(self.store.root)!r} is not a readable folder",
+            SpackCacheWarning.CACHE_PATH,
+        )
+        return False
+
     def resolve_tag(self) -> str | None:
         """The snapshot to use (``:tag:`` or the default), or ``None`` after a warning."""
         store = self.store
-        if not store.exists():
-            self.warn(
-                f"spackcache_path {str(store.root)!r} is not a readable folder",
-                SpackCacheWarning.CACHE_PATH,
-            )
+        if not self.sources_exist():
             return None
         asked, default = self.options.get("tag"), self.config.spackcache_default_tag
         if not (asked or default):
@@ -104,6 +110,13 @@ class LoadingDirective(SphinxDirective):
         )
         return False
 
+    def close_packages_hint(self, package: str, tags: Iterable[str]) -> str:
+        """ "; did you mean ...?" naming the packages of *tags* that look like *package*
+        (sorted; ``""`` for none)."""
+        store = self.store
+        close = {name for tag in tags for name in store.close_packages(tag, package)}
+        return did_you_mean(sorted(close - {package}))
+
     def read_record(self, tag: str, package: str) -> LoadedRecord | None:
         """Read the record of *package* in *tag*, which exists, reporting its problems
         (``None`` when it cannot be used)."""
@@ -123,8 +136,7 @@ class LoadingDirective(SphinxDirective):
         path = store.record_path(tag, package)
         self.env.note_dependency(path)
         if not store.has_record(tag, package):
-            close = store.close_packages(tag, package)
-            hint = f"; did you mean {first_few(close)}?" if close else ""
+            hint = did_you_mean(store.close_packages(tag, package))
             where = f"{path} does not exist" if not path.is_file() else f"not in {path}"
             self.warn(
                 f"no package {package!r} in tag {tag!r} ({where}){hint}",

@@ -1,4 +1,4 @@
-"""Option validators the directives share, and how lists are put in messages.
+"""Option validators the directives share.
 
 A validator raises ``ValueError`` only for a missing value; every other check is made
 by the directive, so that a bad value is a ``spackcache`` warning (which
@@ -7,14 +7,14 @@ by the directive, so that a bad value is a ``spackcache`` warning (which
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from docutils.parsers.rst import directives
 
 from ..data.query import FILTER_FIELDS, split_patterns
 
-__all__ = ["FILTER_OPTIONS", "first_few", "patterns_option", "text_option", "words_option"]
+__all__ = ["FILTER_OPTIONS", "patterns_option", "text_option", "words_option"]
 
 
 def text_option(argument: str | None) -> str:
@@ -40,12 +40,3 @@ FILTER_OPTIONS: dict[str, Callable[[str], Any]] = {
     **dict.fromkeys(FILTER_FIELDS, patterns_option),
     "roots": directives.flag,
 }
-
-
-def first_few(names: Iterable[str], limit: int = 12) -> str:
-    """The first *limit* of *names* for a message, and how many there are in all."""
-    names = list(names)
-    if not names:
-        return "none"
-    shown = ", ".join(names[:limit])
-    return shown + (f", ... ({len(names)} in all)" if len(names) > limit else "")

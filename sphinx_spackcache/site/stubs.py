@@ -39,8 +39,8 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
 from ..config import cache_store
-from ..data.history import previous_snapshot
 from ..data.query import FILTER_FIELDS, SpecQuery, split_patterns
+from ..data.snapshots import previous_snapshot
 from ..sources.combined import Sources
 from ..sources.files import write_atomically
 from ..sources.records import RecordError

@@ -1,8 +1,10 @@
 """What a source of build-cache data gives the rest of the package.
 
-A source is where the specs come from: today a folder of cache.spack.io records
-(:class:`~sphinx_spackcache.sources.store.CacheStore`); a Spack mirror's index is the
-next. Directives, generated pages and incremental builds need four things of it, which
+A source is where the specs come from: a folder of cache.spack.io records
+(:class:`~sphinx_spackcache.sources.store.CacheStore`) or a Spack mirror's index
+(:class:`~sphinx_spackcache.sources.mirror.MirrorSource`), which
+:class:`~sphinx_spackcache.sources.combined.Sources` puts together for a build.
+Directives, generated pages and incremental builds need four things of it, which
 :class:`Source` names: the snapshots, the packages of a snapshot, one package's record
 (or a whole snapshot's), and a fingerprint that changes when the list of snapshots or
 of a snapshot's packages does.
@@ -12,7 +14,6 @@ Nothing here imports Sphinx or docutils.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,8 +26,6 @@ __all__ = [
     "LoadedRecord",
     "SnapshotRecords",
     "Source",
-    "choose_tag",
-    "close_names",
     "fingerprint_of",
 ]
 
@@ -99,16 +98,3 @@ class Source(Protocol):
 def fingerprint_of(names: tuple[str, ...]) -> str:
     """A short fingerprint of a list of names (packages, snapshots)."""
     return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()[:16]
-
-
-def choose_tag(tags: tuple[str, ...], asked: str | None, default: str | None) -> str | None:
-    """The snapshot a directive uses: the one *asked* for, else *default*, else the only
-    one of *tags* (``None`` when none of these applies; not checked)."""
-    if asked or default:
-        return asked or default
-    return tags[0] if len(tags) == 1 else None
-
-
-def close_names(name: str, names: tuple[str, ...], limit: int = 5) -> list[str]:
-    """Those of *names* that look like *name*, best first (for "did you mean")."""
-    return difflib.get_close_matches(name, names, n=limit, cutoff=0.6)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from .base import LoadedRecord, SnapshotRecords, choose_tag, fingerprint_of
+from .base import LoadedRecord, SnapshotRecords, fingerprint_of
 from .mirror import MirrorSource
 from .store import CacheStore
 
@@ -44,9 +44,13 @@ class Sources:
         return tuple(sorted({*self.store.tags(), *self.mirrors}))
 
     def choose_tag(self, asked: str | None, default: str | None) -> str | None:
-        """The snapshot a directive uses: the one *asked* for, else *default*, else the
-        only snapshot there is (``None`` when none of these applies; not checked)."""
-        return choose_tag(self.tags(), asked, default)
+        """The snapshot a directive or a generated page uses: the one *asked* for, else
+        *default*, else the only snapshot there is (``None`` when none of these applies;
+        not checked)."""
+        if asked or default:
+            return asked or default
+        tags = self.tags()
+        return tags[0] if len(tags) == 1 else None
 
     def has_tag(self, tag: str) -> bool:
         """Whether *tag* is a snapshot here."""

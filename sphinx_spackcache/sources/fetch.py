@@ -35,13 +35,10 @@ from pathlib import Path
 
 from ..data.problems import RecordError
 from .files import write_atomically
-from .mirror import blob_path, index_record, parse_manifest
+from .mirror import INDEX, INDEX_HASH, INDEX_V3, blob_path, index_record, parse_manifest
 
 __all__ = ["FetchResult", "fetch_mirror", "is_url"]
 
-_INDEX = "build_cache/index.json"
-_HASH = "build_cache/index.json.hash"
-_MANIFEST = "v3/manifests/index/index.manifest.json"
 #: The file whose modification time is the last successful check.
 _CHECKED = ".checked"
 #: The largest index accepted (Spack's largest public build caches are a few hundred MB).
@@ -74,7 +71,7 @@ def fetch_mirror(url: str, cache: Path, *, timeout: float, max_age: float) -> Fe
     the other, and the copy of the layout the mirror left is removed."""
     base = url.rstrip("/") + "/"
     checked = cache / _CHECKED
-    manifest, index = cache / _MANIFEST, cache / _INDEX
+    manifest, index = cache / INDEX_V3, cache / INDEX
     copy = manifest if manifest.is_file() else index
     if copy.is_file() and max_age > 0 and _age(checked) < max_age:
         return FetchResult(cache, "", 0)
@@ -85,12 +82,12 @@ def fetch_mirror(url: str, cache: Path, *, timeout: float, max_age: float) -> Fe
             result = fetch(base, cache, timeout)
             requests += result.requests
             if result.folder is not None:
-                stale = (cache / _INDEX, cache / _HASH) if fetch is _fetch_v3 else (manifest,)
+                stale = (cache / INDEX, cache / INDEX_HASH) if fetch is _fetch_v3 else (manifest,)
                 for path in stale:
                     path.unlink(missing_ok=True)
                 checked.touch()
                 return dataclasses.replace(result, requests=requests)
-        raise _UnusableIndexError(f"{base} has no Spack index ({_MANIFEST} nor {_INDEX})")
+        raise _UnusableIndexError(f"{base} has no Spack index ({INDEX_V3} nor {INDEX})")
     except (
         _UnusableIndexError,
         urllib.error.URLError,
@@ -111,16 +108,16 @@ def fetch_mirror(url: str, cache: Path, *, timeout: float, max_age: float) -> Fe
 def _fetch_v2(base: str, cache: Path, timeout: float) -> FetchResult:
     """The v2 index: its hash (small), then the index when the hash is not the copy's
     (or the mirror has none); folder ``None`` when the mirror has no v2 index (404)."""
-    index, digest = cache / _INDEX, cache / _HASH
-    remote_hash = _get_text(base + _HASH, timeout)
+    index, digest = cache / INDEX, cache / INDEX_HASH
+    remote_hash = _get_text(base + INDEX_HASH, timeout)
     if remote_hash is not None and index.is_file() and _read(digest) == remote_hash:
         return FetchResult(cache, "", 1)
-    data = _get(base + _INDEX, timeout, _MAX_BYTES)
+    data = _get(base + INDEX, timeout, _MAX_BYTES)
     if data is None:
         return FetchResult(None, "", 2)
     if remote_hash is not None and hashlib.sha256(data).hexdigest() != remote_hash:
         raise _UnusableIndexError(
-            f"{base}{_HASH} ({remote_hash[:12]}...) is not the SHA-256 of the index "
+            f"{base}{INDEX_HASH} ({remote_hash[:12]}...) is not the SHA-256 of the index "
             f"({hashlib.sha256(data).hexdigest()[:12]}...)"
         )
     write_atomically(index, data)
@@ -131,15 +128,15 @@ def _fetch_v2(base: str, cache: Path, timeout: float) -> FetchResult:
 def _fetch_v3(base: str, cache: Path, timeout: float) -> FetchResult:
     """The v3 index: its manifest (small), then its blob when the manifest is not the
     copy's; folder ``None`` when the mirror has no v3 index (404)."""
-    text = _get(base + _MANIFEST, timeout, _SMALL_BYTES)
+    text = _get(base + INDEX_V3, timeout, _SMALL_BYTES)
     if text is None:
         return FetchResult(None, "", 1)
     try:
-        record = index_record(parse_manifest(text.decode("utf-8"), base + _MANIFEST))
+        record = index_record(parse_manifest(text.decode("utf-8"), base + INDEX_V3))
     except (RecordError, UnicodeDecodeError) as exc:
-        raise _UnusableIndexError(f"{base}{_MANIFEST} is not usable ({exc})") from None
+        raise _UnusableIndexError(f"{base}{INDEX_V3} is not usable ({exc})") from None
     relative = "/".join(blob_path(record))
-    if (cache / relative).is_file() and _read_bytes(cache / _MANIFEST) == text:
+    if (cache / relative).is_file() and _read_bytes(cache / INDEX_V3) == text:
         return FetchResult(cache, "", 1)
     data = _get(base + relative, timeout, _MAX_BYTES)
     if data is None:
@@ -147,7 +144,7 @@ def _fetch_v3(base: str, cache: Path, timeout: float) -> FetchResult:
     if hashlib.sha256(data).hexdigest() != record["checksum"]:
         raise _UnusableIndexError(f"{base}{relative} does not match its sha256 checksum")
     write_atomically(cache / relative, data)
-    write_atomically(cache / _MANIFEST, text)  # last: it names the blob
+    write_atomically(cache / INDEX_V3, text)  # last: it names the blob
     for old in (cache / "blobs" / "sha256").glob("*/*"):
         if old != cache / relative:
             old.unlink(missing_ok=True)  # the index blobs of earlier fetches

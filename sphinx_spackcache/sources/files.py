@@ -1,5 +1,12 @@
-"""Writing files so that no reader sees half of one: generated pages, fetched mirror
-indexes, exports and the script's CPU data are all written here.
+"""Files read once and written whole.
+
+* Writing so that no reader sees half of a file: generated pages, fetched mirror indexes,
+  exports and the script's CPU data are all written here (:func:`write_atomically`).
+* Parsing a file at most once per version of it in this process (:class:`ParsedFiles`):
+  records and mirror indexes. A version is the file's identity, ``(path, st_dev,
+  st_ino, st_size, st_mtime_ns)``: an edited file (new size or modification time) and a
+  file replaced by another (a new inode, as :func:`write_atomically` makes one, even with
+  the same size and time) are parsed again, as in ``sphinx-autobuild``.
 
 Nothing here imports Sphinx or docutils.
 """
@@ -8,9 +15,49 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import Generic, TypeVar
 
-__all__ = ["write_atomically", "write_if_changed"]
+from ..data.problems import RecordError
+
+__all__ = ["ParsedFiles", "write_atomically", "write_if_changed"]
+
+_T = TypeVar("_T")
+#: What tells one version of a file from another, besides its path.
+_Version = tuple[int, int, int, int]
+
+
+class ParsedFiles(Generic[_T]):
+    """What parsing each file gave (a value or a :class:`RecordError`), by path, kept for
+    as long as the file is the same version (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[str, tuple[_Version, _T | RecordError]] = {}
+
+    def clear(self) -> None:
+        """Forget every parsed file (for tests and long-running processes)."""
+        self._parsed.clear()
+
+    def get(self, location: str, stat: os.stat_result, parse: Callable[[], _T]) -> _T:
+        """What *parse* gives for the file at *location*, whose ``os.stat`` is *stat*:
+        called only when this version of the file was not parsed before.
+
+        :raises RecordError: what *parse* raised for this version (again, each time).
+        """
+        version = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        cached = self._parsed.get(location)
+        if cached is None or cached[0] != version:
+            result: _T | RecordError
+            try:
+                result = parse()
+            except RecordError as exc:
+                result = exc
+            cached = (version, result)
+            self._parsed[location] = cached  # a dict update is atomic: no lock needed
+        if isinstance(cached[1], RecordError):
+            raise cached[1].with_traceback(None)
+        return cached[1]
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -34,12 +34,15 @@ import msgspec
 
 from ..data.model import PackageRecord, Spec
 from ..data.problems import RecordError, excerpt
-from .base import LoadedRecord, SnapshotRecords, close_names, fingerprint_of
+from ..data.suggest import close_names
+from .base import LoadedRecord, SnapshotRecords, fingerprint_of
+from .files import ParsedFiles
 from .spack_db import Database, read_database
 
 __all__ = [
     "DB_MEDIA_TYPE",
     "INDEX",
+    "INDEX_HASH",
     "INDEX_V3",
     "MirrorSource",
     "blob_path",
@@ -49,17 +52,21 @@ __all__ = [
     "parse_manifest",
 ]
 
-#: Where a v2 mirror keeps its index, relative to the mirror's root.
-INDEX = ("build_cache", "index.json")
-#: Where a v3 mirror keeps the manifest of its index.
-INDEX_V3 = ("v3", "manifests", "index", "index.manifest.json")
+# Where a mirror keeps its index, relative to its root, as paths (``root / INDEX``) and
+# as the ends of URLs (``url + INDEX``, :mod:`.fetch`).
+#: The index of a v2 mirror.
+INDEX = "build_cache/index.json"
+#: The SHA-256 of a v2 mirror's index.
+INDEX_HASH = "build_cache/index.json.hash"
+#: The manifest of a v3 mirror's index.
+INDEX_V3 = "v3/manifests/index/index.manifest.json"
 #: The largest index read from a gzipped blob (a bomb stops here).
 _MAX_INDEX = 2 * 1024**3
 #: The media type of a Spack database blob (followed by its version).
 DB_MEDIA_TYPE = "application/vnd.spack.db."
 _TARBALL_MEDIA_TYPE = "application/vnd.spack.install."
 
-_parsed: dict[str, tuple[tuple[int, int], Database | RecordError]] = {}
+_parsed: ParsedFiles[Database] = ParsedFiles()
 
 
 def clear_mirror_cache() -> None:
@@ -78,8 +85,8 @@ class MirrorSource:
     def index_path(self) -> Path:
         """The file that changes when the mirror's index does: the v3 index manifest, or
         the v2 ``build_cache/index.json`` (also when neither is there)."""
-        v3 = self.root.joinpath(*INDEX_V3)
-        return v3 if v3.is_file() else self.root.joinpath(*INDEX)
+        v3 = self.root / INDEX_V3
+        return v3 if v3.is_file() else self.root / INDEX
 
     def database(self) -> Database:
         """The parsed index, parsed at most once per version of the file (this process).
@@ -93,25 +100,20 @@ class MirrorSource:
         except OSError as exc:
             message = f"mirror {self.name!r}: cannot read its index: {exc.strerror or exc}"
             raise RecordError(location, 0, message) from None
-        key = (stat.st_mtime_ns, stat.st_size)
-        cached = _parsed.get(location)
-        if cached is None or cached[0] != key:
-            result: Database | RecordError
-            try:
-                if location.endswith(".manifest.json"):
-                    result = _read_v3(self.root, Path(location), self.name)
-                else:
-                    with open(location, "rb") as stream:
-                        result = read_database(stream.read(), location, stack=self.name)
-            except RecordError as exc:
-                result = exc
-            except OSError as exc:
-                result = RecordError(location, 0, f"cannot read the index: {exc}")
-            cached = (key, result)
-            _parsed[location] = cached
-        if isinstance(cached[1], RecordError):
-            raise cached[1].with_traceback(None)
-        return cached[1]
+        return _parsed.get(location, stat, lambda: self._read(location))
+
+    def _read(self, location: str) -> Database:
+        """The index at *location*, parsed.
+
+        :raises RecordError: when it cannot be read or is not a Spack database.
+        """
+        try:
+            if location.endswith(".manifest.json"):
+                return _read_v3(self.root, Path(location), self.name)
+            with open(location, "rb") as stream:
+                return read_database(stream.read(), location, stack=self.name)
+        except OSError as exc:
+            raise RecordError(location, 0, f"cannot read the index: {exc}") from None
 
     def _packages(self) -> tuple[str, ...]:
         try:

@@ -1,16 +1,9 @@
-"""Parse cache.spack.io cache records (``_cache/<tag>/<package>/specs.md``).
+"""Parse cache.spack.io cache records (``_cache/<tag>/<package>/specs.md``): the public
+API (:func:`parse_record`, :func:`load_record`) and the decoding of ``spec_details``.
 
-A record is YAML front matter between two ``---`` lines and nothing else. cache.spack.io's
-generator writes each top-level key on one line, and the large values (``meta``,
-``spec_details``) as ``json.dumps`` output. Three readers, fastest first:
-
-1. :func:`_read_generated_layout` recognises that exact layout with one short regular expression and
-   two searches, and keeps the two JSON lines as bytes
-   (:class:`~sphinx_spackcache.data.model.RawJSON`);
-2. :func:`_scan_front_matter` reads any other one-key-per-line front matter line by line;
-3. anything else (a hand-written record in block YAML, say) goes to PyYAML, with
-   libyaml's ``CSafeLoader`` when it is available. It sees the whole front matter, so
-   line numbers in its errors are the file's.
+A record is YAML front matter between two ``---`` lines and nothing else; finding and
+reading it is :mod:`.frontmatter`'s job (three readers, fastest first), and reporting a
+key given twice is :mod:`.repeated`'s.
 
 ``spec_details`` is decoded by msgspec straight into :class:`~sphinx_spackcache.data.model.Spec`
 structs, types checked in C; only when that fails is it read entry by entry, so that one bad entry
@@ -47,17 +40,15 @@ import math
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from operator import attrgetter
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import msgspec
-import yaml
 
-from ..data.model import MAX_VALUE, PackageRecord, RawJSON, Spec
+from ..data.model import MAX_VALUE, SPACK_HASH, PackageRecord, RawJSON, Spec
 from ..data.problems import (
     EXAMPLES,
     UNSHOWABLE,
@@ -68,10 +59,18 @@ from ..data.problems import (
     quoted,
     replace_unshowable,
 )
-
-#: libyaml's loader when PyYAML was built with it (about ten times faster), else Python's.
-_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = getattr(
-    yaml, "CSafeLoader", yaml.SafeLoader
+from .frontmatter import (
+    DECODING_FAILURES,
+    FrontMatter,
+    read_front_matter,
+    read_general,
+    split_front_matter,
+)
+from .repeated import (
+    entries_may_repeat_keys,
+    json_entry_repeats,
+    loads_json,
+    specs_may_repeat_keys,
 )
 
 __all__ = [
@@ -83,323 +82,7 @@ __all__ = [
     "split_front_matter",
 ]
 
-# A plain YAML scalar that YAML would certainly read as a string.
-_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.@+/-]*")
-# A flow sequence of such scalars, e.g. ``[package, develop-2025-04-20]``.
-_FLOW_SEQ = re.compile(
-    r"\[\s*([A-Za-z_][A-Za-z0-9_.@+/-]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_.@+/-]*)*)\s*\]"
-)
-_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_YAML_WORDS = frozenset(
-    {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "nan", "inf", "infinity"}
-)
-#: What decoding JSON or YAML raises besides its own errors, on input nested too deeply
-#: (RecursionError), numbers too long to convert or dates that do not exist (ValueError).
-_DECODING_FAILURES = (ValueError, RecursionError, TypeError, OverflowError)
-
-
-@dataclass(slots=True)
-class _FrontMatter:
-    """The top-level values of a record, the line of each key, and what was odd."""
-
-    data: dict[str, Any]
-    lines: dict[str, int]
-    problems: list[Problem] = field(default_factory=list)
-    #: Whether this is cache.spack.io's own layout, line for line (:func:`_read_generated_layout`).
-    exact: bool = False
-
-
-def split_front_matter(text: str, path: Path | str) -> list[str]:
-    """Return the front matter's lines (file line *n* is index *n* - 2).
-
-    The front matter ends at a ``---`` line or, as YAML and Jekyll allow, a ``...`` line.
-    A byte-order mark before the first ``---`` is ignored.
-    """
-    lines = text.removeprefix("\ufeff").splitlines()
-    if not lines or lines[0].rstrip() != "---":
-        raise RecordError(path, 1, "the record does not start with a '---' line")
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
-            return lines[1:index]
-    raise RecordError(path, len(lines), "the front matter has no closing '---' line")
-
-
-class _Pairs(dict[str, Any]):
-    """A JSON object that gave some key more than once (the last value is kept)."""
-
-    repeated: tuple[str, ...] = ()
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """``object_pairs_hook`` for :func:`json.loads` that notes keys given twice."""
-    result = dict(pairs)
-    if len(result) == len(pairs):
-        return result
-    marked = _Pairs(result)
-    seen: set[str] = set()
-    repeated: dict[str, None] = {}
-    for key, _ in pairs:
-        if key in seen:
-            repeated[key] = None
-        seen.add(key)
-    marked.repeated = tuple(repeated)
-    return marked
-
-
-def _json(text: str | bytes) -> Any:
-    """JSON, noting repeated keys (:class:`_Pairs`); raises ValueError or RecursionError."""
-    return json.loads(text, object_pairs_hook=_object)
-
-
-def _fast_value(value: str) -> tuple[bool, Any]:
-    """Read a one-line value without YAML, or say that YAML is needed."""
-    first = value[:1]
-    if first in ("[", "{") and '"' in value:
-        # JSON, as cache.spack.io writes meta and spec_details; no copy of the line is made
-        try:
-            return True, _json(value)
-        except _DECODING_FAILURES:
-            return False, None
-    value = value.strip()
-    if value in ("[]", "{}"):
-        return True, [] if value == "[]" else {}
-    if not value:
-        return False, None
-    first = value[0]
-    if first == "[":  # a flow sequence of plain words, e.g. categories
-        match = _FLOW_SEQ.fullmatch(value)
-        if match is None:
-            return False, None
-        items = [item.strip() for item in match.group(1).split(",")]
-        if any(item.lower() in _YAML_WORDS for item in items):
-            return False, None
-        return True, items
-    if first == '"':
-        try:
-            return True, json.loads(value)
-        except _DECODING_FAILURES:
-            return False, None
-    if _PLAIN.fullmatch(value) and value.lower() not in _YAML_WORDS:
-        return True, value
-    return False, None
-
-
-#: Keys whose (large) JSON line the fast path keeps as text for a faster decoder.
-_LAZY_JSON = frozenset({"meta", "spec_details"})
-#: The front matter keys that are read at all.
-_USED = frozenset({"title", "categories", "meta", "spec_details"})
 _decode_specs = msgspec.json.Decoder(list[Spec]).decode
-
-
-_GENERATED_HEAD = re.compile(
-    rb'---\ntitle: "(?P<title>[A-Za-z0-9_.+-]+)"\nlayout: [a-z]+\n'
-    rb"categories: \[package, (?P<tag>[A-Za-z0-9_.+-]+)\]\nmeta: \{"
-)
-
-
-def _read_generated_layout(raw: bytes) -> _FrontMatter | None:
-    """The layout cache.spack.io writes, line for line (title, layout, categories, meta,
-    spec_details, closing ``---``), checked with one short regular expression and two
-    searches; ``None`` for anything else. (No key can be given twice in it.)"""
-    head = _GENERATED_HEAD.match(raw)
-    if head is None:
-        return None
-    meta_start = head.end() - 1
-    specs_key = raw.find(b"\nspec_details: [", meta_start)
-    if specs_key < 0 or raw.find(b"\n", meta_start, specs_key) >= 0:
-        return None  # meta is not one line, or spec_details does not follow it
-    specs_start = specs_key + 15
-    specs_end = raw.find(b"\n", specs_start)
-    if specs_end < 0 or raw[specs_end:].rstrip() not in (b"\n---", b"\n..."):
-        return None
-    data = {
-        "title": head["title"].decode("ascii"),
-        "categories": ["package", head["tag"].decode("ascii")],
-        "meta": RawJSON(raw[meta_start:specs_key]),
-        "spec_details": RawJSON(raw[specs_start:specs_end]),
-    }
-    return _FrontMatter(data, dict(_GENERATED_LINES), exact=True)
-
-
-_GENERATED_LINES = {"title": 2, "layout": 3, "categories": 4, "meta": 5, "spec_details": 6}
-
-
-class _Keys:
-    """The top-level keys met so far, to report one given twice."""
-
-    __slots__ = ("first", "path", "problems")
-
-    def __init__(self, path: Path | str) -> None:
-        self.path = path
-        self.first: dict[str, int] = {}
-        self.problems: list[Problem] = []
-
-    def note(self, key: str, line: int) -> None:
-        first = self.first.setdefault(key, line)
-        if first != line:
-            self.problems.append(
-                Problem(
-                    self.path,
-                    line,
-                    f"key {quoted(key)} is given again (first at line {first}); "
-                    "the value given last is used",
-                )
-            )
-
-
-def _scan_front_matter(raw: bytes, path: Path | str = "") -> _FrontMatter | None:
-    """The fast path for generated records: walk the bytes by offsets, keep the ``meta``
-    and ``spec_details`` lines as JSON bytes (:class:`RawJSON`, decoded by their users)
-    and read the short lines. Returns ``None`` at anything unusual (including text that
-    is not UTF-8), and the caller takes the general path, which also reports errors."""
-    pos = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
-    if not raw.startswith(b"---\n", pos):
-        return None
-    pos += 4
-    data: dict[str, Any] = {}
-    key_lines: dict[str, int] = {}
-    keys = _Keys(path)
-    number = 2
-    size = len(raw)
-    while pos < size:
-        newline = raw.find(b"\n", pos)
-        end = size if newline == -1 else newline
-        head = raw[pos : min(end, pos + 100)]
-        if end - pos < 100 and head.rstrip() in (b"---", b"..."):
-            return _FrontMatter(data, key_lines, keys.problems)
-        name, separator, _ = head.partition(b": ")
-        if not separator:
-            if (end - pos < 100 and head.isspace()) or not head:
-                pos, number = end + 1, number + 1
-                continue
-            return None
-        key = name.decode("latin-1")
-        if not _KEY.fullmatch(key):
-            return None
-        keys.note(key, number)
-        start = pos + len(name) + 2
-        if key not in _USED:
-            pos, number = end + 1, number + 1  # e.g. layout: never read
-            continue
-        ok, value = _scanned_value(key, raw[start:end], quoted=b'"' in head)
-        if not ok:
-            return None
-        data[key] = value
-        key_lines[key] = number
-        pos, number = end + 1, number + 1
-    return None
-
-
-def _scanned_value(key: str, text: bytes, *, quoted: bool) -> tuple[bool, Any]:
-    """``(True, value)`` of one line's value, as the fast path reads it: a JSON list or
-    mapping (kept as bytes for ``meta`` and ``spec_details``), or a plain scalar;
-    ``(False, None)`` for anything else."""
-    if text[:1] in (b"[", b"{") and quoted:
-        if key in _LAZY_JSON:
-            return True, RawJSON(text)
-        try:
-            return True, _json(text)
-        except _DECODING_FAILURES:
-            return False, None
-    try:
-        return _fast_value(text.decode("utf-8"))
-    except UnicodeDecodeError:
-        return False, None
-
-
-def _read_general(raw: bytes, path: Path | str) -> _FrontMatter:
-    """Any front matter: line by line when it can, else with PyYAML; errors are located."""
-    return _parse_front_matter(split_front_matter(_decode_utf8(raw, path), path), path)
-
-
-def _decode_utf8(raw: bytes, path: Path | str) -> str:
-    """*raw* as text, or a located error when it is not UTF-8."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise RecordError(path, line, "the record is not UTF-8 text") from None
-
-
-def _parse_front_matter(lines: list[str], path: Path | str) -> _FrontMatter:
-    """The front matter mapping, the 1-based line of each top-level key, and keys given
-    twice."""
-    data: dict[str, Any] = {}
-    key_lines: dict[str, int] = {}
-    keys = _Keys(path)
-    for number, line in enumerate(lines, start=2):
-        if not line or line.isspace():
-            continue
-        key, separator, value = line.partition(": ")
-        ok, parsed = _fast_value(value) if separator and _KEY.fullmatch(key) else (False, None)
-        if not ok:
-            return _parse_yaml(lines, path)
-        keys.note(key, number)
-        data[key] = parsed
-        key_lines[key] = number
-    return _FrontMatter(data, key_lines, keys.problems)
-
-
-def _parse_yaml(lines: list[str], path: Path | str) -> _FrontMatter:
-    text = "\n".join(lines)
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise RecordError(path, line, f"front matter is not valid YAML: {problem}") from None
-    except RecursionError:
-        raise RecordError(path, 2, "front matter is nested too deeply to read") from None
-    except MemoryError:
-        raise
-    except Exception as exc:
-        # PyYAML's constructors raise what they meet: ValueError for a number too long
-        # to convert or a date that does not exist (2024-13-45), IndexError for
-        # `!!int ""`, KeyError for `!!bool x`, AttributeError for `!!timestamp x`
-        message = f"front matter has a value YAML cannot convert: {quoted(str(exc), 100)}"
-        raise RecordError(path, 2, message) from None
-    finally:
-        loader.dispose()
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        raise RecordError(path, 2, "front matter is not a YAML mapping")
-    keys = _Keys(path)
-    key_lines: dict[str, int] = {}
-    for key, value in node.value:
-        if not isinstance(key, yaml.ScalarNode):
-            continue
-        line = key.start_mark.line + 2
-        keys.note(str(key.value), line)
-        key_lines[str(key.value)] = line
-        if key.value == "spec_details" and isinstance(value, yaml.SequenceNode):
-            keys.problems.extend(_repeated_entry_keys(value, path))
-    return _FrontMatter(data, key_lines, keys.problems)
-
-
-def _repeated_entry_keys(entries: yaml.SequenceNode, path: Path | str) -> list[Problem]:
-    """Keys given twice in one entry of ``spec_details`` (block YAML)."""
-    found: list[Problem] = []
-    for index, entry in enumerate(entries.value):
-        if not isinstance(entry, yaml.MappingNode):
-            continue
-        first: dict[str, int] = {}
-        for key, _ in entry.value:
-            if not isinstance(key, yaml.ScalarNode):
-                continue
-            line = key.start_mark.line + 2
-            earlier = first.setdefault(str(key.value), line)
-            if earlier != line:
-                message = (
-                    f"spec_details[{index}] gives {quoted(key.value)} again "
-                    f"(first at line {earlier}); the value given last is used"
-                )
-                found.append(Problem(path, line, message, group=_REPEATED_KEY_GROUP))
-    return found
-
-
-_REPEATED_KEY_GROUP = "entries of spec_details give a key more than once (the last is used)"
 
 
 def _str_list(value: Any) -> tuple[str, ...] | None:
@@ -410,9 +93,6 @@ def _str_list(value: Any) -> tuple[str, ...] | None:
 
 _SPEC_STR_KEYS = ("hash", "compiler", "os", "platform", "target")
 _SPEC_LIST_KEYS = ("versions", "variants", "stacks")
-
-
-_HASH = re.compile(r"[a-z2-7]{32}")
 
 
 def _make_spec(entry: Any, explain: bool = True) -> Spec | str:
@@ -585,7 +265,7 @@ def _without_repeats(
     stacks = list(map(_stacks_of, specs))
     if (
         len(hashes) == len(specs)
-        and all(map(_HASH.fullmatch, hashes))
+        and all(map(SPACK_HASH.fullmatch, hashes))
         and sum(map(len, map(frozenset, stacks))) == sum(map(len, stacks))
     ):
         return specs
@@ -598,7 +278,7 @@ def _without_repeats(
             problems.append(Problem(path, line, message, group=_REPEATED_HASH_GROUP))
             continue
         seen.add(spec.hash)
-        if not _HASH.fullmatch(spec.hash):
+        if not SPACK_HASH.fullmatch(spec.hash):
             message = f"{where}: hash {quoted(spec.hash)} is not a 32-character Spack hash"
             problems.append(Problem(path, line, message, group=_ODD_HASH_GROUP))
         if len(set(spec.stacks)) != len(spec.stacks):
@@ -617,56 +297,26 @@ _stacks_of = attrgetter("stacks")
 # -- spec_details --------------------------------------------------------------------
 
 
-def _entries_of(raw: bytes, front: _FrontMatter, path: Path | str) -> tuple[_FrontMatter, Any]:
+def _entries_of(raw: bytes, front: FrontMatter, path: Path | str) -> tuple[FrontMatter, Any]:
     """``spec_details`` decoded as plain JSON or YAML (the slow path): from the JSON line
     when it is JSON, else from the general reader, which says where the record is broken."""
     value = front.data.get("spec_details")
     if isinstance(value, RawJSON):
         try:
             entries = json.loads(value.raw)
-            if isinstance(entries, list) and _entries_may_repeat_keys(value.raw, entries):
-                entries = _json(value.raw)  # again, noting keys given twice
-        except _DECODING_FAILURES:
-            front = _read_general(raw, path)
+            if isinstance(entries, list) and entries_may_repeat_keys(value.raw, entries):
+                entries = loads_json(value.raw)  # again, noting keys given twice
+        except DECODING_FAILURES:
+            front = read_general(raw, path)
             value = front.data.get("spec_details")
         else:
             return front, entries
     return front, value
 
 
-def _entries_may_repeat_keys(text: bytes, entries: list[Any]) -> bool:
-    """Whether the JSON *text* of *entries* may give a key twice in an object: it has more
-    ``":`` than the entries have keys (json.loads keeps the last without a word)."""
-    return text.count(b'":') > sum(len(entry) for entry in entries if isinstance(entry, dict))
-
-
-def _repeated_keys(entries: Iterable[Any], path: Path | str, line: int) -> list[Problem]:
-    """Keys given twice in one entry of ``spec_details`` (JSON, as :func:`_json` read it)."""
-    found = []
-    for index, entry in enumerate(entries):
-        if isinstance(entry, _Pairs):
-            keys = ", ".join(map(quoted, entry.repeated))
-            message = f"spec_details[{index}] gives {keys} more than once; the last is used"
-            found.append(Problem(path, line, message, group=_REPEATED_KEY_GROUP))
-    return found
-
-
-def _specs_may_repeat_keys(text: bytes, specs: list[Spec]) -> bool:
-    """Whether the JSON *text* that msgspec decoded into *specs* may give a key twice in
-    an entry (msgspec keeps the last without a word): it has more ``":`` than the specs
-    have keys. Almost never true; then the entries are read again to find out."""
-    count = len(specs)
-    unset = list(map(_size_of, specs)).count(None) + list(map(_tarball_of, specs)).count(None)
-    return text.count(b'":') > 10 * count - unset  # 8 keys, and size and tarball if set
-
-
-_size_of = attrgetter("record_size")
-_tarball_of = attrgetter("record_tarball")
-
-
 def _decode_spec_details(
-    raw: bytes, front: _FrontMatter, path: Path | str, problems: list[Problem]
-) -> tuple[_FrontMatter, list[Spec], list[int] | None]:
+    raw: bytes, front: FrontMatter, path: Path | str, problems: list[Problem]
+) -> tuple[FrontMatter, list[Spec], list[int] | None]:
     """The specs of ``spec_details``, their places in it (``None``: all of them, in
     order), and the front matter they came from (read again by the general reader when
     the fast one could not)."""
@@ -684,29 +334,29 @@ def _decode_spec_details(
             else "'spec_details' is not a list"
         )
         raise RecordError(path, line or 2, what)
-    problems.extend(_repeated_keys(entries, path, line))
+    problems.extend(json_entry_repeats(entries, path, line))
     specs, indexes = _decode_entry_by_entry(entries, path, line, problems)
     return front, _make_showable(specs, indexes, path, line, problems), indexes
 
 
 def _decode_all_at_once(
-    value: RawJSON, front: _FrontMatter, path: Path | str, problems: list[Problem]
+    value: RawJSON, front: FrontMatter, path: Path | str, problems: list[Problem]
 ) -> list[Spec] | None:
     """The specs of a ``spec_details`` line of JSON, decoded by msgspec in one go (types
     checked in C); ``None`` when some entry is not a spec, or the JSON is beyond msgspec
     (a lone surrogate, NaN, deep nesting), to be read entry by entry."""
     try:
         specs = _decode_specs(value.raw)
-    except (msgspec.ValidationError, msgspec.DecodeError, *_DECODING_FAILURES):
+    except (msgspec.ValidationError, msgspec.DecodeError, *DECODING_FAILURES):
         return None
     line = front.lines.get("spec_details", 0)
     # json.dumps, which wrote cache.spack.io's own layout, cannot give a key twice
-    if not front.exact and _specs_may_repeat_keys(value.raw, specs):
+    if not front.exact and specs_may_repeat_keys(value.raw, specs):
         try:
-            entries = _json(value.raw)
-        except _DECODING_FAILURES:
+            entries = loads_json(value.raw)
+        except DECODING_FAILURES:
             entries = []
-        problems.extend(_repeated_keys(entries, path, line))
+        problems.extend(json_entry_repeats(entries, path, line))
     if _may_hold_unshowable(value.raw):
         specs = _make_showable(specs, None, path, line, problems)
     return specs
@@ -756,9 +406,7 @@ def parse_record(
     # text that holds lone surrogates becomes bytes that are not UTF-8, and is reported so
     raw = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
     location = os.fspath(path)  # a Path per record is a share of the time to load one
-    front = _read_generated_layout(raw) or _scan_front_matter(raw, location)
-    if front is None:
-        front = _read_general(raw, location)
+    front = read_front_matter(raw, location)
     problems: list[Problem] = []
     front, decoded, indexes = _decode_spec_details(raw, front, location, problems)
     specs_line = front.lines.get("spec_details", 0)
@@ -780,7 +428,7 @@ def parse_record(
 
 
 def _title_and_tag_problems(
-    front: _FrontMatter, path: Path | str, package: str, tag: str
+    front: FrontMatter, path: Path | str, package: str, tag: str
 ) -> list[Problem]:
     """The record's title and categories against the folders it is in."""
     found = []

@@ -31,14 +31,13 @@ Nothing here imports Sphinx or docutils.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 
-from ..data.model import MAX_VALUE, Dependency, Spec
+from ..data.model import MAX_VALUE, SPACK_HASH, Dependency, Spec
 from ..data.problems import (
     UNSHOWABLE,
     Problem,
@@ -198,7 +197,7 @@ def _spec(
     if not is_valid_name(name):
         raise ValueError(f"package name {excerpt(name)!r} is not a Spack package name")
     spec_hash = _showable(_scalar(body.get("hash") or key))
-    if not _HASH.fullmatch(spec_hash):
+    if not SPACK_HASH.fullmatch(spec_hash):
         raise ValueError(f"hash {excerpt(spec_hash)!r} is not a 32-character Spack hash")
     arch = body["arch"]
     target = arch["target"]
@@ -226,9 +225,6 @@ def _spec(
     ):
         raise ValueError(f"a value is empty or longer than {MAX_VALUE:,} characters")
     return spec
-
-
-_HASH = re.compile(r"[a-z0-9]{32}")
 
 
 def _scalar(value: Any) -> str:
@@ -307,7 +303,7 @@ def _dependencies(body: dict[str, Any], nodes: Mapping[str, _Node]) -> tuple[Dep
         name, key = dependency.get("name"), dependency.get("hash")
         if not (isinstance(name, str) and is_valid_name(name)):
             continue
-        if not (isinstance(key, str) and _HASH.fullmatch(key)):
+        if not (isinstance(key, str) and SPACK_HASH.fullmatch(key)):
             continue
         node = nodes.get(key)
         try:

@@ -2,10 +2,10 @@
 
 The folder is laid out as cache.spack.io's ``_cache``: ``<tag>/<package>/specs.md``.
 A :class:`CacheStore` (a :class:`~.base.Source`) answers which tags and packages exist
-and hands out parsed records. Parsed records are kept in a process-wide cache keyed by
-the file's path, modification time and size, so a record is parsed once per build
-process however many directives use it, and an edited record is parsed again (as in
-``sphinx-autobuild``).
+and hands out parsed records. Parsed records are kept in a process-wide cache
+(:class:`~.files.ParsedFiles`), so a record is parsed once per version of its file and
+build process however many directives use it, and an edited record is parsed again (as
+in ``sphinx-autobuild``).
 
 Nothing here imports Sphinx or docutils.
 """
@@ -17,7 +17,9 @@ import re
 from pathlib import Path
 
 from ..data.problems import RecordError, quoted
-from .base import LoadedRecord, SnapshotRecords, choose_tag, close_names, fingerprint_of
+from ..data.suggest import close_names
+from .base import LoadedRecord, SnapshotRecords, fingerprint_of
+from .files import ParsedFiles
 from .records import load_record
 
 __all__ = [
@@ -44,8 +46,7 @@ def is_valid_name(name: str) -> bool:
 #: know: a bug, reported as the record's problem instead of stopping the build.
 _UNEXPECTED = "the record could not be read because of a bug in sphinx-spackcache; please report it"
 
-_StatKey = tuple[int, int]
-_parsed: dict[str, tuple[_StatKey, LoadedRecord | RecordError]] = {}
+_parsed: ParsedFiles[LoadedRecord] = ParsedFiles()
 
 
 def clear_cache() -> None:
@@ -68,25 +69,23 @@ def load_file(location: str, *, tag: str, package: str) -> LoadedRecord:
 
 
 def _load_cached(location: str, stat: os.stat_result, tag: str, package: str) -> LoadedRecord:
-    key = (stat.st_mtime_ns, stat.st_size)
-    cached = _parsed.get(location)
-    if cached is None or cached[0] != key:
-        result: LoadedRecord | RecordError
-        try:
-            result = LoadedRecord(*load_record(location, package=package, tag=tag))
-        except RecordError as exc:
-            result = exc
-        except MemoryError:
-            raise
-        except Exception as exc:  # a record never stops a build
-            # Parsing reports every problem it knows as a RecordError; this is the guard
-            # for one it does not (the fuzz tests check that it is never reached).
-            result = RecordError(location, 0, f"{_UNEXPECTED} ({quoted(repr(exc), 200)})")
-        cached = (key, result)
-        _parsed[location] = cached  # a dict update is atomic: no lock needed
-    if isinstance(cached[1], RecordError):
-        raise cached[1].with_traceback(None)
-    return cached[1]
+    return _parsed.get(location, stat, lambda: _parse(location, tag, package))
+
+
+def _parse(location: str, tag: str, package: str) -> LoadedRecord:
+    """The record in *location*.
+
+    :raises RecordError: when it cannot be used, and for a bug too (a record never stops
+        a build).
+    """
+    try:
+        return LoadedRecord(*load_record(location, package=package, tag=tag))
+    except (RecordError, MemoryError):
+        raise
+    except Exception as exc:
+        # Parsing reports every problem it knows as a RecordError; this is the guard
+        # for one it does not (the fuzz tests check that it is never reached).
+        raise RecordError(location, 0, f"{_UNEXPECTED} ({quoted(repr(exc), 200)})") from None
 
 
 class CacheStore:
@@ -102,11 +101,6 @@ class CacheStore:
     def tags(self) -> tuple[str, ...]:
         """The snapshot tags (sub-folders of the cache folder), sorted by name."""
         return self._subfolders(self.root)
-
-    def choose_tag(self, asked: str | None, default: str | None) -> str | None:
-        """The snapshot a directive uses: the one *asked* for, else *default*, else the
-        only snapshot there is (``None`` when none of these applies; not checked)."""
-        return choose_tag(self.tags(), asked, default)
 
     def has_tag(self, tag: str) -> bool:
         """Whether *tag* is a snapshot here."""

@@ -1,0 +1,61 @@
+"""Which snapshot is the newest is one rule: the plain package name (``:cache:pkg:`dsfmt```,
+``objects.inv``) goes to the snapshot that ``cache-history`` lists last. The test root has
+one record under four hand-named tags; the expected order is written out by hand from the
+rule the docs state (releases by version, then develop snapshots by date, then the others
+by name), not computed by the code under test."""
+
+from __future__ import annotations
+
+import zlib
+
+from bs4 import BeautifulSoup
+
+from sphinx_spackcache.data.snapshots import newest_snapshot, snapshot_order
+
+from .conftest import Build, warnings_of
+
+#: The root's snapshots, oldest first, by hand.
+IN_ORDER = ["v0.9.0", "v0.23.1", "develop-2025-04-20", "site"]
+
+
+def test_one_order_of_real_shaped_tags() -> None:
+    tags = ["site", "develop-2025-04-20", "v0.23.1", "develop-2025-04-13", "v0.9.0", "v1"]
+    assert snapshot_order(tags) == [
+        "v0.9.0",
+        "v0.23.1",
+        "v1",
+        "develop-2025-04-13",
+        "develop-2025-04-20",
+        "site",
+    ]
+    assert newest_snapshot(tags) == "site"
+    assert newest_snapshot(["develop-2025-04-20", "v0.23.1"]) == "develop-2025-04-20"
+    assert newest_snapshot(["v0.23.1", "v0.9.0"]) == "v0.23.1"
+    assert newest_snapshot([]) is None
+
+
+def test_the_plain_name_goes_to_the_snapshot_history_lists_last(build: Build) -> None:
+    app = build("snapshot-order", "html")
+    assert warnings_of(app) == []
+    page = BeautifulSoup((app.outdir / "index.html").read_text("utf-8"), "html.parser")
+    matrix = page.select_one("table.spackcache-history")
+    assert matrix is not None
+    listed = [row.select("td")[0].get_text() for row in matrix.select("tbody tr")]
+    assert listed == IN_ORDER
+    body = page.select_one("div.body, [role=main]")
+    assert body is not None
+    (link,) = body.select("p a.reference")
+    assert link["href"] == f"tags.html#cache-package-dsfmt-{IN_ORDER[-1]}"
+    # objects.inv: four header lines, then zlib-compressed "name type priority uri dispname"
+    inventory = zlib.decompress((app.outdir / "objects.inv").read_bytes().split(b"\n", 4)[4])
+    uris = {line.split()[0]: line.split()[3] for line in inventory.decode().splitlines()}
+    assert uris["dsfmt"] == f"tags.html#cache-package-dsfmt-{IN_ORDER[-1]}"
+
+
+def test_the_default_tag_still_wins(build: Build) -> None:
+    app = build("snapshot-order", "html", conf={"spackcache_default_tag": "v0.9.0"})
+    page = BeautifulSoup((app.outdir / "index.html").read_text("utf-8"), "html.parser")
+    body = page.select_one("div.body, [role=main]")
+    assert body is not None
+    (link,) = body.select("p a.reference")
+    assert link["href"] == "tags.html#cache-package-dsfmt-v0.9.0"
