@@ -1,7 +1,9 @@
 """The ``spackcache_*`` configuration values: declared once, typed, validated at start-up.
 
 :data:`CONFIG_VALUES` is the single list; :func:`setup_config` registers it with Sphinx and
-the configuration reference in the documentation is generated from it.
+the configuration reference in the documentation is generated from it. The rest of the
+package reads the values through :func:`spackcache_config`, one frozen
+:class:`SpackCacheConfig` with a typed field per value, never ``config.spackcache_*``.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import os
 import re
 import string
+import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -30,11 +34,13 @@ __all__ = [
     "DEFAULT_MIRROR_URL",
     "DEFAULT_PACKAGE_URL",
     "ConfigValue",
+    "SpackCacheConfig",
     "cache_store",
     "is_local_mirror",
     "mirror_url",
     "package_url",
     "setup_config",
+    "spackcache_config",
 ]
 
 #: Where cache.spack.io's snapshots are (``{tag}``: the snapshot).
@@ -202,6 +208,68 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         ),
     ),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class SpackCacheConfig:
+    """The ``spackcache_*`` values of a build, checked, each under its name without the
+    prefix (``spackcache_default_tag`` is :attr:`default_tag`): what every module reads
+    (through :func:`spackcache_config`), so that a value's type is written once."""
+
+    #: ``spackcache_path``: the record folder, as written (relative to ``conf.py``).
+    path: str | os.PathLike[str]
+    #: ``spackcache_default_tag``.
+    default_tag: str | None
+    #: ``spackcache_mirrors``: name -> folder or URL, as written (the usable ones).
+    mirrors: Mapping[str, str | os.PathLike[str]]
+    #: ``spackcache_fetch_cache``.
+    fetch_cache: str | os.PathLike[str] | None
+    #: ``spackcache_fetch_timeout``, in seconds.
+    fetch_timeout: float
+    #: ``spackcache_fetch_max_age``, in seconds.
+    fetch_max_age: float
+    #: ``spackcache_mirror_url``: a template, or templates by snapshot (``"*"``: others).
+    mirror_url: str | Mapping[str, str]
+    #: ``spackcache_package_url``: a template (``""``: no link).
+    package_url: str
+    #: ``spackcache_export``.
+    export: bool
+    #: ``spackcache_history``.
+    history: bool
+    #: ``spackcache_generate``.
+    generate: bool
+
+
+#: The values read from each configuration object (weakly: a build's ``Config`` lives as
+#: long as its application). Nothing of it is in the environment, which is pickled
+#: between builds and sent to ``-j`` workers: it is read again from the ``Config``.
+_READ: weakref.WeakKeyDictionary[Config, SpackCacheConfig] = weakref.WeakKeyDictionary()
+
+
+def spackcache_config(holder: Sphinx | BuildEnvironment) -> SpackCacheConfig:
+    """The ``spackcache_*`` values of the build of *holder* (an application or its
+    environment), as :func:`setup_config` checked them at ``config-inited``: read once
+    per configuration object, so call it only after that event."""
+    config = holder.config
+    found = _READ.get(config)
+    if found is None:
+        mirror_url = config.spackcache_mirror_url
+        found = SpackCacheConfig(
+            path=config.spackcache_path,
+            default_tag=config.spackcache_default_tag,
+            mirrors=dict(config.spackcache_mirrors),
+            fetch_cache=config.spackcache_fetch_cache,
+            fetch_timeout=float(config.spackcache_fetch_timeout),
+            fetch_max_age=float(config.spackcache_fetch_max_age),
+            mirror_url=dict(mirror_url) if isinstance(mirror_url, dict) else mirror_url,
+            package_url=config.spackcache_package_url,
+            export=bool(config.spackcache_export),
+            history=bool(config.spackcache_history),
+            generate=bool(config.spackcache_generate),
+        )
+        _READ[config] = found
+    return found
+
 
 # Where the resolved cache folder and mirror folders are kept on the build environment
 # (short paths only).

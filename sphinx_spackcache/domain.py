@@ -35,6 +35,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from .config import spackcache_config
 from .data.versions import version_key
 from .warnings_ import SpackCacheWarning, warn
 
@@ -200,7 +201,7 @@ class CacheDomain(Domain):
         candidates = [p[0] for p in self.places_by_key.values() if p[0].package == package]
         if not candidates:
             return None
-        default = self.env.config.spackcache_default_tag
+        default = spackcache_config(self.env).default_tag
         for entry in candidates:
             if entry.tag == default:
                 return entry

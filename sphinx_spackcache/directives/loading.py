@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from sphinx.util.docutils import SphinxDirective
 
-from ..config import cache_store
+from ..config import cache_store, spackcache_config
 from ..data.checks import meta_problems
 from ..data.problems import Problem, RecordError
 from ..data.summary import PackageSummary, summarise
@@ -63,7 +63,7 @@ class LoadingDirective(SphinxDirective):
                 SpackCacheWarning.CACHE_PATH,
             )
             return None
-        asked, default = self.options.get("tag"), self.config.spackcache_default_tag
+        asked, default = self.options.get("tag"), spackcache_config(self.env).default_tag
         if not (asked or default):
             # a second snapshot would make this ambiguous
             SnapshotCollector.note(self.env, store, None)

@@ -18,7 +18,7 @@ from sphinx.builders import Builder
 from sphinx.util.docutils import SphinxTranslator
 from sphinx.util.osutil import relative_uri
 
-from ..config import cache_store
+from ..config import cache_store, spackcache_config
 from ..data.export import package_csv, package_json, snapshot_json
 from ..data.problems import RecordError
 from ..render.links import LINKS_CLASS, export_links
@@ -36,7 +36,7 @@ def exports_enabled(builder: Builder) -> bool:
     return (
         builder.format == "html"
         and not builder.name.startswith("epub")
-        and bool(builder.config.spackcache_export)
+        and spackcache_config(builder.env).export
     )
 
 
