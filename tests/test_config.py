@@ -1,15 +1,18 @@
 """The settings every module reads: one frozen, typed :class:`SpackCacheConfig` per build,
 with a field for each declared ``spackcache_*`` value, read after the values were checked,
-and kept out of the pickled environment."""
+and kept out of the pickled environment; and the record folders they name that must not
+be read as pages."""
 
 from __future__ import annotations
 
 import dataclasses
 import pickle
+from pathlib import Path
 
 import pytest
 
 from sphinx_spackcache.config import CONFIG_VALUES, SpackCacheConfig, spackcache_config
+from sphinx_spackcache.sources.locations import folders_to_exclude
 
 from .conftest import RECORDS, Build
 
@@ -56,3 +59,24 @@ def test_the_values_are_read_after_they_were_checked(build: Build) -> None:
     settings = spackcache_config(build("basic", "text", conf=conf))
     assert settings.fetch_timeout == 10.0  # the default, after a warning
     assert settings.default_tag is None
+
+
+def test_record_folders_in_the_source_folder_are_excluded(tmp_path: Path) -> None:
+    """Worked out by hand: the source folder is ``docs``, ``conf.py`` is in ``conf``."""
+    src, base = tmp_path / "docs", tmp_path / "conf"
+    (src / "mirrors" / "site").mkdir(parents=True)
+    base.mkdir()
+    (src / "linked").symlink_to(tmp_path / "outside", target_is_directory=True)
+    (tmp_path / "outside").mkdir()
+    mirrors = {
+        "site": "../docs/mirrors/site",  # in the source folder
+        "web": "https://example.org/docs/mirror",  # fetched: nothing to exclude
+        "far": str(tmp_path / "far"),  # outside the source folder
+        "link": "../docs/linked",  # a link in the source folder, to a folder outside
+    }
+    assert folders_to_exclude(src, base, "../docs/_cache", mirrors) == [
+        "_cache",
+        "mirrors/site",
+        "linked",
+    ]
+    assert folders_to_exclude(src, base, "../docs", {}) == []  # the source folder itself

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 
 from sphinx.util.docutils import SphinxDirective
 
-from ..config import cache_store, spackcache_config
+from ..config import spackcache_config
 from ..data.checks import meta_problems
 from ..data.problems import Problem, RecordError
 from ..data.summary import PackageSummary, summarise
+from ..site.sources import build_sources
 from ..site.tracking import SnapshotCollector
 from ..sources.base import LoadedRecord, SnapshotRecords
 from ..sources.combined import Sources
@@ -34,7 +35,7 @@ class LoadingDirective(SphinxDirective):
     @property
     def store(self) -> Sources:
         """The snapshots of this build."""
-        return cache_store(self.env)
+        return build_sources(self.env)
 
     def warn(self, message: str, subtype: SpackCacheWarning, location: str | None = None) -> None:
         """Warn, located at this directive unless told otherwise.

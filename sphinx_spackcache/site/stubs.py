@@ -38,7 +38,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
-from ..config import cache_store, spackcache_config
+from ..config import spackcache_config
 from ..data.history import previous_snapshot
 from ..data.query import FILTER_FIELDS, SpecQuery, split_patterns
 from ..sources.combined import Sources
@@ -46,6 +46,7 @@ from ..sources.files import write_atomically
 from ..sources.records import RecordError
 from ..sources.store import is_valid_name
 from ..warnings_ import SpackCacheWarning, warn
+from .sources import build_sources
 
 __all__ = [
     "NAV_LISTING",
@@ -256,7 +257,7 @@ def _generate_stubs(app: Sphinx) -> None:
     where they changed, and the generated pages no index lists any more removed."""
     if not spackcache_config(app).generate:
         return
-    store = cache_store(app.env)
+    store = build_sources(app.env)
     requests = _index_requests(app)
     if not requests or not store.exists():
         return

@@ -24,8 +24,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 
-from ..config import cache_store
 from ..sources.combined import Sources
+from .sources import build_sources
 
 __all__ = ["SnapshotCollector", "setup_tracking"]
 
@@ -79,7 +79,7 @@ class SnapshotCollector(EnvironmentCollector):
         removed: set[str],
     ) -> list[str]:
         stale = []
-        sources = cache_store(env)
+        sources = build_sources(env)
         for docname, noted in self.fingerprints(env).items():
             if docname in removed:
                 continue

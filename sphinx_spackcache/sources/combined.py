@@ -27,6 +27,15 @@ class Sources:
         self.store = store
         self.mirrors = dict(mirrors or {})
 
+    @classmethod
+    def of_folders(cls, root: Path, mirrors: Mapping[str, str]) -> Sources:
+        """The sources of record folder *root* and of the mirror folders *mirrors*
+        (name -> folder)."""
+        return cls(
+            CacheStore(root),
+            {name: MirrorSource(name, Path(folder)) for name, folder in mirrors.items()},
+        )
+
     @property
     def root(self) -> Path:
         """The record folder (``spackcache_path``)."""
