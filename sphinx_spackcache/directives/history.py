@@ -32,11 +32,11 @@ class _OverTimeDirective(SpackCacheDirective):
         page; where there is none, the snapshot's package list is (a missing file would
         make Sphinx read the page again on every build), so that a record that appears
         is picked up."""
-        store = self.store
-        if not store.has_record(tag, package):
-            SnapshotCollector.note(self.env, store, tag)
+        sources = self.sources
+        if not sources.has_record(tag, package):
+            SnapshotCollector.note(self.env, sources, tag)
             return ()
-        self.env.note_dependency(store.record_path(tag, package))
+        self.env.note_dependency(sources.record_path(tag, package))
         loaded = self.read_record(tag, package)
         return () if loaded is None else self._roots_only(loaded).record.specs
 
@@ -64,9 +64,9 @@ class CacheDiffDirective(_OverTimeDirective):
 
     def run(self) -> list[nodes.Node]:
         old, new = self.arguments
-        if not self.store.exists():
+        if not self.sources.exists():
             self.warn(
-                f"spackcache_path {str(self.store.root)!r} is not a readable folder",
+                f"spackcache_path {str(self.sources.root)!r} is not a readable folder",
                 SpackCacheWarning.CACHE_PATH,
             )
             return []
@@ -111,9 +111,9 @@ class CacheDiffDirective(_OverTimeDirective):
         sides: dict[str, Mapping[str, Sequence[Spec]]] = {
             tag: {package: self.package_specs(tag, package)} for tag in (old, new)
         }
-        if not any(self.store.has_record(tag, package) for tag in (old, new)):
+        if not any(self.sources.has_record(tag, package) for tag in (old, new)):
             close = sorted(
-                {*self.store.close_packages(old, package), *self.store.close_packages(new, package)}
+                {name for tag in (old, new) for name in self.sources.close_packages(tag, package)}
                 - {package}
             )
             hint = f"; did you mean {first_few(close)}?" if close else ""
@@ -138,23 +138,23 @@ class CacheHistoryDirective(_OverTimeDirective):
 
     def run(self) -> list[nodes.Node]:
         package = self.arguments[0]
-        store = self.store
-        if not store.exists():
+        sources = self.sources
+        if not sources.exists():
             self.warn(
-                f"spackcache_path {str(store.root)!r} is not a readable folder",
+                f"spackcache_path {str(sources.root)!r} is not a readable folder",
                 SpackCacheWarning.CACHE_PATH,
             )
             return []
         if not self.is_valid_package(package):
             return []
         # a snapshot that appears or goes changes the history
-        SnapshotCollector.note(self.env, store, None)
-        by_tag = {tag: {package: self.package_specs(tag, package)} for tag in store.tags()}
+        SnapshotCollector.note(self.env, sources, None)
+        by_tag = {tag: {package: self.package_specs(tag, package)} for tag in sources.tags()}
         query = self.checked_query(by_tag)
         specs = {tag: query.apply(side[package]) for tag, side in by_tag.items()}
         if not any(specs.values()):
             close = sorted(
-                {name for tag in store.tags() for name in store.close_packages(tag, package)}
+                {name for tag in sources.tags() for name in sources.close_packages(tag, package)}
                 - {package}
             )
             hint = f"; did you mean {first_few(close)}?" if close else ""

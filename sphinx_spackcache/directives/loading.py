@@ -33,7 +33,7 @@ class LoadingDirective(SphinxDirective):
     _warned_roots = False
 
     @property
-    def store(self) -> Sources:
+    def sources(self) -> Sources:
         """The snapshots of this build."""
         return build_sources(self.env)
 
@@ -57,22 +57,22 @@ class LoadingDirective(SphinxDirective):
 
     def resolve_tag(self) -> str | None:
         """The snapshot to use (``:tag:`` or the default), or ``None`` after a warning."""
-        store = self.store
-        if not store.exists():
+        sources = self.sources
+        if not sources.exists():
             self.warn(
-                f"spackcache_path {str(store.root)!r} is not a readable folder",
+                f"spackcache_path {str(sources.root)!r} is not a readable folder",
                 SpackCacheWarning.CACHE_PATH,
             )
             return None
         asked, default = self.options.get("tag"), spackcache_config(self.env).default_tag
         if not (asked or default):
             # a second snapshot would make this ambiguous
-            SnapshotCollector.note(self.env, store, None)
-        tag = store.choose_tag(asked, default)
+            SnapshotCollector.note(self.env, sources, None)
+        tag = sources.choose_tag(asked, default)
         if tag is None:
             self.warn(
                 "no :tag: given and spackcache_default_tag is not set; "
-                f"available tags: {first_few(store.tags())}",
+                f"available tags: {first_few(sources.tags())}",
                 SpackCacheWarning.TAG,
             )
             return None
@@ -86,10 +86,10 @@ class LoadingDirective(SphinxDirective):
                 SpackCacheWarning.TAG,
             )
             return False
-        if not self.store.has_tag(tag):
+        if not self.sources.has_tag(tag):
             self.warn(
-                f"unknown tag {tag!r} in {str(self.store.root)!r}; "
-                f"available tags: {first_few(self.store.tags())}",
+                f"unknown tag {tag!r} in {str(self.sources.root)!r}; "
+                f"available tags: {first_few(self.sources.tags())}",
                 SpackCacheWarning.TAG,
             )
             return False
@@ -109,7 +109,7 @@ class LoadingDirective(SphinxDirective):
         """Read the record of *package* in *tag*, which exists, reporting its problems
         (``None`` when it cannot be used)."""
         try:
-            loaded = self.store.load(tag, package)
+            loaded = self.sources.load(tag, package)
         except RecordError as exc:
             self.report([exc.problem])
             return None
@@ -118,13 +118,13 @@ class LoadingDirective(SphinxDirective):
 
     def load_record(self, tag: str, package: str) -> LoadedRecord | None:
         """Load *package* of *tag*, noting the dependency and warning about any problem."""
-        store = self.store
+        sources = self.sources
         if not self.is_valid_package(package):
             return None
-        path = store.record_path(tag, package)
+        path = sources.record_path(tag, package)
         self.env.note_dependency(path)
-        if not store.has_record(tag, package):
-            close = store.close_packages(tag, package)
+        if not sources.has_record(tag, package):
+            close = sources.close_packages(tag, package)
             hint = f"; did you mean {first_few(close)}?" if close else ""
             where = f"{path} does not exist" if not path.is_file() else f"not in {path}"
             self.warn(
@@ -147,9 +147,9 @@ class LoadingDirective(SphinxDirective):
     def load_snapshot(self, tag: str) -> SnapshotRecords:
         """Load every record of *tag*, noting each as a dependency and the package list
         as a fingerprint, so that edited, added and removed records are all picked up."""
-        store = self.store
-        snapshot = store.load_snapshot(tag)
-        SnapshotCollector.note(self.env, store, tag)
+        sources = self.sources
+        snapshot = sources.load_snapshot(tag)
+        SnapshotCollector.note(self.env, sources, tag)
         for loaded in snapshot.records:
             self.env.note_dependency(loaded.record.path)
             self.report(loaded.problems)

@@ -75,7 +75,7 @@ def _find_sources(app: Sphinx) -> None:
     mirrors.update(_fetch_mirrors(app, settings, base))
     setattr(app.env, _MIRRORS_ATTR, mirrors)
     sources = Sources.of_folders(root, mirrors)
-    clashes = sorted(set(sources.mirrors) & set(sources.store.tags()))
+    clashes = sorted(set(sources.mirrors) & set(sources.records.tags()))
     if clashes:
         warn(
             f"spackcache_mirrors: {', '.join(map(repr, clashes))} is also a snapshot of "
