@@ -23,6 +23,7 @@ from ..render.names import AT_CLASS, PALETTE_SIZE
 from ..render.spectable import spec_table_data
 from ..render.summary import summary_data
 from ..render.tables import size_columns
+from ..site.colours import hues_of
 
 __all__ = [
     "add_deferred",
@@ -72,7 +73,7 @@ def visit_deferred(translator: SphinxTranslator, node: deferred) -> None:
         built = node.build()
         if node.needs_links():
             _resolve_package_links(translator, built)
-        hues = cache_domain(translator.builder.env).hues
+        hues = hues_of(translator.builder.env)
         for element in built:
             for table in element.findall(nodes.table):
                 size_columns(table)
