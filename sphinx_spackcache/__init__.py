@@ -21,6 +21,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .domain import setup_domain
     from .site.colours import setup_colours
     from .site.navigation import setup_navigation
+    from .site.sources import setup_sources
     from .site.stubs import setup_stubs
     from .site.tracking import setup_tracking
     from .writers.assets import setup_assets
@@ -33,6 +34,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     app.setup_extension("sphinx_design")
     setup_config(app)
+    setup_sources(app)  # right after: the values are checked first
     setup_domain(app)
     setup_tracking(app)
     setup_package(app)
@@ -53,7 +55,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     return {
         "version": __version__,
         # bumped whenever what the extension keeps in the environment changes shape
-        "env_version": 8,
+        "env_version": 9,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -1,46 +1,37 @@
 """The ``spackcache_*`` configuration values: declared once, typed, validated at start-up.
 
 :data:`CONFIG_VALUES` is the single list; :func:`setup_config` registers it with Sphinx and
-the configuration reference in the documentation is generated from it.
+the configuration reference in the documentation is generated from it. The rest of the
+package reads the values through :func:`spackcache_config`, one frozen
+:class:`SpackCacheConfig` with a typed field per value, never ``config.spackcache_*``.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import string
+import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import quote
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
-from sphinx.util.display import status_iterator
 
-from .sources.combined import Sources
-from .sources.fetch import fetch_mirror, is_url
-from .sources.mirror import MirrorSource
-from .sources.store import CacheStore, is_valid_name
+from .sources.store import is_valid_name
+from .sources.urls import DEFAULT_MIRROR_URL, DEFAULT_PACKAGE_URL, template_problem
 from .warnings_ import SpackCacheWarning, warn
 
 __all__ = [
     "CONFIG_VALUES",
-    "DEFAULT_MIRROR_URL",
-    "DEFAULT_PACKAGE_URL",
     "ConfigValue",
-    "cache_store",
-    "is_local_mirror",
-    "mirror_url",
-    "package_url",
+    "SpackCacheConfig",
+    "config_location",
     "setup_config",
+    "spackcache_config",
 ]
-
-#: Where cache.spack.io's snapshots are (``{tag}``: the snapshot).
-DEFAULT_MIRROR_URL = "https://binaries.spack.io/{tag}"
-#: A package's page on packages.spack.io (``{package}``: its name).
-DEFAULT_PACKAGE_URL = "https://packages.spack.io/package.html?name={package}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,10 +194,66 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
     ),
 )
 
-# Where the resolved cache folder and mirror folders are kept on the build environment
-# (short paths only).
-_ROOT_ATTR = "spackcache_root"
-_MIRRORS_ATTR = "spackcache_mirror_roots"
+
+@dataclass(frozen=True, slots=True)
+class SpackCacheConfig:
+    """The ``spackcache_*`` values of a build, checked, each under its name without the
+    prefix (``spackcache_default_tag`` is :attr:`default_tag`): what every module reads
+    (through :func:`spackcache_config`), so that a value's type is written once."""
+
+    #: ``spackcache_path``: the record folder, as written (relative to ``conf.py``).
+    path: str | os.PathLike[str]
+    #: ``spackcache_default_tag``.
+    default_tag: str | None
+    #: ``spackcache_mirrors``: name -> folder or URL, as written (the usable ones).
+    mirrors: Mapping[str, str | os.PathLike[str]]
+    #: ``spackcache_fetch_cache``.
+    fetch_cache: str | os.PathLike[str] | None
+    #: ``spackcache_fetch_timeout``, in seconds.
+    fetch_timeout: float
+    #: ``spackcache_fetch_max_age``, in seconds.
+    fetch_max_age: float
+    #: ``spackcache_mirror_url``: a template, or templates by snapshot (``"*"``: others).
+    mirror_url: str | Mapping[str, str]
+    #: ``spackcache_package_url``: a template (``""``: no link).
+    package_url: str
+    #: ``spackcache_export``.
+    export: bool
+    #: ``spackcache_history``.
+    history: bool
+    #: ``spackcache_generate``.
+    generate: bool
+
+
+#: The values read from each configuration object (weakly: a build's ``Config`` lives as
+#: long as its application). Nothing of it is in the environment, which is pickled
+#: between builds and sent to ``-j`` workers: it is read again from the ``Config``.
+_READ: weakref.WeakKeyDictionary[Config, SpackCacheConfig] = weakref.WeakKeyDictionary()
+
+
+def spackcache_config(holder: Sphinx | BuildEnvironment) -> SpackCacheConfig:
+    """The ``spackcache_*`` values of the build of *holder* (an application or its
+    environment), as :func:`setup_config` checked them at ``config-inited``: read once
+    per configuration object, so call it only after that event."""
+    config = holder.config
+    found = _READ.get(config)
+    if found is None:
+        mirror_url = config.spackcache_mirror_url
+        found = SpackCacheConfig(
+            path=config.spackcache_path,
+            default_tag=config.spackcache_default_tag,
+            mirrors=dict(config.spackcache_mirrors),
+            fetch_cache=config.spackcache_fetch_cache,
+            fetch_timeout=float(config.spackcache_fetch_timeout),
+            fetch_max_age=float(config.spackcache_fetch_max_age),
+            mirror_url=dict(mirror_url) if isinstance(mirror_url, dict) else mirror_url,
+            package_url=config.spackcache_package_url,
+            export=bool(config.spackcache_export),
+            history=bool(config.spackcache_history),
+            generate=bool(config.spackcache_generate),
+        )
+        _READ[config] = found
+    return found
 
 
 def setup_config(app: Sphinx) -> None:
@@ -220,10 +267,9 @@ def setup_config(app: Sphinx) -> None:
             description=value.description,
         )
     app.connect("config-inited", _validate_config)
-    app.connect("builder-inited", _resolve_cache_root)
 
 
-def _config_location(app: Sphinx, name: str) -> str:
+def config_location(app: Sphinx, name: str) -> str:
     """``conf.py:line`` of the assignment to *name* (line 1 if it is set elsewhere)."""
     path = Path(app.confdir, "conf.py")
     try:
@@ -244,7 +290,7 @@ def _validate_config(app: Sphinx, config: Config) -> None:
                 f"{value.name} must be {value.type_text}, not {type(current).__name__} "
                 f"({current!r}); using the default {value.default!r}",
                 SpackCacheWarning.CONFIG,
-                _config_location(app, value.name),
+                config_location(app, value.name),
             )
             setattr(config, value.name, value.default)
     tag = config.spackcache_default_tag
@@ -252,12 +298,11 @@ def _validate_config(app: Sphinx, config: Config) -> None:
         warn(
             "spackcache_default_tag is empty; using None",
             SpackCacheWarning.CONFIG,
-            _config_location(app, "spackcache_default_tag"),
+            config_location(app, "spackcache_default_tag"),
         )
         config.spackcache_default_tag = None
     _check_mirrors(app, config)
     _check_templates(app, config)
-    _exclude_records(app, config)
 
 
 def _check_mirrors(app: Sphinx, config: Config) -> None:
@@ -275,41 +320,9 @@ def _check_mirrors(app: Sphinx, config: Config) -> None:
             warn(
                 f"spackcache_mirrors: {problem}; skipped",
                 SpackCacheWarning.CONFIG,
-                _config_location(app, "spackcache_mirrors"),
+                config_location(app, "spackcache_mirrors"),
             )
     config.spackcache_mirrors = kept
-
-
-def _template_problem(template: object, field: str) -> str | None:
-    """Why *template* is not a template of plain ``{field}`` placeholders (``None`` when
-    it is): a template is filled by replacing those, nothing else (no attributes,
-    indexes or formats, which ``str.format`` would evaluate)."""
-    if not isinstance(template, str):
-        return f"{template!r} is not a str"
-    try:
-        parts = list(string.Formatter().parse(template))
-    except ValueError as exc:
-        return f"{template!r} cannot be read ({exc})"
-    for _, name, spec, conversion in parts:
-        if name is not None and (name != field or spec or conversion):
-            written = (
-                "{"
-                + name
-                + (f"!{conversion}" if conversion else "")
-                + (f":{spec}" if spec else "")
-                + "}"
-            )
-            return f"{template!r} has {written}; the only placeholder is {{{field}}}"
-    return None
-
-
-def fill(template: str, field: str, value: str) -> str:
-    """*template* (checked by :func:`_template_problem`) with ``{field}`` replaced by
-    *value* and ``{{``/``}}`` read as braces."""
-    return "".join(
-        literal + (value if name is not None else "")
-        for literal, name, _, _ in string.Formatter().parse(template)
-    )
 
 
 def _check_templates(app: Sphinx, config: Config) -> None:
@@ -323,7 +336,7 @@ def _check_templates(app: Sphinx, config: Config) -> None:
         value = getattr(config, name)
         templates = dict(value) if isinstance(value, dict) else {"": value}
         for key, template in list(templates.items()):
-            problem = _template_problem(template, field)
+            problem = template_problem(template, field)
             if problem is None:
                 continue
             where = f"[{key!r}]" if key else ""
@@ -331,126 +344,10 @@ def _check_templates(app: Sphinx, config: Config) -> None:
             warn(
                 f"{name}{where}: {problem}; {instead}",
                 SpackCacheWarning.CONFIG,
-                _config_location(app, name),
+                config_location(app, name),
             )
             del templates[key]
         if isinstance(value, dict):
             setattr(config, name, templates)
         elif not templates:
             setattr(config, name, default)
-
-
-def is_local_mirror(config: Config, tag: str) -> bool:
-    """Whether the install commands of *tag* name a folder of this machine: a mirror of
-    ``spackcache_mirrors`` given as a folder, with no URL in ``spackcache_mirror_url``."""
-    setting = config.spackcache_mirror_url
-    mirror = config.spackcache_mirrors.get(tag)
-    named = isinstance(setting, dict) and tag in setting
-    return mirror is not None and not named and not is_url(os.fspath(mirror))
-
-
-def mirror_url(config: Config, tag: str) -> str:
-    """Where the binaries of snapshot *tag* are, for the install commands."""
-    setting = config.spackcache_mirror_url
-    if isinstance(setting, dict) and tag in setting:
-        return fill(str(setting[tag]), "tag", tag)
-    mirror = config.spackcache_mirrors.get(tag)
-    if mirror is not None:
-        return str(os.fspath(mirror))
-    template = setting.get("*", DEFAULT_MIRROR_URL) if isinstance(setting, dict) else setting
-    return fill(str(template), "tag", tag)
-
-
-def package_url(config: Config, package: str) -> str | None:
-    """The page of *package*'s recipe (``None`` when ``spackcache_package_url`` is empty);
-    the name is URL-quoted (``+`` is a space in a query string)."""
-    template = config.spackcache_package_url
-    return fill(template, "package", quote(package, safe="")) if template else None
-
-
-def _exclude_records(app: Sphinx, config: Config) -> None:
-    """Keep Sphinx from reading records as pages when they sit in the source folder.
-
-    With MyST-Parser enabled, every ``specs.md`` would otherwise become a document.
-    """
-    srcdir = Path(os.path.normpath(app.srcdir))
-    base_folder = Path(app.confdir or app.srcdir)
-    folders = [f for f in config.spackcache_mirrors.values() if not is_url(os.fspath(f))]
-    for folder in (config.spackcache_path, *folders):
-        # as written (a symbolic link inside the source folder counts) and as resolved
-        written = Path(os.path.normpath(base_folder / os.fspath(folder)))
-        for root, base in ((written, srcdir), (written.resolve(), srcdir.resolve())):
-            if root != base and root.is_relative_to(base):
-                pattern = root.relative_to(base).as_posix()
-                if pattern not in config.exclude_patterns:
-                    config.exclude_patterns = [*config.exclude_patterns, pattern]
-
-
-def _cache_root(app: Sphinx) -> Path:
-    return Path(app.confdir or app.srcdir, os.fspath(app.config.spackcache_path)).resolve()
-
-
-def _resolve_cache_root(app: Sphinx) -> None:
-    root = _cache_root(app)
-    setattr(app.env, _ROOT_ATTR, root)
-    base = Path(app.confdir or app.srcdir)
-    mirrors = {
-        name: str((base / os.fspath(folder)).resolve())
-        for name, folder in app.config.spackcache_mirrors.items()
-        if not is_url(os.fspath(folder))
-    }
-    mirrors.update(_fetch_mirrors(app, base))
-    setattr(app.env, _MIRRORS_ATTR, mirrors)
-    clashes = sorted(set(mirrors) & set(CacheStore(root).tags()))
-    if clashes:
-        warn(
-            f"spackcache_mirrors: {', '.join(map(repr, clashes))} is also a snapshot of "
-            "spackcache_path; the mirror is used",
-            SpackCacheWarning.CONFIG,
-            _config_location(app, "spackcache_mirrors"),
-        )
-
-
-def _fetch_mirrors(app: Sphinx, base: Path) -> dict[str, str]:
-    """Fetch the indexes of the http(s) mirrors (or find their copies fresh); the local
-    folder of each one there is something to read for."""
-    config = app.config
-    urls = {n: os.fspath(f) for n, f in config.spackcache_mirrors.items() if is_url(os.fspath(f))}
-    if not urls:
-        return {}
-    cache_root = (
-        Path(app.doctreedir, "spackcache-mirrors")
-        if config.spackcache_fetch_cache is None
-        else base / os.fspath(config.spackcache_fetch_cache)
-    )
-    folders: dict[str, str] = {}
-    for name in status_iterator(
-        sorted(urls), "checking Spack mirrors... ", "purple", len(urls), app.verbosity
-    ):
-        result = fetch_mirror(
-            urls[name],
-            cache_root / name,
-            timeout=float(config.spackcache_fetch_timeout),
-            max_age=float(config.spackcache_fetch_max_age),
-        )
-        if result.problem:
-            warn(
-                f"spackcache_mirrors: {name!r}: {result.problem}",
-                SpackCacheWarning.CONFIG,
-                _config_location(app, "spackcache_mirrors"),
-            )
-        if result.folder is not None:
-            folders[name] = str(result.folder)
-    return folders
-
-
-def cache_store(env: BuildEnvironment) -> Sources:
-    """The sources of this build: the record folder and the mirrors."""
-    root = getattr(env, _ROOT_ATTR, None)
-    if root is None:  # pragma: no cover - builder-inited always runs first
-        root = Path(env.srcdir, os.fspath(env.config.spackcache_path)).resolve()
-    mirrors: dict[str, str] = getattr(env, _MIRRORS_ATTR, None) or {}
-    return Sources(
-        CacheStore(root),
-        {name: MirrorSource(name, Path(folder)) for name, folder in mirrors.items()},
-    )

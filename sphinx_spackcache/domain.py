@@ -36,6 +36,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from .config import spackcache_config
 from .data.snapshots import newest_snapshot
 from .warnings_ import SpackCacheWarning, warn
 
@@ -121,7 +122,7 @@ class CacheDomain(Domain):
     label = "Spack build cache"
     object_types = {"package": ObjType("package", PKG_ROLE)}  # noqa: RUF012 - Sphinx API
     roles = {PKG_ROLE: XRefRole()}  # noqa: RUF012
-    initial_data = {"packages": {}, "keys": {}, "stacks": {}, "hues": {}}  # noqa: RUF012
+    initial_data = {"packages": {}, "keys": {}}  # noqa: RUF012
     data_version = 4
 
     @property
@@ -150,20 +151,7 @@ class CacheDomain(Domain):
         places.sort(key=_order)
         self.keys_by_docname.setdefault(entry.docname, []).append(entry.key)
 
-    @property
-    def stacks(self) -> dict[str, list[str]]:
-        """docname -> the stacks its badges name (for :mod:`~sphinx_spackcache.site.colours`)."""
-        stacks: dict[str, list[str]] = self.data.setdefault("stacks", {})
-        return stacks
-
-    @property
-    def hues(self) -> dict[str, int]:
-        """stack -> its colour in the palette, as the last build gave them out."""
-        hues: dict[str, int] = self.data.setdefault("hues", {})
-        return hues
-
     def clear_doc(self, docname: str) -> None:
-        self.stacks.pop(docname, None)
         for key in dict.fromkeys(self.keys_by_docname.pop(docname, ())):
             places = self.places_by_key.get(key)
             if places is None:
@@ -176,9 +164,6 @@ class CacheDomain(Domain):
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         wanted = set(docnames)
-        for docname, stacks in otherdata.get("stacks", {}).items():
-            if docname in wanted:
-                self.stacks[docname] = stacks
         for places in otherdata.get("packages", {}).values():
             for entry in places:
                 if entry.docname in wanted:
@@ -201,7 +186,7 @@ class CacheDomain(Domain):
         candidates = [p[0] for p in self.places_by_key.values() if p[0].package == package]
         if not candidates:
             return None
-        default = self.env.config.spackcache_default_tag
+        default = spackcache_config(self.env).default_tag
         for entry in candidates:
             if entry.tag == default:
                 return entry

@@ -12,9 +12,10 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from sphinx_spackcache.render.names import PALETTE_SIZE
-from sphinx_spackcache.site.colours import TIERS, assign_hues
+from sphinx_spackcache.site.colours import TIERS, StackCollector, assign_hues, hues_of
 from sphinx_spackcache.writers.assets import STATIC_DIR, STYLESHEET
 
+from . import records as expected
 from .conftest import RECORDS, Build
 
 #: Backgrounds of the themes' pages: white and near-white, and the dark ones of furo,
@@ -120,3 +121,53 @@ def hue_map(out: Path) -> dict[str, int]:
             (hue,) = [c for c in span["class"] if c.startswith("spackcache-hue-")]
             found[stack] = int(hue.rsplit("-", 1)[1])
     return found
+
+
+#: What tests/roots/test-basic shows (its pages' directives; the default tag is
+#: develop-2025-04-20): page -> (tag, package) of each cache-package.
+BASIC_PAGES = {
+    "py-packaging": [("develop-2025-04-20", "py-packaging")],
+    "cmake": [("develop-2025-04-20", "cmake"), ("v0.23.1", "cmake")],
+    "small": [("develop-2025-04-20", "sherpa"), ("v0.23.1", "dsfmt")],
+}
+
+
+def page_stacks(pages: dict[str, list[tuple[str, str]]]) -> dict[str, list[str]]:
+    """The stacks each page's badges name, from the raw records: every stack of every
+    spec a cache-package shows (its summary and its table)."""
+    found = {
+        page: sorted({s for tag, package in shown for s in expected.stack_counts(tag, package)})
+        for page, shown in pages.items()
+    }
+    return {page: stacks for page, stacks in found.items() if stacks}
+
+
+def test_a_parallel_read_gives_the_colours_of_a_serial_one(build: Build) -> None:
+    """-j: each worker notes the stacks of the pages it reads, and the merge brings them
+    all together, so the colours are given out for the same stacks as in a serial read."""
+    want = page_stacks(BASIC_PAGES)
+    serial = build("basic", "html")
+    assert StackCollector.stacks(serial.env) == want
+    serial_hues = dict(hues_of(serial.env))
+    assert serial_hues == assign_hues(s for stacks in want.values() for s in stacks)
+    serial_pages = hue_map(serial.outdir)
+
+    parallel = build("basic", "html", parallel=2, freshenv=True)
+    assert parallel.parallel == 2
+    assert StackCollector.stacks(parallel.env) == want  # the union of what the workers noted
+    assert dict(hues_of(parallel.env)) == serial_hues
+    assert hue_map(parallel.outdir) == serial_pages
+
+
+def test_a_removed_page_takes_its_stacks_with_it(build: Build) -> None:
+    app = build("basic", "html")
+    assert StackCollector.stacks(app.env) == page_stacks(BASIC_PAGES)
+    (app.srcdir / "cmake.rst").unlink()
+    index = app.srcdir / "index.rst"
+    index.write_text(index.read_text("utf-8").replace("   cmake\n", ""), "utf-8")
+    app = build("basic", "html")
+    kept = {page: shown for page, shown in BASIC_PAGES.items() if page != "cmake"}
+    assert StackCollector.stacks(app.env) == page_stacks(kept)
+    kept_stacks = {s for stacks in page_stacks(kept).values() for s in stacks}
+    assert set(page_stacks(BASIC_PAGES)["cmake"]) - kept_stacks  # some were cmake's only
+    assert set(hues_of(app.env)) == kept_stacks  # and they have no colour any more

@@ -5,16 +5,13 @@ from Spack's documentation (see sphinx_spackcache/data/install.py for the releas
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-from typing import Any
-
 import pytest
 from bs4 import BeautifulSoup
 from docutils import nodes
 
-from sphinx_spackcache.config import mirror_url
 from sphinx_spackcache.data.install import install_commands, spack_release
 from sphinx_spackcache.render.spectable import install_classes
+from sphinx_spackcache.sources.urls import mirror_url
 
 from .conftest import MIRRORS, Build, resolved, warnings_of
 
@@ -155,25 +152,16 @@ def test_a_url_that_is_not_one_word_is_quoted() -> None:
     )
 
 
-def config(**values: Any) -> Any:
-    defaults: dict[str, Any] = {
-        "spackcache_mirror_url": "https://binaries.spack.io/{tag}",
-        "spackcache_mirrors": {},
-    }
-    return SimpleNamespace(**{**defaults, **values})
-
-
 def test_mirror_url_from_the_template_the_dict_or_the_mirror() -> None:
-    assert mirror_url(config(), "v0.23.1") == "https://binaries.spack.io/v0.23.1"
-    assert mirror_url(config(spackcache_mirror_url="s3://c/{tag}/x"), "t") == "s3://c/t/x"
-    by_name = config(
-        spackcache_mirror_url={"*": "https://b.example/{tag}", "site": "https://site.example"},
-        spackcache_mirrors={"site": "_mirrors/site", "web": "https://web.example/cache"},
-    )
-    assert mirror_url(by_name, "site") == "https://site.example"  # the dict names it
-    assert mirror_url(by_name, "web") == "https://web.example/cache"  # the mirror's own
-    assert mirror_url(by_name, "v0.23.1") == "https://b.example/v0.23.1"  # the template
-    assert mirror_url(config(spackcache_mirror_url={}), "t") == "https://binaries.spack.io/t"
+    default = "https://binaries.spack.io/{tag}"
+    assert mirror_url("v0.23.1", default, {}) == "https://binaries.spack.io/v0.23.1"
+    assert mirror_url("t", "s3://c/{tag}/x", {}) == "s3://c/t/x"
+    by_name = {"*": "https://b.example/{tag}", "site": "https://site.example"}
+    mirrors = {"site": "_mirrors/site", "web": "https://web.example/cache"}
+    assert mirror_url("site", by_name, mirrors) == "https://site.example"  # the dict names it
+    assert mirror_url("web", by_name, mirrors) == "https://web.example/cache"  # the mirror's own
+    assert mirror_url("v0.23.1", by_name, mirrors) == "https://b.example/v0.23.1"  # the template
+    assert mirror_url("t", {}, {}) == "https://binaries.spack.io/t"
 
 
 def test_a_template_that_cannot_be_filled_warns_and_falls_back(build: Build) -> None:
@@ -247,10 +235,10 @@ def test_a_template_that_would_run_code_or_fail_later_is_dropped(
 
 
 def test_recipe_links_quote_the_package_name() -> None:
-    from sphinx_spackcache.config import DEFAULT_PACKAGE_URL, package_url
+    from sphinx_spackcache.sources.urls import DEFAULT_PACKAGE_URL, package_url
 
-    conf = config(spackcache_package_url=DEFAULT_PACKAGE_URL)
     assert (
-        package_url(conf, "gtkplus+x") == "https://packages.spack.io/package.html?name=gtkplus%2Bx"
+        package_url(DEFAULT_PACKAGE_URL, "gtkplus+x")
+        == "https://packages.spack.io/package.html?name=gtkplus%2Bx"
     )
-    assert package_url(config(spackcache_package_url=""), "x") is None
+    assert package_url("", "x") is None

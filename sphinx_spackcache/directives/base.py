@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
-from ..config import is_local_mirror, mirror_url
+from ..config import spackcache_config
 from ..data.install import InstallCommands, install_commands
 from ..data.model import Spec
 from ..data.problems import quoted
@@ -23,6 +23,7 @@ from ..data.query import RUNS_ON_FIELD, SpecQuery
 from ..data.suggest import did_you_mean, first_few
 from ..data.targets import close_cpus
 from ..render.names import ROOT_CLASS
+from ..sources.urls import is_local_mirror, mirror_url
 from ..warnings_ import SpackCacheWarning
 from .loading import LoadingDirective
 from .options import text_option
@@ -52,13 +53,14 @@ class SpackCacheDirective(LoadingDirective):
     def install_commands_for(self, tag: str, *, show: bool) -> InstallCommands:
         """The install commands of snapshot *tag* (``:unsigned:`` as given); when they
         are to be shown (*show*) and name a folder of this machine, a warning says so."""
-        if show and is_local_mirror(self.config, tag):
+        settings = spackcache_config(self.env)
+        if show and is_local_mirror(tag, settings.mirror_url, settings.mirrors):
             self.warn(
                 f"mirror {tag!r} is a local folder: the install commands name its path; "
                 f"set spackcache_mirror_url = {{{tag!r}: URL}} to give readers its URL",
                 SpackCacheWarning.INSTALL,
             )
-        url = mirror_url(self.config, tag)
+        url = mirror_url(tag, settings.mirror_url, settings.mirrors)
         return install_commands(tag, url, signed="unsigned" not in self.options)
 
     # -- options ---------------------------------------------------------------------

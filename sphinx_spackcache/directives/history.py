@@ -32,11 +32,11 @@ class _OverTimeDirective(SpackCacheDirective):
         page; where there is none, the snapshot's package list is (a missing file would
         make Sphinx read the page again on every build), so that a record that appears
         is picked up."""
-        store = self.store
-        if not store.has_record(tag, package):
-            SnapshotCollector.note(self.env, store, tag)
+        sources = self.sources
+        if not sources.has_record(tag, package):
+            SnapshotCollector.note(self.env, sources, tag)
             return ()
-        self.env.note_dependency(store.record_path(tag, package))
+        self.env.note_dependency(sources.record_path(tag, package))
         loaded = self.read_record(tag, package)
         return () if loaded is None else self._roots_only(loaded).record.specs
 
@@ -107,7 +107,7 @@ class CacheDiffDirective(_OverTimeDirective):
         sides: dict[str, Mapping[str, Sequence[Spec]]] = {
             tag: {package: self.package_specs(tag, package)} for tag in (old, new)
         }
-        if not any(self.store.has_record(tag, package) for tag in (old, new)):
+        if not any(self.sources.has_record(tag, package) for tag in (old, new)):
             hint = self.close_packages_hint(package, (old, new))
             self.warn(
                 f":package: {package!r} is in neither {old!r} nor {new!r}{hint}",
@@ -130,18 +130,18 @@ class CacheHistoryDirective(_OverTimeDirective):
 
     def run(self) -> list[nodes.Node]:
         package = self.arguments[0]
-        store = self.store
+        sources = self.sources
         if not self.sources_exist():
             return []
         if not self.is_valid_package(package):
             return []
         # a snapshot that appears or goes changes the history
-        SnapshotCollector.note(self.env, store, None)
-        by_tag = {tag: {package: self.package_specs(tag, package)} for tag in store.tags()}
+        SnapshotCollector.note(self.env, sources, None)
+        by_tag = {tag: {package: self.package_specs(tag, package)} for tag in sources.tags()}
         query = self.checked_query(by_tag)
         specs = {tag: query.apply(side[package]) for tag, side in by_tag.items()}
         if not any(specs.values()):
-            hint = self.close_packages_hint(package, store.tags())
+            hint = self.close_packages_hint(package, sources.tags())
             what = "the filters leave none of its specs" if query else "it is in no snapshot"
             self.warn(f"no history of {package!r}: {what}{hint}", SpackCacheWarning.PACKAGE)
             return []

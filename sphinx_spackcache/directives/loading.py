@@ -11,11 +11,12 @@ from collections.abc import Iterable
 
 from sphinx.util.docutils import SphinxDirective
 
-from ..config import cache_store
+from ..config import spackcache_config
 from ..data.checks import meta_problems
 from ..data.problems import Problem, RecordError
 from ..data.suggest import did_you_mean, first_few
 from ..data.summary import PackageSummary, summarise
+from ..site.sources import build_sources
 from ..site.tracking import SnapshotCollector
 from ..sources.base import LoadedRecord, SnapshotRecords
 from ..sources.combined import Sources
@@ -32,9 +33,9 @@ class LoadingDirective(SphinxDirective):
     _warned_roots = False
 
     @property
-    def store(self) -> Sources:
+    def sources(self) -> Sources:
         """The snapshots of this build."""
-        return cache_store(self.env)
+        return build_sources(self.env)
 
     def warn(self, message: str, subtype: SpackCacheWarning, location: str | None = None) -> None:
         """Warn, located at this directive unless told otherwise.
@@ -56,28 +57,28 @@ class LoadingDirective(SphinxDirective):
 
     def sources_exist(self) -> bool:
         """Whether there is anything to read: the record folder or a mirror (else warn)."""
-        if self.store.exists():
+        if self.sources.exists():
             return True
         self.warn(
-            f"spackcache_path {str(self.store.root)!r} is not a readable folder",
+            f"spackcache_path {str(self.sources.root)!r} is not a readable folder",
             SpackCacheWarning.CACHE_PATH,
         )
         return False
 
     def resolve_tag(self) -> str | None:
         """The snapshot to use (``:tag:`` or the default), or ``None`` after a warning."""
-        store = self.store
+        sources = self.sources
         if not self.sources_exist():
             return None
-        asked, default = self.options.get("tag"), self.config.spackcache_default_tag
+        asked, default = self.options.get("tag"), spackcache_config(self.env).default_tag
         if not (asked or default):
             # a second snapshot would make this ambiguous
-            SnapshotCollector.note(self.env, store, None)
-        tag = store.choose_tag(asked, default)
+            SnapshotCollector.note(self.env, sources, None)
+        tag = sources.choose_tag(asked, default)
         if tag is None:
             self.warn(
                 "no :tag: given and spackcache_default_tag is not set; "
-                f"available tags: {first_few(store.tags())}",
+                f"available tags: {first_few(sources.tags())}",
                 SpackCacheWarning.TAG,
             )
             return None
@@ -91,10 +92,10 @@ class LoadingDirective(SphinxDirective):
                 SpackCacheWarning.TAG,
             )
             return False
-        if not self.store.has_tag(tag):
+        if not self.sources.has_tag(tag):
             self.warn(
-                f"unknown tag {tag!r} in {str(self.store.root)!r}; "
-                f"available tags: {first_few(self.store.tags())}",
+                f"unknown tag {tag!r} in {str(self.sources.root)!r}; "
+                f"available tags: {first_few(self.sources.tags())}",
                 SpackCacheWarning.TAG,
             )
             return False
@@ -113,15 +114,15 @@ class LoadingDirective(SphinxDirective):
     def close_packages_hint(self, package: str, tags: Iterable[str]) -> str:
         """ "; did you mean ...?" naming the packages of *tags* that look like *package*
         (sorted; ``""`` for none)."""
-        store = self.store
-        close = {name for tag in tags for name in store.close_packages(tag, package)}
+        sources = self.sources
+        close = {name for tag in tags for name in sources.close_packages(tag, package)}
         return did_you_mean(sorted(close - {package}))
 
     def read_record(self, tag: str, package: str) -> LoadedRecord | None:
         """Read the record of *package* in *tag*, which exists, reporting its problems
         (``None`` when it cannot be used)."""
         try:
-            loaded = self.store.load(tag, package)
+            loaded = self.sources.load(tag, package)
         except RecordError as exc:
             self.report([exc.problem])
             return None
@@ -130,13 +131,13 @@ class LoadingDirective(SphinxDirective):
 
     def load_record(self, tag: str, package: str) -> LoadedRecord | None:
         """Load *package* of *tag*, noting the dependency and warning about any problem."""
-        store = self.store
+        sources = self.sources
         if not self.is_valid_package(package):
             return None
-        path = store.record_path(tag, package)
+        path = sources.record_path(tag, package)
         self.env.note_dependency(path)
-        if not store.has_record(tag, package):
-            hint = did_you_mean(store.close_packages(tag, package))
+        if not sources.has_record(tag, package):
+            hint = did_you_mean(sources.close_packages(tag, package))
             where = f"{path} does not exist" if not path.is_file() else f"not in {path}"
             self.warn(
                 f"no package {package!r} in tag {tag!r} ({where}){hint}",
@@ -158,9 +159,9 @@ class LoadingDirective(SphinxDirective):
     def load_snapshot(self, tag: str) -> SnapshotRecords:
         """Load every record of *tag*, noting each as a dependency and the package list
         as a fingerprint, so that edited, added and removed records are all picked up."""
-        store = self.store
-        snapshot = store.load_snapshot(tag)
-        SnapshotCollector.note(self.env, store, tag)
+        sources = self.sources
+        snapshot = sources.load_snapshot(tag)
+        SnapshotCollector.note(self.env, sources, tag)
         for loaded in snapshot.records:
             self.env.note_dependency(loaded.record.path)
             self.report(loaded.problems)

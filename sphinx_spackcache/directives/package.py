@@ -12,7 +12,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.nodes import make_id
 
-from ..config import package_url
+from ..config import spackcache_config
 from ..data.checks import url_problems
 from ..data.model import Spec
 from ..data.summary import compiler_sort_key, spec_sort_key, summarise
@@ -21,6 +21,7 @@ from ..render.install import install_nodes
 from ..render.links import links_paragraph
 from ..render.spectable import SPEC_COLUMNS, pending_spec_table
 from ..render.summary import pending_summary
+from ..sources.urls import package_url
 from ..warnings_ import SpackCacheWarning
 from .base import SpackCacheDirective
 from .options import FILTER_OPTIONS, text_option, words_option
@@ -80,7 +81,8 @@ class CachePackageDirective(SpackCacheDirective):
 
         container = self.output_container("package")
         container += pending_summary(summarise(specs) if query else summary)
-        container += links_paragraph(package, tag, package_url(self.config, package))
+        recipe = package_url(spackcache_config(self.env).package_url, package)
+        container += links_paragraph(package, tag, recipe)
         commands = self.install_commands_for(tag, show="install" in self.options)
         if "install" in self.options:
             container.extend(install_nodes(commands, package))

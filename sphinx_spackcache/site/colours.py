@@ -9,28 +9,38 @@ stacks the site shows, not on the order pages are read in (``-j``), and it chang
 when a stack appears or goes; then every page with stack badges is written again, so
 that no two pages disagree.
 
-Stack badges carry the stack's name (attribute ``stack``); pages' stacks are noted when
-they are read (``doctree-read``, kept by the ``cache`` domain), the colours are given out
-at ``env-updated``, and a post-transform (HTML only) gives each badge its class
-``spackcache-hue-N``, styled by ``static/spackcache.css``. Other builders show no colour.
+Stack badges carry the stack's name (attribute ``stack``). :class:`StackCollector`, an
+``EnvironmentCollector`` (as :class:`~.tracking.SnapshotCollector` is), notes each page's
+stacks when it is read, forgets a page that is read again or removed, merges what ``-j``
+workers noted, and gives out the colours once all pages are read (``env-get-updated``),
+naming the pages to write again when they changed; :func:`hues_of` is what it gave out. A
+post-transform (HTML only) gives each badge its class ``spackcache-hue-N``, styled by
+``static/spackcache.css``. Other builders show no colour.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ..domain import cache_domain
 from ..render.badges import colour_badges, stack_hash
 from ..render.deferred import deferred
 from ..render.names import PALETTE_SIZE, STACK_ATTR, STACKS_ATTR
 
-__all__ = ["TIERS", "ColourStackBadges", "assign_hues", "hues_of", "setup_colours"]
+__all__ = [
+    "TIERS",
+    "ColourStackBadges",
+    "StackCollector",
+    "assign_hues",
+    "hues_of",
+    "setup_colours",
+]
 
 
 #: The palette is ordered so that its first 12 colours, and its first 24, are as far
@@ -57,9 +67,73 @@ def assign_hues(stacks: Iterable[str]) -> dict[str, int]:
     return hues
 
 
+class StackCollector(EnvironmentCollector):
+    """Keeps the stacks each page's badges name, and the colours given out for them."""
+
+    #: The environment attributes (pickled with it): docname -> the stacks its badges
+    #: name, sorted; stack -> its colour in the palette, as the last build gave them out.
+    STACKS = "spackcache_stacks"
+    HUES = "spackcache_hues"
+
+    @classmethod
+    def stacks(cls, env: BuildEnvironment) -> dict[str, list[str]]:
+        """The stacks of every page that has stack badges, by document name."""
+        stacks: dict[str, list[str]] = _kept(env, cls.STACKS)
+        return stacks
+
+    @classmethod
+    def hues(cls, env: BuildEnvironment) -> dict[str, int]:
+        """Each stack's colour."""
+        hues: dict[str, int] = _kept(env, cls.HUES)
+        return hues
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        self.stacks(env).pop(docname, None)
+
+    def merge_other(
+        self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
+    ) -> None:
+        mine = self.stacks(env)
+        for docname, stacks in self.stacks(other).items():
+            if docname in docnames:
+                mine[docname] = stacks
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        """Note the stacks of the page's badges, and of its spec tables (which are built
+        when the page is written)."""
+        stacks = {
+            badge[STACK_ATTR] for badge in doctree.findall(nodes.inline) if STACK_ATTR in badge
+        }
+        for table in doctree.findall(deferred):
+            stacks.update(table.get(STACKS_ATTR, ()))
+        if stacks:
+            self.stacks(app.env)[app.env.docname] = sorted(stacks)
+        else:
+            self.stacks(app.env).pop(app.env.docname, None)
+
+    def get_updated_docs(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
+        """Give out the colours for the stacks of every page; when a stack came or went,
+        every page with stack badges is written again."""
+        stacks = self.stacks(env)
+        hues = assign_hues(stack for names in stacks.values() for stack in names)
+        given = self.hues(env)
+        if hues == given:
+            return []
+        given.clear()
+        given.update(hues)
+        return sorted(stacks)
+
+
+def _kept(env: BuildEnvironment, attribute: str) -> Any:
+    """The dict the environment keeps as *attribute* (a new one the first time)."""
+    if not hasattr(env, attribute):
+        setattr(env, attribute, {})
+    return getattr(env, attribute)
+
+
 def hues_of(env: BuildEnvironment) -> Mapping[str, int]:
-    """The colours given out for this build."""
-    return cache_domain(env).hues
+    """The colours given out for this build: stack -> its hue in the palette."""
+    return StackCollector.hues(env)
 
 
 class ColourStackBadges(SphinxPostTransform):
@@ -73,30 +147,7 @@ class ColourStackBadges(SphinxPostTransform):
         colour_badges(self.document, hues_of(self.env), PALETTE_SIZE)
 
 
-def _note_stacks(app: Sphinx, doctree: nodes.document) -> None:
-    stacks = {badge[STACK_ATTR] for badge in doctree.findall(nodes.inline) if STACK_ATTR in badge}
-    for table in doctree.findall(deferred):
-        stacks.update(table.get(STACKS_ATTR, ()))
-    domain = cache_domain(app.env)
-    if stacks:
-        domain.stacks[app.env.docname] = sorted(stacks)
-    else:
-        domain.stacks.pop(app.env.docname, None)
-
-
-def _give_out_hues(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    domain = cache_domain(env)
-    hues = assign_hues(stack for stacks in domain.stacks.values() for stack in stacks)
-    if hues == domain.hues:
-        return []
-    domain.hues.clear()
-    domain.hues.update(hues)
-    # a stack came or went: every page with stack badges is written again
-    return sorted(domain.stacks)
-
-
 def setup_colours(app: Sphinx) -> None:
     """Note the stacks of each page, give out the colours, colour the badges."""
-    app.connect("doctree-read", _note_stacks)
-    app.connect("env-updated", _give_out_hues)
+    app.add_env_collector(StackCollector)
     app.add_post_transform(ColourStackBadges)

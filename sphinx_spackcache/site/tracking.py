@@ -24,8 +24,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 
-from ..config import cache_store
 from ..sources.combined import Sources
+from .sources import build_sources
 
 __all__ = ["SnapshotCollector", "setup_tracking"]
 
@@ -50,11 +50,11 @@ class SnapshotCollector(EnvironmentCollector):
         return found
 
     @classmethod
-    def note(cls, env: BuildEnvironment, store: Sources, tag: str | None) -> None:
+    def note(cls, env: BuildEnvironment, sources: Sources, tag: str | None) -> None:
         """Record that the current document shows every package of *tag* (for ``None``:
         that it depends on which snapshots exist, as it uses the only one)."""
         documents = cls.fingerprints(env)
-        documents.setdefault(env.docname, {})[tag] = store.fingerprint(tag)
+        documents.setdefault(env.docname, {})[tag] = sources.fingerprint(tag)
 
     def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
         self.fingerprints(env).pop(docname, None)
@@ -79,7 +79,7 @@ class SnapshotCollector(EnvironmentCollector):
         removed: set[str],
     ) -> list[str]:
         stale = []
-        sources = cache_store(env)
+        sources = build_sources(env)
         for docname, noted in self.fingerprints(env).items():
             if docname in removed:
                 continue

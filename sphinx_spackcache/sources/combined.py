@@ -23,25 +23,36 @@ __all__ = ["Sources"]
 class Sources:
     """The record folder and the mirrors of one build."""
 
-    def __init__(self, store: CacheStore, mirrors: Mapping[str, MirrorSource] | None = None):
-        self.store = store
+    def __init__(self, records: CacheStore, mirrors: Mapping[str, MirrorSource] | None = None):
+        #: The record snapshots of ``spackcache_path``.
+        self.records = records
+        #: The mirrors of ``spackcache_mirrors``, by snapshot name.
         self.mirrors = dict(mirrors or {})
+
+    @classmethod
+    def of_folders(cls, root: Path, mirrors: Mapping[str, str]) -> Sources:
+        """The sources of record folder *root* and of the mirror folders *mirrors*
+        (name -> folder)."""
+        return cls(
+            CacheStore(root),
+            {name: MirrorSource(name, Path(folder)) for name, folder in mirrors.items()},
+        )
 
     @property
     def root(self) -> Path:
         """The record folder (``spackcache_path``)."""
-        return self.store.root
+        return self.records.root
 
     def _source(self, tag: str) -> CacheStore | MirrorSource:
-        return self.mirrors.get(tag) or self.store
+        return self.mirrors.get(tag) or self.records
 
     def exists(self) -> bool:
         """Whether there is anything to read: the record folder, or a mirror."""
-        return bool(self.mirrors) or self.store.exists()
+        return bool(self.mirrors) or self.records.exists()
 
     def tags(self) -> tuple[str, ...]:
         """Every snapshot: the record folder's and the mirrors', sorted by name."""
-        return tuple(sorted({*self.store.tags(), *self.mirrors}))
+        return tuple(sorted({*self.records.tags(), *self.mirrors}))
 
     def choose_tag(self, asked: str | None, default: str | None) -> str | None:
         """The snapshot a directive or a generated page uses: the one *asked* for, else
@@ -54,7 +65,7 @@ class Sources:
 
     def has_tag(self, tag: str) -> bool:
         """Whether *tag* is a snapshot here."""
-        return tag in self.mirrors or self.store.has_tag(tag)
+        return tag in self.mirrors or self.records.has_tag(tag)
 
     def packages(self, tag: str) -> tuple[str, ...]:
         """The packages of snapshot *tag*, sorted by name."""
@@ -64,7 +75,7 @@ class Sources:
         """The file *package* of *tag* is read from (for a mirror, its index): what a
         page that shows it depends on."""
         mirror = self.mirrors.get(tag)
-        return mirror.index_path if mirror is not None else self.store.record_path(tag, package)
+        return mirror.index_path if mirror is not None else self.records.record_path(tag, package)
 
     def has_record(self, tag: str, package: str) -> bool:
         """Whether *package* has specs in *tag*."""

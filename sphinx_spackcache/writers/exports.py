@@ -18,10 +18,11 @@ from sphinx.builders import Builder
 from sphinx.util.docutils import SphinxTranslator
 from sphinx.util.osutil import relative_uri
 
-from ..config import cache_store
+from ..config import spackcache_config
 from ..data.export import package_csv, package_json, snapshot_json
 from ..data.problems import RecordError
 from ..render.links import LINKS_CLASS, export_links
+from ..site.sources import build_sources
 from ..sources.files import write_if_changed
 
 __all__ = ["EXPORT_FOLDER", "exports_enabled", "setup_exports", "write_exports"]
@@ -36,7 +37,7 @@ def exports_enabled(builder: Builder) -> bool:
     return (
         builder.format == "html"
         and not builder.name.startswith("epub")
-        and bool(builder.config.spackcache_export)
+        and spackcache_config(builder.env).export
     )
 
 
@@ -44,7 +45,7 @@ def write_exports(builder: Builder, tag: str, package: str | None) -> list[tuple
     """Write the exports of *package* of *tag* (``None``: of the whole snapshot) where
     their bytes changed; ``(label, path in the output)`` of each, or nothing when the
     data cannot be read (the directive has said why)."""
-    store = cache_store(builder.env)
+    store = build_sources(builder.env)
     outdir = Path(builder.outdir)
     try:
         if package is None:

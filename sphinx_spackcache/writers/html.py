@@ -41,6 +41,7 @@ from ..render.spectable import (
 )
 from ..render.summary import summary_data
 from ..render.tables import cell_width, fit_widths, size_columns
+from ..site.colours import hues_of
 
 __all__ = [
     "add_deferred",
@@ -99,7 +100,7 @@ def _write_built(translator: SphinxTranslator, node: deferred, built: list[nodes
     collecting = gc.isenabled()
     gc.disable()
     try:
-        hues = cache_domain(translator.builder.env).hues
+        hues = hues_of(translator.builder.env)
         for element in built:
             colour_badges(element, hues, PALETTE_SIZE)
         parent, index = splice(node, built)
@@ -146,7 +147,7 @@ def visit_spec_table(translator: SphinxTranslator, node: spec_table_data) -> Non
         visit_deferred(translator, node)
         return
     data = decode_spec_table(node)
-    hues = cache_domain(translator.builder.env).hues
+    hues = hues_of(translator.builder.env)
     rows = [spec_row(spec, data.plan) for spec in data.specs]
     for row in rows:
         for cell in row.values():

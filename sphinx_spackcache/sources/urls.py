@@ -1,0 +1,96 @@
+"""Where readers find what the pages show: a snapshot's binaries (for the install
+commands) and a package's recipe, from the URL templates of ``spackcache_mirror_url``
+and ``spackcache_package_url``.
+
+A template has one placeholder (``{tag}``, ``{package}``) and is filled by replacing it,
+nothing else: no attributes, indexes or formats, which ``str.format`` would evaluate
+(:func:`template_problem` says why a template is not one; the configuration checks use
+it at start-up, so that :func:`fill` meets only good ones). Nothing here imports Sphinx.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+from collections.abc import Mapping
+from urllib.parse import quote
+
+from .fetch import is_url
+
+__all__ = [
+    "DEFAULT_MIRROR_URL",
+    "DEFAULT_PACKAGE_URL",
+    "fill",
+    "is_local_mirror",
+    "mirror_url",
+    "package_url",
+    "template_problem",
+]
+
+#: Where cache.spack.io's snapshots are (``{tag}``: the snapshot).
+DEFAULT_MIRROR_URL = "https://binaries.spack.io/{tag}"
+#: A package's page on packages.spack.io (``{package}``: its name).
+DEFAULT_PACKAGE_URL = "https://packages.spack.io/package.html?name={package}"
+
+#: ``spackcache_mirrors``: snapshot name -> the mirror's folder or URL.
+Mirrors = Mapping[str, str | os.PathLike[str]]
+
+
+def template_problem(template: object, field: str) -> str | None:
+    """Why *template* is not a template of plain ``{field}`` placeholders (``None`` when
+    it is)."""
+    if not isinstance(template, str):
+        return f"{template!r} is not a str"
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        return f"{template!r} cannot be read ({exc})"
+    for _, name, spec, conversion in parts:
+        if name is not None and (name != field or spec or conversion):
+            written = (
+                "{"
+                + name
+                + (f"!{conversion}" if conversion else "")
+                + (f":{spec}" if spec else "")
+                + "}"
+            )
+            return f"{template!r} has {written}; the only placeholder is {{{field}}}"
+    return None
+
+
+def fill(template: str, field: str, value: str) -> str:
+    """*template* (checked by :func:`template_problem`) with ``{field}`` replaced by
+    *value* and ``{{``/``}}`` read as braces."""
+    return "".join(
+        literal + (value if name is not None else "")
+        for literal, name, _, _ in string.Formatter().parse(template)
+    )
+
+
+def is_local_mirror(tag: str, setting: str | Mapping[str, str], mirrors: Mirrors) -> bool:
+    """Whether the install commands of *tag* name a folder of this machine: a mirror of
+    *mirrors* given as a folder, with no URL for it in *setting*
+    (``spackcache_mirror_url``)."""
+    mirror = mirrors.get(tag)
+    named = isinstance(setting, Mapping) and tag in setting
+    return mirror is not None and not named and not is_url(os.fspath(mirror))
+
+
+def mirror_url(tag: str, setting: str | Mapping[str, str], mirrors: Mirrors) -> str:
+    """Where the binaries of snapshot *tag* are, for the install commands: the URL
+    *setting* (``spackcache_mirror_url``) names for it, else the mirror's own folder or
+    URL, else the template (of ``"*"`` when *setting* is a dict) filled with *tag*."""
+    if isinstance(setting, Mapping) and tag in setting:
+        return fill(str(setting[tag]), "tag", tag)
+    mirror = mirrors.get(tag)
+    if mirror is not None:
+        return str(os.fspath(mirror))
+    template = setting.get("*", DEFAULT_MIRROR_URL) if isinstance(setting, Mapping) else setting
+    return fill(str(template), "tag", tag)
+
+
+def package_url(template: str, package: str) -> str | None:
+    """The page of *package*'s recipe from *template* (``spackcache_package_url``;
+    ``None`` when it is empty); the name is URL-quoted (``+`` is a space in a query
+    string)."""
+    return fill(template, "package", quote(package, safe="")) if template else None
