@@ -19,8 +19,12 @@ from typing import Any
 
 import pytest
 
+from sphinx_spackcache.data.query import FILTER_FIELDS
+from sphinx_spackcache.writers.assets import STATIC_DIR, cpu_data_script
+
 from . import records as expected
 from .conftest import DOCS, RECORDS, Build, warnings_of
+from .test_filter_rules import RULES
 from .test_targets import archspec_runs, expected_count
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -428,6 +432,42 @@ def test_without_javascript_the_whole_table_is_there(build: Build, browser: Brow
     assert not hidden.is_visible()
     more.locator("summary").click()
     assert hidden.is_visible()
+    watched.close()
+
+
+# -- the filter rules: the same as the options' --------------------------------------------
+
+#: JavaScript: the cases of tests/filter_rules.json through spackcache-filters.js, with the
+#: CPU data a build writes; what disagrees with the expected answer.
+RUN_RULES = """rules => {
+  const filters = window.spackcache.filters;
+  const runs = window.SPACKCACHE_CPUS.runs;
+  const wrong = [];
+  for (const c of rules.split) {
+    const got = filters.splitPatterns(c.option);
+    if (JSON.stringify(got) !== JSON.stringify(c.patterns)) wrong.push(['split', c.option, got]);
+  }
+  for (const c of rules.match) {
+    const filter = new filters.Filter(c.field, c.option, runs);
+    for (const v of c.keeps) if (!filter.matches([v])) wrong.push([c.field, c.option, 'drops', v]);
+    for (const v of c.drops) if (filter.matches([v])) wrong.push([c.field, c.option, 'keeps', v]);
+  }
+  return wrong;
+}"""
+
+
+def test_the_page_filters_by_the_rules_of_the_options(browser: Browser) -> None:
+    """The cases tests/test_filter_rules.py runs through data/query.py, run through the
+    page's script; and the script takes the filters the directives take, by their names."""
+    watched = Watched(browser)
+    page = watched.page
+    page.set_content("<!DOCTYPE html><html><head></head><body></body></html>")
+    page.add_script_tag(content=cpu_data_script().decode())
+    for script in ("spackcache-filters.js", "spackcache-state.js"):
+        page.add_script_tag(path=STATIC_DIR / script)
+    assert page.evaluate(RUN_RULES, RULES) == []
+    names = page.evaluate("() => Object.keys(window.spackcache.state.NAMES)")
+    assert sorted(names) == sorted(FILTER_FIELDS)
     watched.close()
 
 
