@@ -542,6 +542,16 @@ CONTRAST = """() => {
 }"""
 
 
+#: JavaScript: the text colour of the first stack badge, if there is one.
+STACK_TEXT = """() => {
+  const badge = document.querySelector('.spackcache .sd-badge.spackcache-stack');
+  return badge ? getComputedStyle(badge).color : null;
+}"""
+
+#: The themes with a dark mode, which follows the system's colour scheme by default.
+DARK_THEMES = ("furo", "pydata_sphinx_theme")
+
+
 @pytest.mark.parametrize("theme", THEMES)
 def test_tables_fit_every_theme(build: Build, browser: Browser, theme: str) -> None:
     """In each theme, light and dark, at 1280 and 1440 pixels: the spec tables of
@@ -549,7 +559,7 @@ def test_tables_fit_every_theme(build: Build, browser: Browser, theme: str) -> N
     sideways scrolling; there is one scroll container, whose first column stays in view;
     a spec's stacks take at most two lines; the snapshot's coverage matrix shows its
     totals at 1440 pixels; every badge's text has 4.5:1 contrast, and every stack badge
-    3:1 against the page."""
+    3:1 against the page; stack badges take the dark palette in dark mode, only there."""
     app = build("fit", "html", conf={"html_theme": theme, "spackcache_path": str(DOCS / "_cache")})
     assert warnings_of(app) == []
     ARTIFACTS.mkdir(exist_ok=True)
@@ -575,6 +585,13 @@ def test_tables_fit_every_theme(build: Build, browser: Browser, theme: str) -> N
                     assert facts["stackLines"] <= 2, f"{where}: stacks take {facts}"
                 elif width == 1440:
                     assert facts["lastVisible"], f"{where}: totals out of view ({facts})"
+                # the stack badges take the dark palette (near-black text) on dark pages only
+                stack_text = page.evaluate(STACK_TEXT)
+                if stack_text is not None:
+                    dark = scheme == "dark" and theme in DARK_THEMES
+                    assert stack_text == ("rgb(17, 17, 17)" if dark else "rgb(255, 255, 255)"), (
+                        where
+                    )
                 for found in page.evaluate(CONTRAST):
                     assert found["text_contrast"] >= 4.5, f"{where}: {found}"
                     if found["stack"]:
