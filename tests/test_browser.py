@@ -19,8 +19,12 @@ from typing import Any
 
 import pytest
 
+from sphinx_spackcache.data.query import FILTER_FIELDS
+from sphinx_spackcache.writers.assets import STATIC_DIR, cpu_data_script
+
 from . import records as expected
 from .conftest import DOCS, RECORDS, Build, warnings_of
+from .test_filter_rules import RULES
 from .test_targets import archspec_runs, expected_count
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -431,6 +435,42 @@ def test_without_javascript_the_whole_table_is_there(build: Build, browser: Brow
     watched.close()
 
 
+# -- the filter rules: the same as the options' --------------------------------------------
+
+#: JavaScript: the cases of tests/filter_rules.json through spackcache-filters.js, with the
+#: CPU data a build writes; what disagrees with the expected answer.
+RUN_RULES = """rules => {
+  const filters = window.spackcache.filters;
+  const runs = window.SPACKCACHE_CPUS.runs;
+  const wrong = [];
+  for (const c of rules.split) {
+    const got = filters.splitPatterns(c.option);
+    if (JSON.stringify(got) !== JSON.stringify(c.patterns)) wrong.push(['split', c.option, got]);
+  }
+  for (const c of rules.match) {
+    const filter = new filters.Filter(c.field, c.option, runs);
+    for (const v of c.keeps) if (!filter.matches([v])) wrong.push([c.field, c.option, 'drops', v]);
+    for (const v of c.drops) if (filter.matches([v])) wrong.push([c.field, c.option, 'keeps', v]);
+  }
+  return wrong;
+}"""
+
+
+def test_the_page_filters_by_the_rules_of_the_options(browser: Browser) -> None:
+    """The cases tests/test_filter_rules.py runs through data/query.py, run through the
+    page's script; and the script takes the filters the directives take, by their names."""
+    watched = Watched(browser)
+    page = watched.page
+    page.set_content("<!DOCTYPE html><html><head></head><body></body></html>")
+    page.add_script_tag(content=cpu_data_script().decode())
+    for script in ("spackcache-filters.js", "spackcache-state.js"):
+        page.add_script_tag(path=STATIC_DIR / script)
+    assert page.evaluate(RUN_RULES, RULES) == []
+    names = page.evaluate("() => Object.keys(window.spackcache.state.NAMES)")
+    assert sorted(names) == sorted(FILTER_FIELDS)
+    watched.close()
+
+
 # -- real themes, real widths --------------------------------------------------------------
 
 #: What each page of tests/roots/test-fit is checked for.
@@ -502,6 +542,16 @@ CONTRAST = """() => {
 }"""
 
 
+#: JavaScript: the text colour of the first stack badge, if there is one.
+STACK_TEXT = """() => {
+  const badge = document.querySelector('.spackcache .sd-badge.spackcache-stack');
+  return badge ? getComputedStyle(badge).color : null;
+}"""
+
+#: The themes with a dark mode, which follows the system's colour scheme by default.
+DARK_THEMES = ("furo", "pydata_sphinx_theme")
+
+
 @pytest.mark.parametrize("theme", THEMES)
 def test_tables_fit_every_theme(build: Build, browser: Browser, theme: str) -> None:
     """In each theme, light and dark, at 1280 and 1440 pixels: the spec tables of
@@ -509,7 +559,7 @@ def test_tables_fit_every_theme(build: Build, browser: Browser, theme: str) -> N
     sideways scrolling; there is one scroll container, whose first column stays in view;
     a spec's stacks take at most two lines; the snapshot's coverage matrix shows its
     totals at 1440 pixels; every badge's text has 4.5:1 contrast, and every stack badge
-    3:1 against the page."""
+    3:1 against the page; stack badges take the dark palette in dark mode, only there."""
     app = build("fit", "html", conf={"html_theme": theme, "spackcache_path": str(DOCS / "_cache")})
     assert warnings_of(app) == []
     ARTIFACTS.mkdir(exist_ok=True)
@@ -535,6 +585,13 @@ def test_tables_fit_every_theme(build: Build, browser: Browser, theme: str) -> N
                     assert facts["stackLines"] <= 2, f"{where}: stacks take {facts}"
                 elif width == 1440:
                     assert facts["lastVisible"], f"{where}: totals out of view ({facts})"
+                # the stack badges take the dark palette (near-black text) on dark pages only
+                stack_text = page.evaluate(STACK_TEXT)
+                if stack_text is not None:
+                    dark = scheme == "dark" and theme in DARK_THEMES
+                    assert stack_text == ("rgb(17, 17, 17)" if dark else "rgb(255, 255, 255)"), (
+                        where
+                    )
                 for found in page.evaluate(CONTRAST):
                     assert found["text_contrast"] >= 4.5, f"{where}: {found}"
                     if found["stack"]:

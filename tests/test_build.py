@@ -11,6 +11,8 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from docutils import nodes
 
+from sphinx_spackcache.writers.assets import STATIC_DIR
+
 from . import records as expected
 from .conftest import Build, resolved, warnings_of
 
@@ -282,16 +284,30 @@ def test_script_only_on_pages_with_interactive_tables(build: Build) -> None:
     def names(page: str) -> list[str]:
         return [src.split("?")[0] for src in scripts(page)]
 
-    # the script, after the data of its "My CPU" choice
-    both = ["_static/spackcache-cpus.js", "_static/spackcache.js"]
-    assert names("packages.html") == both  # spec tables
-    assert names("listing.html") == both  # package tables
+    # the scripts, after the data of their "My CPU" choice, each after those it uses and
+    # spackcache.js, which starts them, last
+    order = [
+        "spackcache-cpus.js",
+        "spackcache-filters.js",
+        "spackcache-state.js",
+        "spackcache-page.js",
+        "spackcache-cpu.js",
+        "spackcache-copy.js",
+        "spackcache-csv.js",
+        "spackcache-controls.js",
+        "spackcache-table.js",
+        "spackcache.js",
+    ]
+    every = [f"_static/{name}" for name in order]
+    # and every script the package ships
+    assert {path.name for path in STATIC_DIR.glob("*.js")} == set(order[1:])
+    assert names("packages.html") == every  # spec tables
+    assert names("listing.html") == every  # package tables
     assert scripts("snapshot.html") == []  # a coverage matrix only: no script
     assert scripts("index.html") == []
     tags = soup(app.outdir / "packages.html").select("script[src*=spackcache]")
     assert all("defer" in str(tag) for tag in tags)
-    assert (app.outdir / "_static" / "spackcache.js").is_file()
-    assert (app.outdir / "_static" / "spackcache-cpus.js").is_file()
+    assert all((app.outdir / "_static" / name).is_file() for name in order)
     # the data was there when the pages were written: Sphinx names it with its checksum,
     # so a browser never keeps an old copy (and a second build writes the same pages)
     assert all("?v=" in src for src in scripts("packages.html"))

@@ -37,16 +37,27 @@ def contrast(first: str, second: str) -> float:
 
 
 def palettes() -> tuple[list[str], list[str]]:
-    """The light and dark hues as the stylesheet defines them."""
+    """The light and dark hues as the stylesheet defines them: each hue's class with the
+    pair ``var(--spackcache-if-light, LIGHT) var(--spackcache-if-dark, DARK)``."""
     css = (STATIC_DIR / STYLESHEET).read_text("utf-8")
-    blocks = re.findall(r"\{([^{}]*--spackcache-hue-0:[^{}]*)\}", css)
-    light, dark = (
-        [re.search(rf"--spackcache-hue-{i}: (#[0-9a-f]{{6}});", block)[1] for i in range(36)]  # type: ignore[index]
-        for block in blocks[:2]
+    pairs = re.findall(
+        r"\.spackcache-hue-(\d+) \{ background-color: var\(--spackcache-if-light, (#[0-9a-f]{6})\)"
+        r" var\(--spackcache-if-dark, (#[0-9a-f]{6})\); \}",
+        css,
     )
-    # dark as data-theme says, and as the system says (furo's "auto")
-    assert blocks[1].split() == blocks[2].split()
-    return light, dark
+    assert [int(hue) for hue, _, _ in pairs] == list(range(PALETTE_SIZE))
+    return [light for _, light, _ in pairs], [dark for _, _, dark in pairs]
+
+
+def test_dark_pages_are_named_once() -> None:
+    """Which pages are dark is said in one place: the rules that swap the two switches
+    (for furo's and pydata-sphinx-theme's dark mode, and furo's "auto" on a dark
+    system); no other rule of the stylesheet picks colours by the theme's mode."""
+    css = (STATIC_DIR / STYLESHEET).read_text("utf-8")
+    assert css.count("[data-theme=") == 3
+    assert css.count("prefers-color-scheme") == 1
+    swaps = re.findall(r"\{\s*--spackcache-if-light: ;\s*--spackcache-if-dark: initial;\s*\}", css)
+    assert len(swaps) == 2
 
 
 def test_the_palette_meets_contrast_on_light_and_dark_pages() -> None:

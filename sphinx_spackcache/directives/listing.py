@@ -12,6 +12,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from ..data.model import Spec
+from ..data.query import SpecQuery
 from ..data.suggest import first_few
 from ..data.summary import summarise
 from ..render.links import links_paragraph
@@ -35,6 +36,19 @@ PACKAGE_SORTS: Mapping[str, Callable[[PackageRow], Any]] = {
 }
 
 
+def package_rows(
+    tag: str, specs_by_package: Mapping[str, Sequence[Spec]], query: SpecQuery
+) -> list[PackageRow]:
+    """One row for each package of *specs_by_package* with specs that *query* keeps,
+    summarising those specs."""
+    rows = []
+    for name, specs in specs_by_package.items():
+        shown = query.apply(specs)
+        if shown:
+            rows.append(PackageRow(name, tag, summarise(shown)))
+    return rows
+
+
 class _ListingDirective(SpackCacheDirective):
     """Shared by the listings: options, filtering, sorting and the table."""
 
@@ -52,23 +66,35 @@ class _ListingDirective(SpackCacheDirective):
         self, tag: str, title: str, specs_by_package: Mapping[str, Sequence[Spec]], lead: str
     ) -> list[nodes.Node]:
         """Filter *specs_by_package* (package -> specs), and show one row per package left."""
-        sort = self.choice("sort", tuple(PACKAGE_SORTS), "package")
-        columns = self.columns([c.key for c in PACKAGE_COLUMNS], self.default_columns)
-        if sort is None or columns is None:
+        options = self.listing_options()
+        if options is None:
             return []
+        sort, columns = options
         query = self.query(spec for specs in specs_by_package.values() for spec in specs)
-        rows = []
-        for name, specs in specs_by_package.items():
-            shown = query.apply(specs)
-            if shown:
-                rows.append(PackageRow(name, tag, summarise(shown)))
+        rows = package_rows(tag, specs_by_package, query)
         if not rows:
             self.warn("the filters leave no package to list", SpackCacheWarning.FILTER)
             return []
         rows.sort(key=PACKAGE_SORTS[sort])
         if query:
             title += f" ({len(rows)} of {len(specs_by_package)} shown)"
+        container = self.listing_output(tag, lead, rows, title, columns)
+        container += self.navigation([row.name for row in rows])
+        return [container]
 
+    def listing_options(self) -> tuple[str, tuple[str, ...]] | None:
+        """``:sort:`` and ``:columns:``, or None after a warning about either."""
+        sort = self.choice("sort", tuple(PACKAGE_SORTS), "package")
+        columns = self.columns([c.key for c in PACKAGE_COLUMNS], self.default_columns)
+        if sort is None or columns is None:
+            return None
+        return sort, columns
+
+    def listing_output(
+        self, tag: str, lead: str, rows: Sequence[PackageRow], title: str, columns: Sequence[str]
+    ) -> nodes.container:
+        """The sentence of counts after *lead*, the snapshot's links (``cache-index``) and
+        the table of *rows*."""
         container = self.output_container(self.kind)
         total = sum(row.summary.num_specs for row in rows)
         container += sentence(
@@ -77,22 +103,26 @@ class _ListingDirective(SpackCacheDirective):
         if self.kind == "index":
             container += links_paragraph(None, tag, None)
         container += pending_package_table(rows, title=title, columns=columns)
+        return container
+
+    def navigation(self, packages: Sequence[str]) -> list[nodes.Node]:
+        """``:toctree:`` and ``:nav:``: a hidden toctree of the generated pages of
+        *packages* (``:nav: toctree``), else nothing; warnings about the options."""
         toctree = self.options.get("toctree")
         if "nav" in self.options and not toctree:
             self.warn(
                 ":nav: applies to generated pages; give :toctree: too", SpackCacheWarning.OPTION
             )
-        if toctree:
-            problem = stub_folder_problem(self.env.srcdir, self.env.docname, toctree)
-            nav = self.choice("nav", NAV_MODES, NAV_MODES[0])
-            if problem:
-                message = f"{problem}; no package pages are generated or listed"
-                self.warn(message, SpackCacheWarning.OPTION)
-            else:
-                docnames = self.package_pages([row.name for row in rows])
-                if nav == NAV_TOCTREE:
-                    container += self.toctree(docnames)
-        return [container]
+        if not toctree:
+            return []
+        problem = stub_folder_problem(self.env.srcdir, self.env.docname, toctree)
+        nav = self.choice("nav", NAV_MODES, NAV_MODES[0])
+        if problem:
+            message = f"{problem}; no package pages are generated or listed"
+            self.warn(message, SpackCacheWarning.OPTION)
+            return []
+        docnames = self.package_pages(packages)
+        return [self.toctree(docnames)] if nav == NAV_TOCTREE else []
 
     def package_pages(self, packages: Sequence[str]) -> list[str]:
         """The generated pages of *packages* that exist (see :mod:`~sphinx_spackcache.site.stubs`);

@@ -2,11 +2,14 @@
 
 Both ship in the package's ``static/`` folder (no CDN, nothing fetched at view time).
 The CSS is linked only from HTML pages whose doctree holds output of this extension, the
-script (plain JavaScript, deferred) only from those with a spec or package table, which
-it makes searchable, sortable, paged and filterable by badge, and, with it, the data of
-its "My CPU" choice: which targets run on which CPU, computed from archspec when the site
-is built (``spackcache-cpus.js``, written when the builder starts, before any page names
-it with its checksum, and rewritten only when archspec's answer changes).
+scripts (plain JavaScript, deferred, so run in the order they are linked) only from those
+with a spec or package table, which they make searchable, sortable, paged and filterable
+by badge. The first is the data of the "My CPU" choice: which targets run on which CPU,
+computed from archspec when the site is built (``spackcache-cpus.js``, written when the
+builder starts, before any page names it with its checksum, and rewritten only when
+archspec's answer changes); then one script a job (:data:`SCRIPTS`), the last of which,
+``spackcache.js``, starts them. Sphinx adds each file's own checksum to its address
+(``?v=``), so a browser never runs an old copy of one of them with new copies of others.
 """
 
 from __future__ import annotations
@@ -24,13 +27,25 @@ from ..render.deferred import deferred_table
 from ..render.names import ROOT_CLASS
 from ..sources.files import write_if_changed
 
-__all__ = ["STATIC_DIR", "STYLESHEET", "setup_assets"]
+__all__ = ["CPU_DATA", "SCRIPTS", "STATIC_DIR", "STYLESHEET", "setup_assets"]
 
 STATIC_DIR = Path(__file__).parent.parent / "static"
 STYLESHEET = "spackcache.css"
-SCRIPT = "spackcache.js"
 #: The data of the script's "My CPU" choice (generated at build time).
 CPU_DATA = "spackcache-cpus.js"
+#: The scripts of ``static/``, in the order they must run (each uses those before it;
+#: ``spackcache.js`` says what each does).
+SCRIPTS = (
+    "spackcache-filters.js",
+    "spackcache-state.js",
+    "spackcache-page.js",
+    "spackcache-cpu.js",
+    "spackcache-copy.js",
+    "spackcache-csv.js",
+    "spackcache-controls.js",
+    "spackcache-table.js",
+    "spackcache.js",
+)
 
 
 def cpu_data_script() -> bytes:
@@ -75,8 +90,8 @@ def _add_page_assets(
         return
     app.add_css_file(STYLESHEET)
     if _has_interactive_table(doctree):
-        app.add_js_file(CPU_DATA, loading_method="defer")
-        app.add_js_file(SCRIPT, loading_method="defer")
+        for script in (CPU_DATA, *SCRIPTS):
+            app.add_js_file(script, loading_method="defer")
 
 
 def _write_cpu_data(app: Sphinx) -> None:
