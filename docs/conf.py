@@ -15,6 +15,7 @@ copyright = "sphinx-spackcache developers"
 version = release = __version__
 
 extensions = [
+    "sphinx.ext.autodoc",
     "sphinx_spackcache",
     "myst_parser",
     "spackcache_docs",
@@ -25,6 +26,21 @@ root_doc = "index"
 # _cache (spackcache_path) and the mirrors' folders are excluded by the extension itself
 exclude_patterns = ["_build", "snippets"]
 nitpicky = True
+# The API page (api.rst) shows the data layer's type hints, some of them from the standard
+# library and msgspec. Their documentation is elsewhere, and the build is offline (no
+# intersphinx inventory can be fetched): these names are shown, not linked.
+nitpick_ignore = [
+    ("py:class", "collections.abc.Iterable"),
+    ("py:class", "collections.abc.Mapping"),
+    ("py:class", "collections.abc.Sequence"),
+    ("py:class", "pathlib.Path"),
+    ("py:func", "fnmatch.fnmatchcase"),
+    # model.Spec's fields are Annotated[str, msgspec.Meta(max_length=...)]
+    ("py:class", "msgspec.Meta"),
+]
+
+# -- API reference (api.rst) -------------------------------------------------
+autodoc_member_order = "bysource"
 
 # -- sphinx-spackcache ------------------------------------------------------
 spackcache_path = "_cache"

@@ -17,6 +17,9 @@ from sphinx_spackcache.sources.mirror import clear_mirror_cache
 from sphinx_spackcache.sources.store import clear_cache
 
 pytest_plugins = ("sphinx.testing.fixtures",)
+#: The test roots are Sphinx projects (each with its own conf.py), not test modules: kept
+#: out of collection, where --doctest-modules would import every conf.py as ``conf``.
+collect_ignore = ["roots"]
 
 TESTS = Path(__file__).parent
 ROOTS = TESTS / "roots"

@@ -3,7 +3,7 @@ its specs, and its tarball URLs.
 
 ``cache-package`` and the record checker (``sphinx-spackcache check``) both call these,
 so a problem reads the same in a build and in the checker. (Parsing itself reports what
-is wrong with the file: :func:`~sphinx_spackcache.sources.records.parse_record`.)
+is wrong with the file: :func:`!sphinx_spackcache.sources.records.parse_record`.)
 
 Nothing here imports Sphinx or docutils.
 """

@@ -1,7 +1,7 @@
 """What can be wrong with the input, and where: the subtypes of every warning (one Enum),
 located problems, and how many problems of one kind become one report.
 
-The build (:mod:`sphinx_spackcache.warnings_` logs these as Sphinx warnings) and the
+The build (:mod:`!sphinx_spackcache.warnings_` logs these as Sphinx warnings) and the
 record checker (``sphinx-spackcache check``) report the same problems in the same words,
 from this one place.
 
