@@ -4,7 +4,7 @@ Release tags (``v0.22.1``, ``v0.23.1``) come first, in Spack's version order; th
 ``develop-YYYY-MM-DD`` snapshots, by date; then every other snapshot (a mirror such as
 ``site``, a tag of another shape, a develop tag whose date is not one), by name. The last
 in this order is the newest: the snapshot a plain package name refers to when
-``spackcache_default_tag`` does not say otherwise (:mod:`~sphinx_spackcache.domain`), and
+``spackcache_default_tag`` does not say otherwise (:mod:`!sphinx_spackcache.domain`), and
 the last row of ``cache-history`` (:mod:`~sphinx_spackcache.data.history`).
 
 Release tags carry no date, so a release and a develop snapshot are never compared in
