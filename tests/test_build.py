@@ -311,3 +311,15 @@ def test_script_only_on_pages_with_interactive_tables(build: Build) -> None:
     # the data was there when the pages were written: Sphinx names it with its checksum,
     # so a browser never keeps an old copy (and a second build writes the same pages)
     assert all("?v=" in src for src in scripts("packages.html"))
+
+
+def test_the_search_index_stems_in_c() -> None:
+    """PyStemmer (a dependency) is what Sphinx's English search stems with: a snapshot's
+    pages feed the index some 100,000 words, which the pure-Python stemmer took seconds
+    for (benchmarks/themes.py)."""
+    import snowballstemmer
+    import Stemmer
+    from sphinx.search.en import SearchEnglish
+
+    assert snowballstemmer.stemmer is Stemmer.Stemmer
+    assert isinstance(SearchEnglish({}).stemmer, Stemmer.Stemmer)
