@@ -15,8 +15,21 @@ from ..render.deferred import deferred, splice
 __all__ = ["BuildDeferredOutput", "UnfoldMoreValues", "setup_nonhtml"]
 
 
-class BuildDeferredOutput(SphinxPostTransform):
-    """Build the deferred output of a doctree (registered for builders that are not HTML)."""
+class _NotForHtml(SphinxPostTransform):
+    """A post-transform for every builder but the HTML ones, which build the deferred
+    output in their writer (where ``-j`` runs it in the worker processes, in parallel).
+    Sphinx's own check (:meth:`SphinxPostTransform.is_supported`) answers whether the
+    builder is an HTML one, and the answer is turned around."""
+
+    #: The formats this transform does *not* run for.
+    formats = ("html",)
+
+    def is_supported(self) -> bool:
+        return not super().is_supported()
+
+
+class BuildDeferredOutput(_NotForHtml):
+    """Build the deferred output of a doctree (for builders that are not HTML)."""
 
     #: before Sphinx's reference resolution (10) and this extension's LaTeX, text and
     #: man touches (400)
@@ -31,10 +44,10 @@ class BuildDeferredOutput(SphinxPostTransform):
             splice(node, built)
 
 
-class UnfoldMoreValues(SphinxPostTransform):
+class UnfoldMoreValues(_NotForHtml):
     """Builders that are not HTML show every value: each
     :class:`~sphinx_spackcache.render.badges.more_values` gives way to the values it holds
-    (registered with :class:`BuildDeferredOutput`)."""
+    (for the same builders as :class:`BuildDeferredOutput`)."""
 
     #: after the tables are built (5), before the LaTeX, text and man touches (400)
     default_priority = 6
@@ -46,14 +59,8 @@ class UnfoldMoreValues(SphinxPostTransform):
             parent[index : index + 1] = node.children  # (not merging the node's classes)
 
 
-def _add_post_transforms(app: Sphinx) -> None:
-    # Known only once the builder is: HTML writers build the tables themselves.
-    if app.builder.format != "html":
-        app.add_post_transform(BuildDeferredOutput)
-        app.add_post_transform(UnfoldMoreValues)
-
-
 def setup_nonhtml(app: Sphinx) -> None:
     """For builders that are not HTML, the post-transforms that build deferred output and
     unfold the further values of cells."""
-    app.connect("builder-inited", _add_post_transforms)
+    app.add_post_transform(BuildDeferredOutput)
+    app.add_post_transform(UnfoldMoreValues)
