@@ -162,3 +162,36 @@ def test_csv_cells_a_spreadsheet_could_run_are_text() -> None:
     assert csv_cell("+cmd|' /C calc'!A0") == "'+cmd|' /C calc'!A0"
     assert csv_cell("-2+3;x") == "'-2+3;x"
     assert csv_cell("\tx") == "'\tx"
+
+
+def test_exports_no_page_links_any_more_are_removed(build: Build) -> None:
+    """Pages that no longer show a package (a directive taken out, a page removed) leave
+    no export behind at the end of the next build; nothing else in the output is
+    touched."""
+    app = build("install", "html")
+    folder = app.outdir / "_spackcache"
+    before = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    # by hand from the root: py-packaging and cmake of the default snapshot (index, cpu,
+    # counts), cmake of v0.23.1 (cpu) and the listing of v0.23.1 (exports)
+    assert before == {
+        f"{DEVELOP}/py-packaging.json",
+        f"{DEVELOP}/py-packaging.csv",
+        f"{DEVELOP}/cmake.json",
+        f"{DEVELOP}/cmake.csv",
+        "v0.23.1/cmake.json",
+        "v0.23.1/cmake.csv",
+        "v0.23.1.json",
+    }
+    mine = app.outdir / "mine.txt"
+    mine.write_text("a file of the site's own", "utf-8")
+    # only index.rst's py-packaging is left
+    (app.srcdir / "exports.rst").write_text("Exports\n=======\n\nNo listing.\n", "utf-8")
+    (app.srcdir / "counts.rst").unlink()
+    (app.srcdir / "cpu.rst").unlink()
+    index = app.srcdir / "index.rst"
+    index.write_text(index.read_text("utf-8").replace("   cpu\n   counts\n", ""), "utf-8")
+    app = build("install", "html")
+    after = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    assert after == {f"{DEVELOP}/py-packaging.json", f"{DEVELOP}/py-packaging.csv"}
+    assert not (folder / "v0.23.1").exists()  # the folder left empty goes too
+    assert mine.read_text("utf-8") == "a file of the site's own"

@@ -6,15 +6,27 @@ are those of :mod:`~sphinx_spackcache.data.export`, deterministic, and a file is
 only when they change, so that incremental and ``-j`` builds leave the same files.
 Builders other than the HTML ones (epub included: its files are inside the book) drop the
 links and write nothing.
+
+The files are written with their page, by the writer (under ``-j``, in the worker
+processes, in parallel: at ``build-finished`` the main process would write a snapshot's
+2,451 files alone), and only when the page is written. Which files each page links is
+kept in the environment (:class:`ExportCollector`), so that at ``build-finished`` the
+files no page links any more (a package gone from a snapshot, a page removed) are
+removed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Set
 from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
+from sphinx.environment import BuildEnvironment
+from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util.docutils import SphinxTranslator
 from sphinx.util.osutil import relative_uri
 
@@ -25,7 +37,15 @@ from ..render.links import LINKS_CLASS, export_links
 from ..site.sources import build_sources
 from ..sources.files import write_if_changed
 
-__all__ = ["EXPORT_FOLDER", "exports_enabled", "setup_exports", "write_exports"]
+__all__ = [
+    "EXPORT_FOLDER",
+    "ExportCollector",
+    "export_paths",
+    "exports_enabled",
+    "remove_stale_exports",
+    "setup_exports",
+    "write_exports",
+]
 
 #: The folder of exported files in the HTML output.
 EXPORT_FOLDER = "_spackcache"
@@ -41,6 +61,15 @@ def exports_enabled(builder: Builder) -> bool:
     )
 
 
+def export_paths(tag: str, package: str | None) -> list[str]:
+    """The exports of *package* of *tag* (``None``: of the whole snapshot), as paths in
+    the output folder."""
+    if package is None:
+        return [f"{EXPORT_FOLDER}/{tag}.json"]
+    stem = f"{EXPORT_FOLDER}/{tag}/{package}"
+    return [f"{stem}.json", f"{stem}.csv"]
+
+
 def write_exports(builder: Builder, tag: str, package: str | None) -> list[tuple[str, str]]:
     """Write the exports of *package* of *tag* (``None``: of the whole snapshot) where
     their bytes changed; ``(label, path in the output)`` of each, or nothing when the
@@ -48,20 +77,18 @@ def write_exports(builder: Builder, tag: str, package: str | None) -> list[tuple
     store = build_sources(builder.env)
     outdir = Path(builder.outdir)
     try:
+        paths = export_paths(tag, package)
         if package is None:
             snapshot = store.load_snapshot(tag)
-            files = {f"{EXPORT_FOLDER}/{tag}.json": snapshot_json(tag, snapshot.specs_by_package())}
+            data = [snapshot_json(tag, snapshot.specs_by_package())]
         else:
             specs = store.load(tag, package).record.specs
-            stem = f"{EXPORT_FOLDER}/{tag}/{package}"
-            files = {
-                f"{stem}.json": package_json(tag, package, specs),
-                f"{stem}.csv": package_csv(specs),
-            }
+            data = [package_json(tag, package, specs), package_csv(specs)]
+        files = dict(zip(paths, data, strict=True))
     except (RecordError, OSError):
         return []
-    for path, data in files.items():
-        write_if_changed(outdir / path, data)
+    for path, content in files.items():
+        write_if_changed(outdir / path, content)
     return [(path.rsplit(".", 1)[1].upper(), path) for path in files]
 
 
@@ -107,7 +134,69 @@ def _drop_export_links(app: Sphinx, doctree: nodes.document, docname: str) -> No
             paragraph.parent.remove(paragraph)
 
 
+class ExportCollector(EnvironmentCollector):
+    """Keeps, for each page, the exports it links: ``(tag, package)`` each (package
+    ``None`` for a whole snapshot)."""
+
+    #: The environment attribute (pickled with it): docname -> its exports.
+    ATTRIBUTE = "spackcache_exports"
+
+    @classmethod
+    def exports(cls, env: BuildEnvironment) -> dict[str, list[tuple[str, str | None]]]:
+        """The exports of every page that links some, by document name."""
+        if not hasattr(env, cls.ATTRIBUTE):
+            setattr(env, cls.ATTRIBUTE, {})
+        exports: dict[str, list[tuple[str, str | None]]] = getattr(env, cls.ATTRIBUTE)
+        return exports
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        self.exports(env).pop(docname, None)
+
+    def merge_other(
+        self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
+    ) -> None:
+        theirs = self.exports(other)
+        self.exports(env).update((d, theirs[d]) for d in docnames if d in theirs)
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        found = {(node["tag"], node.get("package")) for node in doctree.findall(export_links)}
+        if found:
+            self.exports(app.env)[app.env.docname] = sorted(found, key=lambda e: (e[0], e[1] or ""))
+
+
+def remove_stale_exports(outdir: Path, linked: Set[str]) -> list[str]:
+    """Remove the files of the export folder in *outdir* that are not *linked* (paths
+    in the output folder), and the folders left empty; the paths removed."""
+    removed = []
+    for root, dirs, files in os.walk(outdir / EXPORT_FOLDER, topdown=False):
+        for name in files:
+            path = Path(root, name)
+            where = path.relative_to(outdir).as_posix()
+            if where not in linked:
+                path.unlink()
+                removed.append(where)
+        for name in dirs:
+            with contextlib.suppress(OSError):  # not empty
+                Path(root, name).rmdir()
+    return sorted(removed)
+
+
+def _remove_stale(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or not exports_enabled(app.builder):
+        return
+    linked = {
+        path
+        for exports in ExportCollector.exports(app.env).values()
+        for tag, package in exports
+        for path in export_paths(tag, package)
+    }
+    remove_stale_exports(Path(app.builder.outdir), linked)
+
+
 def setup_exports(app: Sphinx) -> None:
-    """Register the links node (written by HTML builders, dropped by the others)."""
+    """Register the links node (written by HTML builders, dropped by the others), the
+    collector of each page's exports and the removal of stale ones."""
     app.add_node(export_links, html=(visit_export_links, None))
     app.connect("doctree-resolved", _drop_export_links)
+    app.add_env_collector(ExportCollector)
+    app.connect("build-finished", _remove_stale)
