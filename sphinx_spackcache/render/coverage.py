@@ -4,7 +4,6 @@ up, and ``coverage_table_data``, the node a matrix is until its page is written.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from docutils import nodes
@@ -12,7 +11,7 @@ from docutils import nodes
 from ..data.matrix import CoverageMatrix, heat_level
 from ..data.model import Spec
 from .badges import stack_badges
-from .deferred import deferred_table
+from .deferred import decoder, deferred_table, encode
 from .labels import value_label
 from .names import COVERAGE_KIND, ROOT_CLASS
 from .phrases import count_phrase, join_with_and, sentence
@@ -52,16 +51,16 @@ def coverage_table(matrix: CoverageMatrix, *, title: str, packages: bool) -> nod
     if packages:
         columns.append(Column("packages", "Packages", 9, 8))
     rows = []
-    for stack in matrix.rows:
+    for stack, counts in zip(matrix.rows, matrix.counts, strict=True):
         cells: dict[str, list[nodes.Node]] = {"stack": stack_badges([(stack, None)])}
-        for i, value in enumerate(matrix.columns):
-            cells[f"value-{i}"] = _count_cell(matrix.count(stack, value), matrix.peak)
+        for i, count in enumerate(counts):
+            cells[f"value-{i}"] = _count_cell(count, matrix.peak)
         cells["total"] = text_cell(str(matrix.row_totals[stack]))
         cells["packages"] = text_cell(str(matrix.packages_by_stack.get(stack, 0)))
         rows.append(cells)
     footer: dict[str, list[nodes.Node]] = {"stack": text_cell("Total")}
-    for i, value in enumerate(matrix.columns):
-        footer[f"value-{i}"] = text_cell(str(matrix.column_totals[value]))
+    for i, count in enumerate(matrix.column_totals):
+        footer[f"value-{i}"] = text_cell(str(count))
     footer["total"] = text_cell(str(matrix.total))
     footer["packages"] = text_cell(str(matrix.package_count))
     return make_table(title, columns, rows, kind=COVERAGE_KIND, footer=footer)
@@ -73,8 +72,8 @@ def coverage_words(matrix: CoverageMatrix, *, packages: bool) -> list[str]:
     if packages:
         words["Packages"] = None
     words.update(dict.fromkeys(matrix.rows))
-    counts = [*matrix.counts.values(), *matrix.row_totals.values()]
-    counts += [*matrix.column_totals.values(), matrix.total]
+    counts = [n for row in matrix.counts for n in row]
+    counts += [*matrix.row_totals.values(), *matrix.column_totals, matrix.total]
     if packages:
         counts += [*matrix.packages_by_stack.values(), matrix.package_count]
     words.update(dict.fromkeys(str(count) for count in counts if count))
@@ -119,6 +118,9 @@ def snapshot_sentence(
     return sentence(text)
 
 
+_MATRIX_DECODER = decoder(CoverageMatrix)
+
+
 class coverage_table_data(deferred_table):  # noqa: N801 (docutils node naming)
     """A coverage matrix before it is built (see :mod:`.deferred`): attributes ``matrix``
     (JSON) and ``packages`` (whether it has a Packages column); children, the table's
@@ -127,7 +129,7 @@ class coverage_table_data(deferred_table):  # noqa: N801 (docutils node naming)
     interactive = False
 
     def build(self) -> list[nodes.Element]:
-        matrix = _matrix_from_json(self["matrix"])
+        matrix = _MATRIX_DECODER.decode(self["matrix"])
         table = coverage_table(matrix, title=self.title_text, packages=self["packages"])
         return [self.scroll(table)]
 
@@ -139,40 +141,7 @@ def pending_coverage_table(
     return coverage_table_data.pending(
         coverage_words(matrix, packages=packages),
         title=title,
-        matrix=_matrix_to_json(matrix),
+        matrix=encode(matrix),
         packages=packages,
         stacks=list(matrix.rows),
-    )
-
-
-def _matrix_to_json(matrix: CoverageMatrix) -> str:
-    return json.dumps(
-        {
-            "by": matrix.by,
-            "rows": matrix.rows,
-            "columns": matrix.columns,
-            "counts": [[row, column, count] for (row, column), count in matrix.counts.items()],
-            "row_totals": matrix.row_totals,
-            "column_totals": list(matrix.column_totals.items()),
-            "total": matrix.total,
-            "packages_by_stack": matrix.packages_by_stack,
-            "package_count": matrix.package_count,
-            "peak": matrix.peak,
-        }
-    )
-
-
-def _matrix_from_json(text: str) -> CoverageMatrix:
-    data = json.loads(text)
-    return CoverageMatrix(
-        by=data["by"],
-        rows=tuple(data["rows"]),
-        columns=tuple(data["columns"]),
-        counts={(row, column): count for row, column, count in data["counts"]},
-        row_totals=data["row_totals"],
-        column_totals=dict(data["column_totals"]),
-        total=data["total"],
-        packages_by_stack=data["packages_by_stack"],
-        package_count=data["package_count"],
-        peak=data["peak"],
     )

@@ -8,13 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import msgspec
 from docutils import nodes
 
 from ..data.summary import PackageSummary
 from ..domain import package_ref
 from .badges import badge_cell, stack_items, value_badges
-from .deferred import deferred_table
+from .deferred import decoder, deferred_table, encode
 from .labels import compiler_label
 from .names import ROOT_CLASS
 from .tables import Cells, Column, make_table, pick_columns, text_cell
@@ -113,7 +112,7 @@ def package_table(rows: Iterable[PackageRow], *, title: str, columns: Sequence[s
     )
 
 
-_ROWS_DECODER = msgspec.json.Decoder(list[PackageRow])
+_ROWS_DECODER = decoder(list[PackageRow])
 
 
 class package_table_data(deferred_table):  # noqa: N801 (docutils node naming)
@@ -137,7 +136,7 @@ def pending_package_table(
     return package_table_data.pending(
         package_words(rows, columns),
         title=title,
-        rows=msgspec.json.encode(rows).decode("utf-8"),
+        rows=encode(rows),
         columns=list(columns),
         stacks=sorted({s for row in rows for s, _ in row.summary.stacks})
         if "stacks" in columns

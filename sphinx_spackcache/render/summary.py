@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import msgspec
 from docutils import nodes
 
 from ..data.summary import PackageSummary
 from .badges import stack_badges
-from .deferred import deferred
+from .deferred import decoder, deferred, encode
 from .labels import compiler_label
 from .names import ROOT_CLASS
 
@@ -57,7 +56,7 @@ def summary_words(summary: PackageSummary) -> list[str]:
     return list(words)
 
 
-_SUMMARY_DECODER = msgspec.json.Decoder(PackageSummary)
+_SUMMARY_DECODER = decoder(PackageSummary)
 
 
 class summary_data(deferred):  # noqa: N801 (docutils node naming)
@@ -72,6 +71,6 @@ def pending_summary(summary: PackageSummary) -> summary_data:
     """The node that becomes the field list of *summary* when the page is written."""
     return summary_data.pending(
         summary_words(summary),
-        summary=msgspec.json.encode(summary).decode("utf-8"),
+        summary=encode(summary),
         stacks=[stack for stack, _ in summary.stacks],
     )
