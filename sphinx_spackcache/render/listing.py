@@ -56,19 +56,17 @@ class PackageRow:
 
 
 def _package_cells(row: PackageRow) -> Cells:
-    summary = row.summary
+    texts = _package_texts(row)
     shown = _SHOWN_IN_LISTINGS
     return {
-        "package": package_cell(row.name, row.tag),
-        "specs": text_cell(str(summary.num_specs)),
-        "versions": value_badges(summary.versions, field="version", shown=shown),
-        "compilers": value_badges(
-            (compiler_label(c) for c in summary.compilers), field="compiler", shown=shown
-        ),
-        "oss": value_badges(summary.oss, field="os", shown=shown),
-        "platforms": value_badges(summary.platforms, field="platform", shown=shown),
-        "targets": value_badges(summary.targets, field="target", shown=shown),
-        "stacks": badge_cell(stack_items(stack for stack, _ in summary.stacks), shown),
+        "package": package_cell(texts["package"][0], row.tag),
+        "specs": text_cell(texts["specs"][0]),
+        "versions": value_badges(texts["versions"], field="version", shown=shown),
+        "compilers": value_badges(texts["compilers"], field="compiler", shown=shown),
+        "oss": value_badges(texts["oss"], field="os", shown=shown),
+        "platforms": value_badges(texts["platforms"], field="platform", shown=shown),
+        "targets": value_badges(texts["targets"], field="target", shown=shown),
+        "stacks": badge_cell(stack_items(texts["stacks"]), shown),
     }
 
 
@@ -88,7 +86,8 @@ def package_words(rows: Iterable[PackageRow], columns: Sequence[str]) -> list[st
 
 
 def _package_texts(row: PackageRow) -> dict[str, Sequence[str]]:
-    """The texts each cell of *row* shows, by column key."""
+    """The texts each cell of *row* shows, by column key: what its cells are built from
+    (:func:`_package_cells`) and its words for search (:func:`package_words`)."""
     summary = row.summary
     return {
         "package": (row.name,),
