@@ -39,18 +39,21 @@ BY_FIELDS: tuple[str, ...] = tuple(_VALUE_OF)
 
 @dataclass(frozen=True, slots=True)
 class CoverageMatrix:
-    """Spec counts per (stack, value)."""
+    """Spec counts per (stack, value). Plain fields only (tuples, dicts with string keys,
+    strings and numbers), so that it goes to and from JSON as it is (a coverage table
+    keeps it so until it is written)."""
 
     by: str
     #: Stacks, sorted by name.
     rows: tuple[str, ...]
     #: Values of ``by``, sorted (compilers by name, then Spack version, no compiler first).
     columns: tuple[Value, ...]
-    counts: Mapping[tuple[str, Value], int]
+    #: For each row, the number of its specs with each column's value (0: none).
+    counts: tuple[tuple[int, ...], ...]
     #: Specs in each stack, each counted once.
     row_totals: Mapping[str, int]
-    #: Specs with each value, each counted once.
-    column_totals: Mapping[Value, int]
+    #: Specs with each column's value, each counted once (in the order of ``columns``).
+    column_totals: tuple[int, ...]
     #: Specs in all.
     total: int
     #: Packages with at least one spec in each stack.
@@ -60,10 +63,6 @@ class CoverageMatrix:
     #: The largest cell outside the ``root`` stack, which holds every spec (for shading;
     #: the largest cell of all when ``root`` is the only row).
     peak: int
-
-    def count(self, row: str, column: Value) -> int:
-        """The number of specs of stack *row* with value *column* (0 when none)."""
-        return self.counts.get((row, column), 0)
 
 
 def coverage_matrix(
@@ -95,13 +94,15 @@ def coverage_matrix(
                 row_totals[stack] += 1
                 packages.setdefault(stack, set()).add(package)
     column_key: Callable[[Value], Any] = compiler_sort_key if by == "compiler" else str
+    rows = tuple(sorted(row_totals))
+    columns = tuple(sorted(column_totals, key=column_key))
     return CoverageMatrix(
         by=by,
-        rows=tuple(sorted(row_totals)),
-        columns=tuple(sorted(column_totals, key=column_key)),
-        counts=dict(counts),
+        rows=rows,
+        columns=columns,
+        counts=tuple(tuple(counts[(row, column)] for column in columns) for row in rows),
         row_totals=dict(row_totals),
-        column_totals=dict(column_totals),
+        column_totals=tuple(column_totals[column] for column in columns),
         total=total,
         packages_by_stack={stack: len(names) for stack, names in packages.items()},
         package_count=package_count,

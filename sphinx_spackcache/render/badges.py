@@ -33,6 +33,7 @@ __all__ = [
     "stack_badge",
     "stack_badges",
     "stack_items",
+    "stack_label",
     "value_badges",
     "value_items",
 ]
@@ -43,8 +44,14 @@ def stack_badge(stack: str, count: int | None = None) -> nodes.inline:
     colour is given out for the whole site when it is written
     (:mod:`~sphinx_spackcache.site.colours`); the badge carries the stack's name for that
     (attribute ``stack``)."""
-    text = stack if count is None else f"{stack}\N{NO-BREAK SPACE}({count})"
+    text = stack_label(stack, count)
     return nodes.inline(text, text, classes=list(_STACK_CLASSES), **{STACK_ATTR: stack})
+
+
+def stack_label(stack: str, count: int | None = None) -> str:
+    """What :func:`stack_badge` shows: ``e4s`` or, with *count*, ``e4s (4)`` (with a
+    no-break space)."""
+    return stack if count is None else f"{stack}\N{NO-BREAK SPACE}({count})"
 
 
 _STACK_CLASSES = ("sd-sphinx-override", "sd-badge", STACK_CLASS)

@@ -4,7 +4,6 @@ up, and ``coverage_table_data``, the node a matrix is until its page is written.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from docutils import nodes
@@ -12,7 +11,7 @@ from docutils import nodes
 from ..data.matrix import CoverageMatrix, heat_level
 from ..data.model import Spec
 from .badges import stack_badges
-from .deferred import deferred_table
+from .deferred import decoder, deferred_table, encode
 from .labels import value_label
 from .names import COVERAGE_KIND, ROOT_CLASS
 from .phrases import count_phrase, join_with_and, sentence
@@ -33,52 +32,71 @@ __all__ = [
 BY_TITLES = {"os": "OS", "target": "target", "platform": "platform", "compiler": "compiler"}
 
 
-def _count_cell(count: int, peak: int) -> list[nodes.Node]:
-    if not count:
+def _count_cell(text: str, peak: int) -> list[nodes.Node]:
+    if not text:
         return []
-    level = heat_level(count, peak)
-    return [nodes.inline(str(count), str(count), classes=[f"{ROOT_CLASS}-heat-{level}"])]
+    level = heat_level(int(text), peak)
+    return [nodes.inline(text, text, classes=[f"{ROOT_CLASS}-heat-{level}"])]
 
 
-def coverage_table(matrix: CoverageMatrix, *, title: str, packages: bool) -> nodes.table:
-    """Stacks by values of ``matrix.by``, with a Total column and row, and (for a whole
-    snapshot) the number of packages in each stack."""
+#: The texts of a row of a coverage table, by column key ("": an empty cell).
+_Texts = dict[str, str]
+
+
+def _coverage_texts(
+    matrix: CoverageMatrix, *, packages: bool
+) -> tuple[list[Column], list[_Texts], _Texts]:
+    """The columns of the table of *matrix*, and the text of each cell of its rows and
+    of its Total row: what the table is built from (:func:`coverage_table`) and its words
+    for search (:func:`coverage_words`)."""
+    values = [f"value-{i}" for i in range(len(matrix.columns))]
     columns = [Column("stack", "Stack", 26, 20)]
     columns += [
-        Column(f"value-{i}", label, max(7, len(label) + 2), 8)
-        for i, label in enumerate(map(value_label, matrix.columns))
+        Column(key, label, max(7, len(label) + 2), 8)
+        for key, label in zip(values, map(value_label, matrix.columns), strict=True)
     ]
     columns.append(Column("total", "Total", 7, 7))
     if packages:
         columns.append(Column("packages", "Packages", 9, 8))
     rows = []
-    for stack in matrix.rows:
-        cells: dict[str, list[nodes.Node]] = {"stack": stack_badges([(stack, None)])}
-        for i, value in enumerate(matrix.columns):
-            cells[f"value-{i}"] = _count_cell(matrix.count(stack, value), matrix.peak)
-        cells["total"] = text_cell(str(matrix.row_totals[stack]))
-        cells["packages"] = text_cell(str(matrix.packages_by_stack.get(stack, 0)))
-        rows.append(cells)
-    footer: dict[str, list[nodes.Node]] = {"stack": text_cell("Total")}
-    for i, value in enumerate(matrix.columns):
-        footer[f"value-{i}"] = text_cell(str(matrix.column_totals[value]))
-    footer["total"] = text_cell(str(matrix.total))
-    footer["packages"] = text_cell(str(matrix.package_count))
-    return make_table(title, columns, rows, kind=COVERAGE_KIND, footer=footer)
+    for stack, counts in zip(matrix.rows, matrix.counts, strict=True):
+        texts = {"stack": stack}
+        texts.update((key, str(n) if n else "") for key, n in zip(values, counts, strict=True))
+        texts["total"] = str(matrix.row_totals[stack])
+        if packages:
+            texts["packages"] = str(matrix.packages_by_stack.get(stack, 0))
+        rows.append(texts)
+    footer = {"stack": "Total"}
+    footer.update((key, str(n)) for key, n in zip(values, matrix.column_totals, strict=True))
+    footer["total"] = str(matrix.total)
+    if packages:
+        footer["packages"] = str(matrix.package_count)
+    return columns, rows, footer
+
+
+def coverage_table(matrix: CoverageMatrix, *, title: str, packages: bool) -> nodes.table:
+    """Stacks by values of ``matrix.by``, with a Total column and row, and (for a whole
+    snapshot) the number of packages in each stack."""
+    columns, rows, footer = _coverage_texts(matrix, packages=packages)
+    count_keys = [column.key for column in columns if column.key.startswith("value-")]
+    cells = []
+    for texts in rows:
+        row = {key: text_cell(text) for key, text in texts.items()}
+        row["stack"] = stack_badges([(texts["stack"], None)])
+        row.update((key, _count_cell(texts[key], matrix.peak)) for key in count_keys)
+        cells.append(row)
+    total = {key: text_cell(text) for key, text in footer.items()}
+    return make_table(title, columns, cells, kind=COVERAGE_KIND, footer=total)
 
 
 def coverage_words(matrix: CoverageMatrix, *, packages: bool) -> list[str]:
-    """Every text :func:`coverage_table` shows, each once: what it adds to a search index."""
-    words = dict.fromkeys(["Stack", *map(value_label, matrix.columns), "Total"])
-    if packages:
-        words["Packages"] = None
-    words.update(dict.fromkeys(matrix.rows))
-    counts = [*matrix.counts.values(), *matrix.row_totals.values()]
-    counts += [*matrix.column_totals.values(), matrix.total]
-    if packages:
-        counts += [*matrix.packages_by_stack.values(), matrix.package_count]
-    words.update(dict.fromkeys(str(count) for count in counts if count))
-    return list(words)
+    """Every text :func:`coverage_table` shows (headings and cells), each once: what it
+    adds to a search index."""
+    columns, rows, footer = _coverage_texts(matrix, packages=packages)
+    words = dict.fromkeys(column.heading for column in columns)
+    for texts in (*rows, footer):
+        words.update(dict.fromkeys(texts.values()))
+    return [word for word in words if word]
 
 
 def spread_phrase(specs: Sequence[Spec]) -> str:
@@ -119,6 +137,9 @@ def snapshot_sentence(
     return sentence(text)
 
 
+_MATRIX_DECODER = decoder(CoverageMatrix)
+
+
 class coverage_table_data(deferred_table):  # noqa: N801 (docutils node naming)
     """A coverage matrix before it is built (see :mod:`.deferred`): attributes ``matrix``
     (JSON) and ``packages`` (whether it has a Packages column); children, the table's
@@ -127,7 +148,7 @@ class coverage_table_data(deferred_table):  # noqa: N801 (docutils node naming)
     interactive = False
 
     def build(self) -> list[nodes.Element]:
-        matrix = _matrix_from_json(self["matrix"])
+        matrix = _MATRIX_DECODER.decode(self["matrix"])
         table = coverage_table(matrix, title=self.title_text, packages=self["packages"])
         return [self.scroll(table)]
 
@@ -139,40 +160,7 @@ def pending_coverage_table(
     return coverage_table_data.pending(
         coverage_words(matrix, packages=packages),
         title=title,
-        matrix=_matrix_to_json(matrix),
+        matrix=encode(matrix),
         packages=packages,
         stacks=list(matrix.rows),
-    )
-
-
-def _matrix_to_json(matrix: CoverageMatrix) -> str:
-    return json.dumps(
-        {
-            "by": matrix.by,
-            "rows": matrix.rows,
-            "columns": matrix.columns,
-            "counts": [[row, column, count] for (row, column), count in matrix.counts.items()],
-            "row_totals": matrix.row_totals,
-            "column_totals": list(matrix.column_totals.items()),
-            "total": matrix.total,
-            "packages_by_stack": matrix.packages_by_stack,
-            "package_count": matrix.package_count,
-            "peak": matrix.peak,
-        }
-    )
-
-
-def _matrix_from_json(text: str) -> CoverageMatrix:
-    data = json.loads(text)
-    return CoverageMatrix(
-        by=data["by"],
-        rows=tuple(data["rows"]),
-        columns=tuple(data["columns"]),
-        counts={(row, column): count for row, column, count in data["counts"]},
-        row_totals=data["row_totals"],
-        column_totals=dict(data["column_totals"]),
-        total=data["total"],
-        packages_by_stack=data["packages_by_stack"],
-        package_count=data["package_count"],
-        peak=data["peak"],
     )

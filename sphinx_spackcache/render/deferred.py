@@ -12,9 +12,12 @@ post-transform and by the search indexer, and Sphinx unpickles the root document
 every page it writes (to find its toctrees): a listing there slows every page of the site.
 
 So the directives put a :class:`deferred` node in the doctree instead: the data to show
-as one JSON string, a table's ``title``, and an ``inline`` holding every word the output
-shows (each once), which is what the search index needs of it. The output itself is
-built from that node by the node's :meth:`~deferred.build`, as standard docutils nodes:
+as JSON strings (one rule for all of them: :func:`encode`, read back by a
+:func:`decoder`), a table's ``title``, and an ``inline`` holding every word the output
+shows (each once), which is what the search index needs of it (each kind derives those
+words from the texts it builds its cells from, so the two cannot drift apart). The output
+itself is built from that node by the node's :meth:`~deferred.build`, as standard
+docutils nodes:
 
 * for HTML builders (``html``, ``dirhtml``, ``singlehtml``, ``epub``, …), by the writer,
   when it meets the node (:func:`~sphinx_spackcache.writers.html.visit_deferred`): with ``-j`` that
@@ -34,12 +37,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar, TypeVar
 
+import msgspec
 from docutils import nodes
 
 from .names import STACKS_ATTR
 from .tables import scrolling
 
-__all__ = ["deferred", "deferred_table", "splice"]
+__all__ = ["decoder", "deferred", "deferred_table", "encode", "splice"]
+
+_T = TypeVar("_T")
+
+_ENCODER = msgspec.json.Encoder()
+
+
+def encode(value: object) -> str:
+    """*value* (msgspec structs, dataclasses, lists, tuples, dicts with string keys,
+    strings, numbers, ``None``) as the JSON string a deferred node keeps in an attribute:
+    a string, which pickles compactly with the doctree."""
+    return _ENCODER.encode(value).decode("utf-8")
+
+
+def decoder(kind: type[_T]) -> msgspec.json.Decoder[_T]:
+    """What reads back, as a *kind*, a string :func:`encode` wrote (types checked:
+    ``decoder(list[Spec]).decode(text)``); make it once, use it for every node."""
+    return msgspec.json.Decoder(kind)
 
 
 class deferred(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)

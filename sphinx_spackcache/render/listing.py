@@ -8,13 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import msgspec
 from docutils import nodes
 
 from ..data.summary import PackageSummary
 from ..domain import package_ref
 from .badges import badge_cell, stack_items, value_badges
-from .deferred import deferred_table
+from .deferred import decoder, deferred_table, encode
 from .labels import compiler_label
 from .names import ROOT_CLASS
 from .tables import Cells, Column, make_table, pick_columns, text_cell
@@ -57,19 +56,17 @@ class PackageRow:
 
 
 def _package_cells(row: PackageRow) -> Cells:
-    summary = row.summary
+    texts = _package_texts(row)
     shown = _SHOWN_IN_LISTINGS
     return {
-        "package": package_cell(row.name, row.tag),
-        "specs": text_cell(str(summary.num_specs)),
-        "versions": value_badges(summary.versions, field="version", shown=shown),
-        "compilers": value_badges(
-            (compiler_label(c) for c in summary.compilers), field="compiler", shown=shown
-        ),
-        "oss": value_badges(summary.oss, field="os", shown=shown),
-        "platforms": value_badges(summary.platforms, field="platform", shown=shown),
-        "targets": value_badges(summary.targets, field="target", shown=shown),
-        "stacks": badge_cell(stack_items(stack for stack, _ in summary.stacks), shown),
+        "package": package_cell(texts["package"][0], row.tag),
+        "specs": text_cell(texts["specs"][0]),
+        "versions": value_badges(texts["versions"], field="version", shown=shown),
+        "compilers": value_badges(texts["compilers"], field="compiler", shown=shown),
+        "oss": value_badges(texts["oss"], field="os", shown=shown),
+        "platforms": value_badges(texts["platforms"], field="platform", shown=shown),
+        "targets": value_badges(texts["targets"], field="target", shown=shown),
+        "stacks": badge_cell(stack_items(texts["stacks"]), shown),
     }
 
 
@@ -89,7 +86,8 @@ def package_words(rows: Iterable[PackageRow], columns: Sequence[str]) -> list[st
 
 
 def _package_texts(row: PackageRow) -> dict[str, Sequence[str]]:
-    """The texts each cell of *row* shows, by column key."""
+    """The texts each cell of *row* shows, by column key: what its cells are built from
+    (:func:`_package_cells`) and its words for search (:func:`package_words`)."""
     summary = row.summary
     return {
         "package": (row.name,),
@@ -113,7 +111,7 @@ def package_table(rows: Iterable[PackageRow], *, title: str, columns: Sequence[s
     )
 
 
-_ROWS_DECODER = msgspec.json.Decoder(list[PackageRow])
+_ROWS_DECODER = decoder(list[PackageRow])
 
 
 class package_table_data(deferred_table):  # noqa: N801 (docutils node naming)
@@ -137,7 +135,7 @@ def pending_package_table(
     return package_table_data.pending(
         package_words(rows, columns),
         title=title,
-        rows=msgspec.json.encode(rows).decode("utf-8"),
+        rows=encode(rows),
         columns=list(columns),
         stacks=sorted({s for row in rows for s, _ in row.summary.stacks})
         if "stacks" in columns

@@ -12,18 +12,16 @@ sentence of what all specs share and the standard docutils ``table``
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import msgspec
 from docutils import nodes
 
 from ..data.model import Dependency, Spec, is_safe_url
 from ..data.versions import sort_versions
 from ..domain import package_ref
 from .badges import Cell, badge_cell, more_values, stack_items, value_badges, value_items
-from .deferred import deferred_table
+from .deferred import decoder, deferred_table, encode
 from .labels import compiler_label
 from .names import DEPENDENCY_CLASS, HASH_CLASS, ROOT_CLASS
 from .phrases import count_phrase
@@ -319,7 +317,8 @@ def spec_table(
     return make_table(title, plan.columns, rows, kind="specs")
 
 
-_SPECS_DECODER = msgspec.json.Decoder(list[Spec])
+_SPECS_DECODER = decoder(list[Spec])
+_DEPENDENCIES_DECODER = decoder(dict[str, list[DependencyData]])
 
 #: The older ``spack install`` options a snapshot's Spack needs, as the classes of its
 #: spec table, from which the HTML script writes each row's install command (today's
@@ -374,10 +373,10 @@ def pending_spec_table(
     return spec_table_data.pending(
         list(dict.fromkeys(words)),
         title=title,
-        specs=msgspec.json.encode(list(specs)).decode("utf-8"),
+        specs=encode(list(specs)),
         columns=list(columns) if columns is not None else None,
         stacks=sorted({stack for spec in specs for stack in spec.stacks}),
-        **({"dependencies": json.dumps(known), "tag": tag} if known else {}),
+        **({"dependencies": encode(known), "tag": tag} if known else {}),
         **({"install_options": list(install_options)} if install_options else {}),
     )
 
@@ -398,7 +397,9 @@ def decode_spec_table(node: spec_table_data) -> SpecTableData:
     """The specs, plan and dependencies *node* holds."""
     specs = _SPECS_DECODER.decode(node["specs"])
     plan = plan_spec_table(specs, node["columns"])
-    dependencies = json.loads(node["dependencies"]) if node.get("dependencies") else {}
+    dependencies = (
+        _DEPENDENCIES_DECODER.decode(node["dependencies"]) if node.get("dependencies") else {}
+    )
     return SpecTableData(specs, plan, dependencies, node.get("tag", ""))
 
 
