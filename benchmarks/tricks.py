@@ -8,8 +8,6 @@ reads a switch but :data:`~sphinx_spackcache.writers.html.DIRECT_ROWS`, which th
 also use):
 
 * **rows as nodes**: spec tables built as nodes and walked, not written from their data;
-* **docutils walkabout**: ``node.walkabout`` instead of ``fast_walkabout``;
-* **no gc pause**: the garbage collector left on while built output is written;
 * **no tag cache**: ``starttag`` called for every badge;
 * **post-transform**: the deferred output built for HTML too by a post-transform before
   Sphinx resolves references (the idiomatic path: no references resolved by hand), at
@@ -41,16 +39,6 @@ PATCHES = {
     "rows as nodes": """
 from sphinx_spackcache.writers import html
 html.DIRECT_ROWS = False
-""",
-    "docutils walkabout": """
-from sphinx_spackcache.writers import html
-html.fast_walkabout = lambda node, translator: node.walkabout(translator)
-""",
-    "no gc pause": """
-import types
-from sphinx_spackcache.writers import html
-html.gc = types.SimpleNamespace(isenabled=lambda: False, disable=lambda: None,
-                                enable=lambda: None)
 """,
     "no tag cache": """
 from docutils import nodes

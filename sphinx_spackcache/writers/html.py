@@ -6,7 +6,6 @@ escape.
 
 from __future__ import annotations
 
-import gc
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -48,7 +47,6 @@ __all__ = [
     "depart_badge_run",
     "depart_deferred",
     "depart_more_values",
-    "fast_walkabout",
     "setup_html",
     "visit_badge_run",
     "visit_deferred",
@@ -60,7 +58,13 @@ __all__ = [
 def _resolve_package_links(translator: SphinxTranslator, built: list[nodes.Element]) -> None:
     """The links of a listing, resolved as Sphinx's reference resolver would (which has
     run before the writer builds the table): through the ``cache`` domain, and a package
-    without a page stays plain text (see :mod:`~sphinx_spackcache.domain`)."""
+    without a page stays plain text (see :mod:`~sphinx_spackcache.domain`).
+
+    Building the output in the writer (rather than in a post-transform, before Sphinx
+    resolves references) is what makes this necessary, and it pays: under ``-j`` the
+    writer runs in the worker processes, post-transforms in the main one, one page after
+    the other. Built by a post-transform, a snapshot's 1,225 pages took 1.61x as long with
+    ``-j 1`` and 1.95x with ``-j 3`` (``benchmarks/tricks.py``, furo, best of 3)."""
     builder = translator.builder
     env = builder.env
     domain = cache_domain(env)
@@ -87,41 +91,32 @@ def visit_deferred(translator: SphinxTranslator, node: deferred) -> None:
 
 
 def _write_built(translator: SphinxTranslator, node: deferred, built: list[nodes.Element]) -> None:
-    """Colour the stack badges of *built*, write it in place of *node*, and let it go.
+    """Colour the stack badges of *built*, write it in place of *node*, and take it out
+    of the doctree again (which stays as it was read).
 
-    The output's nodes (some 240 Python objects a spec) live only for this visit. Left to
-    the cyclic garbage collector (docutils nodes point to their parents), they would be
-    promoted to its oldest generation while the page is written and set off full
-    collections of the whole build's memory: most of the write phase, measured. So the
-    collector is paused for the visit, the output is taken out of the doctree again (which
-    stays as it was read), and its parent links are cut, so that reference counting frees
-    it at once.
+    Until issue 21 the garbage collector was paused for this and the output was walked
+    by a walker of the extension's own; with the rows of spec tables written from their
+    data, neither paid any more (``benchmarks/tricks.py``, 1,225 pages in furo, best of
+    3: 18.9 s without the pause and 19.0 s with docutils' own ``walkabout``, against
+    19.2 s with both), so both went.
     """
-    collecting = gc.isenabled()
-    gc.disable()
+    hues = hues_of(translator.builder.env)
+    for element in built:
+        colour_badges(element, hues, PALETTE_SIZE)
+    parent, index = splice(node, built)
     try:
-        hues = hues_of(translator.builder.env)
         for element in built:
-            colour_badges(element, hues, PALETTE_SIZE)
-        parent, index = splice(node, built)
-        try:
-            for element in built:
-                fast_walkabout(element, translator)
-        finally:
-            parent[index : index + len(built)] = [node]
-            for element in built:
-                for descendant in element.findall():
-                    descendant.parent = None
+            element.walkabout(translator)
     finally:
-        if collecting:
-            gc.enable()
+        parent[index : index + len(built)] = [node]
     raise nodes.SkipNode
 
 
 #: Whether HTML writers write the rows of spec tables themselves (:func:`visit_spec_table`)
 #: rather than build them as nodes and walk them (:func:`visit_deferred`). The two write
-#: the same bytes (``tests/test_html_rows.py`` compares them on every test root); the
-#: benchmark ``benchmarks/rows.py`` switches this off to measure what it saves.
+#: the same bytes (``tests/test_html_rows.py`` compares them on eight test roots). It
+#: pays: with the rows built as nodes, a snapshot's 1,225 pages took 1.18x as long
+#: (``benchmarks/tricks.py``, furo, best of 3).
 DIRECT_ROWS = True
 
 
@@ -222,34 +217,6 @@ def _write_hash(translator: HTML5Translator, spec: Any, data: SpecTableData) -> 
         more.walkabout(translator)
 
 
-def fast_walkabout(node: nodes.Node, translator: SphinxTranslator) -> None:
-    """What ``node.walkabout(translator)`` does, for nodes the translator has visitors
-    for under their own class name (every node of this extension's output): the same
-    calls, in the same order, with the same ``Skip*`` exceptions. Without docutils' debug
-    message and Sphinx's search along the class hierarchy for every node, writing a
-    snapshot's tables takes some 2 s less. Any other node is walked by docutils."""
-    name = type(node).__name__
-    visit = getattr(translator, f"visit_{name}", None)
-    depart = getattr(translator, f"depart_{name}", None)
-    if visit is None or depart is None:
-        node.walkabout(translator)
-        return
-    call_depart = True
-    try:
-        visit(node)
-    except nodes.SkipNode:
-        return
-    except nodes.SkipDeparture:
-        call_depart = False
-    except nodes.SkipChildren:
-        depart(node)
-        return
-    for child in list(node.children):
-        fast_walkabout(child, translator)
-    if call_depart:
-        depart(node)
-
-
 def depart_deferred(translator: SphinxTranslator, node: deferred) -> None:
     """Never called: the visit skips the node."""
 
@@ -312,7 +279,8 @@ def depart_badge_run(translator: HTML5Translator, node: badge_run) -> None:
 
 #: ``starttag`` of an element with no ids or attributes but its classes, by translator
 #: (one page's): such a tag depends on nothing else, and a page of spec tables writes a
-#: few dozen different ones some thousands of times.
+#: few dozen different ones some thousands of times. It pays: without it a snapshot's
+#: 1,225 pages took 1.06x as long (``benchmarks/tricks.py``, furo, best of 3).
 _START_TAGS: WeakKeyDictionary[HTML5Translator, dict[tuple[str, str, str], str]] = (
     WeakKeyDictionary()
 )
