@@ -127,3 +127,33 @@ def test_the_exports_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     assert "; 13 export files" in out
     assert [line.split(":")[0] for line in out.splitlines()[2:5]] == ["off", "on", "on -j 3"]
     assert "exports on vs off: " in out
+
+
+@pytest.mark.slow
+def test_the_tricks_benchmark_runs_end_to_end(tmp_path: Path) -> None:
+    """Every variant builds (without a warning: the runner stops at one) and writes the
+    same pages as the build as shipped, but the post-transform one (whose tables furo
+    wraps once more); the table names every variant."""
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "tricks.py"), "--packages", "5", "--rounds", "1",
+         "--theme", "alabaster", "--jobs", "2", "--work", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )  # fmt: skip
+    rows = [line.split(" | ")[0].lstrip("| ") for line in done.stdout.splitlines()[-6:]]
+    assert rows == [
+        "as shipped",
+        "as shipped -j 2",
+        "rows as nodes",
+        "no tag cache",
+        "post-transform",
+        "post-transform -j 2",
+    ]
+    out = tmp_path / "out"
+    page = "packages/pkg-0001.html"
+    shipped = (out / "as-shipped" / page).read_text("utf-8")
+    for variant in ("rows-as-nodes", "no-tag-cache", "as-shipped--j-2"):
+        assert (out / variant / page).read_text("utf-8") == shipped, variant
+    assert "spackcache-specs" in (out / "post-transform" / page).read_text("utf-8")

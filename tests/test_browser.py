@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from sphinx_spackcache.data.query import FILTER_FIELDS
-from sphinx_spackcache.writers.assets import STATIC_DIR, cpu_data_script
+from sphinx_spackcache.writers.assets import SCRIPTS_DIR, cpu_data_script
 
 from . import records as expected
 from .conftest import DOCS, RECORDS, Build, warnings_of
@@ -437,7 +437,7 @@ def test_without_javascript_the_whole_table_is_there(build: Build, browser: Brow
 
 # -- the filter rules: the same as the options' --------------------------------------------
 
-#: JavaScript: the cases of tests/filter_rules.json through spackcache-filters.js, with the
+#: JavaScript: the cases of tests/filter_rules.json through scripts/filters.js, with the
 #: CPU data a build writes; what disagrees with the expected answer.
 RUN_RULES = """rules => {
   const filters = window.spackcache.filters;
@@ -463,8 +463,8 @@ def test_the_page_filters_by_the_rules_of_the_options(browser: Browser) -> None:
     page = watched.page
     page.set_content("<!DOCTYPE html><html><head></head><body></body></html>")
     page.add_script_tag(content=cpu_data_script().decode())
-    for script in ("spackcache-filters.js", "spackcache-state.js"):
-        page.add_script_tag(path=STATIC_DIR / script)
+    for script in ("filters.js", "state.js"):
+        page.add_script_tag(path=SCRIPTS_DIR / script)
     assert page.evaluate(RUN_RULES, RULES) == []
     names = page.evaluate("() => Object.keys(window.spackcache.state.NAMES)")
     assert sorted(names) == sorted(FILTER_FIELDS)

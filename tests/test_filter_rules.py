@@ -1,7 +1,7 @@
 """The rules of the filter options through the directives' implementation
 (:mod:`sphinx_spackcache.data.query`), with the cases of ``tests/filter_rules.json``;
 ``tests/test_browser.py`` runs the same cases through the page's script
-(``static/spackcache-filters.js``), so that the two cannot drift apart."""
+(``scripts/filters.js``), so that the two cannot drift apart."""
 
 from __future__ import annotations
 

@@ -72,7 +72,7 @@ MAX_VALUE = 1024
 #: (``lib/spack/spack/util/hash.py``) is ``base64.b32encode`` of a SHA-1 digest (20 bytes:
 #: 32 characters, no padding), lowered; RFC 4648's base32 alphabet is ``A-Z`` and
 #: ``2-7``, so no ``0``, ``1``, ``8`` or ``9``. (The HTML's script checks the same,
-#: ``SPACK_HASH`` in ``static/spackcache.js``.)
+#: ``SPACK_HASH`` in ``scripts/copy.js``.)
 SPACK_HASH = re.compile(r"[a-z2-7]{32}")
 
 #: A string that is not empty and not too long (checked by msgspec while decoding).

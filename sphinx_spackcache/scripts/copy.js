@@ -68,7 +68,7 @@
     return "spack install " + only + unsigned + " /" + hash;
   }
 
-  // the buttons of each hash cell of a spec table (a Table of spackcache-table.js)
+  // the buttons of each hash cell of a spec table (a Table of table.js)
   function addButtons(table) {
     Array.prototype.forEach.call(table.body.querySelectorAll("td.spackcache-hash"), function (cell) {
       var code = cell.querySelector("code.spackcache-hash");

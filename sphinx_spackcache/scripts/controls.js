@@ -131,7 +131,7 @@
     return row;
   }
 
-  // everything above for *table* (a Table of spackcache-table.js); *others*: the line
+  // everything above for *table* (a Table of table.js); *others*: the line
   // of what its rows share and the package's summary, where there are
   function build(table, others) {
     table.controls = controlsRow(table, others[0] || table.scroll);

@@ -7,7 +7,7 @@
  * holds the cases both implementations must pass (tests/test_filter_rules.py runs them
  * through query.py, tests/test_browser.py through this file), so that they cannot drift.
  *
- * Nothing here reads or changes the page: spackcache.filters is used by spackcache-table.js.
+ * Nothing here reads or changes the page: spackcache.filters is used by table.js.
  */
 (function (spackcache) {
   "use strict";
@@ -87,7 +87,7 @@
   }
 
   // One filter: the values of field *param* must match one of the patterns of *text*.
-  // *runs* (runs-on only): CPU name -> the targets that run on it (spackcache-cpus.js).
+  // *runs* (runs-on only): CPU name -> the targets that run on it (the CPU data).
   function Filter(param, text, runs) {
     this.param = param;
     this.text = text;

@@ -1,7 +1,7 @@
 /* sphinx-spackcache: "My CPU" keeps the binaries that run on the chosen CPU
  * (?runs-on=zen3, as the :runs-on: option), from window.SPACKCACHE_CPUS: the CPUs in
  * their groups and which targets run on each, computed from archspec when the site was
- * built (spackcache-cpus.js, loaded before this; never fetched).
+ * built (the CPU data, first in the page script; never fetched).
  */
 (function (spackcache) {
   "use strict";
@@ -49,7 +49,7 @@
     select.value = cpu;
   }
 
-  // which targets run on each CPU, for the filters of spackcache-filters.js
+  // which targets run on each CPU, for the filters of filters.js
   function runs() {
     return (CPUS && CPUS.runs) || {};
   }

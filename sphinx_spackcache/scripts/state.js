@@ -3,7 +3,7 @@
  * The filters, the search text and the number of rows a page
  * (?stack=e4s*&os=ubuntu22.04&q=cmake&rows=25), so that a filtered view can be linked.
  * Every table of the page shows the same state: a change is written to the address and
- * then told to each function given to onChange (spackcache.js renders the tables again).
+ * then told to each function given to onChange (start.js renders the tables again).
  */
 (function (spackcache) {
   "use strict";

@@ -17,7 +17,7 @@
     return /[",\n\r]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
   }
 
-  // the CSV text of the rows of *table* (a Table of spackcache-table.js) the filters keep
+  // the CSV text of the rows of *table* (a Table of table.js) the filters keep
   function csv(table) {
     var params = Object.keys(FIELDS).map(function (key) { return FIELDS[key]; })
       .filter(function (param) { return table.fields[param]; });
