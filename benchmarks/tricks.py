@@ -4,10 +4,11 @@
 synthetic snapshot (:mod:`generate`) and builds its generated pages (one per package, in
 the theme with its sidebars) with the extension as shipped, and with one measure at a
 time taken back by a small extension loaded from ``conf.py`` (nothing in the package
-reads a switch but :data:`~sphinx_spackcache.writers.html.DIRECT_ROWS`, which the tests
+reads a switch but :data:`~sphinx_spackcache.writers.html.DIRECT_OUTPUT`, which the tests
 also use):
 
-* **rows as nodes**: spec tables built as nodes and walked, not written from their data;
+* **rows as nodes**: spec tables and package summaries built as nodes and walked, not
+  written from their data;
 * **no tag cache**: ``starttag`` called for every badge;
 * **post-transform**: the deferred output built for HTML too by a post-transform before
   Sphinx resolves references (the idiomatic path: no references resolved by hand), at
@@ -38,7 +39,7 @@ PATCHES = {
     "as shipped": "",
     "rows as nodes": """
 from sphinx_spackcache.writers import html
-html.DIRECT_ROWS = False
+html.DIRECT_OUTPUT = False
 """,
     "no tag cache": """
 from docutils import nodes

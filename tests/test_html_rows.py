@@ -53,7 +53,7 @@ def test_rows_written_from_data_are_the_rows_the_nodes_give(
     root: str,
 ) -> None:
     direct = _pages(make_app, tmp_path, root, "direct")
-    monkeypatch.setattr(html, "DIRECT_ROWS", False)
+    monkeypatch.setattr(html, "DIRECT_OUTPUT", False)
     walked = _pages(make_app, tmp_path, root, "walked")
     assert direct.keys() == walked.keys()
     rows = 0

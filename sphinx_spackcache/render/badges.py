@@ -29,6 +29,7 @@ __all__ = [
     "break_at",
     "colour_badges",
     "colour_items",
+    "counted_stack_items",
     "more_values",
     "stack_badge",
     "stack_badges",
@@ -193,6 +194,11 @@ def value_items(values: Iterable[str], field: str = "") -> list[list[Any]]:
 
 def stack_items(stacks: Iterable[str]) -> list[list[Any]]:
     return [[stack, _STACK_CLASSES, stack, False] for stack in stacks]
+
+
+def counted_stack_items(stacks: Iterable[tuple[str, int | None]]) -> list[list[Any]]:
+    """:func:`stack_badges` as the items of a :class:`badge_run`."""
+    return [[stack_label(stack, count), _STACK_CLASSES, stack, False] for stack, count in stacks]
 
 
 def value_badges(

@@ -23,6 +23,7 @@ from ..render.badges import (
     break_at,
     colour_badges,
     colour_items,
+    counted_stack_items,
     more_values,
 )
 from ..render.coverage import coverage_table_data
@@ -38,7 +39,7 @@ from ..render.spectable import (
     spec_table_data,
     table_shell,
 )
-from ..render.summary import summary_data
+from ..render.summary import decode_summary, field_list, summary_data, summary_texts
 from ..render.tables import cell_width, fit_widths, size_columns
 from ..site.colours import hues_of
 
@@ -52,6 +53,7 @@ __all__ = [
     "visit_deferred",
     "visit_more_values",
     "visit_spec_table",
+    "visit_summary",
 ]
 
 
@@ -112,12 +114,13 @@ def _write_built(translator: SphinxTranslator, node: deferred, built: list[nodes
     raise nodes.SkipNode
 
 
-#: Whether HTML writers write the rows of spec tables themselves (:func:`visit_spec_table`)
-#: rather than build them as nodes and walk them (:func:`visit_deferred`). The two write
-#: the same bytes (``tests/test_html_rows.py`` compares them on eight test roots). It
-#: pays: with the rows built as nodes, a snapshot's 1,225 pages took 1.18x as long
-#: (``benchmarks/tricks.py``, furo, best of 3).
-DIRECT_ROWS = True
+#: Whether HTML writers write the rows of spec tables (:func:`visit_spec_table`) and
+#: package summaries (:func:`visit_summary`) from their data rather than build them as
+#: nodes and walk them (:func:`visit_deferred`). The two write the same bytes
+#: (``tests/test_html_rows.py`` compares them on eight test roots). It pays: with the rows
+#: built as nodes, a snapshot's 1,225 pages took 1.18x as long (``benchmarks/tricks.py``,
+#: furo, best of 3).
+DIRECT_OUTPUT = True
 
 
 class spec_rows(nodes.Element):  # noqa: N801 (docutils node naming)
@@ -137,8 +140,8 @@ def visit_spec_table(translator: SphinxTranslator, node: spec_table_data) -> Non
     they were most of the time of writing its pages. Here only the table's frame (title,
     columns, heading) is built as nodes; each row is written by :func:`visit_spec_rows`
     through the translator's own ``starttag`` and ``encode`` (which escape), the same
-    bytes the nodes would give (see :data:`DIRECT_ROWS`)."""
-    if not DIRECT_ROWS:
+    bytes the nodes would give (see :data:`DIRECT_OUTPUT`)."""
+    if not DIRECT_OUTPUT:
         visit_deferred(translator, node)
         return
     data = decode_spec_table(node)
@@ -165,6 +168,72 @@ def visit_spec_table(translator: SphinxTranslator, node: spec_table_data) -> Non
     shared = shared_paragraph(data.plan)
     scroll = node.scroll(table)
     _write_built(translator, node, [scroll] if shared is None else [shared, scroll])
+
+
+#: The field list of a package summary as the HTML translator writes it, by builder:
+#: its HTML with, in place of each text, the number of that text (see
+#: :func:`_summary_template`).
+_SUMMARY_TEMPLATES: WeakKeyDictionary[object, dict[tuple[int, bool], list[str | int]]] = (
+    WeakKeyDictionary()
+)
+
+#: Where a text of the summary's prototype is: a character no data holds (Unicode's
+#: private use area) around the text's number; ``encode`` leaves it as it is.
+_MARK = "\ue000"
+
+
+def _summary_template(
+    translator: HTML5Translator, node: summary_data, fields: int
+) -> list[str | int]:
+    """The HTML of a summary field list of *fields* fields in *node*'s place, written by
+    *translator* once a build from a prototype whose texts are numbered marks: the parts
+    of HTML between them, and where each text goes (its number). What a package's
+    summary adds to it is its texts, encoded, and its stack badges. (A field list is
+    written in a way that depends on the number of its fields and on whether its parent
+    is a table of contents: both are part of the key.)"""
+    parent = node.parent
+    assert parent is not None
+    key = (fields, "contents" in parent["classes"])
+    templates = _SUMMARY_TEMPLATES.setdefault(translator.builder, {})
+    template = templates.get(key)
+    if template is None:
+        texts = [(f"{_MARK}{2 * n}{_MARK}", [f"{_MARK}{2 * n + 1}{_MARK}"]) for n in range(fields)]
+        prototype = field_list(texts, [nodes.Text(texts[-1][1][0])])
+        start = len(translator.body)
+        parent, index = splice(node, [prototype])
+        try:
+            prototype.walkabout(translator)
+        finally:
+            parent[index : index + 1] = [node]
+        html = "".join(translator.body[start:])
+        del translator.body[start:]
+        pieces = html.split(_MARK)
+        template = templates[key] = [int(p) if n % 2 else p for n, p in enumerate(pieces)]
+    return template
+
+
+def visit_summary(translator: HTML5Translator, node: summary_data) -> None:
+    """HTML writers: a package summary, the field list's HTML from a template that the
+    translator wrote once a build (:func:`_summary_template`) and the summary's texts
+    and stack badges, each through ``encode`` (which escapes)."""
+    if not DIRECT_OUTPUT:
+        visit_deferred(translator, node)
+        return
+    summary = decode_summary(node)
+    texts = summary_texts(summary)
+    filled = [text for name, values in texts for text in (name, ", ".join(values))]
+    body = translator.body
+    stacks = len(filled) - 1  # the last text: the stack badges
+    for part in _summary_template(translator, node, len(texts)):
+        if isinstance(part, str):
+            body.append(part)
+        elif part == stacks:
+            items = counted_stack_items(summary.stacks)
+            colour_items(items, hues_of(translator.builder.env), PALETTE_SIZE)
+            _write_badges(translator, items)
+        else:
+            body.append(translator.encode(filled[part]))
+    raise nodes.SkipNode
 
 
 def visit_spec_rows(translator: HTML5Translator, node: spec_rows) -> None:
@@ -299,8 +368,9 @@ def _start_tag(translator: HTML5Translator, tagname: str, classes: str, suffix: 
 def setup_html(app: Sphinx) -> None:
     """Register the extension's nodes for HTML writers: the deferred output (tables as
     enumerable ``table`` nodes), badge runs and the disclosure of further values."""
-    for node_class in (summary_data, package_table_data, coverage_table_data):
+    for node_class in (package_table_data, coverage_table_data):
         add_deferred(app, node_class)
+    app.add_node(summary_data, html=(visit_summary, depart_deferred))
     app.add_enumerable_node(spec_table_data, "table", html=(visit_spec_table, depart_deferred))
     app.add_node(spec_rows, html=(visit_spec_rows, depart_deferred))
     app.add_node(more_values, html=(visit_more_values, depart_more_values))
