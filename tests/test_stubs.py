@@ -44,6 +44,14 @@ def test_pages_are_written_for_the_listed_packages(build: Build) -> None:
     page = stubs(src / "old")["cmake"]
     assert page.startswith(STUB_MARKER + "\n")
     assert ".. cache-package:: cmake\n   :tag: v0.23.1\n" in page
+    # a page of the default snapshot does not name it (an option costs every page a
+    # parser of its own), and still shows that snapshot
+    assert ".. cache-package:: cmake\n\n" in stubs(src / "all")["cmake"] + "\n"
+    assert ":tag:" not in stubs(src / "all")["cmake"]
+    shown = BeautifulSoup((app.outdir / "all" / "cmake.html").read_text("utf-8"), "html.parser")
+    caption = shown.select_one("table.spackcache-specs caption")
+    assert caption is not None
+    assert caption.get_text().startswith(f"Specs of cmake in {TAG}")
     # each generated page is a real page, reached from the index (hidden toctree), and the
     # index rows link to it
     html = BeautifulSoup((app.outdir / "index.html").read_text("utf-8"), "html.parser")
@@ -245,5 +253,5 @@ def test_two_builds_at_once_never_see_half_written_pages(tmp_path: Path) -> None
             assert (tmp_path / f"{builder}.log").read_text("utf-8") == "", builder
         pages = stubs(src / "pkgs")
         assert sorted(pages) == packages
-        assert all(text == stub_text(p, "t", "index") for p, text in pages.items())
+        assert all(text == stub_text(p, "t", "index", default_tag="t") for p, text in pages.items())
         assert not [p for p in (src / "pkgs").iterdir() if p.suffix != ".rst"]  # no leftovers
