@@ -122,8 +122,8 @@ class CacheDomain(Domain):
     label = "Spack build cache"
     object_types = {"package": ObjType("package", PKG_ROLE)}  # noqa: RUF012 - Sphinx API
     roles = {PKG_ROLE: XRefRole()}  # noqa: RUF012
-    initial_data = {"packages": {}, "keys": {}}  # noqa: RUF012
-    data_version = 4
+    initial_data = {"packages": {}, "keys": {}, "tags": {}}  # noqa: RUF012
+    data_version = 5
 
     @property
     def places_by_key(self) -> dict[str, list[PackageEntry]]:
@@ -143,10 +143,19 @@ class CacheDomain(Domain):
         keys: dict[str, list[str]] = self.data.setdefault("keys", {})
         return keys
 
+    @property
+    def tags_by_package(self) -> dict[str, list[str]]:
+        """package -> the snapshots it is documented in (so that a plain package name
+        does not look through every key of the site: a listing resolves one a row)."""
+        tags: dict[str, list[str]] = self.data.setdefault("tags", {})
+        return tags
+
     def note_package(self, entry: PackageEntry) -> None:
         """Register a documented package (a duplicate is reported by
         :meth:`check_consistency`)."""
         places = self.places_by_key.setdefault(entry.key, [])
+        if not places:
+            self.tags_by_package.setdefault(entry.package, []).append(entry.tag)
         places.append(entry)
         places.sort(key=_order)
         self.keys_by_docname.setdefault(entry.docname, []).append(entry.key)
@@ -159,6 +168,12 @@ class CacheDomain(Domain):
             kept = [entry for entry in places if entry.docname != docname]
             if not kept:
                 del self.places_by_key[key]
+                package, tag = places[0].package, places[0].tag
+                tags = self.tags_by_package.get(package, [])
+                if tag in tags:
+                    tags.remove(tag)
+                if not tags:
+                    self.tags_by_package.pop(package, None)
             elif len(kept) != len(places):
                 self.places_by_key[key] = kept
 
@@ -183,7 +198,10 @@ class CacheDomain(Domain):
 
     def preferred(self, package: str) -> PackageEntry | None:
         """The entry the plain package name refers to (see the module docstring)."""
-        candidates = [p[0] for p in self.places_by_key.values() if p[0].package == package]
+        by_key = self.places_by_key
+        candidates = [
+            by_key[package_key(package, tag)][0] for tag in self.tags_by_package.get(package, ())
+        ]
         if not candidates:
             return None
         default = spackcache_config(self.env).default_tag

@@ -59,3 +59,18 @@ def test_the_default_tag_still_wins(build: Build) -> None:
     assert body is not None
     (link,) = body.select("p a.reference")
     assert link["href"] == "tags.html#cache-package-dsfmt-v0.9.0"
+
+
+def test_a_snapshot_no_page_documents_any_more_is_no_longer_the_target(build: Build) -> None:
+    """The domain keeps the snapshots of each package (not a search through every key):
+    removing the newest snapshot's directive moves the plain name to the next one, in an
+    incremental build."""
+    app = build("snapshot-order", "html")
+    tags = app.srcdir / "tags.rst"
+    tags.write_text(tags.read_text("utf-8").replace(f":tag: {IN_ORDER[-1]}", ":tag: v0.9.0"))
+    app = build("snapshot-order", "html")
+    page = BeautifulSoup((app.outdir / "index.html").read_text("utf-8"), "html.parser")
+    body = page.select_one("div.body, [role=main]")
+    assert body is not None
+    (link,) = body.select("p a.reference")
+    assert link["href"] == f"tags.html#cache-package-dsfmt-{IN_ORDER[-2]}"
