@@ -20,18 +20,18 @@ post-transform (HTML only) gives each badge its class ``spackcache-hue-N``, styl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..render.badges import colour_badges, stack_hash
 from ..render.deferred import deferred
 from ..render.names import PALETTE_SIZE, STACK_ATTR, STACKS_ATTR
+from .collectors import PerDocumentCollector, kept
 
 __all__ = [
     "TIERS",
@@ -67,36 +67,25 @@ def assign_hues(stacks: Iterable[str]) -> dict[str, int]:
     return hues
 
 
-class StackCollector(EnvironmentCollector):
+class StackCollector(PerDocumentCollector):
     """Keeps the stacks each page's badges name, and the colours given out for them."""
 
     #: The environment attributes (pickled with it): docname -> the stacks its badges
     #: name, sorted; stack -> its colour in the palette, as the last build gave them out.
-    STACKS = "spackcache_stacks"
+    ATTRIBUTE = STACKS = "spackcache_stacks"
     HUES = "spackcache_hues"
 
     @classmethod
     def stacks(cls, env: BuildEnvironment) -> dict[str, list[str]]:
         """The stacks of every page that has stack badges, by document name."""
-        stacks: dict[str, list[str]] = _kept(env, cls.STACKS)
+        stacks: dict[str, list[str]] = cls.documents(env)
         return stacks
 
     @classmethod
     def hues(cls, env: BuildEnvironment) -> dict[str, int]:
         """Each stack's colour."""
-        hues: dict[str, int] = _kept(env, cls.HUES)
+        hues: dict[str, int] = kept(env, cls.HUES)
         return hues
-
-    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        self.stacks(env).pop(docname, None)
-
-    def merge_other(
-        self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
-    ) -> None:
-        mine = self.stacks(env)
-        for docname, stacks in self.stacks(other).items():
-            if docname in docnames:
-                mine[docname] = stacks
 
     def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
         """Note the stacks of the page's badges, and of its spec tables (which are built
@@ -122,13 +111,6 @@ class StackCollector(EnvironmentCollector):
         given.clear()
         given.update(hues)
         return sorted(stacks)
-
-
-def _kept(env: BuildEnvironment, attribute: str) -> Any:
-    """The dict the environment keeps as *attribute* (a new one the first time)."""
-    if not hasattr(env, attribute):
-        setattr(env, attribute, {})
-    return getattr(env, attribute)
 
 
 def hues_of(env: BuildEnvironment) -> Mapping[str, int]:

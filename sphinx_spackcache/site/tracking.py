@@ -17,14 +17,12 @@ fingerprints, never records.
 
 from __future__ import annotations
 
-from collections.abc import Set
-
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.environment.collectors import EnvironmentCollector
 
 from ..sources.combined import Sources
+from .collectors import PerDocumentCollector
 from .sources import build_sources
 
 __all__ = ["SnapshotCollector", "setup_tracking"]
@@ -33,7 +31,7 @@ __all__ = ["SnapshotCollector", "setup_tracking"]
 Fingerprints = dict[str, dict[str | None, str]]
 
 
-class SnapshotCollector(EnvironmentCollector):
+class SnapshotCollector(PerDocumentCollector):
     """Keeps, for each document that shows a whole snapshot, the fingerprint of its
     package list, and reads the document again when the fingerprint changes."""
 
@@ -43,10 +41,7 @@ class SnapshotCollector(EnvironmentCollector):
     @classmethod
     def fingerprints(cls, env: BuildEnvironment) -> Fingerprints:
         """The fingerprints of every document, by document name."""
-        found: Fingerprints | None = getattr(env, cls.ATTRIBUTE, None)
-        if found is None:
-            found = {}
-            setattr(env, cls.ATTRIBUTE, found)
+        found: Fingerprints = cls.documents(env)
         return found
 
     @classmethod
@@ -55,17 +50,6 @@ class SnapshotCollector(EnvironmentCollector):
         that it depends on which snapshots exist, as it uses the only one)."""
         documents = cls.fingerprints(env)
         documents.setdefault(env.docname, {})[tag] = sources.fingerprint(tag)
-
-    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        self.fingerprints(env).pop(docname, None)
-
-    def merge_other(
-        self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
-    ) -> None:
-        mine = self.fingerprints(env)
-        for docname, noted in self.fingerprints(other).items():
-            if docname in docnames:
-                mine[docname] = noted
 
     def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
         """Nothing to do: directives note their snapshots while they run."""

@@ -26,7 +26,6 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
-from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util.docutils import SphinxTranslator
 from sphinx.util.osutil import relative_uri
 
@@ -34,6 +33,7 @@ from ..config import spackcache_config
 from ..data.export import package_csv, package_json, snapshot_json
 from ..data.problems import RecordError
 from ..render.links import LINKS_CLASS, export_links
+from ..site.collectors import PerDocumentCollector
 from ..site.sources import build_sources
 from ..sources.files import write_if_changed
 
@@ -134,7 +134,7 @@ def _drop_export_links(app: Sphinx, doctree: nodes.document, docname: str) -> No
             paragraph.parent.remove(paragraph)
 
 
-class ExportCollector(EnvironmentCollector):
+class ExportCollector(PerDocumentCollector):
     """Keeps, for each page, the exports it links: ``(tag, package)`` each (package
     ``None`` for a whole snapshot)."""
 
@@ -144,19 +144,8 @@ class ExportCollector(EnvironmentCollector):
     @classmethod
     def exports(cls, env: BuildEnvironment) -> dict[str, list[tuple[str, str | None]]]:
         """The exports of every page that links some, by document name."""
-        if not hasattr(env, cls.ATTRIBUTE):
-            setattr(env, cls.ATTRIBUTE, {})
-        exports: dict[str, list[tuple[str, str | None]]] = getattr(env, cls.ATTRIBUTE)
+        exports: dict[str, list[tuple[str, str | None]]] = cls.documents(env)
         return exports
-
-    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        self.exports(env).pop(docname, None)
-
-    def merge_other(
-        self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
-    ) -> None:
-        theirs = self.exports(other)
-        self.exports(env).update((d, theirs[d]) for d in docnames if d in theirs)
 
     def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
         found = {(node["tag"], node.get("package")) for node in doctree.findall(export_links)}
