@@ -19,9 +19,13 @@ IN_ORDER = ["v0.9.0", "v0.23.1", "develop-2025-04-20", "site"]
 
 
 def test_one_order_of_real_shaped_tags() -> None:
+    """Releases by version (``v1`` after ``v0.23.1``), develop snapshots by date, the
+    rest by name."""
     tags = ["site", "develop-2025-04-20", "v0.23.1", "develop-2025-04-13", "v0.9.0", "v1"]
+    tags.append("v0.23.0")
     assert snapshot_order(tags) == [
         "v0.9.0",
+        "v0.23.0",
         "v0.23.1",
         "v1",
         "develop-2025-04-13",

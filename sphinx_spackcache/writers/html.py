@@ -15,6 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxTranslator
 from sphinx.writers.html5 import HTML5Translator
 
+from ..data.model import Spec
 from ..domain import PKG_ROLE, cache_domain
 from ..render.badges import (
     MORE_CLASS,
@@ -273,7 +274,7 @@ def _write_cell(translator: HTML5Translator, cell: Cell) -> None:
     translator.body.append("</p>\n</details>")
 
 
-def _write_hash(translator: HTML5Translator, spec: Any, data: SpecTableData) -> None:
+def _write_hash(translator: HTML5Translator, spec: Spec, data: SpecTableData) -> None:
     """The hash cell: its nodes (a ``literal``, perhaps in a ``reference``, then the
     dependencies' disclosure) walked by the translator, in a paragraph as in the table."""
     content = hash_cell(spec, data.dependencies.get(spec.hash, ()), data.tag)
