@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from functools import cached_property
 
 from sphinx.util.docutils import SphinxDirective
 
@@ -32,9 +33,9 @@ class LoadingDirective(SphinxDirective):
     #: Whether ``:roots:`` was reported as unknown for this directive already.
     _warned_roots = False
 
-    @property
+    @cached_property
     def sources(self) -> Sources:
-        """The snapshots of this build."""
+        """The snapshots of this build (made once for the directive)."""
         return build_sources(self.env)
 
     def warn(self, message: str, subtype: SpackCacheWarning, location: str | None = None) -> None:

@@ -193,7 +193,8 @@ def value_items(values: Iterable[str], field: str = "") -> list[list[Any]]:
 
 
 def stack_items(stacks: Iterable[str]) -> list[list[Any]]:
-    return [[stack, _STACK_CLASSES, stack, False] for stack in stacks]
+    """Stack badges without their counts, as the items of a :class:`badge_run`."""
+    return counted_stack_items((stack, None) for stack in stacks)
 
 
 def counted_stack_items(stacks: Iterable[tuple[str, int | None]]) -> list[list[Any]]:

@@ -169,7 +169,7 @@ def _entry_width(entry: nodes.entry) -> float:
 def cell_width(column: Column, cell: Cell) -> float:
     """What a cell of *column* showing *cell* asks for (as :func:`fit_widths` measures a
     built table's cells)."""
-    if f"{ROOT_CLASS}-{column.key}" == HASH_CLASS:
+    if column.key == "hash":
         return _HASH_WIDTH
     shown, rest = cell.split()
     width = _badges_width((item[ITEM_TEXT] for item in shown), bool(rest))
