@@ -36,6 +36,8 @@ __all__ = [
     "build_spec_table",
     "decode_spec_table",
     "hash_cell",
+    "hash_link",
+    "hash_nodes",
     "pending_spec_table",
     "plan_spec_table",
     "shared_paragraph",
@@ -107,10 +109,18 @@ _FOLDABLE = {
 _SHOWN_BEFORE_MORE = {"variants": 4, "stacks": 2, "version": 3}
 
 
-def _hash_cell(spec: Spec) -> list[nodes.Node]:
-    code = nodes.literal(spec.hash, spec.hash, classes=[HASH_CLASS])
-    if spec.tarball and is_safe_url(spec.tarball):
-        return [nodes.reference("", "", code, refuri=spec.tarball, reftitle="Download the binary")]
+def hash_link(spec: Spec) -> str | None:
+    """The URL a spec's hash links to: its binary's, where the source says where it is
+    (and only an http(s) one)."""
+    return spec.tarball if spec.tarball and is_safe_url(spec.tarball) else None
+
+
+def hash_nodes(spec_hash: str, url: str | None) -> list[nodes.Node]:
+    """A hash as a spec table shows it: a ``literal``, in a ``reference`` to *url* when
+    there is one."""
+    code = nodes.literal(spec_hash, spec_hash, classes=[HASH_CLASS])
+    if url is not None:
+        return [nodes.reference("", "", code, refuri=url, reftitle="Download the binary")]
     return [code]
 
 
@@ -264,7 +274,7 @@ def hash_cell(
 ) -> list[nodes.Node]:
     """The hash cell of *spec*'s row: its hash (linked to the binary where the source
     says where it is) and, where the source knows them, its direct dependencies."""
-    cell = _hash_cell(spec)
+    cell = hash_nodes(spec.hash, hash_link(spec))
     if dependencies:
         cell += _dependencies_cell(dependencies, tag)
     return cell

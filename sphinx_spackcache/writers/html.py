@@ -6,6 +6,8 @@ escape.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Hashable
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -35,6 +37,8 @@ from ..render.spectable import (
     SpecTableData,
     decode_spec_table,
     hash_cell,
+    hash_link,
+    hash_nodes,
     shared_paragraph,
     spec_row,
     spec_table_data,
@@ -171,46 +175,61 @@ def visit_spec_table(translator: SphinxTranslator, node: spec_table_data) -> Non
     _write_built(translator, node, [scroll] if shared is None else [shared, scroll])
 
 
-#: The field list of a package summary as the HTML translator writes it, by builder:
-#: its HTML with, in place of each text, the number of that text (see
-#: :func:`_summary_template`).
-_SUMMARY_TEMPLATES: WeakKeyDictionary[object, dict[tuple[int, bool], list[str | int]]] = (
-    WeakKeyDictionary()
-)
+#: HTML that translators write the same way each time but for some texts, by builder and
+#: kind: the parts of HTML between the texts, and where each text goes (its number). See
+#: :func:`_template`.
+_TEMPLATES: WeakKeyDictionary[object, dict[Hashable, list[str | int]]] = WeakKeyDictionary()
 
-#: Where a text of the summary's prototype is: a character no data holds (Unicode's
-#: private use area) around the text's number; ``encode`` leaves it as it is.
+#: Where a text of a template's prototype is: a character no data holds (Unicode's
+#: private use area) around the text's number; ``encode`` and ``attval`` leave it as it is.
 _MARK = "\ue000"
 
 
-def _summary_template(
-    translator: HTML5Translator, node: summary_data, fields: int
+def _mark(number: int) -> str:
+    return f"{_MARK}{number}{_MARK}"
+
+
+def _template(
+    translator: HTML5Translator, key: Hashable, write_prototype: Callable[[], None]
 ) -> list[str | int]:
-    """The HTML of a summary field list of *fields* fields in *node*'s place, written by
-    *translator* once a build from a prototype whose texts are numbered marks: the parts
-    of HTML between them, and where each text goes (its number). What a package's
-    summary adds to it is its texts, encoded, and its stack badges. (A field list is
-    written in a way that depends on the number of its fields and on whether its parent
-    is a table of contents: both are part of the key.)"""
-    parent = node.parent
-    assert parent is not None
-    key = (fields, "contents" in parent["classes"])
-    templates = _SUMMARY_TEMPLATES.setdefault(translator.builder, {})
+    """The HTML *translator* writes for the prototype that *write_prototype* writes
+    (whose texts are :func:`_mark` numbers), once a build for each *key*: the parts of
+    HTML between the marks and, in place of each mark, its number. Filled with the real
+    texts, each through ``encode`` or ``attval`` (which escape), it is what the
+    translator would write for them: the same code wrote it."""
+    templates = _TEMPLATES.setdefault(translator.builder, {})
     template = templates.get(key)
     if template is None:
-        texts = [(f"{_MARK}{2 * n}{_MARK}", [f"{_MARK}{2 * n + 1}{_MARK}"]) for n in range(fields)]
-        prototype = field_list(texts, [nodes.Text(texts[-1][1][0])])
         start = len(translator.body)
-        parent, index = splice(node, [prototype])
-        try:
-            prototype.walkabout(translator)
-        finally:
-            parent[index : index + 1] = [node]
+        write_prototype()
         html = "".join(translator.body[start:])
         del translator.body[start:]
         pieces = html.split(_MARK)
         template = templates[key] = [int(p) if n % 2 else p for n, p in enumerate(pieces)]
     return template
+
+
+def _summary_template(
+    translator: HTML5Translator, node: summary_data, fields: int
+) -> list[str | int]:
+    """The HTML of a summary field list of *fields* fields in *node*'s place: texts
+    ``2n`` and ``2n + 1`` are the name and value of field *n*. (A field list is written
+    in a way that depends on the number of its fields and on whether its parent is a
+    table of contents: both are part of the key.)"""
+    parent = node.parent
+    assert parent is not None
+
+    def write_prototype() -> None:
+        texts = [(_mark(2 * n), [_mark(2 * n + 1)]) for n in range(fields)]
+        prototype = field_list(texts, [nodes.Text(texts[-1][1][0])])
+        parent, index = splice(node, [prototype])
+        try:
+            prototype.walkabout(translator)
+        finally:
+            parent[index : index + 1] = [node]
+
+    key = ("summary", fields, "contents" in parent["classes"])
+    return _template(translator, key, write_prototype)
 
 
 def visit_summary(translator: HTML5Translator, node: summary_data) -> None:
@@ -274,17 +293,40 @@ def _write_cell(translator: HTML5Translator, cell: Cell) -> None:
     translator.body.append("</p>\n</details>")
 
 
+#: A hash that HTML writes as one ``<span class="pre">`` (no space, nothing to escape),
+#: which :func:`_write_hash` fills into a template.
+_PLAIN_HASH = re.compile(r"[A-Za-z0-9]+")
+
+
 def _write_hash(translator: HTML5Translator, spec: Spec, data: SpecTableData) -> None:
-    """The hash cell: its nodes (a ``literal``, perhaps in a ``reference``, then the
-    dependencies' disclosure) walked by the translator, in a paragraph as in the table."""
-    content = hash_cell(spec, data.dependencies.get(spec.hash, ()), data.tag)
-    if len(content) > 1:
-        _resolve_package_links(translator, content[1:])  # type: ignore[arg-type]
-    paragraph = nodes.paragraph("", "", content[0])
-    paragraph.children[0].walkabout(translator)
-    translator.body.append("</p>\n" if len(content) > 1 else "</p>")
-    for more in content[1:]:
-        more.walkabout(translator)
+    """The hash cell: the hash (a ``literal``, perhaps in a ``reference``) and then the
+    dependencies' disclosure, in a paragraph as in the table. The hash is filled into the
+    HTML the translator wrote for a prototype (:func:`_template`): a snapshot's 12,000
+    hashes written as nodes took 0.4 s of its 1,225 pages' 17 s (furo)."""
+    dependencies = data.dependencies.get(spec.hash, ())
+    url = hash_link(spec)
+    body = translator.body
+    if _PLAIN_HASH.fullmatch(spec.hash):
+
+        def write_prototype() -> None:
+            prototype = hash_nodes(_mark(0), None if url is None else _mark(1))
+            nodes.paragraph("", "", *prototype)  # the parent it has in a table
+            prototype[0].walkabout(translator)
+
+        texts = [translator.encode(spec.hash), "" if url is None else translator.attval(url)]
+        for part in _template(translator, ("hash", url is not None), write_prototype):
+            body.append(part if isinstance(part, str) else texts[part])
+    else:
+        paragraph = nodes.paragraph("", "", *hash_nodes(spec.hash, url))
+        paragraph.children[0].walkabout(translator)
+    if not dependencies:
+        body.append("</p>")
+        return
+    body.append("</p>\n")
+    more = hash_cell(spec, dependencies, data.tag)[1:]
+    _resolve_package_links(translator, more)  # type: ignore[arg-type]
+    for node in more:
+        node.walkabout(translator)
 
 
 def depart_deferred(translator: SphinxTranslator, node: deferred) -> None:
@@ -328,36 +370,49 @@ def visit_badge_run(translator: HTML5Translator, node: badge_run) -> None:
 
 def _write_badges(translator: HTML5Translator, items: list[list[Any]]) -> None:
     body = translator.body
-    encode = translator.encode
+    badges = _BADGES.setdefault(translator.builder, {})
     for number, (text, classes, _stack, breakable) in enumerate(items):
         if number:
             body.append(" ")
-        body.append(_start_tag(translator, "span", " ".join(classes)))
-        parts = break_at(text) if breakable else None
-        if parts is not None:
-            body.append(encode(parts[0]))
-            body.append(_start_tag(translator, "span", AT_CLASS))
-            body.append(f"{encode(parts[1])}</span>")
-        else:
-            body.append(encode(text))
-        body.append("</span>")
+        key = (text, " ".join(classes), breakable)
+        badge = badges.get(key)
+        if badge is None:
+            badge = badges[key] = _badge(translator, *key)
+        body.append(badge)
+
+
+#: A badge's HTML by ``(text, classes, breakable)``, by builder: a snapshot's pages show
+#: some 100,000 badges of a few thousand kinds. It pays: written each time, a snapshot's
+#: 1,225 pages took 0.3 s longer (furo).
+_BADGES: WeakKeyDictionary[object, dict[tuple[str, str, bool], str]] = WeakKeyDictionary()
+
+
+def _badge(translator: HTML5Translator, text: str, classes: str, breakable: bool) -> str:
+    """A badge as the ``span`` an ``inline`` badge is written as (through ``starttag``,
+    and the text through ``encode``: both escape), a long ``name@version`` with a place
+    to break before its ``@``."""
+    encode = translator.encode
+    parts = break_at(text) if breakable else None
+    start = _start_tag(translator, "span", classes)
+    if parts is None:
+        return f"{start}{encode(text)}</span>"
+    at = _start_tag(translator, "span", AT_CLASS)
+    return f"{start}{encode(parts[0])}{at}{encode(parts[1])}</span></span>"
 
 
 def depart_badge_run(translator: HTML5Translator, node: badge_run) -> None:
     """Never called: the visit skips the node."""
 
 
-#: ``starttag`` of an element with no ids or attributes but its classes, by translator
-#: (one page's): such a tag depends on nothing else, and a page of spec tables writes a
-#: few dozen different ones some thousands of times. It pays: without it a snapshot's
-#: 1,225 pages took 1.06x as long (``benchmarks/tricks.py``, furo, best of 3).
-_START_TAGS: WeakKeyDictionary[HTML5Translator, dict[tuple[str, str, str], str]] = (
-    WeakKeyDictionary()
-)
+#: ``starttag`` of an element with no ids or attributes but its classes, by builder: such
+#: a tag depends on nothing else (not on the page), and a snapshot's spec tables write a
+#: few dozen different ones some hundred thousand times. It pays: without it a
+#: snapshot's 1,225 pages took 1.06x as long (``benchmarks/tricks.py``, furo, best of 3).
+_START_TAGS: WeakKeyDictionary[object, dict[tuple[str, str, str], str]] = WeakKeyDictionary()
 
 
 def _start_tag(translator: HTML5Translator, tagname: str, classes: str, suffix: str = "") -> str:
-    tags = _START_TAGS.setdefault(translator, {})
+    tags = _START_TAGS.setdefault(translator.builder, {})
     key = (tagname, classes, suffix)
     tag = tags.get(key)
     if tag is None:
