@@ -186,3 +186,25 @@ def test_a_coverage_matrix_pickles_compact_and_shows_the_same_numbers(build: Bui
     assert totals == counted
     # no script: the matrix is not an interactive table
     assert "spackcache.js" not in str(page)
+
+
+def test_a_long_compiler_badge_may_break_before_its_version(build: Build) -> None:
+    """A compiler badge longer than ten characters holds its ``@version`` in a span of
+    its own (where the line may break); each badge still reads as the whole compiler, and
+    holds nothing of the badges after it (every span closed)."""
+    app = build("basic", "html")
+    html = (app.outdir / "cmake.html").read_text("utf-8")
+    assert html.count("<span") == html.count("</span>")  # a parser would close them
+    page = BeautifulSoup(html, "html.parser")
+    table = page.select("table.spackcache-specs")[0]  # the first section's: TAG
+    badges = table.select("td.spackcache-compiler span.spackcache-compiler")
+    # the compilers of the record, "gcc@=11.4.0" spelled "gcc@11.4.0" as Spack prints it
+    compilers = {s["compiler"].replace("@=", "@") for s in expected.specs(TAG, "cmake")}
+    assert {badge.get_text() for badge in badges} == compilers
+    long_ones = [badge for badge in badges if len(badge.get_text()) > 10]
+    assert {badge.get_text() for badge in long_ones} >= {"intel-oneapi-compilers@2025.1.0"}
+    for badge in long_ones:
+        name, version = badge.get_text().split("@")
+        (at,) = badge.select("span.spackcache-at")
+        assert at.get_text() == f"@{version}"
+        assert badge.contents[0] == name
