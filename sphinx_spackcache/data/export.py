@@ -38,6 +38,7 @@ __all__ = [
     "SPEC_FIELDS",
     "csv_cell",
     "package_csv",
+    "package_exports",
     "package_json",
     "snapshot_json",
     "spec_export",
@@ -87,8 +88,19 @@ def _dump(document: Mapping[str, Any]) -> bytes:
 
 def package_json(tag: str, package: str, specs: Sequence[Spec]) -> bytes:
     """The JSON export of *package*'s *specs* in snapshot *tag*."""
+    return _package_json(tag, package, _ordered(specs))
+
+
+def _package_json(tag: str, package: str, ordered: list[dict[str, Any]]) -> bytes:
     head = {"schema": SCHEMA, "schema_version": SCHEMA_VERSION, "tag": tag}
-    return _dump({**head, "package": package, "specs": _ordered(specs)})
+    return _dump({**head, "package": package, "specs": ordered})
+
+
+def package_exports(tag: str, package: str, specs: Sequence[Spec]) -> tuple[bytes, bytes]:
+    """The JSON (:func:`package_json`) and CSV (:func:`package_csv`) exports of
+    *package*'s *specs* in snapshot *tag*, the specs sorted once for both."""
+    ordered = _ordered(specs)
+    return _package_json(tag, package, ordered), _package_csv(ordered)
 
 
 def snapshot_json(tag: str, specs_by_package: Mapping[str, Sequence[Spec]]) -> bytes:
@@ -120,10 +132,14 @@ def package_csv(specs: Sequence[Spec]) -> bytes:
     """The CSV export of *specs*: a heading row with the keys of :data:`SPEC_FIELDS`,
     then a row per spec; lists are joined with spaces, ``null`` is an empty cell, and a
     cell a spreadsheet could run as a formula is made text (:func:`csv_cell`)."""
+    return _package_csv(_ordered(specs))
+
+
+def _package_csv(ordered: list[dict[str, Any]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(SPEC_FIELDS)
-    for spec in _ordered(specs):
+    for spec in ordered:
         writer.writerow(
             csv_cell(" ".join(value) if isinstance(value, list) else (value or ""))
             for value in spec.values()

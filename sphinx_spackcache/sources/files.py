@@ -65,13 +65,17 @@ def write_atomically(path: Path, data: bytes) -> None:
     same sources, say, or another ``-j`` worker) sees the old bytes or the new, never
     half of them: they go to a hidden temporary file beside it, which then replaces it.
     (Replacing a symbolic link replaces the link, not the file it points to.)"""
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
     try:
-        temporary.write_bytes(data)
+        try:
+            temporary.write_bytes(data)
+        except FileNotFoundError:  # the folder first (asked only then: a snapshot's
+            path.parent.mkdir(parents=True, exist_ok=True)  # 2,451 exports share 2)
+            temporary.write_bytes(data)
         os.replace(temporary, path)
-    finally:
+    except BaseException:
         temporary.unlink(missing_ok=True)
+        raise
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

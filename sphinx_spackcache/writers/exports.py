@@ -30,7 +30,7 @@ from sphinx.util.docutils import SphinxTranslator
 from sphinx.util.osutil import relative_uri
 
 from ..config import spackcache_config
-from ..data.export import package_csv, package_json, snapshot_json
+from ..data.export import package_exports, snapshot_json
 from ..data.problems import RecordError
 from ..render.links import LINKS_CLASS, export_links
 from ..site.collectors import PerDocumentCollector
@@ -83,7 +83,7 @@ def write_exports(builder: Builder, tag: str, package: str | None) -> list[tuple
             data = [snapshot_json(tag, snapshot.specs_by_package())]
         else:
             specs = store.load(tag, package).record.specs
-            data = [package_json(tag, package, specs), package_csv(specs)]
+            data = list(package_exports(tag, package, specs))
         files = dict(zip(paths, data, strict=True))
     except (RecordError, OSError):
         return []
