@@ -207,4 +207,4 @@ def test_a_long_compiler_badge_may_break_before_its_version(build: Build) -> Non
         name, version = badge.get_text().split("@")
         (at,) = badge.select("span.spackcache-at")
         assert at.get_text() == f"@{version}"
-        assert badge.contents[0] == name
+        assert str(badge.contents[0]) == name
