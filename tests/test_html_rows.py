@@ -1,8 +1,9 @@
-"""HTML writers write the rows of spec tables straight from their data
-(:func:`sphinx_spackcache.writers.html.visit_spec_table`); every page must be byte for byte
+"""HTML writers write the rows of spec tables and package listings straight from their data
+(:func:`sphinx_spackcache.writers.html.visit_spec_table`, ``visit_package_table``); every
+page must be byte for byte
 what building the rows as nodes and walking them with the same translator gives, on every
 test root with spec tables: hostile values, dependencies from mirrors, tarball links,
-install spellings, folded columns, generated pages and MyST."""
+install spellings, folded columns, generated pages, listings (five of the roots) and MyST."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from sphinx_spackcache.writers import html
 from .conftest import MIRRORS, RECORDS, ROOTS
 
 ROOTS_WITH_SPEC_TABLES = ("basic", "bad", "browser", "fit", "install", "mirrors", "views", "myst")
+ROOTS_WITH_LISTINGS = ("browser", "fit", "install", "mirrors", "views")
 
 
 def _pages(
@@ -56,9 +58,12 @@ def test_rows_written_from_data_are_the_rows_the_nodes_give(
     monkeypatch.setattr(html, "DIRECT_OUTPUT", False)
     walked = _pages(make_app, tmp_path, root, "walked")
     assert direct.keys() == walked.keys()
-    rows = 0
+    rows = listed = 0
     for page, text in walked.items():
         assert direct[page] == text, page
         for table in re.findall(r'<table class="[^"]*spackcache-specs.*?</table>', text, re.S):
             rows += table.count('<tr class="row-')
+        for table in re.findall(r'<table class="[^"]*spackcache-packages.*?</table>', text, re.S):
+            listed += table.count('<tr class="row-')
     assert rows > 0  # the root has spec tables with rows: the comparison means something
+    assert (listed > 0) == (root in ROOTS_WITH_LISTINGS)

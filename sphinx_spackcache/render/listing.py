@@ -12,15 +12,17 @@ from docutils import nodes
 
 from ..data.summary import PackageSummary
 from ..domain import package_ref
-from .badges import badge_cell, stack_items, value_badges
+from .badges import Cell, stack_items, value_items
 from .deferred import decoder, deferred_table, encode
 from .labels import compiler_label
 from .names import ROOT_CLASS
-from .tables import Cells, Column, make_table, pick_columns, text_cell
+from .tables import Cells, Column, make_table, pick_columns
 
 __all__ = [
     "PACKAGE_COLUMNS",
     "PackageRow",
+    "decode_package_rows",
+    "package_row",
     "package_table",
     "package_table_data",
     "package_words",
@@ -55,19 +57,37 @@ class PackageRow:
     summary: PackageSummary
 
 
-def _package_cells(row: PackageRow) -> Cells:
+#: The field each column of badges names (its badges' class, and the HTML script's filter).
+_BADGE_FIELDS = {
+    "versions": "version",
+    "compilers": "compiler",
+    "oss": "os",
+    "platforms": "platform",
+    "targets": "target",
+}
+
+
+def package_row(row: PackageRow) -> dict[str, Cell]:
+    """What each cell of *row* shows, by column key (the package's name as text, which
+    :func:`package_cell` links): the data both the listing's nodes and the HTML writer's
+    rows (:mod:`~sphinx_spackcache.writers.html`) are made of."""
     texts = _package_texts(row)
     shown = _SHOWN_IN_LISTINGS
-    return {
-        "package": package_cell(texts["package"][0], row.tag),
-        "specs": text_cell(texts["specs"][0]),
-        "versions": value_badges(texts["versions"], field="version", shown=shown),
-        "compilers": value_badges(texts["compilers"], field="compiler", shown=shown),
-        "oss": value_badges(texts["oss"], field="os", shown=shown),
-        "platforms": value_badges(texts["platforms"], field="platform", shown=shown),
-        "targets": value_badges(texts["targets"], field="target", shown=shown),
-        "stacks": badge_cell(stack_items(texts["stacks"]), shown),
+    cells = {
+        key: Cell(value_items(texts[key], field), shown) for key, field in _BADGE_FIELDS.items()
     }
+    cells["package"] = Cell(text=row.name)  # linked by package_cell
+    cells["specs"] = Cell(text=texts["specs"][0])
+    cells["stacks"] = Cell(stack_items(texts["stacks"]), shown)
+    return cells
+
+
+def _package_cells(row: PackageRow) -> Cells:
+    cells: dict[str, list[nodes.Node]] = {
+        key: cell.as_nodes() for key, cell in package_row(row).items()
+    }
+    cells["package"] = package_cell(row.name, row.tag)
+    return cells
 
 
 #: How many values a cell of a package listing shows before "N more" (HTML).
@@ -114,6 +134,11 @@ def package_table(rows: Iterable[PackageRow], *, title: str, columns: Sequence[s
 _ROWS_DECODER = decoder(list[PackageRow])
 
 
+def decode_package_rows(node: package_table_data) -> list[PackageRow]:
+    """The rows *node* holds."""
+    return _ROWS_DECODER.decode(node["rows"])
+
+
 class package_table_data(deferred_table):  # noqa: N801 (docutils node naming)
     """A package listing before it is built (see :mod:`.deferred`): attributes ``rows``
     (JSON) and ``columns``; children, the table's ``title`` and an ``inline`` of its
@@ -122,7 +147,7 @@ class package_table_data(deferred_table):  # noqa: N801 (docutils node naming)
     has_links = True
 
     def build(self) -> list[nodes.Element]:
-        rows = _ROWS_DECODER.decode(self["rows"])
+        rows = decode_package_rows(self)
         table = package_table(rows, title=self.title_text, columns=self["columns"])
         return [self.scroll(table)]
 

@@ -7,7 +7,7 @@ escape.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -31,7 +31,14 @@ from ..render.badges import (
 )
 from ..render.coverage import coverage_table_data
 from ..render.deferred import deferred, deferred_table, splice
-from ..render.listing import package_table_data
+from ..render.listing import (
+    PACKAGE_COLUMNS,
+    decode_package_rows,
+    package_cell,
+    package_row,
+    package_table,
+    package_table_data,
+)
 from ..render.names import AT_CLASS, PALETTE_SIZE, ROOT_CLASS
 from ..render.spectable import (
     SpecTableData,
@@ -45,7 +52,7 @@ from ..render.spectable import (
     table_shell,
 )
 from ..render.summary import decode_summary, field_list, summary_data, summary_texts
-from ..render.tables import cell_width, fit_widths, size_columns
+from ..render.tables import Column, cell_width, fit_widths, pick_columns, size_columns
 from ..site.colours import hues_of
 
 __all__ = [
@@ -57,6 +64,7 @@ __all__ = [
     "visit_badge_run",
     "visit_deferred",
     "visit_more_values",
+    "visit_package_table",
     "visit_spec_table",
     "visit_summary",
 ]
@@ -128,34 +136,44 @@ def _write_built(translator: SphinxTranslator, node: deferred, built: list[nodes
 DIRECT_OUTPUT = True
 
 
-class spec_rows(nodes.Element):  # noqa: N801 (docutils node naming)
-    """The body rows of a spec table while the HTML writer writes it: in the table's
-    ``tbody``, only for the length of the visit (never in a doctree that is kept)."""
+#: Writes the content of one cell of a row (its number) that is not a :class:`Cell`.
+CellWriter = Callable[[HTML5Translator, int], None]
 
-    def __init__(self, data: SpecTableData, rows: list[dict[str, Cell]]) -> None:
+
+class table_rows(nodes.Element):  # noqa: N801 (docutils node naming)
+    """The body rows of a table while the HTML writer writes it (:func:`visit_table_rows`):
+    in the table's ``tbody``, only for the length of the visit (never in a doctree that
+    is kept). Each row's cells are :class:`Cell` data, by column key, but for the
+    columns in *own*, whose content those functions write."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        rows: list[dict[str, Cell]],
+        own: Mapping[str, CellWriter],
+    ) -> None:
         super().__init__()
-        self.data = data
+        self.columns = columns
         self.rows = rows
+        self.own = own
 
 
-def visit_spec_table(translator: SphinxTranslator, node: spec_table_data) -> None:
-    """HTML writers: a spec table, its rows written straight from its data.
-
-    A snapshot's spec tables are some 12,000 rows and 400,000 nodes; built and walked,
-    they were most of the time of writing its pages. Here only the table's frame (title,
-    columns, heading) is built as nodes; each row is written by :func:`visit_spec_rows`
-    through the translator's own ``starttag`` and ``encode`` (which escape), the same
-    bytes the nodes would give (see :data:`DIRECT_OUTPUT`)."""
-    if not DIRECT_OUTPUT:
-        visit_deferred(translator, node)
-        return
-    data = decode_spec_table(node)
+def _write_table(
+    translator: HTML5Translator,
+    node: deferred_table,
+    table: nodes.table,
+    columns: Sequence[Column],
+    rows: list[dict[str, Cell]],
+    own: Mapping[str, CellWriter],
+    before: list[nodes.Element],
+) -> None:
+    """Write *table* (its frame: title, *columns*, heading) with *rows* in its body, in
+    *node*'s place, after *before*: the columns' widths from what the cells show, the
+    badges coloured."""
     hues = hues_of(translator.builder.env)
-    rows = [spec_row(spec, data.plan) for spec in data.specs]
     for row in rows:
         for cell in row.values():
             colour_items(cell.items, hues, PALETTE_SIZE)
-    table = table_shell(node, data, rows=False)
     empty = Cell()
     fit_widths(
         table,
@@ -164,15 +182,59 @@ def visit_spec_table(translator: SphinxTranslator, node: spec_table_data) -> Non
                 cell_width(column, Cell(text=column.heading)),
                 *(cell_width(column, row.get(column.key, empty)) for row in rows),
             ]
-            for column in data.plan.columns
+            for column in columns
         ],
     )
     body = table.next_node(nodes.tbody)
     assert body is not None
-    body += spec_rows(data, rows)
+    body += table_rows(columns, rows, own)
+    _write_built(translator, node, [*before, node.scroll(table)])
+
+
+def visit_spec_table(translator: HTML5Translator, node: spec_table_data) -> None:
+    """HTML writers: a spec table, its rows written straight from its data.
+
+    A snapshot's spec tables are some 12,000 rows and 400,000 nodes; built and walked,
+    they were most of the time of writing its pages. Here only the table's frame (title,
+    columns, heading) is built as nodes; each row is written by :func:`visit_table_rows`
+    through the translator's own ``starttag`` and ``encode`` (which escape), the same
+    bytes the nodes would give (see :data:`DIRECT_OUTPUT`)."""
+    if not DIRECT_OUTPUT:
+        visit_deferred(translator, node)
+        return
+    data = decode_spec_table(node)
+    rows = [spec_row(spec, data.plan) for spec in data.specs]
+
+    def write_hash(translator: HTML5Translator, number: int) -> None:
+        _write_hash(translator, data.specs[number], data)
+
     shared = shared_paragraph(data.plan)
-    scroll = node.scroll(table)
-    _write_built(translator, node, [scroll] if shared is None else [shared, scroll])
+    table = table_shell(node, data, rows=False)
+    before: list[nodes.Element] = [] if shared is None else [shared]
+    own = {"hash": write_hash}
+    _write_table(translator, node, table, data.plan.columns, rows, own, before)
+
+
+def visit_package_table(translator: HTML5Translator, node: package_table_data) -> None:
+    """HTML writers: a package listing, its rows written straight from its data (as
+    :func:`visit_spec_table`): a snapshot's listing is 1,225 rows."""
+    if not DIRECT_OUTPUT:
+        visit_deferred(translator, node)
+        return
+    listed = decode_package_rows(node)
+
+    def write_package(translator: HTML5Translator, number: int) -> None:
+        row = listed[number]
+        link = nodes.paragraph("", "", *package_cell(row.name, row.tag))
+        _resolve_package_links(translator, [link])
+        for child in link.children:
+            child.walkabout(translator)
+        translator.body.append("</p>")
+
+    columns = pick_columns(PACKAGE_COLUMNS, node["columns"])
+    table = package_table([], title=node.title_text, columns=node["columns"])
+    rows = [package_row(row) for row in listed]
+    _write_table(translator, node, table, columns, rows, {"package": write_package}, [])
 
 
 #: HTML that translators write the same way each time but for some texts, by builder and
@@ -256,19 +318,19 @@ def visit_summary(translator: HTML5Translator, node: summary_data) -> None:
     raise nodes.SkipNode
 
 
-def visit_spec_rows(translator: HTML5Translator, node: spec_rows) -> None:
-    """HTML: the rows of a spec table, as the translator writes a ``row`` of ``entry``
-    nodes, each a ``paragraph`` of badges and perhaps a :class:`more_values`."""
+def visit_table_rows(translator: HTML5Translator, node: table_rows) -> None:
+    """HTML: the rows of a table, as the translator writes a ``row`` of ``entry`` nodes,
+    each a ``paragraph`` of badges and perhaps a :class:`more_values`."""
     body = translator.body
-    data = node.data
-    for spec, cells in zip(data.specs, node.rows, strict=True):
+    for number, cells in enumerate(node.rows):
         row = nodes.row()
         translator.visit_row(row)
-        for column in data.plan.columns:
+        for column in node.columns:
             body.append(_start_tag(translator, "td", f"{ROOT_CLASS}-{column.key}"))
             body.append(_start_tag(translator, "p", ""))
-            if column.key == "hash":
-                _write_hash(translator, spec, data)
+            own = node.own.get(column.key)
+            if own is not None:
+                own(translator, number)
             else:
                 _write_cell(translator, cells[column.key])
             body.append("</td>\n")
@@ -424,10 +486,12 @@ def _start_tag(translator: HTML5Translator, tagname: str, classes: str, suffix: 
 def setup_html(app: Sphinx) -> None:
     """Register the extension's nodes for HTML writers: the deferred output (tables as
     enumerable ``table`` nodes), badge runs and the disclosure of further values."""
-    for node_class in (package_table_data, coverage_table_data):
-        add_deferred(app, node_class)
+    add_deferred(app, coverage_table_data)
+    app.add_enumerable_node(
+        package_table_data, "table", html=(visit_package_table, depart_deferred)
+    )
     app.add_node(summary_data, html=(visit_summary, depart_deferred))
     app.add_enumerable_node(spec_table_data, "table", html=(visit_spec_table, depart_deferred))
-    app.add_node(spec_rows, html=(visit_spec_rows, depart_deferred))
+    app.add_node(table_rows, html=(visit_table_rows, depart_deferred))
     app.add_node(more_values, html=(visit_more_values, depart_more_values))
     app.add_node(badge_run, html=(visit_badge_run, depart_badge_run))
