@@ -103,8 +103,10 @@ def file_location(path: Path | str, line: int) -> str:
     """``path:line`` for a warning; line 1 when it is unknown (0).
 
     Sphinx reads a location without a line as a document name, so there always is one.
+    A character of the path no log can show (a folder named with a terminal escape, say)
+    is escaped, as in a message (:func:`printable`).
     """
-    return f"{path}:{max(line, 1)}"
+    return printable(f"{path}:{max(line, 1)}")
 
 
 def quoted(value: object, limit: int = 60) -> str:

@@ -1,0 +1,249 @@
+"""Hostile mirrors, odd values (issue 22, items 3 to 5): control characters, repeated
+hashes, broken and oddly named views, sizes that are not sizes, names too long for a
+file, release tags of thousands of digits, unreadable folders, credentials in URLs.
+
+Expected values are written out by hand here, never taken from the code under test."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sphinx_spackcache.sources.mirror import MirrorSource
+from sphinx_spackcache.sources.spack_db import read_database
+
+from .conftest import MIRRORS, Build, warnings_of
+
+V3 = MIRRORS / "spack-v3-test"
+INDEX_V3 = Path("v3/manifests/index/index.manifest.json")
+ARCH = {"platform": "linux", "platform_os": "rhel8", "target": "x86_64"}
+#: What no page may hold: C0 controls but tab and line feed (which a writer may use
+#: itself), DEL, C1 controls, the Unicode line and paragraph separators.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def index_bytes(entries: dict[str, dict[str, Any]], *, ensure_ascii: bool = True) -> bytes:
+    """A database-8 index of *entries* (hash -> node), every one in the build cache."""
+    installs = {h: {"spec": body, "in_buildcache": True} for h, body in entries.items()}
+    document = {"database": {"version": "8", "installs": installs}}
+    return json.dumps(document, ensure_ascii=ensure_ascii).encode()
+
+
+def zlib_spec(letter: str, **changes: Any) -> dict[str, Any]:
+    return {"name": "zlib", "version": "1.3", "arch": ARCH, "hash": letter * 32, **changes}
+
+
+# -- control characters --------------------------------------------------------------
+
+#: Values as a mirror may hold them; json.dumps writes \b \f \n \r \t as JSON's short
+#: escapes, leaves DEL raw, and writes C1 controls and U+2028 as \u escapes (or raw
+#: UTF-8 with ensure_ascii=False).
+ODD_VALUES: dict[str, dict[str, Any]] = {
+    "a": {"version": "1.3\n$ rm -rf ~"},
+    "b": {"version": "1.3\x7f"},
+    "c": {"arch": {**ARCH, "platform_os": "rhel\b8\f"}},
+    "d": {"arch": {**ARCH, "target": "x86\r_64\t"}},
+    "e": {"parameters": {"build_system": "cmake\x85"}},
+    "f": {"version": "1.3\u2028"},
+}
+
+
+def test_short_escapes_and_a_raw_del_are_replaced_and_reported() -> None:
+    """An index of ASCII only, without a \\u escape, still holds control characters:
+    JSON's short escapes and a raw DEL. Each becomes U+FFFD (as in a record), with one
+    report for the index."""
+    entries = {letter * 32: zlib_spec(letter, **ODD_VALUES[letter]) for letter in "abcd"}
+    entries["g" * 32] = zlib_spec("g")  # a clean one
+    raw = index_bytes(entries).replace(b"\\u007f", b"\x7f")  # json.dumps escapes DEL
+    assert raw.isascii()
+    assert b"\\u" not in raw
+    assert b"\\n" in raw
+    assert b"\x7f" in raw
+    database = read_database(raw, "/m/index.json", stack="m")
+    specs = {s.hash[0]: s for s in database.packages["zlib"]}
+    assert specs["a"].versions == ("1.3\ufffd$ rm -rf ~",)
+    assert specs["b"].versions == ("1.3\ufffd",)
+    assert specs["c"].os == "rhel\ufffd8\ufffd"
+    assert specs["d"].target == "x86\ufffd_64\ufffd"
+    assert specs["g"].versions == ("1.3",)
+    (problem,) = database.problems
+    assert problem.location == "/m/index.json:1"
+    assert problem.message.startswith("4 entries of the index hold characters no page can show")
+
+
+@pytest.mark.parametrize("ensure_ascii", [True, False], ids=["escaped", "raw-utf-8"])
+def test_c1_controls_and_line_separators_are_replaced(ensure_ascii: bool) -> None:
+    entries = {letter * 32: zlib_spec(letter, **ODD_VALUES[letter]) for letter in "ef"}
+    database = read_database(index_bytes(entries, ensure_ascii=ensure_ascii), "/m/i", stack="m")
+    specs = {s.hash[0]: s for s in database.packages["zlib"]}
+    assert specs["e"].variants == ("build_system=cmake\ufffd",)
+    assert specs["f"].versions == ("1.3\ufffd",)
+    (problem,) = database.problems
+    assert problem.message.startswith("2 entries of the index hold characters no page can show")
+
+
+def test_a_dependency_type_with_a_control_character_is_made_showable() -> None:
+    entries = {
+        "a" * 32: zlib_spec(
+            "a",
+            dependencies=[
+                {"name": "zlib", "hash": "b" * 32, "parameters": {"deptypes": ["li\nk"]}}
+            ],
+        ),
+        "b" * 32: zlib_spec("b"),
+    }
+    database = read_database(index_bytes(entries), "/m/index.json", stack="m")
+    (dependency,) = database.dependencies("a" * 32)
+    assert dependency.types == ("li\ufffdk",)
+
+
+def test_two_entries_with_one_spec_hash_are_reported_and_one_is_kept() -> None:
+    """Entries under two keys whose specs have the same hash: the first by key is kept,
+    as a record keeps the first of a repeated hash."""
+    entries = {
+        "k" * 32: zlib_spec("a", version="1.1"),
+        "m" * 32: zlib_spec("a", version="1.2"),
+        "n" * 32: zlib_spec("a", version="1.3"),
+        "p" * 32: zlib_spec("b"),
+    }
+    database = read_database(index_bytes(entries), "/m/index.json", stack="m")
+    assert [(s.hash, s.versions) for s in database.packages["zlib"]] == [
+        ("a" * 32, ("1.1",)),
+        ("b" * 32, ("1.3",)),
+    ]
+    (problem,) = database.problems
+    assert problem.message.startswith("2 entries of the index repeat an earlier spec hash")
+    assert f"installs['{'m' * 32}']" in problem.message
+
+
+# -- v3 views and sizes --------------------------------------------------------------
+
+
+def v3_copy(tmp_path: Path, name: str = "m") -> Path:
+    folder = tmp_path / name
+    shutil.copytree(V3, folder)
+    return folder
+
+
+def rewrite_index(folder: Path, raw: bytes) -> None:
+    """Make *raw* the index blob of the v3 mirror *folder* (manifest updated)."""
+    manifest_path = folder / INDEX_V3
+    manifest = json.loads(manifest_path.read_text())
+    checksum = hashlib.sha256(raw).hexdigest()
+    manifest["data"][0].update(checksum=checksum, contentLength=len(raw), compression="none")
+    blob = folder / "blobs" / "sha256" / checksum[:2] / checksum
+    blob.parent.mkdir(parents=True, exist_ok=True)
+    blob.write_bytes(raw)
+    manifest_path.write_text(json.dumps(manifest))
+
+
+def test_odd_view_names_are_made_showable_and_reported(tmp_path: Path) -> None:
+    folder = v3_copy(tmp_path)
+    index = folder / "v3" / "manifests" / "index"
+    for odd in ("l\x1bibs", "l\x7fibs", "l\u2028ibs"):
+        shutil.copytree(index / "libs", index / odd)
+    mirror = MirrorSource("m", folder)
+    loaded = mirror.load("m", "libelf")
+    stacks = {stack for spec in loaded.record.specs for stack in spec.stacks}
+    assert stacks == {"m", "libs", "l\ufffdibs"}
+    messages = [p.message for p in loaded.problems]
+    assert len([m for m in messages if "holds characters no page can show" in m]) == 3
+    assert all(not CONTROL.search(m) for m in messages)  # escaped in the message
+
+
+def test_a_broken_view_is_reported(tmp_path: Path) -> None:
+    folder = v3_copy(tmp_path)
+    view = folder / "v3" / "manifests" / "index" / "broken" / "index.manifest.json"
+    view.parent.mkdir()
+    view.write_text('{"version": 3, "data": [')
+    mirror = MirrorSource("m", folder)
+    loaded = mirror.load("m", "libelf")
+    assert {s.stacks for s in loaded.record.specs} == {("m", "libs")}  # the mirror is kept
+    (problem,) = loaded.problems
+    assert problem.location == f"{view}:1"
+    assert problem.message.startswith("index view 'broken' cannot be used")
+    assert "the manifest is not JSON" in problem.message
+
+
+@pytest.mark.parametrize(
+    "length",
+    [10**400, 2**63, -1, True, "12", 1.5, None, {"x": 1}],
+    ids=["too-large-for-a-float", "over-2**63", "negative", "bool", "text", "float", "null", "map"],
+)
+def test_a_content_length_that_is_not_a_size(tmp_path: Path, length: object) -> None:
+    folder = v3_copy(tmp_path)
+    (manifest,) = folder.glob("v3/manifests/spec/libelf/*jr3yipyx*.spec.manifest.json")
+    text = manifest.read_text()
+    manifest.write_text(
+        text.replace('"contentLength":6491681', f'"contentLength":{json.dumps(length)}')
+    )
+    mirror = MirrorSource("m", folder)
+    loaded = mirror.load("m", "libelf")
+    sizes = {s.hash[:8]: s.size for s in loaded.record.specs}
+    assert sizes == {"jr3yipyx": None, "rqh2vuf6": sizes["rqh2vuf6"]}
+    assert sizes["rqh2vuf6"] is not None
+    (problem,) = loaded.problems
+    assert f"contentLength {length!r}"[:30] in problem.message
+    assert problem.message.endswith("is not a size")
+    assert problem.location == f"{manifest.parent}:1"
+
+
+# -- through the builders ------------------------------------------------------------
+
+
+def hostile_v3(tmp_path: Path) -> Path:
+    """The v3 test mirror with control characters in every kind of value, and views
+    named with ESC, DEL and U+2028."""
+    folder = v3_copy(tmp_path, "hostile")
+    index = folder / INDEX_V3
+    blob_record = json.loads(index.read_text())["data"][0]
+    checksum = blob_record["checksum"]
+    document = json.loads((folder / "blobs" / "sha256" / checksum[:2] / checksum).read_bytes())
+    for entry in document["database"]["installs"].values():
+        spec = entry["spec"]
+        if spec["name"] == "libelf":
+            spec["version"] += "\n$ rm -rf ~\x7f\x85\u2028"
+            spec["arch"]["platform_os"] += "\b\f\r\t\x1b[31m"
+    rewrite_index(folder, json.dumps(document).encode())
+    views = folder / "v3" / "manifests" / "index"
+    for odd in ("l\x1bibs", "l\x7fibs", "l\u2028ibs"):
+        shutil.copytree(views / "libs", views / odd)
+    return folder
+
+
+def conf_with(folder: Path) -> dict[str, Any]:
+    return {
+        "spackcache_mirrors": {
+            "spack-test": str(folder),
+            "clingo": str(MIRRORS / "clingo-bootstrap"),
+        }
+    }
+
+
+def test_epub_of_a_hostile_mirror_is_well_formed_xml(build: Build, tmp_path: Path) -> None:
+    app = build("mirrors", "epub", conf=conf_with(hostile_v3(tmp_path)))
+    pages = sorted(app.outdir.glob("*.xhtml"))
+    package = app.outdir / "package.xhtml"
+    assert package in pages
+    for page in pages:
+        ET.parse(page)  # raises on a control character
+        assert not CONTROL.search(page.read_text("utf-8")), page.name
+    assert "\ufffd$ rm -rf ~" in package.read_text("utf-8")
+    warnings = "\n".join(warnings_of(app))
+    assert "hold characters no page can show" in warnings
+    assert not CONTROL.search(warnings), CONTROL.search(warnings)
+
+
+def test_latex_of_a_hostile_mirror_holds_no_control_character(build: Build, tmp_path: Path) -> None:
+    app = build("mirrors", "latex", conf=conf_with(hostile_v3(tmp_path)))
+    (tex,) = app.outdir.glob("*.tex")
+    text = tex.read_text("utf-8")
+    assert r"\$ rm \sphinxhyphen{}rf" in text
+    assert not CONTROL.search(text)
