@@ -16,10 +16,12 @@ from typing import Any
 
 import pytest
 
+from sphinx_spackcache.data.snapshots import previous_snapshot, release_numbers, snapshot_order
+from sphinx_spackcache.data.versions import sort_versions
 from sphinx_spackcache.sources.mirror import MirrorSource
 from sphinx_spackcache.sources.spack_db import read_database
 
-from .conftest import MIRRORS, Build, warnings_of
+from .conftest import MIRRORS, RECORDS, Build, warnings_of
 
 V3 = MIRRORS / "spack-v3-test"
 INDEX_V3 = Path("v3/manifests/index/index.manifest.json")
@@ -247,3 +249,74 @@ def test_latex_of_a_hostile_mirror_holds_no_control_character(build: Build, tmp_
     text = tex.read_text("utf-8")
     assert r"\$ rm \sphinxhyphen{}rf" in text
     assert not CONTROL.search(text)
+
+
+# -- names and numbers too long --------------------------------------------------------
+
+TAG = "develop-2025-04-20"
+#: A package name of 250 characters: a legal folder name (a file name has 255 bytes).
+LONG = "p" * 250
+
+
+def long_named_records(tmp_path: Path) -> Path:
+    """Records of one snapshot: opendatadetector, also under a name of 250 characters."""
+    records = tmp_path / "_cache" / TAG
+    records.mkdir(parents=True)
+    source = RECORDS / TAG / "opendatadetector" / "specs.md"
+    text = source.read_text("utf-8").replace('title: "opendatadetector"', f'title: "{LONG}"', 1)
+    (records / LONG).mkdir()
+    (records / LONG / "specs.md").write_text(text, "utf-8")
+    shutil.copytree(source.parent, records / "opendatadetector")
+    return tmp_path / "_cache"
+
+
+def test_a_package_of_250_characters_gets_a_page_and_exports(make_app: Any, tmp_path: Path) -> None:
+    """Its generated page and exports are named after the first 191 characters and 8
+    hex digits of the name's SHA-256 (Sphinx's own files of a page named after the
+    whole name, ``<name>.doctree``, ``_sources/<name>.rst.txt``, would pass 255 bytes;
+    so would the temporary file of the page itself)."""
+    srcdir = tmp_path / "src"
+    srcdir.mkdir()
+    (srcdir / "conf.py").write_text('extensions = ["sphinx_spackcache"]\n', "utf-8")
+    (srcdir / "index.rst").write_text(
+        f"Index\n=====\n\n.. cache-index::\n   :toctree: all\n\nSee :cache:pkg:`{LONG}`.\n",
+        "utf-8",
+    )
+    conf = {"spackcache_path": str(long_named_records(tmp_path)), "show_warning_types": True}
+    app = make_app("html", srcdir=srcdir, confoverrides=conf)
+    app.build()
+    assert warnings_of(app) == []
+    short = "p" * 191 + "-" + hashlib.sha256(LONG.encode()).hexdigest()[:8]
+    assert sorted(p.name for p in (srcdir / "all").iterdir()) == [
+        "opendatadetector.rst",
+        f"{short}.rst",
+    ]
+    page = (app.outdir / "all" / f"{short}.html").read_text("utf-8")
+    assert "kp2qyh5g2cn6hfrjxp36ek4idelys7ij" in page  # the spec of the record
+    assert f'href="../_spackcache/{TAG}/{short}.json"' in page
+    assert (app.outdir / "_spackcache" / TAG / f"{short}.csv").is_file()
+    index = (app.outdir / "index.html").read_text("utf-8")
+    assert f'href="all/{short}.html#cache-package-{LONG}-{TAG}"' in index
+
+
+def test_a_release_of_thousands_of_digits_is_ordered() -> None:
+    """Python refuses to read a number of over 4,300 digits as an int; such a release
+    still sorts after every shorter one, and two long ones by their digits."""
+    huge, huger = "v" + "9" * 4999, "v1" + "0" * 4999  # 4,999 and 5,000 digits
+    tags = [huger, "site", huge, "v0.23.1", "v" + "0" * 4990 + "7", "develop-2025-04-20"]
+    assert snapshot_order(tags) == [
+        "v0.23.1",
+        "v" + "0" * 4990 + "7",  # 7
+        huge,
+        huger,
+        "develop-2025-04-20",
+        "site",
+    ]
+    assert previous_snapshot(huger, tags) == huge
+    assert release_numbers(huger) is None  # no Spack release: a current Spack's commands
+    assert sort_versions(["1." + "5" * 5000, "1.6", "2", "1.5rc" + "1" * 5000]) == (
+        "2",
+        "1." + "5" * 5000,
+        "1.6",
+        "1.5rc" + "1" * 5000,
+    )
