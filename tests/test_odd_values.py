@@ -6,16 +6,21 @@ Expected values are written out by hand here, never taken from the code under te
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from sphinx_spackcache.cli import main
 from sphinx_spackcache.data.snapshots import previous_snapshot, release_numbers, snapshot_order
 from sphinx_spackcache.data.versions import sort_versions
 from sphinx_spackcache.sources.mirror import MirrorSource
@@ -320,3 +325,146 @@ def test_a_release_of_thousands_of_digits_is_ordered() -> None:
         "1.6",
         "1.5rc" + "1" * 5000,
     )
+
+
+# -- folders that cannot be read -------------------------------------------------------
+
+
+def make_unreadable(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Make *folder* behave as ``chmod 000`` makes it for a user who is not root:
+    listing it, and reaching anything inside it, raise PermissionError. (The tests run
+    as root here, and root reads through ``chmod 000``, so the calls are patched.)"""
+    base = str(folder)
+    real_scandir, real_listdir, real_stat = os.scandir, os.listdir, os.stat
+
+    def inside(path: Any) -> bool:
+        return isinstance(path, str | os.PathLike) and os.fspath(path).startswith(base + "/")
+
+    def denied(path: Any) -> PermissionError:
+        return PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+
+    def scandir(path: Any = ".") -> Any:
+        if os.fspath(path) == base or inside(path):
+            raise denied(path)
+        return real_scandir(path)
+
+    def listdir(path: Any = ".") -> list[str]:
+        if os.fspath(path) == base or inside(path):
+            raise denied(path)
+        return real_listdir(path)
+
+    def stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        if inside(path):
+            raise denied(path)
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(os, "listdir", listdir)
+    monkeypatch.setattr(os, "stat", stat)
+
+
+def three_snapshots(tmp_path: Path) -> Path:
+    records = tmp_path / "_cache"
+    for tag in ("develop-2025-04-13", "develop-2025-04-20", "v0.23.1"):
+        shutil.copytree(RECORDS / tag / "cmake", records / tag / "cmake")
+    return records
+
+
+def test_cache_history_with_an_unreadable_snapshot_folder(
+    build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot is shown without specs, after a warning that says why (once for
+    the page, which has two histories); the others are shown."""
+    records = three_snapshots(tmp_path)
+    make_unreadable(monkeypatch, records / "v0.23.1")
+    app = build("history", "text", conf={"spackcache_path": str(records)})
+    history = (app.outdir / "history.txt").read_text("utf-8")
+    assert "develop-2025-04-13" in history
+    assert "develop-2025-04-20" in history
+    assert re.search(r"\| v0\.23\.1 +\| +\| +\| 0 +\|", history)
+    warnings = [w for w in warnings_of(app) if "history.rst:" in w and "v0.23.1" in w]
+    assert len(warnings) == 1, warnings
+    assert "snapshot 'v0.23.1' cannot be read: its folder" in warnings[0]
+    assert "Permission denied" in warnings[0]
+    assert warnings[0].endswith("[spackcache.tag]")
+
+
+def run_check(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx_spackcache", "check", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_check_a_path_with_a_name_too_long(tmp_path: Path) -> None:
+    long_path = tmp_path / ("x" * 300) / "specs.md"
+    result = run_check(long_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"sphinx-spackcache check: {tmp_path}/{'x' * 300}")
+    assert line.endswith("cannot be read (File name too long)")
+
+
+@pytest.mark.parametrize("what", ["snapshot", "package"])
+def test_check_an_unreadable_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], what: str
+) -> None:
+    records = three_snapshots(tmp_path)
+    folder = records / "v0.23.1" if what == "snapshot" else records / "v0.23.1" / "cmake"
+    make_unreadable(monkeypatch, folder)
+    status = main(["check", "--no-progress", str(records)])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"sphinx-spackcache check: {folder}")
+    assert "Permission denied" in err
+
+
+# -- why a package is not there, where the reader looks --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("index", "reason"),
+    [
+        (b'{"database": {"version": "8", "installs": ', "not a Spack database: the JSON is broken"),
+        (b'{"database": {"version": "4", "installs": {}}}', "version '4' is not one of"),
+    ],
+    ids=["bad-json", "unknown-version"],
+)
+def test_a_package_of_a_mirror_whose_index_cannot_be_used(
+    build: Build, tmp_path: Path, index: bytes, reason: str
+) -> None:
+    """cache-package says why, once per page: two directives of package.rst read the
+    mirror; the first warning gives the reason, the second points to it."""
+    folder = tmp_path / "broken-mirror"
+    shutil.copytree(MIRRORS / "spack-v2-test", folder)
+    (folder / "build_cache" / "index.json").write_bytes(index)
+    app = build("mirrors", conf=conf_with(folder))
+    on_page = [w for w in warnings_of(app) if "package.rst:" in w and "spack-test" in w]
+    first, second = on_page
+    assert "cache-package: no package 'libelf' in tag 'spack-test': snapshot 'spack-test' " in first
+    assert f"cannot be read: its index cannot be used ({folder}/build_cache/index.json:1: " in first
+    assert reason in first
+    assert "cache-package: no package 'libdwarf' in tag 'spack-test': " in second
+    assert "(an earlier warning of this page says why)" in second
+    assert reason not in second
+
+
+def test_cache_install_of_a_package_of_a_broken_v3_mirror_says_why(
+    build: Build, tmp_path: Path
+) -> None:
+    folder = v3_copy(tmp_path)
+    manifest = json.loads((folder / INDEX_V3).read_text())
+    checksum = manifest["data"][0]["checksum"]
+    blob = folder / "blobs" / "sha256" / checksum[:2] / checksum
+    blob.write_bytes(blob.read_bytes() + b" ")
+    app = build("mirrors", conf=conf_with(folder))
+    (app.srcdir / "listing.rst").write_text(
+        "Install\n=======\n\n.. cache-install:: libelf\n   :tag: spack-test\n", "utf-8"
+    )
+    app = build("mirrors", conf=conf_with(folder))
+    (warning,) = [w for w in warnings_of(app) if "listing.rst:4" in w]
+    assert "cache-install: no package 'libelf' in tag 'spack-test': " in warning
+    assert "does not match its sha256 checksum" in warning

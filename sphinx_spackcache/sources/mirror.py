@@ -129,6 +129,16 @@ class MirrorSource:
         except RecordError:
             return ()
 
+    def problem(self, tag: str) -> str | None:
+        """Why the mirror's specs cannot be read (its index cannot be used), or ``None``."""
+        if tag != self.name:
+            return None
+        try:
+            self.database()
+        except RecordError as exc:
+            return f"its index cannot be used ({exc.problem})"
+        return None
+
     def tags(self) -> tuple[str, ...]:
         """The one snapshot: the mirror's name."""
         return (self.name,)
