@@ -32,6 +32,7 @@ from . import __version__
 from .data.checks import check_record
 from .data.problems import Problem, RecordError, SpackCacheWarning, printable
 from .sources.store import RECORD_FILE, is_valid_name, load_file
+from .sources.urls import redact
 
 __all__ = ["JSON_VERSION", "CheckReport", "check_paths", "main"]
 
@@ -112,7 +113,7 @@ class CheckReport:
                     "path": str(problem.path),
                     "line": max(problem.line, 1),
                     "subtype": problem.subtype.value,
-                    "message": printable(problem.message),
+                    "message": printable(redact(problem.message)),
                     "counted": self.counts(problem),
                 }
                 for problem in self.problems
@@ -272,6 +273,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         for problem in report.problems:
             line = f"{problem.location}: {problem.subtype.value}: {problem.message}"
-            print(printable(line))
+            print(printable(redact(line)))
         print(report.summary())
     return 1 if report.failed else 0

