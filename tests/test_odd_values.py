@@ -527,3 +527,17 @@ def test_a_line_break_in_a_mirror_url_is_rejected(build: Build, tmp_path: Path) 
     page = (app.outdir / "install.txt").read_text("utf-8")
     assert "curl evil" not in page
     assert str(MIRRORS / "spack-v2-test") in page  # the mirror's own folder instead
+
+
+def test_a_mirror_name_too_long_for_a_fetch_cache_folder(build: Build, tmp_path: Path) -> None:
+    """The fetch-cache folder of a mirror of 300 characters is named after a
+    file_stem of it, so the build goes on (here to the mirror that refuses)."""
+    cache = tmp_path / "fetched"
+    cache.mkdir()
+    name = "m" * 300
+    conf = conf_with(MIRRORS / "spack-v2-test")
+    conf["spackcache_mirrors"][name] = "http://127.0.0.1:9/mirror"  # the discard port: refused
+    conf["spackcache_fetch_cache"] = str(cache)
+    app = build("mirrors", conf=conf)
+    (warning,) = [w for w in warnings_of(app) if name in w]
+    assert f"spackcache_mirrors: '{name}': cannot fetch http://127.0.0.1:9/mirror" in warning
