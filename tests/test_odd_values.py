@@ -541,3 +541,32 @@ def test_a_mirror_name_too_long_for_a_fetch_cache_folder(build: Build, tmp_path:
     app = build("mirrors", conf=conf)
     (warning,) = [w for w in warnings_of(app) if name in w]
     assert f"spackcache_mirrors: '{name}': cannot fetch http://127.0.0.1:9/mirror" in warning
+
+
+def test_a_mirror_folder_whose_name_is_too_long(build: Build, tmp_path: Path) -> None:
+    """A folder of conf.py with a component of 300 bytes: the mirror's index cannot be
+    read, which the directive says; the build goes on."""
+    conf = conf_with(MIRRORS / "spack-v2-test")
+    conf["spackcache_mirrors"]["spack-test"] = str(tmp_path / ("x" * 300))
+    app = build("mirrors", conf=conf)
+    warnings = [w for w in warnings_of(app) if "package.rst:" in w and "'libelf'" in w]
+    (warning,) = warnings
+    assert "no package 'libelf' in tag 'spack-test': snapshot 'spack-test' cannot be read" in (
+        warning
+    )
+    assert "File name too long" in warning
+
+
+def test_a_snapshot_diff_with_an_unreadable_snapshot_folder(
+    build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """cache-diff of two whole snapshots, one of which cannot be listed: a warning says
+    why (the snapshot is read as empty)."""
+    records = three_snapshots(tmp_path)
+    make_unreadable(monkeypatch, records / "develop-2025-04-13")
+    app = build("history", "text", conf={"spackcache_path": str(records)})
+    warnings = [w for w in warnings_of(app) if "diff.rst:" in w]
+    (warning,) = warnings
+    assert "cache-diff: snapshot 'develop-2025-04-13' cannot be read: its folder" in warning
+    assert "Permission denied" in warning
+    assert warning.endswith("[spackcache.tag]")

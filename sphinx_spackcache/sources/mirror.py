@@ -46,6 +46,7 @@ from ..data.suggest import close_names
 from .base import LoadedRecord, SnapshotRecords, fingerprint_of
 from .files import ParsedFiles
 from .spack_db import Database, read_database
+from .store import safe_is_file
 
 __all__ = [
     "DB_MEDIA_TYPE",
@@ -92,9 +93,10 @@ class MirrorSource:
     @property
     def index_path(self) -> Path:
         """The file that changes when the mirror's index does: the v3 index manifest, or
-        the v2 ``build_cache/index.json`` (also when neither is there)."""
+        the v2 ``build_cache/index.json`` (also when neither is there, or the folder
+        cannot be read)."""
         v3 = self.root / INDEX_V3
-        return v3 if v3.is_file() else self.root / INDEX
+        return v3 if safe_is_file(v3) else self.root / INDEX
 
     def database(self) -> Database:
         """The parsed index, parsed at most once per version of the file (this process).
