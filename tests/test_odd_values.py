@@ -186,6 +186,7 @@ def test_a_broken_view_is_reported(tmp_path: Path) -> None:
     ids=["too-large-for-a-float", "over-2**63", "negative", "bool", "text", "float", "null", "map"],
 )
 def test_a_content_length_that_is_not_a_size(tmp_path: Path, length: object) -> None:
+    """The binary has no size, and one warning says why."""
     folder = v3_copy(tmp_path)
     (manifest,) = folder.glob("v3/manifests/spec/libelf/*jr3yipyx*.spec.manifest.json")
     text = manifest.read_text()
@@ -570,3 +571,20 @@ def test_a_snapshot_diff_with_an_unreadable_snapshot_folder(
     assert "cache-diff: snapshot 'develop-2025-04-13' cannot be read: its folder" in warning
     assert "Permission denied" in warning
     assert warning.endswith("[spackcache.tag]")
+
+
+@pytest.mark.parametrize("length", ["1e999", "-1e999", "NaN", "Infinity"])
+def test_a_content_length_json_cannot_hold(tmp_path: Path, length: str) -> None:
+    """Numbers out of JSON's range and NaN make the spec manifest unreadable: its binary
+    has no size, and a warning says so (a manifest left out without a word before)."""
+    folder = v3_copy(tmp_path)
+    (manifest,) = folder.glob("v3/manifests/spec/libelf/*jr3yipyx*.spec.manifest.json")
+    text = manifest.read_text()
+    manifest.write_text(text.replace('"contentLength":6491681', f'"contentLength":{length}'))
+    loaded = MirrorSource("m", folder).load("m", "libelf")
+    assert {s.hash[:8]: s.size is None for s in loaded.record.specs} == {
+        "jr3yipyx": True,
+        "rqh2vuf6": False,
+    }
+    (problem,) = loaded.problems
+    assert problem.message.startswith(f"{manifest.name}: the manifest is not JSON")

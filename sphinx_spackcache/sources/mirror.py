@@ -356,19 +356,23 @@ def _views(root: Path, index_folder: Path) -> tuple[dict[str, list[str]], list[P
 #: Spack's ``contentLength`` is the tarball's ``os.stat`` size).
 _MAX_SIZE = 2**63 - 1
 _SIZE_GROUP = "spec manifests give a contentLength that is not a size, so no size is shown"
+_UNREAD_GROUP = "spec manifests cannot be read, so their binaries have no size"
 
 
 def _sizes(spec_manifests: Path) -> tuple[dict[str, int], list[Problem]]:
     """spec hash -> the size of its tarball, from the spec manifests; and a problem for
     each ``contentLength`` that is not a size (a bool, text, a float, a negative number,
-    a number larger than any file)."""
+    a number larger than any file) and each manifest that cannot be read (a number out
+    of JSON's range, ``NaN``: not JSON)."""
     sizes: dict[str, int] = {}
     problems: list[Problem] = []
     for manifest in spec_manifests.glob("*/*.spec.manifest.json"):
         spec_hash = manifest.name.removesuffix(".spec.manifest.json").rsplit("-", 1)[-1]
         try:
             records = _manifest(manifest)["data"]
-        except RecordError:
+        except RecordError as exc:
+            message = f"{manifest.name}: {exc.problem.message}"
+            problems.append(Problem(manifest.parent, 1, message, group=_UNREAD_GROUP))
             continue
         for record in records:
             if isinstance(record, dict) and str(record.get("mediaType", "")).startswith(
