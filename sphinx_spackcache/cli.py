@@ -9,8 +9,9 @@ page showing the record (:func:`~sphinx_spackcache.data.checks.check_record`).
 
 Each problem is printed as ``file:line: subtype: message``, then a summary line. The exit
 status is 0 when no problem counts, 1 when some do, 2 for a usage error (no such path,
-no record under it). Disagreements between a record's ``meta`` and its specs are shown
-but count only with ``--strict`` (pages always show what the specs say).
+no record under it, a folder or name that cannot be read). Disagreements between a
+record's ``meta`` and its specs are shown but count only with ``--strict`` (pages always
+show what the specs say).
 
 Nothing here imports Sphinx or docutils.
 """
@@ -31,6 +32,7 @@ from . import __version__
 from .data.checks import check_record
 from .data.problems import Problem, RecordError, SpackCacheWarning, printable
 from .sources.store import RECORD_FILE, is_valid_name, load_file
+from .sources.urls import redact
 
 __all__ = ["JSON_VERSION", "CheckReport", "check_paths", "main"]
 
@@ -111,7 +113,7 @@ class CheckReport:
                     "path": str(problem.path),
                     "line": max(problem.line, 1),
                     "subtype": problem.subtype.value,
-                    "message": printable(problem.message),
+                    "message": printable(redact(problem.message)),
                     "counted": self.counts(problem),
                 }
                 for problem in self.problems
@@ -186,12 +188,17 @@ def check_paths(
 ) -> CheckReport:
     """Check every record under *paths* (see the module docstring).
 
-    :raises UsageError: for a path that does not exist or holds no record.
+    :raises UsageError: for a path that does not exist, cannot be read or holds no
+        record.
     """
     report = CheckReport(strict=strict)
     targets: list[_RecordFile] = []
     for path in paths:
-        targets.extend(_record_files(path, report.problems))
+        try:
+            targets.extend(_record_files(path, report.problems))
+        except OSError as exc:  # a folder that cannot be read, a name too long, ...
+            where = exc.filename if exc.filename is not None else path
+            raise UsageError(f"{where}: cannot be read ({exc.strerror or exc})") from None
     start = time.perf_counter()
     shown = 0.0
     for number, target in enumerate(targets, start=1):
@@ -266,6 +273,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         for problem in report.problems:
             line = f"{problem.location}: {problem.subtype.value}: {problem.message}"
-            print(printable(line))
+            print(printable(redact(line)))
         print(report.summary())
     return 1 if report.failed else 0

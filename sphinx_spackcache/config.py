@@ -21,7 +21,12 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
 from .sources.store import is_valid_name
-from .sources.urls import DEFAULT_MIRROR_URL, DEFAULT_PACKAGE_URL, template_problem
+from .sources.urls import (
+    DEFAULT_MIRROR_URL,
+    DEFAULT_PACKAGE_URL,
+    location_problem,
+    template_problem,
+)
 from .warnings_ import SpackCacheWarning, warn
 
 __all__ = [
@@ -314,6 +319,8 @@ def _check_mirrors(app: Sphinx, config: Config) -> None:
             problem = f"{name!r} is not a valid snapshot name (letters, digits and _.+- only)"
         elif not isinstance(folder, str | os.PathLike):
             problem = f"the folder of {name!r} must be a str or os.PathLike, not {folder!r}"
+        elif (reason := location_problem(folder)) is not None:
+            problem = f"the folder or URL of {name!r}, {reason}"
         if problem is None:
             kept[name] = folder
         else:

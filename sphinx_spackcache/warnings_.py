@@ -15,6 +15,7 @@ from docutils import nodes
 from sphinx.util import logging
 
 from .data.problems import WARNING_TYPE, SpackCacheWarning, printable
+from .sources.urls import redact
 
 __all__ = ["WARNING_TYPE", "SpackCacheWarning", "warn"]
 
@@ -27,9 +28,11 @@ def warn(
     location: str | tuple[str | None, int | None] | nodes.Node | None,
     **kwargs: Any,
 ) -> None:
-    """Log a located warning of this extension, with its type and subtype."""
+    """Log a located warning of this extension, with its type and subtype: one line (see
+    :func:`~sphinx_spackcache.data.problems.printable`), with the credentials of any URL
+    in it hidden (:func:`~sphinx_spackcache.sources.urls.redact`)."""
     _logger.warning(
-        printable(message),
+        printable(redact(message)),
         type=WARNING_TYPE,
         subtype=subtype.value,
         location=location,

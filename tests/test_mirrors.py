@@ -192,8 +192,10 @@ def test_hostile_entries_are_skipped_or_made_showable_and_reported_once() -> Non
     assert kept["d"].versions == ("1\ufffd[31m",)
     (dependency,) = database.dependencies("a" * 32)  # deptypes not a list: no types
     assert (dependency.name, dependency.version, dependency.types) == ("zlib", "1\ufffd[31m", ())
-    (problem,) = database.problems  # one report for the seven skipped
-    assert problem.message.startswith("7 entries of the index are not usable specs")
+    # one report for the seven skipped, one for the value made showable
+    skipped, replaced = database.problems
+    assert skipped.message.startswith("7 entries of the index are not usable specs")
+    assert replaced.message.startswith(f"installs['{'d' * 32}']: '1\\x1b[31m' held characters")
 
 
 def test_a_hash_outside_spack_base32_is_skipped() -> None:

@@ -46,7 +46,9 @@ class SpackCacheWarning(Enum):
 
     TAG = "tag"
     """The requested snapshot tag is not a folder of ``spackcache_path`` (the warning
-    lists the tags there), or no tag was given and there is no single default."""
+    lists the tags there), or no tag was given and there is no single default; or a
+    snapshot cannot be read at all (a folder that cannot be listed, a mirror whose index
+    cannot be used), and a listing or history leaves it out (the warning says why)."""
 
     PACKAGE = "package"
     """The package has no record in the snapshot (the warning suggests close names)."""
@@ -54,8 +56,9 @@ class SpackCacheWarning(Enum):
     RECORD = "record"
     """A record file is unreadable or malformed (the warning gives its file and line), or
     part of it was skipped or changed, such as one spec entry with a missing key, a key
-    given twice, or a value holding characters no page can show. The same problem in many
-    specs of one record is one warning, with the count and the first few cases."""
+    given twice, or a value holding characters no page can show. The same for a Spack
+    mirror's index, its views and its spec manifests. The same problem in many specs of
+    one record or index is one warning, with the count and the first few cases."""
 
     META = "meta"
     """A record's ``meta`` summary disagrees with its ``spec_details``; what is shown is
@@ -103,8 +106,10 @@ def file_location(path: Path | str, line: int) -> str:
     """``path:line`` for a warning; line 1 when it is unknown (0).
 
     Sphinx reads a location without a line as a document name, so there always is one.
+    A character of the path no log can show (a folder named with a terminal escape, say)
+    is escaped, as in a message (:func:`printable`).
     """
-    return f"{path}:{max(line, 1)}"
+    return printable(f"{path}:{max(line, 1)}")
 
 
 def quoted(value: object, limit: int = 60) -> str:

@@ -21,7 +21,7 @@ import datetime
 import re
 from collections.abc import Iterable
 
-from .versions import VersionKey, version_key
+from .versions import MAX_DIGITS, VersionKey, version_key
 
 __all__ = [
     "RELEASE_TAG",
@@ -59,9 +59,15 @@ def snapshot_key(tag: str) -> SnapshotKey:
 
 def release_numbers(tag: str) -> tuple[int, ...] | None:
     """The numbers of a release tag (``v0.23.1`` -> ``(0, 23, 1)``), ``None`` for any other
-    snapshot."""
+    snapshot, and for a release of a number of more than :data:`.MAX_DIGITS` digits (no
+    Spack has one: the snapshot is taken to be made by a current Spack, as others are)."""
     match = RELEASE_TAG.fullmatch(tag)
-    return tuple(int(number) for number in match[1].split(".")) if match else None
+    if match is None:
+        return None
+    numbers = match[1].split(".")
+    if any(len(number) > MAX_DIGITS for number in numbers):
+        return None
+    return tuple(int(number) for number in numbers)
 
 
 def snapshot_order(tags: Iterable[str]) -> list[str]:

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["INFINITY_VERSIONS", "sort_versions", "version_key"]
+__all__ = ["INFINITY_VERSIONS", "MAX_DIGITS", "sort_versions", "version_key"]
 
 #: Words Spack treats as later than any numbered release, in increasing order.
 INFINITY_VERSIONS = ("stable", "nightly", "trunk", "head", "master", "main", "develop")
@@ -29,16 +29,30 @@ _PRERELEASE = {"alpha": 0, "beta": 1, "rc": 2}
 _FINAL = 3
 _SEGMENT = re.compile(r"(?:(?P<num>[0-9]+)|(?P<alpha>[a-zA-Z]+))[_.-]*")
 
-# A segment key is (kind, value): alphabetic 0 < numeric 1 < infinity 2, so that tuples
-# of segment keys compare the way Spack compares its version tuples.
-_ALPHA, _NUM, _INF = 0, 1, 2
-SegmentKey = tuple[int, int | str]
-VersionKey = tuple[tuple[SegmentKey, ...], tuple[int, ...]]
+# A segment key is (kind, value): alphabetic 0 < numeric 1 < huge numeric 2 < infinity 3,
+# so that tuples of segment keys compare the way Spack compares its version tuples.
+_ALPHA, _NUM, _HUGE, _INF = 0, 1, 2, 3
+#: The most digits a number of a version is read as an ``int`` with (Python refuses to
+#: read one of over 4,300 digits). A longer one is greater than every shorter one, so it
+#: is a "huge" segment, compared by its length and then its digits, as text.
+MAX_DIGITS = 4000
+SegmentKey = tuple[int, int | str | tuple[int, str]]
+VersionKey = tuple[tuple[SegmentKey, ...], tuple[int | tuple[int, str], ...]]
+
+
+def _number(digits: str) -> tuple[int, int | tuple[int, str]]:
+    """``(kind, value)`` of a number of a version, however many digits it has."""
+    if len(digits) <= MAX_DIGITS:
+        return (_NUM, int(digits))
+    significant = digits.lstrip("0") or "0"
+    if len(significant) <= MAX_DIGITS:
+        return (_NUM, int(significant))
+    return (_HUGE, (len(significant), significant))
 
 
 def _segment_key(num: str, alpha: str) -> SegmentKey:
     if num:
-        return (_NUM, int(num))
+        return _number(num)
     if alpha in INFINITY_VERSIONS:
         return (_INF, INFINITY_VERSIONS.index(alpha))
     return (_ALPHA, alpha)
@@ -55,9 +69,9 @@ def version_key(version: str) -> VersionKey:
     ['v3.0.0', '1.0rc1', '1.0', '1.9', '1.10', 'develop']
     """
     segments = [(m["num"] or "", m["alpha"] or "") for m in _SEGMENT.finditer(version.strip())]
-    prerelease: tuple[int, ...] = (_FINAL,)
+    prerelease: tuple[int | tuple[int, str], ...] = (_FINAL,)
     if len(segments) >= 3 and segments[-2][1] in _PRERELEASE and segments[-1][0]:
-        prerelease = (_PRERELEASE[segments[-2][1]], int(segments[-1][0]))
+        prerelease = (_PRERELEASE[segments[-2][1]], *_number(segments[-1][0]))
         segments = segments[:-2]
     elif len(segments) >= 2 and segments[-1][1] in _PRERELEASE:
         prerelease = (_PRERELEASE[segments[-1][1]],)

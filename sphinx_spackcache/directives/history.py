@@ -35,6 +35,9 @@ class _OverTimeDirective(SpackCacheDirective):
         sources = self.sources
         if not sources.has_record(tag, package):
             SnapshotCollector.note(self.env, sources, tag)
+            unreadable = self.unreadable(tag, again=False)
+            if unreadable is not None:
+                self.warn(f"{unreadable}; it is left out", SpackCacheWarning.TAG)
             return ()
         self.env.note_dependency(sources.record_path(tag, package))
         loaded = self.read_record(tag, package)

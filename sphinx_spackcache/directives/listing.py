@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -18,7 +17,13 @@ from ..data.summary import summarise
 from ..render.links import links_paragraph
 from ..render.listing import PACKAGE_COLUMNS, PackageRow, pending_package_table
 from ..render.phrases import count_phrase, sentence
-from ..site.stubs import NAV_MODES, NAV_TOCTREE, stub_folder, stub_folder_problem
+from ..site.stubs import (
+    NAV_MODES,
+    NAV_TOCTREE,
+    stub_docname,
+    stub_folder,
+    stub_folder_problem,
+)
 from ..warnings_ import SpackCacheWarning
 from .base import SpackCacheDirective
 from .options import FILTER_OPTIONS, text_option, words_option
@@ -128,7 +133,7 @@ class _ListingDirective(SpackCacheDirective):
         """The generated pages of *packages* that exist (see :mod:`~sphinx_spackcache.site.stubs`);
         a warning when some do not."""
         folder = stub_folder(self.env.docname, self.options["toctree"])
-        docnames = [posixpath.join(folder, package) for package in packages]
+        docnames = [stub_docname(folder, package) for package in packages]
         missing = [d for d in docnames if d not in self.env.found_docs]
         if missing:
             self.warn(

@@ -21,10 +21,14 @@ from ..site.sources import build_sources
 from ..site.tracking import SnapshotCollector
 from ..sources.base import LoadedRecord, SnapshotRecords
 from ..sources.combined import Sources
-from ..sources.store import is_valid_name
+from ..sources.store import is_valid_name, safe_is_file
 from ..warnings_ import SpackCacheWarning, warn
 
 __all__ = ["LoadingDirective"]
+
+#: The key of ``env.temp_data`` (the page being read) naming the snapshots whose reason
+#: to be unreadable the page has said.
+_UNREADABLE_SAID = "spackcache_unreadable_said"
 
 
 class LoadingDirective(SphinxDirective):
@@ -119,6 +123,23 @@ class LoadingDirective(SphinxDirective):
         close = {name for tag in tags for name in sources.close_packages(tag, package)}
         return did_you_mean(sorted(close - {package}))
 
+    def unreadable(self, tag: str, *, again: bool = True) -> str | None:
+        """Why snapshot *tag* cannot be read (see
+        :meth:`~sphinx_spackcache.sources.combined.Sources.problem`), or ``None``: the
+        reason the first time a page asks, then a pointer to it (``again=False``:
+        ``None``), so that a page says it once."""
+        problem = self.sources.problem(tag)
+        if problem is None:
+            return None
+        said: set[str] = self.env.temp_data.get(_UNREADABLE_SAID) or set()
+        self.env.temp_data[_UNREADABLE_SAID] = said
+        if tag in said:
+            if not again:
+                return None
+            return f"snapshot {tag!r} cannot be read (an earlier warning of this page says why)"
+        said.add(tag)
+        return f"snapshot {tag!r} cannot be read: {problem}"
+
     def read_record(self, tag: str, package: str) -> LoadedRecord | None:
         """Read the record of *package* in *tag*, which exists, reporting its problems
         (``None`` when it cannot be used)."""
@@ -138,12 +159,14 @@ class LoadingDirective(SphinxDirective):
         path = sources.record_path(tag, package)
         self.env.note_dependency(path)
         if not sources.has_record(tag, package):
-            hint = did_you_mean(sources.close_packages(tag, package))
-            where = f"{path} does not exist" if not path.is_file() else f"not in {path}"
-            self.warn(
-                f"no package {package!r} in tag {tag!r} ({where}){hint}",
-                SpackCacheWarning.PACKAGE,
-            )
+            unreadable = self.unreadable(tag)
+            if unreadable is not None:
+                message = f"no package {package!r} in tag {tag!r}: {unreadable}"
+            else:
+                hint = did_you_mean(sources.close_packages(tag, package))
+                where = f"{path} does not exist" if not safe_is_file(path) else f"not in {path}"
+                message = f"no package {package!r} in tag {tag!r} ({where}){hint}"
+            self.warn(message, SpackCacheWarning.PACKAGE)
             return None
         loaded = self.read_record(tag, package)
         if loaded is None:
@@ -163,6 +186,10 @@ class LoadingDirective(SphinxDirective):
         sources = self.sources
         snapshot = sources.load_snapshot(tag)
         SnapshotCollector.note(self.env, sources, tag)
+        if not (snapshot.records or snapshot.errors):
+            unreadable = self.unreadable(tag, again=False)
+            if unreadable is not None:
+                self.warn(unreadable, SpackCacheWarning.TAG)
         for loaded in snapshot.records:
             self.env.note_dependency(loaded.record.path)
             self.report(loaded.problems)

@@ -29,6 +29,7 @@ from sphinx.util.display import status_iterator
 from ..config import SpackCacheConfig, config_location, spackcache_config
 from ..sources.combined import Sources
 from ..sources.fetch import fetch_mirror
+from ..sources.files import file_stem
 from ..sources.locations import (
     fetch_folder,
     folders_to_exclude,
@@ -98,7 +99,7 @@ def _fetch_mirrors(app: Sphinx, settings: SpackCacheConfig, base: Path) -> dict[
     ):
         result = fetch_mirror(
             urls[name],
-            cache_root / name,
+            cache_root / file_stem(name),  # a name of 300 characters is not a folder's
             timeout=settings.fetch_timeout,
             max_age=settings.fetch_max_age,
         )

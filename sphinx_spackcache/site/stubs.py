@@ -42,7 +42,7 @@ from ..config import spackcache_config
 from ..data.query import FILTER_FIELDS, SpecQuery, split_patterns
 from ..data.snapshots import previous_snapshot
 from ..sources.combined import Sources
-from ..sources.files import write_atomically
+from ..sources.files import file_stem, write_atomically
 from ..sources.records import RecordError
 from ..sources.store import is_valid_name
 from ..warnings_ import SpackCacheWarning, warn
@@ -58,6 +58,7 @@ __all__ = [
     "PageLinks",
     "find_index_requests",
     "setup_stubs",
+    "stub_docname",
     "stub_folder",
     "stub_folder_problem",
     "stub_text",
@@ -141,6 +142,12 @@ def stub_folder(docname: str, toctree: str) -> str:
     """The folder of generated pages, as a docname prefix: *toctree* is relative to the
     folder of the document *docname*."""
     return posixpath.normpath(posixpath.join(posixpath.dirname(docname), toctree))
+
+
+def stub_docname(folder: str, package: str) -> str:
+    """The generated page of *package* in the stub *folder*: ``<folder>/<package>``, the
+    name cut to a :func:`~sphinx_spackcache.sources.files.file_stem` when it is long."""
+    return posixpath.join(folder, file_stem(package))
 
 
 def stub_folder_problem(srcdir: str | os.PathLike[str], docname: str, toctree: str) -> str:
@@ -326,7 +333,7 @@ def _plan_pages(app: Sphinx, sources: Sources, requests: list[IndexRequest]) -> 
         folder = Path(app.srcdir, request.folder)
         plan.folders.add(folder)
         packages = [p for p in _listed_packages(sources, tag, request.options) if is_valid_name(p)]
-        docnames = [posixpath.join(request.folder, package) for package in packages]
+        docnames = [stub_docname(request.folder, package) for package in packages]
         previous = previous_snapshot(tag, sources.tags()) if settings.history else None
         for number, package in enumerate(packages):
             is_target = (package, tag) not in indexed
@@ -347,7 +354,7 @@ def _plan_pages(app: Sphinx, sources: Sources, requests: list[IndexRequest]) -> 
                 previous=previous,
                 default_tag=settings.default_tag,
             )
-            plan.pages[folder / f"{package}{STUB_SUFFIX}"] = text
+            plan.pages[folder / f"{file_stem(package)}{STUB_SUFFIX}"] = text
     return plan
 
 

@@ -67,6 +67,12 @@ class Sources:
         """Whether *tag* is a snapshot here."""
         return tag in self.mirrors or self.records.has_tag(tag)
 
+    def problem(self, tag: str) -> str | None:
+        """Why snapshot *tag* cannot be read at all (a mirror's index that cannot be used,
+        a record folder that cannot be listed), or ``None``: said where a directive finds
+        no package there, since that is the reason."""
+        return self._source(tag).problem(tag)
+
     def packages(self, tag: str) -> tuple[str, ...]:
         """The packages of snapshot *tag*, sorted by name."""
         return self._source(tag).packages(tag)

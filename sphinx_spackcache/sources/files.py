@@ -13,6 +13,7 @@ Nothing here imports Sphinx or docutils.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from typing import Generic, TypeVar
 
 from ..data.problems import RecordError
 
-__all__ = ["ParsedFiles", "write_atomically", "write_if_changed"]
+__all__ = ["MAX_STEM", "ParsedFiles", "file_stem", "write_atomically", "write_if_changed"]
 
 _T = TypeVar("_T")
 #: What tells one version of a file from another, besides its path.
@@ -60,12 +61,33 @@ class ParsedFiles(Generic[_T]):
         return cached[1]
 
 
+#: The longest name (in UTF-8 bytes) a generated file is named after as it is. A file
+#: name has at most 255 bytes, and Sphinx names files after a page with suffixes of its
+#: own (``.doctree``, ``.rst.txt``, ``.fjson``), so a page of a package of 250 characters
+#: (a legal record folder) could not be built under its own name.
+MAX_STEM = 200
+
+
+def file_stem(name: str) -> str:
+    """The stem of a file generated for *name* (a package or snapshot): *name* itself up
+    to :data:`MAX_STEM` bytes; a longer one is cut, and the first 8 hex digits of its
+    SHA-256 added, so that two long names stay two files (``<first 191>-1a2b3c4d``)."""
+    encoded = name.encode("utf-8", "surrogatepass")
+    if len(encoded) <= MAX_STEM:
+        return name
+    digest = hashlib.sha256(encoded).hexdigest()[:8]
+    cut = encoded[: MAX_STEM - 9].decode("utf-8", "ignore")
+    return f"{cut}-{digest}"
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write *path* (and its folder) so that a reader (another ``sphinx-build`` on the
     same sources, say, or another ``-j`` worker) sees the old bytes or the new, never
     half of them: they go to a hidden temporary file beside it, which then replaces it.
-    (Replacing a symbolic link replaces the link, not the file it points to.)"""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    (Replacing a symbolic link replaces the link, not the file it points to.) The
+    temporary name is short whatever *path*'s is (a name of 250 bytes is legal, and a
+    longer one would pass the file system's limit of 255)."""
+    temporary = path.with_name(f".spackcache-{os.getpid()}-{secrets.token_hex(4)}.tmp")
     try:
         try:
             temporary.write_bytes(data)

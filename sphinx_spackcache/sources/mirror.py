@@ -33,11 +33,20 @@ from typing import Any
 import msgspec
 
 from ..data.model import PackageRecord, Spec
-from ..data.problems import RecordError, excerpt
+from ..data.problems import (
+    UNSHOWABLE,
+    Problem,
+    RecordError,
+    collapse,
+    excerpt,
+    quoted,
+    replace_unshowable,
+)
 from ..data.suggest import close_names
 from .base import LoadedRecord, SnapshotRecords, fingerprint_of
 from .files import ParsedFiles
 from .spack_db import Database, read_database
+from .store import safe_is_file
 
 __all__ = [
     "DB_MEDIA_TYPE",
@@ -84,9 +93,10 @@ class MirrorSource:
     @property
     def index_path(self) -> Path:
         """The file that changes when the mirror's index does: the v3 index manifest, or
-        the v2 ``build_cache/index.json`` (also when neither is there)."""
+        the v2 ``build_cache/index.json`` (also when neither is there, or the folder
+        cannot be read)."""
         v3 = self.root / INDEX_V3
-        return v3 if v3.is_file() else self.root / INDEX
+        return v3 if safe_is_file(v3) else self.root / INDEX
 
     def database(self) -> Database:
         """The parsed index, parsed at most once per version of the file (this process).
@@ -120,6 +130,16 @@ class MirrorSource:
             return tuple(self.database().packages)
         except RecordError:
             return ()
+
+    def problem(self, tag: str) -> str | None:
+        """Why the mirror's specs cannot be read (its index cannot be used), or ``None``."""
+        if tag != self.name:
+            return None
+        try:
+            self.database()
+        except RecordError as exc:
+            return f"its index cannot be used ({exc.problem})"
+        return None
 
     def tags(self) -> tuple[str, ...]:
         """The one snapshot: the mirror's name."""
@@ -178,7 +198,9 @@ class MirrorSource:
 
 
 def human_size(size: int) -> str:
-    """``4.2 MB``: a size in bytes in decimal units, as ``du --si`` gives it."""
+    """``4.2 MB``: a size in bytes in decimal units, as ``du --si`` gives it (a size of a
+    file: at most ``2**63 - 1``, which :func:`_sizes` checks; far larger ones are too
+    large for a float)."""
     value = float(size)
     for unit in ("B", "kB", "MB", "GB", "TB"):
         if value < 1000 or unit == "TB":
@@ -275,54 +297,99 @@ def _blob(root: Path, manifest_path: Path, media_type: str) -> bytes:
 
 def _read_v3(root: Path, manifest_path: Path, name: str) -> Database:
     """The database of a v3 mirror: its index, each spec in the mirror's stack and in
-    the stacks of the views that list it, with the size of its tarball."""
+    the stacks of the views that list it, with the size of its tarball; the problems of
+    its views and spec manifests added to the index's."""
     blob = _blob(root, manifest_path, DB_MEDIA_TYPE)
     database = read_database(blob, str(manifest_path), stack=name)
-    views = _views(root, manifest_path.parent)
-    sizes = _sizes(root / "v3" / "manifests" / "spec")
+    views, view_problems = _views(root, manifest_path.parent)
+    sizes, size_problems = _sizes(root / "v3" / "manifests" / "spec")
+    problems = (*database.problems, *view_problems, *collapse(size_problems))
     if not views and not sizes:
-        return database
+        return dataclasses.replace(database, problems=problems)
     packages = {
         package: tuple(_with_views_and_size(spec, name, views, sizes) for spec in specs)
         for package, specs in database.packages.items()
     }
-    return dataclasses.replace(database, packages=packages)
+    return dataclasses.replace(database, packages=packages, problems=problems)
 
 
-def _views(root: Path, index_folder: Path) -> dict[str, list[str]]:
-    """spec hash -> the named index views that list it."""
+def _views(root: Path, index_folder: Path) -> tuple[dict[str, list[str]], list[Problem]]:
+    """spec hash -> the named index views that list it; and the views' problems: a view
+    that cannot be used is left out after a problem that says why (it does not hide
+    the mirror), and a view name that holds a character no page can show is shown
+    with U+FFFD (as a record's stack name is)."""
     views: dict[str, list[str]] = {}
+    problems: list[Problem] = []
     for manifest in sorted(index_folder.glob("*/index.manifest.json")):
         view = manifest.parent.name
+        if UNSHOWABLE.search(view):
+            view = replace_unshowable(view)
+            problems.append(
+                Problem(
+                    manifest,
+                    1,
+                    f"the name of index view {excerpt(manifest.parent.name)!r} holds "
+                    f"characters no page can show; its stack is shown as {view!r}",
+                )
+            )
         try:
             database = read_database(
                 _blob(root, manifest, DB_MEDIA_TYPE), str(manifest), stack=view
             )
-        except RecordError:
-            continue  # a broken view does not hide the mirror
+        except RecordError as exc:
+            problems.append(
+                Problem(
+                    manifest,
+                    1,
+                    f"index view {view!r} cannot be used, so no spec is in stack {view!r}: "
+                    f"{exc.problem.message}",
+                )
+            )
+            continue
         for specs in database.packages.values():
             for spec in specs:
                 views.setdefault(spec.hash, []).append(view)
-    return views
+    return views, problems
 
 
-def _sizes(spec_manifests: Path) -> dict[str, int]:
-    """spec hash -> the size of its tarball, from the spec manifests."""
+#: The largest tarball size believed (2**63 - 1: the largest a file system can tell, and
+#: Spack's ``contentLength`` is the tarball's ``os.stat`` size).
+_MAX_SIZE = 2**63 - 1
+_SIZE_GROUP = "spec manifests give a contentLength that is not a size, so no size is shown"
+_UNREAD_GROUP = "spec manifests cannot be read, so their binaries have no size"
+
+
+def _sizes(spec_manifests: Path) -> tuple[dict[str, int], list[Problem]]:
+    """spec hash -> the size of its tarball, from the spec manifests; and a problem for
+    each ``contentLength`` that is not a size (a bool, text, a float, a negative number,
+    a number larger than any file) and each manifest that cannot be read (a number out
+    of JSON's range, ``NaN``: not JSON)."""
     sizes: dict[str, int] = {}
+    problems: list[Problem] = []
     for manifest in spec_manifests.glob("*/*.spec.manifest.json"):
         spec_hash = manifest.name.removesuffix(".spec.manifest.json").rsplit("-", 1)[-1]
         try:
             records = _manifest(manifest)["data"]
-        except RecordError:
+        except RecordError as exc:
+            message = f"{manifest.name}: {exc.problem.message}"
+            problems.append(Problem(manifest.parent, 1, message, group=_UNREAD_GROUP))
             continue
         for record in records:
             if isinstance(record, dict) and str(record.get("mediaType", "")).startswith(
                 _TARBALL_MEDIA_TYPE
             ):
                 length = record.get("contentLength")
-                if isinstance(length, int) and not isinstance(length, bool) and length >= 0:
+                if (
+                    isinstance(length, int)
+                    and not isinstance(length, bool)
+                    and 0 <= length <= _MAX_SIZE
+                ):
                     sizes[spec_hash] = length
-    return sizes
+                    continue
+                if "contentLength" in record:
+                    message = f"{manifest.name}: contentLength {quoted(length)} is not a size"
+                    problems.append(Problem(manifest.parent, 1, message, group=_SIZE_GROUP))
+    return sizes, problems
 
 
 def _with_views_and_size(

@@ -31,7 +31,8 @@ Nothing here imports Sphinx or docutils.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +45,7 @@ from ..data.problems import (
     RecordError,
     collapse,
     excerpt,
+    quoted,
     replace_unshowable,
 )
 from .store import is_valid_name
@@ -56,6 +58,18 @@ SUPPORTED_VERSIONS = ("5", "6", "7", "8")
 _FLAGS = frozenset({"cflags", "cppflags", "cxxflags", "fflags", "ldflags", "ldlibs"})
 #: How many unusable entries of one index make one report.
 _SKIPPED_GROUP = "entries of the index are not usable specs and were skipped"
+#: Entries whose values held characters no page can show (replaced, as in records).
+_UNSHOWN_GROUP = (
+    "entries of the index hold characters no page can show (control, invisible or "
+    "line-separating characters, lone surrogates), each shown as U+FFFD"
+)
+#: Entries whose spec hash an earlier entry has (as a record's repeated hashes).
+_REPEATED_HASH_GROUP = "entries of the index repeat an earlier spec hash and were skipped"
+#: What in the bytes of an index can become a character no page can show: a ``\\u``
+#: escape or one of JSON's short escapes of a control character (``\\b \\f \\n \\r
+#: \\t``), a raw DEL (JSON allows it unescaped) or any byte beyond ASCII (C1 controls,
+#: U+2028, ...). An index with none of these needs no look at its values.
+_MAYBE_UNSHOWABLE = re.compile(rb"\\[bfnrtu]|[\x7f-\xff]")
 #: What a compiler dependency provides (Spack >= 1.0).
 _LANGUAGES = frozenset({"c", "cxx", "fortran"})
 
@@ -107,18 +121,34 @@ def read_database(raw: bytes, path: str, *, stack: str) -> Database:
     ]
     nodes = {key: _node(entry) for key, entry in installs.items()}
     present = {key for key, entry in installs.items() if _is_present(entry)}
-    # JSON escapes control characters, so a file of ASCII without \u escapes holds no
-    # character a page cannot show: its values need no look (the common case)
-    clean = raw.isascii() and b"\\u" not in raw
+    # the common case: nothing in the file can become a character a page cannot show,
+    # so its values need no look
+    clean = _MAYBE_UNSHOWABLE.search(raw) is None
     packages: dict[str, list[Spec]] = {}
+    seen: dict[str, str] = {}  # spec hash -> the key of the entry that has it
     for key in sorted(present):
+        replaced: list[str] = []
         try:
-            spec = _spec(nodes[key], key, nodes, stack, clean=clean)
+            spec = _spec(nodes[key], key, nodes, stack, show=_as_is if clean else replaced.append)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             reason = f"it has no {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
             message = f"installs[{excerpt(key, 40)!r}]: {excerpt(reason, 120)}; skipped"
             problems.append(Problem(path, 1, message, group=_SKIPPED_GROUP))
             continue
+        first = seen.setdefault(spec.hash, key)
+        if first != key:
+            message = (
+                f"installs[{excerpt(key, 40)!r}]: spec hash {spec.hash} is also that of "
+                f"installs[{excerpt(first, 40)!r}]; skipped"
+            )
+            problems.append(Problem(path, 1, message, group=_REPEATED_HASH_GROUP))
+            continue
+        if replaced:
+            message = (
+                f"installs[{excerpt(key, 40)!r}]: {quoted(replaced[0], 40)} held characters "
+                "no page can show; shown with U+FFFD"
+            )
+            problems.append(Problem(path, 1, message, group=_UNSHOWN_GROUP))
         packages.setdefault(nodes[key][1], []).append(spec)
     explicit, roots = _roots(installs, present)
     return Database(
@@ -186,10 +216,17 @@ def _node(entry: Any) -> _Node:
 
 
 def _spec(
-    node: _Node, key: str, nodes: Mapping[str, _Node], stack: str, *, clean: bool = False
+    node: _Node,
+    key: str,
+    nodes: Mapping[str, _Node],
+    stack: str,
+    *,
+    show: Callable[[str], object] | None = None,
 ) -> Spec:
-    """The spec of *node*, its values checked as a record's are: scalars only, no
-    character a page cannot show, none longer than MAX_VALUE, a Spack hash.
+    """The spec of *node*, its values checked as a record's are: scalars only, none
+    longer than MAX_VALUE, a Spack hash, and no character a page cannot show (each
+    replaced by U+FFFD, and the value given to *show* before; ``_as_is``: the caller
+    knows there is none, and nothing is looked at).
 
     :raises ValueError, TypeError, KeyError: for an entry that is not a usable spec.
     """
@@ -203,15 +240,25 @@ def _spec(
     target = arch["target"]
     if isinstance(target, dict):
         target = target["name"]
-    show = _as_is if clean else _showable
+    if show is _as_is:
+        shown: Callable[[str], str] = _as_is
+    else:
+
+        def shown(text: str) -> str:
+            if UNSHOWABLE.search(text) is None:
+                return text
+            if show is not None:
+                show(text)
+            return replace_unshowable(text)
+
     spec = Spec(
         hash=spec_hash,
-        versions=(show(_scalar(body["version"])),),
-        record_compiler=show(_compiler(body, nodes)),
-        os=show(_scalar(arch["platform_os"])),
-        platform=show(_scalar(arch["platform"])),
-        target=show(_scalar(target)),
-        variants=tuple(map(show, _variants(body.get("parameters") or {}))),
+        versions=(shown(_scalar(body["version"])),),
+        record_compiler=shown(_compiler(body, nodes)),
+        os=shown(_scalar(arch["platform_os"])),
+        platform=shown(_scalar(arch["platform"])),
+        target=shown(_scalar(target)),
+        variants=tuple(map(shown, _variants(body.get("parameters") or {}))),
         stacks=(stack,),
     )
     # the length and emptiness checks the model declares, as decoding a record makes them
@@ -320,7 +367,7 @@ def _dependencies(body: dict[str, Any], nodes: Mapping[str, _Node]) -> tuple[Dep
                 name=name,
                 version=version[:MAX_VALUE],
                 hash=key,
-                types=tuple(str(t)[:20] for t in types if isinstance(t, str)),
+                types=tuple(_showable(t[:20]) for t in types if isinstance(t, str)),
             )
         )
     return tuple(sorted(found, key=lambda d: d.name))

@@ -28,6 +28,8 @@ __all__ = [
     "clear_cache",
     "is_valid_name",
     "load_file",
+    "safe_is_dir",
+    "safe_is_file",
 ]
 
 #: The file name of a record inside its package folder.
@@ -96,7 +98,7 @@ class CacheStore:
 
     def exists(self) -> bool:
         """Whether the cache folder is there and can be listed."""
-        return self.root.is_dir() and os.access(self.root, os.R_OK | os.X_OK)
+        return safe_is_dir(self.root) and os.access(self.root, os.R_OK | os.X_OK)
 
     def tags(self) -> tuple[str, ...]:
         """The snapshot tags (sub-folders of the cache folder), sorted by name."""
@@ -104,7 +106,7 @@ class CacheStore:
 
     def has_tag(self, tag: str) -> bool:
         """Whether *tag* is a snapshot here."""
-        return is_valid_name(tag) and (self.root / tag).is_dir()
+        return is_valid_name(tag) and safe_is_dir(self.root / tag)
 
     def packages(self, tag: str) -> tuple[str, ...]:
         """The packages with a record in snapshot *tag*, sorted by name."""
@@ -112,7 +114,7 @@ class CacheStore:
             return ()
         base = self.root / tag
         return tuple(
-            name for name in self._subfolders(base) if (base / name / RECORD_FILE).is_file()
+            name for name in self._subfolders(base) if safe_is_file(base / name / RECORD_FILE)
         )
 
     def record_path(self, tag: str, package: str) -> Path:
@@ -126,7 +128,7 @@ class CacheStore:
         return (
             is_valid_name(package)
             and self.has_tag(tag)
-            and self.record_path(tag, package).is_file()
+            and safe_is_file(self.record_path(tag, package))
         )
 
     def close_packages(self, tag: str, package: str, limit: int = 5) -> list[str]:
@@ -165,11 +167,38 @@ class CacheStore:
         keeping the list."""
         return fingerprint_of(self.tags() if tag is None else self.packages(tag))
 
+    def problem(self, tag: str) -> str | None:
+        """Why snapshot *tag* cannot be read (its folder cannot be listed), or ``None``."""
+        if not self.has_tag(tag):
+            return None
+        try:
+            with os.scandir(self.root / tag):
+                return None
+        except OSError as exc:
+            return f"its folder {str(self.root / tag)!r} cannot be read ({exc.strerror or exc})"
+
     @staticmethod
     def _subfolders(folder: Path) -> tuple[str, ...]:
         try:
             with os.scandir(folder) as entries:
-                names = [e.name for e in entries if e.is_dir() and is_valid_name(e.name)]
+                names = [e.name for e in entries if is_valid_name(e.name) and safe_is_dir(e)]
         except OSError:
             return ()
         return tuple(sorted(names))
+
+
+def safe_is_dir(path: Path | os.DirEntry[str]) -> bool:
+    """Whether *path* is a folder; ``False`` when it cannot be told (a folder above it that
+    cannot be read, a name too long: :meth:`pathlib.Path.is_dir` raises for these)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def safe_is_file(path: Path) -> bool:
+    """Whether *path* is a file; ``False`` when it cannot be told (as :func:`_is_dir`)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False

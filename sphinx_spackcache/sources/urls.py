@@ -11,10 +11,12 @@ it at start-up, so that :func:`fill` meets only good ones). Nothing here imports
 from __future__ import annotations
 
 import os
+import re
 import string
 from collections.abc import Mapping
 from urllib.parse import quote
 
+from ..data.problems import UNSHOWABLE, quoted
 from .fetch import is_url
 
 __all__ = [
@@ -22,8 +24,10 @@ __all__ = [
     "DEFAULT_PACKAGE_URL",
     "fill",
     "is_local_mirror",
+    "location_problem",
     "mirror_url",
     "package_url",
+    "redact",
     "template_problem",
 ]
 
@@ -36,11 +40,37 @@ DEFAULT_PACKAGE_URL = "https://packages.spack.io/package.html?name={package}"
 Mirrors = Mapping[str, str | os.PathLike[str]]
 
 
+#: The user information of a URL (``user:password@``, ``token@``): from the scheme's
+#: ``//`` to the last ``@`` before the path, query or fragment (a careless password may
+#: hold an ``@`` of its own; ``urllib`` too takes the host after the last one).
+_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s]*@")
+
+
+def redact(text: str) -> str:
+    """*text* with the user and password of every URL in it replaced by ``***``
+    (``https://***@host/path``): every warning and line of output goes through this, so
+    that a mirror URL with credentials in ``conf.py`` is never printed whole."""
+    return _CREDENTIALS.sub(r"\1***@", text) if "@" in text else text
+
+
+def location_problem(location: object) -> str | None:
+    """Why *location* (a mirror's folder or URL in ``conf.py``) cannot be used as one:
+    a character no page can show, such as a line break, which would draw a line of its
+    own (a fake ``$`` prompt) in the install commands (``None`` when it can)."""
+    text = os.fspath(location) if isinstance(location, str | os.PathLike) else None
+    if isinstance(text, str) and UNSHOWABLE.search(text):
+        return f"{quoted(redact(text))} holds a control or invisible character"
+    return None
+
+
 def template_problem(template: object, field: str) -> str | None:
     """Why *template* is not a template of plain ``{field}`` placeholders (``None`` when
     it is)."""
     if not isinstance(template, str):
         return f"{template!r} is not a str"
+    problem = location_problem(template)
+    if problem is not None:
+        return problem
     try:
         parts = list(string.Formatter().parse(template))
     except ValueError as exc:

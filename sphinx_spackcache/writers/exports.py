@@ -35,7 +35,7 @@ from ..data.problems import RecordError
 from ..render.links import LINKS_CLASS, export_links
 from ..site.collectors import PerDocumentCollector
 from ..site.sources import build_sources
-from ..sources.files import write_if_changed
+from ..sources.files import file_stem, write_if_changed
 
 __all__ = [
     "EXPORT_FOLDER",
@@ -63,10 +63,11 @@ def exports_enabled(builder: Builder) -> bool:
 
 def export_paths(tag: str, package: str | None) -> list[str]:
     """The exports of *package* of *tag* (``None``: of the whole snapshot), as paths in
-    the output folder."""
+    the output folder (a long name cut to a
+    :func:`~sphinx_spackcache.sources.files.file_stem`)."""
     if package is None:
-        return [f"{EXPORT_FOLDER}/{tag}.json"]
-    stem = f"{EXPORT_FOLDER}/{tag}/{package}"
+        return [f"{EXPORT_FOLDER}/{file_stem(tag)}.json"]
+    stem = f"{EXPORT_FOLDER}/{file_stem(tag)}/{file_stem(package)}"
     return [f"{stem}.json", f"{stem}.csv"]
 
 
