@@ -10,6 +10,10 @@ also use):
 * **rows as nodes**: spec tables and package summaries built as nodes and walked, not
   written from their data;
 * **no tag cache**: ``starttag`` called for every badge;
+* **no badge cache**: each badge's HTML written each time, not kept per builder;
+* **no hash template**: each row's hash written as nodes, not filled into the HTML the
+  translator wrote once for a prototype;
+* **no version-key cache**: Spack's version order worked out on every comparison;
 * **post-transform**: the deferred output built for HTML too by a post-transform before
   Sphinx resolves references (the idiomatic path: no references resolved by hand), at
   ``-j 1`` and ``-j N``; under ``-j`` post-transforms run in the main process, one page
@@ -47,6 +51,26 @@ from sphinx_spackcache.writers import html
 def _start_tag(translator, tagname, classes, suffix=""):
     return translator.starttag(nodes.Element(classes=classes.split()), tagname, suffix)
 html._start_tag = _start_tag
+""",
+    "no badge cache": """
+from sphinx_spackcache.writers import html
+def _write_badges(translator, items):
+    for number, (text, classes, _stack, breakable) in enumerate(items):
+        if number:
+            translator.body.append(" ")
+        translator.body.append(html._badge(translator, text, " ".join(classes), breakable))
+html._write_badges = _write_badges
+""",
+    "no hash template": """
+import re
+from sphinx_spackcache.writers import html
+html._PLAIN_HASH = re.compile("(?!)")  # matches no hash: each is written as nodes
+""",
+    "no version-key cache": """
+from sphinx_spackcache.data import snapshots, summary, versions
+uncached = versions.version_key.__wrapped__
+for module in (versions, summary, snapshots):
+    module.version_key = uncached
 """,
     "post-transform": """
 from docutils import nodes

@@ -142,18 +142,22 @@ def test_the_tricks_benchmark_runs_end_to_end(tmp_path: Path) -> None:
         check=True,
         timeout=300,
     )  # fmt: skip
-    rows = [line.split(" | ")[0].lstrip("| ") for line in done.stdout.splitlines()[-6:]]
+    rows = [line.split(" | ")[0].lstrip("| ") for line in done.stdout.splitlines()[-9:]]
     assert rows == [
         "as shipped",
         "as shipped -j 2",
         "rows as nodes",
         "no tag cache",
+        "no badge cache",
+        "no hash template",
+        "no version-key cache",
         "post-transform",
         "post-transform -j 2",
     ]
     out = tmp_path / "out"
     page = "packages/pkg-0001.html"
     shipped = (out / "as-shipped" / page).read_text("utf-8")
-    for variant in ("rows-as-nodes", "no-tag-cache", "as-shipped--j-2"):
+    variants = ("rows-as-nodes", "no-tag-cache", "no-badge-cache", "no-hash-template")
+    for variant in (*variants, "no-version-key-cache", "as-shipped--j-2"):
         assert (out / variant / page).read_text("utf-8") == shipped, variant
     assert "spackcache-specs" in (out / "post-transform" / page).read_text("utf-8")
