@@ -12,6 +12,8 @@ import json
 import os
 import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -40,8 +42,16 @@ class Drip:
     then *drip* one byte every *pause* seconds: at most *count* bytes, so that every
     loop ends. Paths not ending in *slow* are answered 404 at once."""
 
-    def __init__(self, head: bytes, drip: bytes, *, slow: str = "", pause: float = 0.05) -> None:
-        self.head, self.drip, self.slow, self.pause = head, drip, slow, pause
+    def __init__(
+        self,
+        head: bytes,
+        drip: bytes,
+        *,
+        slow: str = "",
+        pause: float = 0.05,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        self.head, self.drip, self.slow, self.pause, self.tls = head, drip, slow, pause, tls
         self.requests: list[bytes] = []
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.listener.settimeout(0.1)
@@ -61,15 +71,21 @@ class Drip:
             thread.start()
 
     def _answer(self, connection: socket.socket) -> None:
+        connection.settimeout(5)
+        if self.tls is not None:
+            try:
+                connection = self.tls.wrap_socket(connection, server_side=True)
+            except OSError:
+                connection.close()
+                return
         with connection:
-            connection.settimeout(5)
             request = b""
             for _ in range(100):  # bounded: a request is a few hundred bytes
                 if b"\r\n\r\n" in request:
                     break
                 request += connection.recv(4096) or b"\r\n\r\n"
             self.requests.append(request)
-            path = request.split(b" ")[1].decode() if request.count(b" ") > 1 else ""
+            path = request.split(b" ")[1].decode("latin-1") if request.count(b" ") > 1 else ""
             try:
                 if not path.endswith(self.slow):
                     connection.sendall(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n")
@@ -183,6 +199,70 @@ def test_a_dripping_mirror_is_a_located_warning_and_the_build_goes_on(
     ) in warnings
     assert "pa55" not in warnings
     assert (app.outdir / "clingo.html").is_file()  # the build went on
+
+
+# -- over TLS ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A self-signed certificate (and its key, in one file) for 127.0.0.1."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl makes the test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    pem = folder / "cert.pem"
+    key = folder / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(key), "-out", str(pem), "-subj", "/CN=127.0.0.1"),
+            *("-addext", "subjectAltName=IP:127.0.0.1"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    pem.write_text(pem.read_text() + key.read_text())
+    return pem
+
+
+@pytest.fixture
+def tls(certificate: Path, monkeypatch: pytest.MonkeyPatch) -> ssl.SSLContext:
+    """The server's TLS context; the client trusts its certificate (and no other)."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate))
+    monkeypatch.setenv("SSL_CERT_DIR", str(certificate.parent))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate)
+    return context
+
+
+def test_a_mirror_over_https_is_fetched(
+    server: Server, tls: ssl.SSLContext, tmp_path: Path
+) -> None:
+    server.httpd.socket = tls.wrap_socket(server.httpd.socket, server_side=True)
+    url = server.url.replace("http://", "https://") + "/spack-v2-test"
+    result = fetch_mirror(url, tmp_path / "c", timeout=5, max_age=0)
+    assert (result.problem, result.fetched) == ("", True)
+    assert (tmp_path / "c" / INDEX).read_bytes() == server.index().read_bytes()
+
+
+@pytest.mark.parametrize("where", ["handshake", "headers", "body"])
+def test_a_dripping_server_over_https_is_given_up_at_the_deadline(
+    tls: ssl.SSLContext, tmp_path: Path, where: str
+) -> None:
+    if where == "handshake":  # a server that is no TLS server drips its "handshake"
+        drip = Drip(b"", b"\x16\x03\x03" + b"\0" * 100)
+    else:
+        head, body, _ = DRIPS[where]
+        drip = Drip(head, body, tls=tls)
+    try:
+        started = time.monotonic()
+        url = drip.url.replace("http://", "https://") + "/m"
+        result = fetch_mirror(url, tmp_path / "c", timeout=0.8, max_age=0)
+        assert time.monotonic() - started < 2.0
+        assert f"cannot fetch {url}: no complete answer within 0.8 s" in result.problem
+    finally:
+        drip.stop()
 
 
 # -- special files in the fetch cache ----------------------------------------------------
