@@ -147,7 +147,7 @@ def fetch_mirror(url: str, cache: Path, *, timeout: float, max_age: float) -> Fe
     requests = 0
     try:
         for fetch in order:
-            result = fetch(base, cache, get)
+            result = fetch(base, cache, get, copy)
             requests += result.requests
             if result.folder is not None:
                 stale = (INDEX, INDEX_HASH) if fetch is _fetch_v3 else (INDEX_V3,)
@@ -183,13 +183,18 @@ def fetch_mirror(url: str, cache: Path, *, timeout: float, max_age: float) -> Fe
 _Get = Callable[[str, int], "bytes | None"]
 
 
-def _fetch_v2(base: str, cache: Path, get: _Get) -> FetchResult:
-    """The v2 index: its hash (small), then the index when the hash is not the intact
-    copy's (or the mirror has none); folder ``None`` when the mirror has no v2 index
+def _fetch_v2(base: str, cache: Path, get: _Get, intact: Path | None) -> FetchResult:
+    """The v2 index: its hash (small), then the index when the hash is not the copy's
+    (or the mirror has none, or the copy is not *intact*, the main file of the copy
+    checked by :func:`_intact_copy`); folder ``None`` when the mirror has no v2 index
     (404). The SHA-256 of the copy is kept in its ``index.json.hash``."""
     index, digest = cache / INDEX, cache / INDEX_HASH
     remote_hash = _hash_text(get(base + INDEX_HASH, _SMALL_BYTES))
-    if remote_hash is not None and _intact_v2(cache) == remote_hash:
+    if (
+        remote_hash is not None
+        and intact == index
+        and _hash_text(_read_bytes(digest)) == remote_hash
+    ):
         return FetchResult(cache, "", 1)
     data = get(base + INDEX, _MAX_BYTES)
     if data is None:
@@ -205,9 +210,10 @@ def _fetch_v2(base: str, cache: Path, get: _Get) -> FetchResult:
     return FetchResult(cache, "", 2, fetched=True)
 
 
-def _fetch_v3(base: str, cache: Path, get: _Get) -> FetchResult:
+def _fetch_v3(base: str, cache: Path, get: _Get, intact: Path | None) -> FetchResult:
     """The v3 index: its manifest (small), then its blob when the manifest is not the
-    intact copy's; folder ``None`` when the mirror has no v3 index (404)."""
+    copy's (or the copy is not *intact*); folder ``None`` when the mirror has no v3
+    index (404)."""
     text = get(base + INDEX_V3, _SMALL_BYTES)
     if text is None:
         return FetchResult(None, "", 1)
@@ -216,7 +222,7 @@ def _fetch_v3(base: str, cache: Path, get: _Get) -> FetchResult:
     except (RecordError, UnicodeDecodeError) as exc:
         raise _UnusableIndexError(f"{redact_url(base)}{INDEX_V3} is not usable ({exc})") from None
     relative = "/".join(blob_path(record))
-    if _intact_v3(cache) is not None and _read_bytes(cache / INDEX_V3) == text:
+    if intact == cache / INDEX_V3 and _read_bytes(intact) == text:
         return FetchResult(cache, "", 1)
     data = get(base + relative, _MAX_BYTES)
     if data is None:
