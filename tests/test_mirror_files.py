@@ -15,6 +15,7 @@ import threading
 import tracemalloc
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -283,3 +284,18 @@ def test_two_gzip_members_are_one_index(tmp_path: Path) -> None:
         tmp_path, b"", raw=gzip.compress(index[:100]) + gzip.compress(index[100:])
     )
     assert "libdwarf" in MirrorSource("m", root).packages("m")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_special_file_as_a_record_is_a_record_error(tmp_path: Path, kind: str) -> None:
+    """The same check for records: listing a snapshot skipped a FIFO (is_file), but
+    loading the whole snapshot opened it and waited for a writer."""
+    from sphinx_spackcache.sources.store import CacheStore, clear_cache
+
+    path = tmp_path / "t" / "pkg" / "specs.md"
+    make_special(path, kind, tmp_path)
+    clear_cache()
+    fifo = path if kind == "fifo" else None
+    snapshot: Any = within(3, lambda: CacheStore(tmp_path).load_snapshot("t"), fifo)
+    (error,) = snapshot.errors
+    assert f"it is {KINDS[kind]}, not a regular file" in error.problem.message
