@@ -105,7 +105,10 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         description=(
             "Where the indexes of ``http(s)`` mirrors are kept between builds (relative "
             "to the folder holding ``conf.py``); ``None``: ``spackcache-mirrors`` in the "
-            "doctree folder. A copy is revalidated with the mirror's "
+            "doctree folder. Each copy is in ``mirrors/<key>``, *key* a short SHA-256 of "
+            "the mirror's URL (a mirror given another URL starts afresh); ``verdicts/`` "
+            "remembers index blobs too large to inflate. A copy is used only when it "
+            "matches the checksum it was fetched with, is revalidated with the mirror's "
             "``index.json.hash`` or, in the v3 layout, its index manifest (one small "
             "request) and fetched again only when the mirror changed; when the mirror "
             "cannot be reached, the copy is used, with a warning."
@@ -117,7 +120,12 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         rebuild="",
         types=(int, float),
         type_text="int | float",
-        description="Seconds to wait for a mirror's answer before giving up on it.",
+        description=(
+            "Seconds a build waits for a mirror at the most: one deadline for all the "
+            "requests of one check (connecting, the headers and the body of each), not "
+            "for each read, so that a server that sends a byte a second is given up on "
+            "in time too. Raise it for a large index over a slow link."
+        ),
     ),
     ConfigValue(
         name="spackcache_fetch_max_age",
@@ -128,7 +136,7 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         description=(
             "Seconds after a mirror was checked during which a build does not ask it "
             "again (so that rebuilding while writing costs no request); ``0`` checks on "
-            "every build."
+            "every build, as does a build from a fresh environment (``-E``)."
         ),
     ),
     ConfigValue(

@@ -8,9 +8,12 @@
   page).
 * At ``builder-inited``, the record folder and the mirror folders are resolved, the
   http(s) mirrors are fetched (or their copies found fresh, see
-  :mod:`~sphinx_spackcache.sources.fetch`), and the folders are kept on the environment
-  (a few short strings; the records themselves never are). A mirror that has the name of
-  a snapshot of ``spackcache_path`` is used instead of it, after a warning.
+  :mod:`~sphinx_spackcache.sources.fetch`; a fresh environment, ``-E``, asks every
+  mirror whatever ``spackcache_fetch_max_age`` says), and the folders are kept on the
+  environment (a few short strings; the records themselves never are), with the folder
+  of the fetch cache where the mirrors keep their verdicts on gzip bombs. A mirror that
+  has the name of a snapshot of ``spackcache_path`` is used instead of it, after a
+  warning.
 
 What can be done without Sphinx (resolving folders, telling URLs from folders, the
 patterns to exclude) is :mod:`sphinx_spackcache.sources.locations`; this module is the
@@ -28,8 +31,7 @@ from sphinx.util.display import status_iterator
 
 from ..config import SpackCacheConfig, config_location, spackcache_config
 from ..sources.combined import Sources
-from ..sources.fetch import fetch_mirror
-from ..sources.files import file_stem
+from ..sources.fetch import cache_folder, fetch_mirror
 from ..sources.locations import (
     fetch_folder,
     folders_to_exclude,
@@ -45,6 +47,9 @@ __all__ = ["build_sources", "setup_sources"]
 # (short paths only).
 _ROOT_ATTR = "spackcache_root"
 _MIRRORS_ATTR = "spackcache_mirror_roots"
+_VERDICTS_ATTR = "spackcache_verdicts"
+#: The folder of the fetch cache where the mirrors keep their verdicts on gzip bombs.
+_VERDICTS = "verdicts"
 
 
 def build_sources(env: BuildEnvironment) -> Sources:
@@ -53,7 +58,8 @@ def build_sources(env: BuildEnvironment) -> Sources:
     if root is None:  # pragma: no cover - builder-inited always runs first
         root = record_folder(Path(env.srcdir), spackcache_config(env).path)
     mirrors: dict[str, str] = getattr(env, _MIRRORS_ATTR, None) or {}
-    return Sources.of_folders(root, mirrors)
+    verdicts: str | None = getattr(env, _VERDICTS_ATTR, None)
+    return Sources.of_folders(root, mirrors, Path(verdicts) if verdicts else None)
 
 
 def _exclude_records(app: Sphinx, config: Config) -> None:
@@ -75,7 +81,9 @@ def _find_sources(app: Sphinx) -> None:
     mirrors = mirror_folders(base, settings.mirrors)
     mirrors.update(_fetch_mirrors(app, settings, base))
     setattr(app.env, _MIRRORS_ATTR, mirrors)
-    sources = Sources.of_folders(root, mirrors)
+    verdicts = fetch_folder(base, Path(app.doctreedir), settings.fetch_cache) / _VERDICTS
+    setattr(app.env, _VERDICTS_ATTR, str(verdicts))
+    sources = Sources.of_folders(root, mirrors, verdicts)
     clashes = sorted(set(sources.mirrors) & set(sources.records.tags()))
     if clashes:
         warn(
@@ -87,21 +95,23 @@ def _find_sources(app: Sphinx) -> None:
 
 
 def _fetch_mirrors(app: Sphinx, settings: SpackCacheConfig, base: Path) -> dict[str, str]:
-    """Fetch the indexes of the http(s) mirrors (or find their copies fresh); the local
-    folder of each one there is something to read for."""
+    """Fetch the indexes of the http(s) mirrors (or find their copies fresh; not on a
+    fresh environment); the local folder of each one there is something to read for."""
     urls = mirror_urls(settings.mirrors)
     if not urls:
         return {}
     cache_root = fetch_folder(base, Path(app.doctreedir), settings.fetch_cache)
+    # -E: the reader asked for a build from scratch, the mirrors' copies included
+    fresh = bool(getattr(app, "fresh_env_used", getattr(app, "_fresh_env_used", False)))
     folders: dict[str, str] = {}
     for name in status_iterator(
         sorted(urls), "checking Spack mirrors... ", "purple", len(urls), app.verbosity
     ):
         result = fetch_mirror(
             urls[name],
-            cache_root / file_stem(name),  # a name of 300 characters is not a folder's
+            cache_folder(cache_root, urls[name]),
             timeout=settings.fetch_timeout,
-            max_age=settings.fetch_max_age,
+            max_age=0 if fresh else settings.fetch_max_age,
         )
         if result.problem:
             warn(

@@ -30,12 +30,15 @@ class Sources:
         self.mirrors = dict(mirrors or {})
 
     @classmethod
-    def of_folders(cls, root: Path, mirrors: Mapping[str, str]) -> Sources:
+    def of_folders(
+        cls, root: Path, mirrors: Mapping[str, str], verdicts: Path | None = None
+    ) -> Sources:
         """The sources of record folder *root* and of the mirror folders *mirrors*
-        (name -> folder)."""
+        (name -> folder); *verdicts*: where the mirrors keep the verdicts on blobs too
+        large to inflate (see :class:`~.mirror.MirrorSource`)."""
         return cls(
             CacheStore(root),
-            {name: MirrorSource(name, Path(folder)) for name, folder in mirrors.items()},
+            {name: MirrorSource(name, Path(folder), verdicts) for name, folder in mirrors.items()},
         )
 
     @property

@@ -8,41 +8,72 @@ index into a cache folder laid out the same way, which :class:`~.mirror.MirrorSo
 then reads like any local mirror (the views and the per-spec manifests of a v3 mirror
 are not fetched: one request each would be thousands):
 
+* the folder is named by what it holds, a short SHA-256 of the mirror's URL
+  (:func:`cache_folder`), not by the name the site gives the mirror: a mirror given
+  another URL starts from an empty folder, and the copy of the old URL is never shown
+  for it; inside, a v3 index blob is named by its checksum;
+* a copy is used only when it is intact: a v2 index's SHA-256 is the one it was fetched
+  with (kept in ``index.json.hash``), a v3 index blob's is its checksum; a copy that was
+  replaced or damaged is fetched again;
 * within *max_age* seconds of the last check, nothing is requested at all (a rebuild
-  that changed nothing costs no request);
+  that changed nothing costs no request); with *max_age* 0 the mirror is asked;
 * after that, the v3 manifest or the v2 hash is requested (a few hundred bytes); when it
   is the one the copy was fetched with, the copy is kept and not even rewritten (so no
   page is read again);
 * otherwise the index is fetched, checked against the checksum, and written atomically;
-* when the mirror cannot be reached, a copy fetched earlier is used, with a problem
-  that says so; without a copy, the mirror is left out.
+* when the mirror cannot be reached, an intact copy fetched earlier is used, with a
+  problem that says so; without one, the mirror is left out.
 
-The standard library's ``urllib`` does the requests: two GETs with a timeout, redirects
-followed, certificates checked by the default SSL context; no client library is needed
-for that. Nothing here imports Sphinx or docutils.
+The standard library's ``urllib`` does the requests (redirects followed, certificates
+checked by the default SSL context, credentials in the URL sent as HTTP basic
+authentication and never shown: :func:`redact_url`). Every check of a mirror has one
+deadline, *timeout* seconds for all its requests together, connecting, the headers and
+the body: each read of a socket waits at most until the deadline, so a server that sends
+one byte a second is given up on in time like one that sends nothing. Every file of the
+copy is read only when it is a regular file (:func:`~.files.read_regular`). Nothing here
+imports Sphinx or docutils.
 """
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import functools
 import hashlib
 import http.client
+import socket
+import ssl
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..data.problems import RecordError
-from .files import write_atomically
-from .mirror import INDEX, INDEX_HASH, INDEX_V3, blob_path, index_record, parse_manifest
+from .files import read_regular, write_atomically
 
-__all__ = ["FetchResult", "fetch_mirror", "is_url"]
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
+from .mirror import (
+    INDEX,
+    INDEX_HASH,
+    INDEX_V3,
+    MAX_INDEX,
+    blob_path,
+    index_record,
+    parse_manifest,
+)
+
+__all__ = ["FetchResult", "cache_folder", "fetch_mirror", "is_url", "redact_url"]
 
 #: The file whose modification time is the last successful check.
 _CHECKED = ".checked"
 #: The largest index accepted (Spack's largest public build caches are a few hundred MB).
-_MAX_BYTES = 2 * 1024**3
+_MAX_BYTES = MAX_INDEX
 #: The largest hash file or index manifest accepted (they are a few hundred bytes).
 _SMALL_BYTES = 64 * 1024
 
@@ -50,6 +81,41 @@ _SMALL_BYTES = 64 * 1024
 def is_url(location: str) -> bool:
     """Whether a mirror's location is an http(s) URL (else it is a folder)."""
     return location.startswith(("http://", "https://"))
+
+
+def redact_url(url: str) -> str:
+    """*url* as it may be shown: credentials (``user:password@``) replaced by ``***``.
+
+    >>> redact_url("https://me:secret@cache.example.org/2025.04")
+    'https://***@cache.example.org/2025.04'
+    """
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]))
+
+
+def cache_folder(root: Path, url: str) -> Path:
+    """The folder of the fetch cache *root* that keeps the copy of the mirror at *url*:
+    ``mirrors/`` and the first 16 hex digits of the SHA-256 of the URL, its scheme and
+    host in lower case and without the slashes that end it (so ``HTTPS://Host/m/`` and
+    ``https://host/m`` share a copy, and no two mirrors do).
+
+    >>> cache_folder(Path("c"), "https://Cache.example.org/2025.04/").parent.as_posix()
+    'c/mirrors'
+    """
+    parts = urllib.parse.urlsplit(url.strip())
+    userinfo, at, host = parts.netloc.rpartition("@")
+    normal = urllib.parse.urlunsplit(
+        (
+            parts.scheme.lower(),
+            userinfo + at + host.lower(),
+            parts.path.rstrip("/"),
+            parts.query,
+            "",
+        )
+    )
+    return root / "mirrors" / hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,28 +132,30 @@ class FetchResult:
 
 def fetch_mirror(url: str, cache: Path, *, timeout: float, max_age: float) -> FetchResult:
     """Bring the copy of the index of the mirror at *url* in *cache* up to date: a v3
-    mirror's index manifest and blob, or a v2 mirror's ``index.json``. The layout of the
-    copy is asked for first (v3 when there is none); when the mirror does not have it,
-    the other, and the copy of the layout the mirror left is removed."""
+    mirror's index manifest and blob, or a v2 mirror's ``index.json``, in at most
+    *timeout* seconds. The layout of the copy is asked for first (v3 when there is
+    none); when the mirror does not have it, the other, and the copy of the layout the
+    mirror left is removed."""
     base = url.rstrip("/") + "/"
     checked = cache / _CHECKED
-    manifest, index = cache / INDEX_V3, cache / INDEX
-    copy = manifest if manifest.is_file() else index
-    if copy.is_file() and max_age > 0 and _age(checked) < max_age:
+    copy = _intact_copy(cache)
+    if copy is not None and max_age > 0 and _age(checked) < max_age:
         return FetchResult(cache, "", 0)
-    order = (_fetch_v2, _fetch_v3) if copy == index and index.is_file() else (_fetch_v3, _fetch_v2)
+    order = (_fetch_v2, _fetch_v3) if copy == cache / INDEX else (_fetch_v3, _fetch_v2)
+    deadline = _Deadline(timeout)
+    get = functools.partial(_get, _opener(deadline))
     requests = 0
     try:
         for fetch in order:
-            result = fetch(base, cache, timeout)
+            result = fetch(base, cache, get, copy)
             requests += result.requests
             if result.folder is not None:
-                stale = (cache / INDEX, cache / INDEX_HASH) if fetch is _fetch_v3 else (manifest,)
+                stale = (INDEX, INDEX_HASH) if fetch is _fetch_v3 else (INDEX_V3,)
                 for path in stale:
-                    path.unlink(missing_ok=True)
+                    (cache / path).unlink(missing_ok=True)
                 checked.touch()
                 return dataclasses.replace(result, requests=requests)
-        raise _UnusableIndexError(f"{base} has no Spack index ({INDEX_V3} nor {INDEX})")
+        raise _UnusableIndexError(f"{redact_url(base)} has no Spack index ({INDEX_V3} nor {INDEX})")
     except (
         _UnusableIndexError,
         urllib.error.URLError,
@@ -97,52 +165,72 @@ def fetch_mirror(url: str, cache: Path, *, timeout: float, max_age: float) -> Fe
         ValueError,
     ) as exc:
         reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-        if copy.is_file():
+        if deadline.passed():  # whatever the error the deadline made
+            reason = f"no complete answer within {timeout:g} s (spackcache_fetch_timeout)"
+        shown = redact_url(url)
+        copy = _intact_copy(cache)
+        if copy is not None:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(copy.stat().st_mtime))
             return FetchResult(
-                cache, f"cannot fetch {url}: {reason}; using the copy of {when}", requests
+                cache, f"cannot fetch {shown}: {reason}; using the copy of {when}", requests
             )
-        return FetchResult(None, f"cannot fetch {url}: {reason}; the mirror is left out", requests)
+        return FetchResult(
+            None, f"cannot fetch {shown}: {reason}; the mirror is left out", requests
+        )
 
 
-def _fetch_v2(base: str, cache: Path, timeout: float) -> FetchResult:
+#: ``get(url, limit)``: the body of *url* (``None`` for 404), at most *limit* bytes.
+_Get = Callable[[str, int], "bytes | None"]
+
+
+def _fetch_v2(base: str, cache: Path, get: _Get, intact: Path | None) -> FetchResult:
     """The v2 index: its hash (small), then the index when the hash is not the copy's
-    (or the mirror has none); folder ``None`` when the mirror has no v2 index (404)."""
+    (or the mirror has none, or the copy is not *intact*, the main file of the copy
+    checked by :func:`_intact_copy`); folder ``None`` when the mirror has no v2 index
+    (404). The SHA-256 of the copy is kept in its ``index.json.hash``."""
     index, digest = cache / INDEX, cache / INDEX_HASH
-    remote_hash = _get_text(base + INDEX_HASH, timeout)
-    if remote_hash is not None and index.is_file() and _read(digest) == remote_hash:
+    remote_hash = _hash_text(get(base + INDEX_HASH, _SMALL_BYTES))
+    if (
+        remote_hash is not None
+        and intact == index
+        and _hash_text(_read_bytes(digest)) == remote_hash
+    ):
         return FetchResult(cache, "", 1)
-    data = _get(base + INDEX, timeout, _MAX_BYTES)
+    data = get(base + INDEX, _MAX_BYTES)
     if data is None:
         return FetchResult(None, "", 2)
-    if remote_hash is not None and hashlib.sha256(data).hexdigest() != remote_hash:
+    actual = hashlib.sha256(data).hexdigest()
+    if remote_hash is not None and actual != remote_hash:
         raise _UnusableIndexError(
-            f"{base}{INDEX_HASH} ({remote_hash[:12]}...) is not the SHA-256 of the index "
-            f"({hashlib.sha256(data).hexdigest()[:12]}...)"
+            f"{redact_url(base)}{INDEX_HASH} ({remote_hash[:12]}...) is not the SHA-256 of "
+            f"the index ({actual[:12]}...)"
         )
     write_atomically(index, data)
-    write_atomically(digest, (remote_hash or "").encode("ascii"))
+    write_atomically(digest, actual.encode("ascii"))
     return FetchResult(cache, "", 2, fetched=True)
 
 
-def _fetch_v3(base: str, cache: Path, timeout: float) -> FetchResult:
+def _fetch_v3(base: str, cache: Path, get: _Get, intact: Path | None) -> FetchResult:
     """The v3 index: its manifest (small), then its blob when the manifest is not the
-    copy's; folder ``None`` when the mirror has no v3 index (404)."""
-    text = _get(base + INDEX_V3, timeout, _SMALL_BYTES)
+    copy's (or the copy is not *intact*); folder ``None`` when the mirror has no v3
+    index (404)."""
+    text = get(base + INDEX_V3, _SMALL_BYTES)
     if text is None:
         return FetchResult(None, "", 1)
     try:
-        record = index_record(parse_manifest(text.decode("utf-8"), base + INDEX_V3))
+        record = index_record(parse_manifest(text.decode("utf-8"), INDEX_V3))
     except (RecordError, UnicodeDecodeError) as exc:
-        raise _UnusableIndexError(f"{base}{INDEX_V3} is not usable ({exc})") from None
+        raise _UnusableIndexError(f"{redact_url(base)}{INDEX_V3} is not usable ({exc})") from None
     relative = "/".join(blob_path(record))
-    if (cache / relative).is_file() and _read_bytes(cache / INDEX_V3) == text:
+    if intact == cache / INDEX_V3 and _read_bytes(intact) == text:
         return FetchResult(cache, "", 1)
-    data = _get(base + relative, timeout, _MAX_BYTES)
+    data = get(base + relative, _MAX_BYTES)
     if data is None:
-        raise _UnusableIndexError(f"{base}{relative} does not exist (404)")
+        raise _UnusableIndexError(f"{redact_url(base)}{relative} does not exist (404)")
     if hashlib.sha256(data).hexdigest() != record["checksum"]:
-        raise _UnusableIndexError(f"{base}{relative} does not match its sha256 checksum")
+        raise _UnusableIndexError(
+            f"{redact_url(base)}{relative} does not match its sha256 checksum"
+        )
     write_atomically(cache / relative, data)
     write_atomically(cache / INDEX_V3, text)  # last: it names the blob
     for old in (cache / "blobs" / "sha256").glob("*/*"):
@@ -151,9 +239,41 @@ def _fetch_v3(base: str, cache: Path, timeout: float) -> FetchResult:
     return FetchResult(cache, "", 2, fetched=True)
 
 
-def _read_bytes(path: Path) -> bytes | None:
+def _intact_copy(cache: Path) -> Path | None:
+    """The main file of the intact copy in *cache* (the v3 index manifest, or the v2
+    index), ``None`` when there is none."""
+    if _intact_v3(cache) is not None:
+        return cache / INDEX_V3
+    return cache / INDEX if _intact_v2(cache) is not None else None
+
+
+def _intact_v2(cache: Path) -> str | None:
+    """The SHA-256 of the v2 index in *cache* when it is the one the copy was fetched
+    with (kept in its hash file), else ``None``."""
+    kept = _hash_text(_read_bytes(cache / INDEX_HASH))
+    data = _read_bytes(cache / INDEX, _MAX_BYTES)
+    if kept is None or data is None or hashlib.sha256(data).hexdigest() != kept:
+        return None
+    return kept
+
+
+def _intact_v3(cache: Path) -> str | None:
+    """The checksum of the v3 index blob in *cache* when the blob its manifest names is
+    there and matches it, else ``None``."""
+    text = _read_bytes(cache / INDEX_V3, _SMALL_BYTES)
     try:
-        return path.read_bytes()
+        record = index_record(parse_manifest((text or b"").decode("utf-8"), INDEX_V3))
+    except (RecordError, UnicodeDecodeError):
+        return None
+    data = _read_bytes(cache.joinpath(*blob_path(record)), _MAX_BYTES)
+    checksum = str(record["checksum"])
+    return checksum if data is not None and hashlib.sha256(data).hexdigest() == checksum else None
+
+
+def _read_bytes(path: Path, limit: int = _SMALL_BYTES) -> bytes | None:
+    """The bytes of the regular file *path* (``None`` when it cannot be read)."""
+    try:
+        return read_regular(path, limit)
     except OSError:
         return None
 
@@ -169,32 +289,147 @@ def _age(path: Path) -> float:
         return float("inf")
 
 
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text("ascii").strip() or None
-    except (OSError, UnicodeDecodeError):
+def _hash_text(data: bytes | None) -> str | None:
+    """A SHA-256 as a hash file gives it (``None`` when *data* is not one)."""
+    if data is None:
         return None
+    text = data.decode("ascii", errors="replace").strip().lower()
+    return text if len(text) == 64 and all(c in "0123456789abcdef" for c in text) else None
 
 
-def _get(url: str, timeout: float, limit: int) -> bytes | None:
+def _get(opener: urllib.request.OpenerDirector, url: str, limit: int) -> bytes | None:
     """The body of *url* (``None`` for 404), at most *limit* bytes; raises for any other
     failure."""
-    request = urllib.request.Request(url, headers={"User-Agent": "sphinx-spackcache"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with opener.open(_request(url)) as response:
             data: bytes = response.read(limit + 1)
     except urllib.error.HTTPError as exc:
         if exc.code == 404:
             return None
         raise
     if len(data) > limit:
-        raise _UnusableIndexError(f"{url} is larger than {limit:,} bytes")
+        raise _UnusableIndexError(f"{redact_url(url)} is larger than {limit:,} bytes")
     return data
 
 
-def _get_text(url: str, timeout: float) -> str | None:
-    data = _get(url, timeout, _SMALL_BYTES)
-    if data is None:
-        return None
-    text = data.decode("ascii", errors="replace").strip().lower()
-    return text if len(text) == 64 and all(c in "0123456789abcdef" for c in text) else None
+def _request(url: str) -> urllib.request.Request:
+    """The request for *url*: credentials in it (``user:password@``) are taken out of
+    the URL and sent as HTTP basic authentication, to the mirror only (not to where it
+    redirects)."""
+    parts = urllib.parse.urlsplit(url)
+    userinfo, at, host = parts.netloc.rpartition("@")
+    clean = urllib.parse.urlunsplit(parts._replace(netloc=host)) if at else url
+    request = urllib.request.Request(clean, headers={"User-Agent": "sphinx-spackcache"})
+    if at:
+        user, _, password = userinfo.partition(":")
+        pair = f"{urllib.parse.unquote(user)}:{urllib.parse.unquote(password)}"
+        token = base64.b64encode(pair.encode("utf-8")).decode("ascii")
+        request.add_unredirected_header("Authorization", f"Basic {token}")
+    return request
+
+
+# -- the deadline ----------------------------------------------------------------------
+
+
+class _DeadlineError(TimeoutError):
+    """The deadline of a fetch passed."""
+
+
+class _Deadline:
+    """The time by which every request of one fetch must be done."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        """Seconds until the deadline.
+
+        :raises _DeadlineError: when it has passed.
+        """
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise _DeadlineError(f"the deadline of {self.seconds:g} s passed")
+        return left
+
+    def passed(self) -> bool:
+        """Whether the deadline has passed."""
+        return time.monotonic() >= self.end
+
+
+class _DeadlineSocket(socket.socket):
+    """A plain socket each read of which waits at most until the deadline."""
+
+    __slots__ = ("deadline",)
+    deadline: _Deadline
+
+    @classmethod
+    def taking(cls, sock: socket.socket, deadline: _Deadline) -> _DeadlineSocket:
+        """A socket of this class for the connection of *sock* (which is given up)."""
+        new = cls(sock.family, sock.type, sock.proto, fileno=sock.detach())
+        new.deadline = deadline
+        new.settimeout(deadline.remaining())
+        return new
+
+    def recv_into(self, buffer: WriteableBuffer, nbytes: int = 0, flags: int = 0) -> int:
+        self.settimeout(self.deadline.remaining())
+        return super().recv_into(buffer, nbytes, flags)
+
+
+class _DeadlineSSLSocket(ssl.SSLSocket):
+    """A TLS socket each read of which waits at most until the deadline (the class the
+    SSL context of a fetch makes its sockets of)."""
+
+    deadline: _Deadline | None = None
+
+    def recv_into(self, buffer: WriteableBuffer, nbytes: int | None = None, flags: int = 0) -> int:
+        if self.deadline is not None:
+            self.settimeout(self.deadline.remaining())
+        return super().recv_into(buffer, nbytes, flags)
+
+
+class _DeadlineConnection(http.client.HTTPConnection):
+    """An HTTP connection that connects and reads within the deadline."""
+
+    def __init__(self, *args: Any, deadline: _Deadline, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+
+    def connect(self) -> None:
+        self.timeout = self.deadline.remaining()  # connecting and the TLS handshake
+        super().connect()
+        if isinstance(self.sock, _DeadlineSSLSocket):
+            self.sock.deadline = self.deadline
+        elif isinstance(self.sock, socket.socket) and not isinstance(self.sock, ssl.SSLSocket):
+            self.sock = _DeadlineSocket.taking(self.sock, self.deadline)
+
+
+class _DeadlineHTTPSConnection(_DeadlineConnection, http.client.HTTPSConnection):
+    """An HTTPS connection that connects, shakes hands and reads within the deadline."""
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        connection = functools.partial(_DeadlineConnection, deadline=self.deadline)
+        return self.do_open(connection, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        self.context = ssl.create_default_context()
+        self.context.sslsocket_class = _DeadlineSSLSocket
+        super().__init__(context=self.context)
+        self.deadline = deadline
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        connection = functools.partial(_DeadlineHTTPSConnection, deadline=self.deadline)
+        return self.do_open(connection, req, context=self.context)
+
+
+def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
+    """An opener whose every request (redirects too) is done by *deadline*."""
+    return urllib.request.build_opener(_HTTPHandler(deadline), _HTTPSHandler(deadline))

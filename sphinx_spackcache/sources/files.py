@@ -2,6 +2,9 @@
 
 * Writing so that no reader sees half of a file: generated pages, fetched mirror indexes,
   exports and the script's CPU data are all written here (:func:`write_atomically`).
+* Reading a file only when it is a regular file (:func:`read_regular`): a FIFO or a
+  device where an index, a manifest or a blob should be would block the build or read
+  until memory runs out, and is refused without being read.
 * Parsing a file at most once per version of it in this process (:class:`ParsedFiles`):
   records and mirror indexes. A version is the file's identity, ``(path, st_dev,
   st_ino, st_size, st_mtime_ns)``: an edited file (new size or modification time) and a
@@ -13,16 +16,25 @@ Nothing here imports Sphinx or docutils.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import secrets
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Generic, TypeVar
 
 from ..data.problems import RecordError
 
-__all__ = ["MAX_STEM", "ParsedFiles", "file_stem", "write_atomically", "write_if_changed"]
+__all__ = [
+    "MAX_STEM",
+    "ParsedFiles",
+    "file_stem",
+    "read_regular",
+    "write_atomically",
+    "write_if_changed",
+]
 
 _T = TypeVar("_T")
 #: What tells one version of a file from another, besides its path.
@@ -78,6 +90,53 @@ def file_stem(name: str) -> str:
     digest = hashlib.sha256(encoded).hexdigest()[:8]
     cut = encoded[: MAX_STEM - 9].decode("utf-8", "ignore")
     return f"{cut}-{digest}"
+
+
+#: What a file that is not a regular file is, by the test of its mode.
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(path: str | os.PathLike[str], mode: int) -> OSError | None:
+    """The error for a file of *mode* that is not a regular file (``None`` when it is)."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+    return OSError(errno.EINVAL, f"it is {kind}, not a regular file", os.fspath(path))
+
+
+def read_regular(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
+    """The bytes of the regular file *path*, at most *limit* of them.
+
+    A FIFO, a device, a socket or a folder is refused: ``os.stat`` tells it before the
+    file is opened (opening some devices does something), and the file is opened with
+    ``O_NONBLOCK`` and checked again with ``os.fstat`` (it may have been replaced in
+    between), so that nothing here ever waits for a writer or reads without end.
+
+    :raises OSError: when the file cannot be read, is not a regular file, or holds more
+        than *limit* bytes (its ``strerror`` says which).
+    """
+    problem = _not_regular(path, os.stat(path).st_mode)
+    if problem is not None:
+        raise problem
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags)
+    with open(descriptor, "rb", closefd=True) as stream:
+        status = os.fstat(descriptor)
+        problem = _not_regular(path, status.st_mode)
+        if problem is not None:
+            raise problem
+        if limit is not None and status.st_size > limit:
+            raise OSError(errno.EFBIG, f"it holds more than {limit:,} bytes", os.fspath(path))
+        data = stream.read() if limit is None else stream.read(limit + 1)
+    if limit is not None and len(data) > limit:  # it grew while it was read
+        raise OSError(errno.EFBIG, f"it holds more than {limit:,} bytes", os.fspath(path))
+    return data
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -14,19 +14,23 @@ Two layouts are read (Spack's ``lib/spack/spack/url_buildcache.py``):
 
 :class:`MirrorSource` reads a mirror in a local folder as one snapshot named after the
 mirror, each spec in a stack of that name (and in its views'), and parses the index
-once per process and version of its file.
+once per process and version of its file. Every file is read only when it is a regular
+file (:func:`~.files.read_regular`: a FIFO or a device is refused, never waited on). A
+gzipped blob is inflated a piece at a time and given up at :data:`MAX_INDEX` bytes; that
+verdict is kept under its checksum in a folder of the fetch cache, so that a gzip bomb
+costs the time to inflate it once, not at every build.
 
 Nothing here imports Sphinx or docutils.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import gzip
 import hashlib
-import io
 import os
 import re
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -44,15 +48,15 @@ from ..data.problems import (
 )
 from ..data.suggest import close_names
 from .base import LoadedRecord, SnapshotRecords, fingerprint_of
-from .files import ParsedFiles
+from .files import ParsedFiles, read_regular, write_atomically
 from .spack_db import Database, read_database
-from .store import safe_is_file
 
 __all__ = [
     "DB_MEDIA_TYPE",
     "INDEX",
     "INDEX_HASH",
     "INDEX_V3",
+    "MAX_INDEX",
     "MirrorSource",
     "blob_path",
     "clear_mirror_cache",
@@ -69,8 +73,12 @@ INDEX = "build_cache/index.json"
 INDEX_HASH = "build_cache/index.json.hash"
 #: The manifest of a v3 mirror's index.
 INDEX_V3 = "v3/manifests/index/index.manifest.json"
-#: The largest index read from a gzipped blob (a bomb stops here).
-_MAX_INDEX = 2 * 1024**3
+#: The largest index read, as a file or inflated from a gzipped blob (a bomb stops here).
+MAX_INDEX = 2 * 1024**3
+#: The largest manifest read (Spack's are a few kilobytes).
+_MAX_MANIFEST = 1024**2
+#: How much a gzipped blob is inflated at a time.
+_CHUNK = 1024**2
 #: The media type of a Spack database blob (followed by its version).
 DB_MEDIA_TYPE = "application/vnd.spack.db."
 _TARBALL_MEDIA_TYPE = "application/vnd.spack.install."
@@ -84,19 +92,24 @@ def clear_mirror_cache() -> None:
 
 
 class MirrorSource:
-    """One Spack mirror in a local folder: a :class:`~.base.Source` of one snapshot."""
+    """One Spack mirror in a local folder: a :class:`~.base.Source` of one snapshot.
 
-    def __init__(self, name: str, root: Path) -> None:
+    *verdicts* is the folder where the verdict on a gzipped blob too large to inflate is
+    kept between builds (``None``: it is not kept)."""
+
+    def __init__(self, name: str, root: Path, verdicts: Path | None = None) -> None:
         self.name = name
         self.root = root
+        self.verdicts = verdicts
 
     @property
     def index_path(self) -> Path:
-        """The file that changes when the mirror's index does: the v3 index manifest, or
-        the v2 ``build_cache/index.json`` (also when neither is there, or the folder
-        cannot be read)."""
+        """The file that changes when the mirror's index does: the v3 index manifest
+        (whatever kind of file is there: reading it says what is wrong), or the v2
+        ``build_cache/index.json`` (also when neither is there, or the folder cannot be
+        read)."""
         v3 = self.root / INDEX_V3
-        return v3 if safe_is_file(v3) else self.root / INDEX
+        return v3 if os.path.lexists(v3) else self.root / INDEX
 
     def database(self) -> Database:
         """The parsed index, parsed at most once per version of the file (this process).
@@ -119,11 +132,11 @@ class MirrorSource:
         """
         try:
             if location.endswith(".manifest.json"):
-                return _read_v3(self.root, Path(location), self.name)
-            with open(location, "rb") as stream:
-                return read_database(stream.read(), location, stack=self.name)
+                return _read_v3(self.root, Path(location), self.name, self.verdicts)
+            return read_database(read_regular(location, MAX_INDEX), location, stack=self.name)
         except OSError as exc:
-            raise RecordError(location, 0, f"cannot read the index: {exc}") from None
+            message = f"cannot read the index: {exc.strerror or exc}"
+            raise RecordError(location, 0, message) from None
 
     def _packages(self) -> tuple[str, ...]:
         try:
@@ -215,8 +228,10 @@ def _manifest(path: Path) -> dict[str, Any]:
     :raises RecordError: when it cannot be read.
     """
     try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_regular(path, _MAX_MANIFEST).decode("utf-8")
+    except OSError as exc:
+        raise RecordError(path, 0, f"cannot read the manifest: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
         raise RecordError(path, 0, f"cannot read the manifest: {exc}") from None
     return parse_manifest(text, path)
 
@@ -267,9 +282,10 @@ def blob_path(record: dict[str, Any]) -> tuple[str, ...]:
     return ("blobs", "sha256", checksum[:2], checksum)
 
 
-def _blob(root: Path, manifest_path: Path, media_type: str) -> bytes:
+def _blob(root: Path, manifest_path: Path, media_type: str, verdicts: Path | None) -> bytes:
     """The content of the manifest's first blob of *media_type*, checked against its
-    checksum and uncompressed.
+    checksum and uncompressed (the verdict on a blob too large to inflate is kept in
+    *verdicts*, and read from there before the blob is, see :func:`_inflate`).
 
     :raises RecordError: when it is missing or does not match.
     """
@@ -278,30 +294,98 @@ def _blob(root: Path, manifest_path: Path, media_type: str) -> bytes:
     except RecordError as exc:
         raise RecordError(manifest_path, 1, exc.problem.message) from None
     path = root.joinpath(*blob_path(record))
+    gzipped = record.get("compression") == "gzip"
+    verdict = _verdict_file(verdicts, record["checksum"]) if gzipped else None
+    known = _read_verdict(verdict)
+    if known:
+        raise RecordError(path, 0, f"{known} (remembered from an earlier build: {verdict})")
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_INDEX)
     except OSError as exc:
-        raise RecordError(manifest_path, 1, f"its blob {path} cannot be read: {exc}") from None
+        message = f"its blob {path} cannot be read: {exc.strerror or exc}"
+        raise RecordError(manifest_path, 1, message) from None
     if hashlib.sha256(data).hexdigest() != record["checksum"]:
         raise RecordError(manifest_path, 1, f"its blob {path} does not match its sha256 checksum")
-    if record.get("compression") == "gzip":
+    if gzipped:
         try:
-            with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-                data = stream.read(_MAX_INDEX + 1)
-        except (OSError, EOFError) as exc:
+            return _inflate(data, MAX_INDEX)
+        except _TooLargeError as exc:
+            if verdict is not None:
+                _write_verdict(verdict, str(exc))
+            raise RecordError(path, 0, str(exc)) from None
+        except (zlib.error, EOFError) as exc:
             raise RecordError(path, 0, f"the blob is not gzip data: {exc}") from None
-        if len(data) > _MAX_INDEX:
-            raise RecordError(path, 0, f"the blob holds more than {_MAX_INDEX:,} bytes")
     return data
 
 
-def _read_v3(root: Path, manifest_path: Path, name: str) -> Database:
+class _TooLargeError(Exception):
+    """A gzipped blob inflates to more than the limit."""
+
+
+def _inflate(data: bytes, limit: int) -> bytes:
+    """The gzip data *data* (one member or more) inflated a piece at a time: at most
+    :data:`_CHUNK` bytes of it are fed to zlib, and at most :data:`_CHUNK` bytes come
+    out, at a time, so that inflating holds no more than *limit* bytes (and a piece)
+    and copies no byte of *data* more than twice.
+
+    :raises _TooLargeError: when it inflates to more than *limit* bytes (the size its
+        gzip trailer gives is not trusted: a blob cut short or made to lie has one).
+    :raises zlib.error, EOFError: when it is not gzip data, or is cut short.
+    """
+    view = memoryview(data)
+    pieces: list[bytes] = []
+    size = offset = 0
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    while True:
+        if inflater.eof:  # the end of a member: another may follow (zeros may pad them)
+            offset -= len(inflater.unused_data)
+            while offset < len(data) and data[offset] == 0:
+                offset += 1
+            if offset >= len(data):
+                break
+            inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        fed: bytes | memoryview = inflater.unconsumed_tail
+        if not fed:
+            fed = view[offset : offset + _CHUNK]
+            offset += len(fed)
+        piece = inflater.decompress(fed, _CHUNK)
+        if not piece and not fed and not inflater.eof:
+            raise EOFError("the gzip data is cut short")
+        size += len(piece)
+        if size > limit:
+            raise _TooLargeError(f"the blob holds more than {limit:,} bytes when inflated")
+        pieces.append(piece)
+    return b"".join(pieces)
+
+
+def _verdict_file(verdicts: Path | None, checksum: str) -> Path | None:
+    """Where the verdict on the gzipped blob *checksum* is kept (the limit is part of
+    the name: another limit gives another verdict)."""
+    return None if verdicts is None else verdicts / f"gzip-over-{MAX_INDEX}-{checksum}"
+
+
+def _read_verdict(verdict: Path | None) -> str:
+    if verdict is None:
+        return ""
+    try:
+        return read_regular(verdict, 1024).decode("utf-8", errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def _write_verdict(verdict: Path, message: str) -> None:
+    # a verdict not kept is inflated again at the next build, nothing worse
+    with contextlib.suppress(OSError):
+        write_atomically(verdict, message.encode("utf-8"))
+
+
+def _read_v3(root: Path, manifest_path: Path, name: str, verdicts: Path | None) -> Database:
     """The database of a v3 mirror: its index, each spec in the mirror's stack and in
     the stacks of the views that list it, with the size of its tarball; the problems of
     its views and spec manifests added to the index's."""
-    blob = _blob(root, manifest_path, DB_MEDIA_TYPE)
+    blob = _blob(root, manifest_path, DB_MEDIA_TYPE, verdicts)
     database = read_database(blob, str(manifest_path), stack=name)
-    views, view_problems = _views(root, manifest_path.parent)
+    views, view_problems = _views(root, manifest_path.parent, verdicts)
     sizes, size_problems = _sizes(root / "v3" / "manifests" / "spec")
     problems = (*database.problems, *view_problems, *collapse(size_problems))
     if not views and not sizes:
@@ -313,7 +397,9 @@ def _read_v3(root: Path, manifest_path: Path, name: str) -> Database:
     return dataclasses.replace(database, packages=packages, problems=problems)
 
 
-def _views(root: Path, index_folder: Path) -> tuple[dict[str, list[str]], list[Problem]]:
+def _views(
+    root: Path, index_folder: Path, verdicts: Path | None
+) -> tuple[dict[str, list[str]], list[Problem]]:
     """spec hash -> the named index views that list it; and the views' problems: a view
     that cannot be used is left out after a problem that says why (it does not hide
     the mirror), and a view name that holds a character no page can show is shown
@@ -334,7 +420,7 @@ def _views(root: Path, index_folder: Path) -> tuple[dict[str, list[str]], list[P
             )
         try:
             database = read_database(
-                _blob(root, manifest, DB_MEDIA_TYPE), str(manifest), stack=view
+                _blob(root, manifest, DB_MEDIA_TYPE, verdicts), str(manifest), stack=view
             )
         except RecordError as exc:
             problems.append(

@@ -59,6 +59,7 @@ from ..data.problems import (
     quoted,
     replace_unshowable,
 )
+from .files import read_regular
 from .frontmatter import (
     DECODING_FAILURES,
     FrontMatter,
@@ -468,8 +469,7 @@ def load_record(
     :raises RecordError: when the file cannot be read or used.
     """
     try:
-        with open(path, "rb") as file:
-            raw = file.read()
+        raw = read_regular(path)  # a FIFO or a device is refused, not waited on
     except OSError as exc:
         message = f"cannot read the record: {exc.strerror or exc}"
         raise RecordError(Path(path), 0, message) from None
