@@ -26,12 +26,12 @@ are not fetched: one request each would be thousands):
 
 The standard library's ``urllib`` does the requests (redirects followed, certificates
 checked by the default SSL context, credentials in the URL sent as HTTP basic
-authentication and never shown: :func:`redact_url`). Every check of a mirror has one
-deadline, *timeout* seconds for all its requests together, connecting, the headers and
-the body: each read of a socket waits at most until the deadline, so a server that sends
-one byte a second is given up on in time like one that sends nothing. Every file of the
-copy is read only when it is a regular file (:func:`~.files.read_regular`). Nothing here
-imports Sphinx or docutils.
+authentication and never shown: :func:`~sphinx_spackcache.sources.urls.redact`). Every
+check of a mirror has one deadline, *timeout* seconds for all its requests together,
+connecting, the headers and the body: each read of a socket waits at most until the
+deadline, so a server that sends one byte a second is given up on in time like one that
+sends nothing. Every file of the copy is read only when it is a regular file
+(:func:`~.files.read_regular`). Nothing here imports Sphinx or docutils.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..data.problems import RecordError
 from .files import read_regular, write_atomically
+from .urls import redact
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -68,7 +69,7 @@ from .mirror import (
     parse_manifest,
 )
 
-__all__ = ["FetchResult", "cache_folder", "fetch_mirror", "is_url", "redact_url"]
+__all__ = ["FetchResult", "cache_folder", "fetch_mirror"]
 
 #: The file whose modification time is the last successful check.
 _CHECKED = ".checked"
@@ -76,23 +77,6 @@ _CHECKED = ".checked"
 _MAX_BYTES = MAX_INDEX
 #: The largest hash file or index manifest accepted (they are a few hundred bytes).
 _SMALL_BYTES = 64 * 1024
-
-
-def is_url(location: str) -> bool:
-    """Whether a mirror's location is an http(s) URL (else it is a folder)."""
-    return location.startswith(("http://", "https://"))
-
-
-def redact_url(url: str) -> str:
-    """*url* as it may be shown: credentials (``user:password@``) replaced by ``***``.
-
-    >>> redact_url("https://me:secret@cache.example.org/2025.04")
-    'https://***@cache.example.org/2025.04'
-    """
-    parts = urllib.parse.urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urllib.parse.urlunsplit(parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]))
 
 
 def cache_folder(root: Path, url: str) -> Path:
@@ -155,7 +139,7 @@ def fetch_mirror(url: str, cache: Path, *, timeout: float, max_age: float) -> Fe
                     (cache / path).unlink(missing_ok=True)
                 checked.touch()
                 return dataclasses.replace(result, requests=requests)
-        raise _UnusableIndexError(f"{redact_url(base)} has no Spack index ({INDEX_V3} nor {INDEX})")
+        raise _UnusableIndexError(f"{redact(base)} has no Spack index ({INDEX_V3} nor {INDEX})")
     except (
         _UnusableIndexError,
         urllib.error.URLError,
@@ -167,7 +151,7 @@ def fetch_mirror(url: str, cache: Path, *, timeout: float, max_age: float) -> Fe
         reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
         if deadline.passed():  # whatever the error the deadline made
             reason = f"no complete answer within {timeout:g} s (spackcache_fetch_timeout)"
-        shown = redact_url(url)
+        shown = redact(url)
         copy = _intact_copy(cache)
         if copy is not None:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(copy.stat().st_mtime))
@@ -202,7 +186,7 @@ def _fetch_v2(base: str, cache: Path, get: _Get, intact: Path | None) -> FetchRe
     actual = hashlib.sha256(data).hexdigest()
     if remote_hash is not None and actual != remote_hash:
         raise _UnusableIndexError(
-            f"{redact_url(base)}{INDEX_HASH} ({remote_hash[:12]}...) is not the SHA-256 of "
+            f"{redact(base)}{INDEX_HASH} ({remote_hash[:12]}...) is not the SHA-256 of "
             f"the index ({actual[:12]}...)"
         )
     write_atomically(index, data)
@@ -220,17 +204,15 @@ def _fetch_v3(base: str, cache: Path, get: _Get, intact: Path | None) -> FetchRe
     try:
         record = index_record(parse_manifest(text.decode("utf-8"), INDEX_V3))
     except (RecordError, UnicodeDecodeError) as exc:
-        raise _UnusableIndexError(f"{redact_url(base)}{INDEX_V3} is not usable ({exc})") from None
+        raise _UnusableIndexError(f"{redact(base)}{INDEX_V3} is not usable ({exc})") from None
     relative = "/".join(blob_path(record))
     if intact == cache / INDEX_V3 and _read_bytes(intact) == text:
         return FetchResult(cache, "", 1)
     data = get(base + relative, _MAX_BYTES)
     if data is None:
-        raise _UnusableIndexError(f"{redact_url(base)}{relative} does not exist (404)")
+        raise _UnusableIndexError(f"{redact(base)}{relative} does not exist (404)")
     if hashlib.sha256(data).hexdigest() != record["checksum"]:
-        raise _UnusableIndexError(
-            f"{redact_url(base)}{relative} does not match its sha256 checksum"
-        )
+        raise _UnusableIndexError(f"{redact(base)}{relative} does not match its sha256 checksum")
     write_atomically(cache / relative, data)
     write_atomically(cache / INDEX_V3, text)  # last: it names the blob
     for old in (cache / "blobs" / "sha256").glob("*/*"):
@@ -308,7 +290,7 @@ def _get(opener: urllib.request.OpenerDirector, url: str, limit: int) -> bytes |
             return None
         raise
     if len(data) > limit:
-        raise _UnusableIndexError(f"{redact_url(url)} is larger than {limit:,} bytes")
+        raise _UnusableIndexError(f"{redact(url)} is larger than {limit:,} bytes")
     return data
 
 

@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from .fetch import is_url
+from .urls import is_url
 
 __all__ = ["fetch_folder", "folders_to_exclude", "mirror_folders", "mirror_urls", "record_folder"]
 

@@ -17,13 +17,13 @@ from collections.abc import Mapping
 from urllib.parse import quote
 
 from ..data.problems import UNSHOWABLE, quoted
-from .fetch import is_url
 
 __all__ = [
     "DEFAULT_MIRROR_URL",
     "DEFAULT_PACKAGE_URL",
     "fill",
     "is_local_mirror",
+    "is_url",
     "location_problem",
     "mirror_url",
     "package_url",
@@ -46,10 +46,19 @@ Mirrors = Mapping[str, str | os.PathLike[str]]
 _CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s]*@")
 
 
+def is_url(location: str) -> bool:
+    """Whether a mirror's location is an http(s) URL (else it is a folder)."""
+    return location.startswith(("http://", "https://"))
+
+
 def redact(text: str) -> str:
     """*text* with the user and password of every URL in it replaced by ``***``
     (``https://***@host/path``): every warning and line of output goes through this, so
-    that a mirror URL with credentials in ``conf.py`` is never printed whole."""
+    that a mirror URL with credentials in ``conf.py`` is never printed whole.
+
+    >>> redact("cannot fetch https://me:secret@cache.example.org/2025.04: 404")
+    'cannot fetch https://***@cache.example.org/2025.04: 404'
+    """
     return _CREDENTIALS.sub(r"\1***@", text) if "@" in text else text
 
 
