@@ -82,6 +82,8 @@ def close_cpus(name: str) -> list[str]:
 
 
 def compatibility_table() -> Mapping[str, list[str]]:
-    """Every CPU of :data:`CPU_GROUPS` with the targets that run on it (sorted), the
-    data the HTML "My CPU" choice filters with (computed when the site is built)."""
-    return {host: sorted(compatible_targets(host)) for _, hosts in CPU_GROUPS for host in hosts}
+    """Every CPU archspec knows with the targets that run on it (sorted), the data the
+    HTML "My CPU" choice and ``?runs-on=`` filter with (computed when the site is built):
+    all of them, not only those of :data:`CPU_GROUPS` that the choice offers, so that
+    ``?runs-on=pentium4`` keeps the rows ``:runs-on: pentium4`` keeps."""
+    return {host: sorted(compatible_targets(host)) for host in archspec.cpu.TARGETS}
