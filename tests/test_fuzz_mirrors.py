@@ -610,7 +610,7 @@ def test_the_fuzzer_makes_what_it_says() -> None:
     def note(what: str, condition: bool) -> None:
         seen[what] = seen.get(what, 0) + int(condition)
 
-    @settings(MIRRORS_FUZZ, max_examples=150)
+    @settings(MIRRORS_FUZZ, max_examples=300)
     @given(index_bytes(), v3_mirror())
     def collect(index: bytes, files: dict[str, bytes]) -> None:
         blobs = [data for path, data in files.items() if path.startswith("blobs/")]
