@@ -14,7 +14,8 @@ hostile indexes, spec manifests with hostile sizes, and now and then a folder, a
 nowhere or a link to itself where a file should be. Each mirror is read the way a
 build reads it (:class:`~sphinx_spackcache.sources.mirror.MirrorSource`: its packages,
 snapshot, every package's record and the dependencies of every spec), and what a page
-makes of the specs is made.
+makes of the specs is made; v3 manifests are also read as a fetch reads them, before it
+writes the blob they name into its cache (the blob's path must stay inside).
 
 The runs are derandomised (the same cases on every run) and bounded: 300 v2 and 250 v3
 mirrors, some 10 s; 6 Sphinx builds of hostile mirrors (HTML and text) and a check that
@@ -54,7 +55,10 @@ from sphinx_spackcache.sources.mirror import (
     INDEX,
     INDEX_V3,
     MirrorSource,
+    blob_path,
     clear_mirror_cache,
+    index_record,
+    parse_manifest,
 )
 from sphinx_spackcache.sources.spack_db import read_database
 
@@ -559,6 +563,31 @@ def test_reading_any_v3_mirror_gives_specs_or_located_problems(files: dict[str, 
         write_mirror(root, files)
         with watched(root):
             read_mirror(root)
+
+
+@V2
+@given(blob_and_manifest(RATES))
+def test_a_fetched_manifest_names_a_blob_inside_the_cache_or_none(
+    pair: tuple[bytes, bytes],
+) -> None:
+    """What :mod:`~sphinx_spackcache.sources.fetch` does with a v3 mirror's manifest
+    before it writes anything: :func:`parse_manifest` and :func:`index_record` give a
+    record or a RecordError, and the record's blob path (where the blob is written in
+    the fetch cache) is four plain names: no ``..``, no separator, nothing absolute."""
+    _, raw = pair
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return  # the fetch says so (a located problem) before reading it
+    try:
+        record = index_record(parse_manifest(text, "https://m.example/" + INDEX_V3))
+    except RecordError as error:
+        check_problem(error.problem)
+        return
+    parts = blob_path(record)
+    assert len(parts) == 4
+    assert parts[:2] == ("blobs", "sha256")
+    assert all(re.fullmatch(r"[0-9a-f]+", part) for part in parts[2:]), parts
 
 
 # -- whole builds ------------------------------------------------------------------------
