@@ -24,7 +24,7 @@ from sphinx_spackcache.writers.assets import SCRIPTS_DIR, cpu_data_script
 
 from . import records as expected
 from .conftest import DOCS, RECORDS, Build, warnings_of
-from .test_filter_rules import RULES
+from .test_filter_rules import RULES, RUN_RULES
 from .test_targets import archspec_runs, expected_count
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -224,6 +224,55 @@ def test_url_filters_follow_the_directives_filters(build: Build, browser: Browse
     assert "spackcache-inactive" in (chip.get_attribute("class") or "")
     assert (chip.get_attribute("title") or "").startswith("Not applied: this table has no")
     watched.close()
+
+
+#: Replaces RegExp, for one change of the filters, by one that rejects every glob's
+#: expression as a browser rejected [z-a] once ("Range out of order").
+REJECTING_REGEXP = """param => {
+  const Real = window.RegExp;
+  window.RegExp = function (source, flags) {
+    if (String(source).startsWith("^(?:")) {
+      throw new SyntaxError("Invalid regular expression: Range out of order in character class");
+    }
+    return new Real(source, flags);
+  };
+  try { window.spackcache.state.setFilter(param, "e4s"); } finally { window.RegExp = Real; }
+}"""
+
+
+def test_odd_globs_in_the_address_leave_the_page_working(build: Build, browser: Browser) -> None:
+    """A glob that matches nothing (a range that runs backwards), one whose expression the
+    browser rejects, ranges beyond U+FFFF: no script error, and search and the other
+    filters go on working (the cases of tests/filter_rules.json hold the rules)."""
+    out = site(build)
+    cmake = expected.specs(TAG, "cmake")
+    in_e4s = sum(1 for s in cmake if "e4s" in s["stacks"])
+    watched = Watched(browser)
+    page = watched.page
+    search = page.locator("div.spackcache-controls input[type=search]")
+
+    page.goto((out / "cmake.html").as_uri() + "?stack=[z-a]")
+    assert rows(page) == 0
+    assert page.locator("tr.spackcache-empty").is_visible()
+    search.fill("amzn2")  # search still reacts: still nothing, with the filter
+    assert rows(page) == 0
+    assert "q=amzn2" in page.url
+    page.locator("tr.spackcache-empty button").click()  # and the filter can be cleared
+    assert rows(page) == 36
+    assert "stack=" not in page.url
+
+    # [z-ae] is [e]: the backwards range is left out, the rest of the set stays
+    page.goto((out / "cmake.html").as_uri() + "?stack=[z-ae]4s&os=[%F0%9F%98%80-%F0%9F%98%82]*,*")
+    assert rows(page) == in_e4s == 4
+
+    # a glob the browser cannot turn into an expression matches nothing, without a throw
+    page.goto((out / "cmake.html").as_uri())
+    page.evaluate(REJECTING_REGEXP, "stack")
+    assert rows(page) == 0
+    assert "stack=e4s" in page.url
+    search.fill("e4s")  # the next change works with the browser's own RegExp again
+    assert rows(page) == in_e4s
+    watched.close()  # asserts no script error
 
 
 def test_listing_links_carry_the_filters(build: Build, browser: Browser) -> None:
@@ -436,24 +485,6 @@ def test_without_javascript_the_whole_table_is_there(build: Build, browser: Brow
 
 
 # -- the filter rules: the same as the options' --------------------------------------------
-
-#: JavaScript: the cases of tests/filter_rules.json through scripts/filters.js, with the
-#: CPU data a build writes; what disagrees with the expected answer.
-RUN_RULES = """rules => {
-  const filters = window.spackcache.filters;
-  const runs = window.SPACKCACHE_CPUS.runs;
-  const wrong = [];
-  for (const c of rules.split) {
-    const got = filters.splitPatterns(c.option);
-    if (JSON.stringify(got) !== JSON.stringify(c.patterns)) wrong.push(['split', c.option, got]);
-  }
-  for (const c of rules.match) {
-    const filter = new filters.Filter(c.field, c.option, runs);
-    for (const v of c.keeps) if (!filter.matches([v])) wrong.push([c.field, c.option, 'drops', v]);
-    for (const v of c.drops) if (filter.matches([v])) wrong.push([c.field, c.option, 'keeps', v]);
-  }
-  return wrong;
-}"""
 
 
 def test_the_page_filters_by_the_rules_of_the_options(browser: Browser) -> None:

@@ -348,6 +348,19 @@ def build(src: Path, builder: str) -> tuple[int, str, str]:
     return code, log.read_text("utf-8"), stderr.getvalue()
 
 
+def build_cleanly(src: Path, builder: str) -> None:
+    """Build *src* with *builder*: exit status 0, no traceback, every warning located,
+    none that asks for a bug report."""
+    code, warnings, stderr = build(src, builder)
+    assert code == 0, stderr
+    assert "Traceback" not in stderr, stderr
+    assert "Exception occurred" not in stderr, stderr
+    for line in warnings.splitlines():
+        if line.strip():
+            assert LOCATED.match(line), line
+    assert "bug in sphinx-spackcache" not in warnings
+
+
 def check_html(out: Path) -> None:
     for page in out.rglob("*.html"):
         html = page.read_text("utf-8")
@@ -375,14 +388,7 @@ def build_records(records: list[bytes]) -> None:
         (src / "index.rst").write_text("\n".join(body), "utf-8")
         (src / "conf.py").write_text(CONF, "utf-8")
         for builder in ("html", "text"):
-            code, warnings, stderr = build(src, builder)
-            assert code == 0, stderr
-            assert "Traceback" not in stderr, stderr
-            assert "Exception occurred" not in stderr, stderr
-            for line in warnings.splitlines():
-                if line.strip():
-                    assert LOCATED.match(line), line
-            assert "bug in sphinx-spackcache" not in warnings
+            build_cleanly(src, builder)
         check_html(Path(folder) / "out-html")
         (Path(folder) / "out-text" / "index.txt").read_text("utf-8")
 

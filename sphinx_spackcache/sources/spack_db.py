@@ -275,9 +275,14 @@ def _spec(
 
 
 def _scalar(value: Any) -> str:
-    """A scalar value as text (a mapping or a list is not a value)."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise TypeError(f"{excerpt(repr(value), 40)} is not a text or a number")
+    """A scalar value as text (a mapping or a list is not a value, and is named by its
+    kind: its ``repr`` would recurse as deep as it nests, which may be deeper than the
+    stack has room for when it is asked, long after the index was read)."""
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"{value!r} is not a text or a number")
+    if not isinstance(value, str | int | float):
+        kind = {list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+        raise TypeError(f"{kind} is not a text or a number")
     return str(value)
 
 
