@@ -281,7 +281,8 @@ def _scalar(value: Any) -> str:
     if isinstance(value, bool) or value is None:
         raise TypeError(f"{value!r} is not a text or a number")
     if not isinstance(value, str | int | float):
-        kind = {list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+        kinds: dict[type, str] = {list: "a list", dict: "a mapping"}
+        kind = kinds.get(type(value), type(value).__name__)
         raise TypeError(f"{kind} is not a text or a number")
     return str(value)
 
