@@ -15,6 +15,7 @@ registry itself never does. Expected values are read from the pushed JSON here.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import shutil
@@ -25,6 +26,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import urllib.response
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -118,7 +120,9 @@ def push_index(base: str, name: str, database: bytes) -> bytes:
 class TokenProxy:
     """A registry's front door that wants a bearer token (see the module's description);
     *fault* makes it misbehave: ``"500"``, ``"hang"``, ``"refuse"`` (no token given),
-    ``"bad-blob"`` (a blob's bytes changed), ``"not-json"`` (a manifest that is not)."""
+    ``"bad-blob"`` (a blob's bytes changed), ``"not-json"`` (a manifest that is not),
+    ``"wrong-type"`` (a manifest of another media type), ``"huge"`` (a manifest of more
+    than 64 KiB)."""
 
     SERVICE = "oci-fixture"
 
@@ -191,6 +195,10 @@ class TokenProxy:
             body = body.replace(b"libelf", b"libelF")
         if self.fault == "not-json" and "/manifests/" in path:
             body = b"<html>an error page</html>"
+        if self.fault == "wrong-type" and "/manifests/" in path:
+            body = json.dumps({"mediaType": "text/html", "layers": []}).encode()
+        if self.fault == "huge" and "/manifests/" in path:
+            body = body + b" " * 65536
         self.reply(handler, status, body, Content_Type=headers.get("Content-Type", ""))
 
     def stop(self) -> None:
@@ -387,6 +395,8 @@ def test_a_registry_without_auth_is_read_directly(registries: Registries, tmp_pa
         ("bad-blob", CACHE, "does not match its digest"),
         ("not-json", CACHE, "is not JSON, so not an image manifest"),
         ("", LISTED, f"is a list of manifests ({LIST})"),
+        ("wrong-type", CACHE, f"has media type 'text/html', not '{MANIFEST}'"),
+        ("huge", CACHE, "manifests/index.spack is larger than 65,536 bytes"),
     ],
 )
 def test_bad_answers_leave_the_registry_out(
@@ -455,3 +465,68 @@ def test_a_site_documents_a_registry(
     assert "spackcache_mirrors: 'oci-test': cannot fetch" in warnings
     assert "answered 500" in warnings
     assert "[spackcache.config]" in warnings
+
+
+@needs_registry
+def test_credentials_are_not_sent_over_http(
+    registries: Registries, proxy: TokenProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SPACKCACHE_OCI_USERNAME", "me")
+    monkeypatch.setenv("SPACKCACHE_OCI_PASSWORD", "secret")
+    assert fetch(registries.url(), tmp_path / "cache").problem == ""
+    (token,) = [auth for path, auth in proxy.requests if path.startswith("/token?")]
+    assert token == ""
+
+
+class FakeOpener:
+    """An opener that answers from *answers* (url prefix -> (status, headers, body)) and
+    keeps each request's ``Authorization``."""
+
+    def __init__(self, answers: dict[str, tuple[int, dict[str, str], bytes]]) -> None:
+        self.answers = answers
+        self.sent: list[tuple[str, str | None]] = []
+
+    def open(self, request: urllib.request.Request) -> Any:
+        import email.message
+        import io
+
+        self.sent.append((request.full_url, request.get_header("Authorization")))
+        url = request.full_url
+        status, headers, body = next(v for k, v in self.answers.items() if url.startswith(k))
+        message = email.message.Message()
+        for key, value in headers.items():
+            message[key] = value
+        if status != 200:
+            raise urllib.error.HTTPError(url, status, "refused", message, io.BytesIO(body))
+        return urllib.response.addinfourl(io.BytesIO(body), message, url, status)
+
+
+@pytest.mark.parametrize("realm", ["https://auth.example.org/token", "http://auth.example.org/t"])
+def test_credentials_go_to_an_https_token_service_only(
+    monkeypatch: pytest.MonkeyPatch, realm: str
+) -> None:
+    from sphinx_spackcache.sources.oci import _Client
+
+    monkeypatch.setenv("SPACKCACHE_OCI_USERNAME", "me")
+    monkeypatch.setenv("SPACKCACHE_OCI_PASSWORD", "secret")
+    manifest = "https://registry.example.org/v2/a/b/manifests/index.spack"
+    challenge = f'Bearer realm="{realm}",service="reg",scope="repository:a/b:pull"'
+    opener = FakeOpener(
+        {
+            realm: (200, {}, b'{"access_token": "abc"}'),
+            manifest: (401, {"WWW-Authenticate": challenge}, b""),
+        }
+    )
+    client = _Client(opener, secure=True)  # type: ignore[arg-type]
+    with pytest.raises(urllib.error.HTTPError):  # the fake refuses the token too
+        client.get(manifest, 1024)
+    basic = "Basic " + base64.b64encode(b"me:secret").decode()
+    sent = dict(opener.sent)
+    token_url = next(url for url in sent if url.startswith(realm))
+    assert dict(urllib.parse.parse_qsl(token_url.partition("?")[2])) == {
+        "service": "reg",
+        "scope": "repository:a/b:pull",
+        "client_id": "sphinx-spackcache",
+    }
+    assert sent[token_url] == (basic if realm.startswith("https://") else None)
+    assert [auth for url, auth in opener.sent if url == manifest] == [None, "Bearer abc"]
