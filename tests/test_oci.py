@@ -122,7 +122,7 @@ class TokenProxy:
     *fault* makes it misbehave: ``"500"``, ``"hang"``, ``"refuse"`` (no token given),
     ``"bad-blob"`` (a blob's bytes changed), ``"not-json"`` (a manifest that is not),
     ``"wrong-type"`` (a manifest of another media type), ``"huge"`` (a manifest of more
-    than 64 KiB)."""
+    than 64 KiB), ``"no-token"`` (the token service answers without one)."""
 
     SERVICE = "oci-fixture"
 
@@ -170,6 +170,9 @@ class TokenProxy:
             query = dict(urllib.parse.parse_qsl(path.partition("?")[2]))
             if self.fault == "refuse" or query.get("service") != self.SERVICE:
                 self.reply(handler, 401, b'{"errors": []}')
+                return
+            if self.fault == "no-token":
+                self.reply(handler, 200, b'{"expires_in": 300}')
                 return
             token = f"t{len(self.tokens)}-{query['scope']}"
             self.tokens.add(token)
@@ -391,6 +394,7 @@ def test_a_registry_without_auth_is_read_directly(registries: Registries, tmp_pa
     [
         ("", "spack/nothing", "manifests/index.spack does not exist (404)"),
         ("refuse", CACHE, "token?"),
+        ("no-token", CACHE, "/token gave no token"),
         ("500", CACHE, "answered 500"),
         ("bad-blob", CACHE, "does not match its digest"),
         ("not-json", CACHE, "is not JSON, so not an image manifest"),
