@@ -91,8 +91,9 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
             "specs of the mirror's index (``build_cache/index.json``, or a v3 mirror's "
             "index manifest; Spack database versions 5 to 8), each in a stack named after "
             "the mirror (and its index views). A relative folder is relative "
-            "to the folder holding ``conf.py``; an ``http(s)`` URL is fetched when the "
-            "build starts (see ``spackcache_fetch_cache``). A name must be a valid tag, "
+            "to the folder holding ``conf.py``; an ``http(s)`` URL, or an OCI registry's "
+            "``oci://host/name``, is fetched when the build starts (see "
+            "``spackcache_fetch_cache``). A name must be a valid tag, "
             "and must not also be a snapshot of ``spackcache_path``."
         ),
     ),

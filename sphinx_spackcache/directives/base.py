@@ -23,7 +23,7 @@ from ..data.query import RUNS_ON_FIELD, SpecQuery
 from ..data.suggest import did_you_mean, first_few
 from ..data.targets import close_cpus
 from ..render.names import ROOT_CLASS
-from ..sources.urls import is_local_mirror, mirror_url
+from ..sources.urls import is_local_mirror, is_oci, mirror_url
 from ..warnings_ import SpackCacheWarning
 from .loading import LoadingDirective
 from .options import text_option
@@ -51,8 +51,9 @@ class SpackCacheDirective(LoadingDirective):
         return container
 
     def install_commands_for(self, tag: str, *, show: bool) -> InstallCommands:
-        """The install commands of snapshot *tag* (``:unsigned:`` as given); when they
-        are to be shown (*show*) and name a folder of this machine, a warning says so."""
+        """The install commands of snapshot *tag* (``:unsigned:`` as given, and always for
+        an OCI registry, whose binaries are unsigned); when they are to be shown (*show*)
+        and name a folder of this machine, a warning says so."""
         settings = spackcache_config(self.env)
         if show and is_local_mirror(tag, settings.mirror_url, settings.mirrors):
             self.warn(
@@ -61,7 +62,9 @@ class SpackCacheDirective(LoadingDirective):
                 SpackCacheWarning.INSTALL,
             )
         url = mirror_url(tag, settings.mirror_url, settings.mirrors)
-        return install_commands(tag, url, signed="unsigned" not in self.options)
+        # an OCI registry's binaries are never signed (sources/oci.py)
+        signed = "unsigned" not in self.options and not is_oci(url)
+        return install_commands(tag, url, signed=signed)
 
     # -- options ---------------------------------------------------------------------
 

@@ -39,6 +39,8 @@ from ..sources.locations import (
     mirror_urls,
     record_folder,
 )
+from ..sources.oci import fetch_oci
+from ..sources.urls import is_oci
 from ..warnings_ import SpackCacheWarning, warn
 
 __all__ = ["build_sources", "setup_sources"]
@@ -95,8 +97,9 @@ def _find_sources(app: Sphinx) -> None:
 
 
 def _fetch_mirrors(app: Sphinx, settings: SpackCacheConfig, base: Path) -> dict[str, str]:
-    """Fetch the indexes of the http(s) mirrors (or find their copies fresh; not on a
-    fresh environment); the local folder of each one there is something to read for."""
+    """Fetch the indexes of the http(s) mirrors and of the OCI registries (or find their
+    copies fresh; not on a fresh environment); the local folder of each one there is
+    something to read for."""
     urls = mirror_urls(settings.mirrors)
     if not urls:
         return {}
@@ -107,7 +110,8 @@ def _fetch_mirrors(app: Sphinx, settings: SpackCacheConfig, base: Path) -> dict[
     for name in status_iterator(
         sorted(urls), "checking Spack mirrors... ", "purple", len(urls), app.verbosity
     ):
-        result = fetch_mirror(
+        fetch = fetch_oci if is_oci(urls[name]) else fetch_mirror
+        result = fetch(
             urls[name],
             cache_folder(cache_root, urls[name]),
             timeout=settings.fetch_timeout,

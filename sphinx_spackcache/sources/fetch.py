@@ -69,7 +69,7 @@ from .mirror import (
     parse_manifest,
 )
 
-__all__ = ["FetchResult", "cache_folder", "fetch_mirror"]
+__all__ = ["FetchResult", "cache_folder", "fetch_mirror", "unreachable"]
 
 #: The file whose modification time is the last successful check.
 _CHECKED = ".checked"
@@ -149,18 +149,30 @@ def fetch_mirror(url: str, cache: Path, *, timeout: float, max_age: float) -> Fe
         ValueError,
     ) as exc:
         reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-        if deadline.passed():  # whatever the error the deadline made
-            reason = f"no complete answer within {timeout:g} s (spackcache_fetch_timeout)"
-        shown = redact(url)
-        copy = _intact_copy(cache)
-        if copy is not None:
-            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(copy.stat().st_mtime))
-            return FetchResult(
-                cache, f"cannot fetch {shown}: {reason}; using the copy of {when}", requests
-            )
+        return unreachable(url, cache, _intact_copy(cache), reason, deadline, requests)
+
+
+def unreachable(
+    url: str,
+    cache: Path,
+    copy: Path | None,
+    reason: object,
+    deadline: _Deadline,
+    requests: int,
+) -> FetchResult:
+    """What a check of the mirror at *url* that failed for *reason* gives: the intact
+    *copy* in *cache* (its main file, ``None``: there is none) with a problem that says
+    when it was fetched, else nothing to read. When *deadline* has passed, the reason is
+    the deadline, whatever error it made."""
+    if deadline.passed():
+        reason = f"no complete answer within {deadline.seconds:g} s (spackcache_fetch_timeout)"
+    shown = redact(url)
+    if copy is not None:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(copy.stat().st_mtime))
         return FetchResult(
-            None, f"cannot fetch {shown}: {reason}; the mirror is left out", requests
+            cache, f"cannot fetch {shown}: {reason}; using the copy of {when}", requests
         )
+    return FetchResult(None, f"cannot fetch {shown}: {reason}; the mirror is left out", requests)
 
 
 #: ``get(url, limit)``: the body of *url* (``None`` for 404), at most *limit* bytes.

@@ -1,9 +1,9 @@
 """Where the sources of a build are on this machine: ``spackcache_path`` and the mirrors
 of ``spackcache_mirrors`` given as folders, resolved against the folder holding
-``conf.py``; the mirrors given as http(s) URLs (fetched into local copies, see
-:mod:`.fetch`, kept in :func:`fetch_folder`); and the folders inside the source folder,
-which Sphinx must not read as pages (:func:`folders_to_exclude`). Nothing here imports
-Sphinx.
+``conf.py``; the mirrors given as http(s) or OCI URLs (fetched into local copies, see
+:mod:`.fetch` and :mod:`.oci`, kept in :func:`fetch_folder`); and the folders inside
+the source folder, which Sphinx must not read as pages (:func:`folders_to_exclude`).
+Nothing here imports Sphinx.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def mirror_folders(base: Path, mirrors: Mapping[str, str | os.PathLike[str]]) ->
 
 
 def mirror_urls(mirrors: Mapping[str, str | os.PathLike[str]]) -> dict[str, str]:
-    """The mirrors given as http(s) URLs."""
+    """The mirrors given as URLs: http(s) (fetched by :mod:`.fetch`) and OCI registries
+    (``oci://``, fetched by :mod:`.oci`)."""
     return {name: os.fspath(f) for name, f in mirrors.items() if is_url(os.fspath(f))}
 
 

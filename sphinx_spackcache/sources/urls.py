@@ -21,8 +21,10 @@ from ..data.problems import UNSHOWABLE, quoted
 __all__ = [
     "DEFAULT_MIRROR_URL",
     "DEFAULT_PACKAGE_URL",
+    "OCI_SCHEMES",
     "fill",
     "is_local_mirror",
+    "is_oci",
     "is_url",
     "location_problem",
     "mirror_url",
@@ -46,9 +48,22 @@ Mirrors = Mapping[str, str | os.PathLike[str]]
 _CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s]*@")
 
 
+#: The schemes of an OCI registry's URL, as ``spack mirror add`` takes them (spack/spack
+#: ``lib/spack/spack/oci/image.py``, ``ImageReference.from_url``): ``oci://`` (https),
+#: ``oci+http://`` (plain http, for a registry on this machine).
+OCI_SCHEMES = ("oci://", "oci+http://")
+
+
 def is_url(location: str) -> bool:
-    """Whether a mirror's location is an http(s) URL (else it is a folder)."""
-    return location.startswith(("http://", "https://"))
+    """Whether a mirror's location is a URL, http(s) or an OCI registry's (else it is a
+    folder)."""
+    return location.startswith(("http://", "https://", *OCI_SCHEMES))
+
+
+def is_oci(location: str) -> bool:
+    """Whether a mirror's location is an OCI registry (``oci://``, ``oci+http://``): its
+    binaries are unsigned, and its index is read by :mod:`.oci`."""
+    return location.startswith(OCI_SCHEMES)
 
 
 def redact(text: str) -> str:
