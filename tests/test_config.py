@@ -34,6 +34,9 @@ def test_the_values_of_a_build_read_once_and_frozen(build: Build) -> None:
         path=str(RECORDS),
         default_tag="develop-2025-04-20",  # tests/roots/test-basic/conf.py
         mirrors={},
+        snapshot_index=None,
+        snapshot_refs=("develop",),
+        buckets={"spack-binaries": "https://binaries.spack.io/"},
         fetch_cache=None,
         fetch_timeout=3.0,
         fetch_max_age=600.0,

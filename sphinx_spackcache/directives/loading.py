@@ -157,7 +157,8 @@ class LoadingDirective(SphinxDirective):
         if not self.is_valid_package(package):
             return None
         path = sources.record_path(tag, package)
-        self.env.note_dependency(path)
+        for dependency in sources.record_paths(tag, package):
+            self.env.note_dependency(dependency)
         if not sources.has_record(tag, package):
             unreadable = self.unreadable(tag)
             if unreadable is not None:
