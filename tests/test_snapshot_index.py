@@ -188,6 +188,13 @@ def test_each_ref_is_a_snapshot_of_its_stacks(served: Server, build: Build, tmp_
     after = {name for name, _ in expected_stacks({"e4s": dropped(V2, "libdwarf"), "ml": gz_plain})}
     assert f"{len(after - before)} packages added, {len(before - after)} removed" in page
 
+    # cache-stack lists the packages of one stack's index; the cross-reference resolves
+    stack = BeautifulSoup((app.outdir / "stack.html").read_text("utf-8"), "html.parser")
+    (table,) = stack.select("table.spackcache-packages")
+    listed = {cell.get_text() for cell in table.select("td.spackcache-package")}
+    assert listed == {name for name, _ in in_cache(CLINGO.read_bytes())}
+    assert stack.select("a[href='index.html#cache-package-libelf-develop-2026-11-26']")
+
     # cache-index :toctree: wrote a page per package of develop-2026-11-29
     generated = {p.stem for p in (app.srcdir / "generated").glob("*.rst")}
     assert generated == after
@@ -216,7 +223,7 @@ def test_nothing_changed_means_no_request_and_no_page_read(
     assert {p.stem: p.stat().st_mtime_ns for p in app.doctreedir.glob("*.doctree")} == before
 
     # one spec left the third stack of develop-2026-11-26 (its package list is the
-    # same): the page that shows that ref, and only it, is read again
+    # same): the pages that show that ref, and only they, are read again
     data = json.loads(CLINGO.read_bytes())
     installs = data["database"]["installs"]
     zlib = sorted(k for k, e in installs.items() if "zlib" in e["spec"] and e["in_buildcache"])
@@ -228,7 +235,7 @@ def test_nothing_changed_means_no_request_and_no_page_read(
     (index / "index.json.hash").write_text(hashlib.sha256(raw).hexdigest())
     app = build("snapshot-index", conf={**conf, "spackcache_fetch_max_age": 0})
     after = {p.stem: p.stat().st_mtime_ns for p in app.doctreedir.glob("*.doctree")}
-    assert {name for name in after if after[name] != before.get(name)} == {"index"}
+    assert {name for name in after if after[name] != before.get(name)} == {"index", "stack"}
     assert ("zlib", zlib[0]) not in shown_stacks(app, "develop-2026-11-26")
     assert ("zlib", zlib[1]) in shown_stacks(app, "develop-2026-11-26")
     assert warnings_of(app) == []

@@ -191,6 +191,9 @@ class LoadingDirective(SphinxDirective):
             unreadable = self.unreadable(tag, again=False)
             if unreadable is not None:
                 self.warn(unreadable, SpackCacheWarning.TAG)
+        if snapshot.records:  # a snapshot of one mirror per stack: every stack's index
+            for path in sources.record_paths(tag, snapshot.records[0].record.name):
+                self.env.note_dependency(path)
         for loaded in snapshot.records:
             self.env.note_dependency(loaded.record.path)
             self.report(loaded.problems)
