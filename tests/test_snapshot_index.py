@@ -396,3 +396,27 @@ def test_bad_configuration_values_are_warnings(
     warnings = "\n".join(warnings_of(app))
     assert expected in warnings
     assert re.search(rf"conf\.py:\d+: WARNING: {name}", warnings)
+
+
+def test_a_parallel_build_shows_what_a_serial_one_does(
+    served: Server, build: Build, tmp_path: Path
+) -> None:
+    """The stacks' folders are on the environment, which -j workers get: each worker
+    reads the same snapshots (the fetch happens once, in the main process)."""
+    serial = build("snapshot-index", conf=conf_for(served, tmp_path))
+    pages = {
+        name: BeautifulSoup((serial.outdir / name).read_text("utf-8"), "html.parser").get_text()
+        for name in ("index.html", "stack.html", "listing.html")
+    }
+    shutil.rmtree(serial.outdir.parent)
+    asked = len(served.requests)
+    parallel = build("snapshot-index", conf=conf_for(served, tmp_path), parallel=2)
+    assert warnings_of(parallel) == []
+    # a fresh environment asks again (blobs excepted), once, in the main process
+    again = served.requests[asked:]
+    assert again
+    assert len(again) == len(set(again))
+    assert not [path for path in again if "/blobs/" in path]
+    for name, text in pages.items():
+        got = (parallel.outdir / name).read_text("utf-8")
+        assert BeautifulSoup(got, "html.parser").get_text() == text, name
