@@ -420,3 +420,22 @@ def test_a_parallel_build_shows_what_a_serial_one_does(
     for name, text in pages.items():
         got = (parallel.outdir / name).read_text("utf-8")
         assert BeautifulSoup(got, "html.parser").get_text() == text, name
+
+
+def test_a_ref_that_is_also_a_record_snapshot_wins_after_a_warning(
+    served: Server, build: Build, tmp_path: Path
+) -> None:
+    local = tmp_path / "index.json"
+    url = BUCKET + "develop-2026-11-26/e4s/build_cache/index.json"
+    local.write_text(json.dumps({"develop-2025-04-20": [{"label": "e4s", "url": url}]}))
+    conf = conf_for(served, tmp_path, spackcache_snapshot_index=str(local))
+    del conf["spackcache_path"]  # the records of tests/records, develop-2025-04-20 among them
+    app = build("snapshot-index", conf=conf)
+    warnings = "\n".join(warnings_of(app))
+    assert re.search(
+        r"conf\.py:\d+: WARNING: spackcache_snapshot_index: 'develop-2025-04-20' is also a "
+        r"snapshot of spackcache_path; the mirror is used",
+        warnings,
+    )
+    assert "spackcache_mirrors: 'develop-2025-04-20'" not in warnings
+    assert shown_stacks(app, "develop-2025-04-20") == expected_stacks({"e4s": V2.read_bytes()})

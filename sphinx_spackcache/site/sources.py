@@ -130,14 +130,19 @@ def _find_sources(app: Sphinx) -> None:
         },
     )
     sources = Sources.of_folders(root, mirrors, verdicts, stacked)
-    clashes = sorted(set(sources.mirrors) & set(sources.records.tags()))
-    if clashes:
-        warn(
-            f"spackcache_mirrors: {', '.join(map(repr, clashes))} is also a snapshot of "
-            "spackcache_path; the mirror is used",
-            SpackCacheWarning.CONFIG,
-            config_location(app, "spackcache_mirrors"),
+    records = set(sources.records.tags())
+    for value in ("spackcache_mirrors", "spackcache_snapshot_index"):
+        ours = (
+            settings.mirrors if value == "spackcache_mirrors" else stacked.keys() - settings.mirrors
         )
+        clashes = sorted(set(ours) & set(sources.mirrors) & records)
+        if clashes:
+            warn(
+                f"{value}: {', '.join(map(repr, clashes))} is also a snapshot of "
+                "spackcache_path; the mirror is used",
+                SpackCacheWarning.CONFIG,
+                config_location(app, value),
+            )
 
 
 def _fetch_mirrors(app: Sphinx, settings: SpackCacheConfig, base: Path) -> dict[str, str]:
