@@ -271,6 +271,10 @@ def test_bad_entries_are_skipped_each_with_a_reason() -> None:
                 {"label": "odd", "url": "s3://spack-binaries/develop/odd/README"},
                 {"label": "up", "url": "s3://spack-binaries/../up/build_cache/index.json"},
                 {"label": "short", "url": "s3://spack-binaries/develop/s/blobs/sha256/ab/cd"},
+                {
+                    "label": "xx",
+                    "url": f"s3://spack-binaries/develop/x/blobs/sha256/ab/{'cd' * 32}",
+                },
                 "not an entry",
             ],
             "bad ref!": [{"label": "e4s", "url": good}],
@@ -294,7 +298,8 @@ def test_bad_entries_are_skipped_each_with_a_reason() -> None:
         "ref 'empty' has no usable mirror",
     ):
         assert expected in messages
-    assert len(problems) == 11
+    assert "stack 'xx'" in messages
+    assert len(problems) == 12
 
 
 def test_refs_are_selected_by_pattern() -> None:
@@ -439,3 +444,23 @@ def test_a_ref_that_is_also_a_record_snapshot_wins_after_a_warning(
     )
     assert "spackcache_mirrors: 'develop-2025-04-20'" not in warnings
     assert shown_stacks(app, "develop-2025-04-20") == expected_stacks({"e4s": V2.read_bytes()})
+
+
+@pytest.mark.parametrize("where", ["local", "served"])
+def test_an_index_too_large_is_a_warning(
+    served: Server, build: Build, tmp_path: Path, where: str
+) -> None:
+    big = b" " * (16 * 1024**2) + b"{}"  # valid JSON, one byte per space past the limit
+    if where == "local":
+        index = tmp_path / "index.json"
+        index.write_bytes(big)
+        location = str(index)
+    else:
+        (served.root / "big.json").write_bytes(big)
+        location = served.url + "/big.json"
+    conf = conf_for(served, tmp_path, spackcache_snapshot_index=location)
+    app = build("snapshot-index", conf=conf)
+    warnings = "\n".join(warnings_of(app))
+    assert re.search(r"conf\.py:\d+: WARNING: spackcache_snapshot_index: ", warnings)
+    assert f"than {16 * 1024**2:,} bytes" in warnings  # "more than", "larger than"
+    assert build_sources(app.env).tags() == ("2026.11",)
