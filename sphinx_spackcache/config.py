@@ -201,8 +201,9 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
             "(``cache-install``, ``cache-package :install:``): a template in which "
             "``{tag}`` is the snapshot, for the snapshots of ``spackcache_path``; or a "
             'dict of URLs by snapshot name, with the template under ``"*"``. A mirror '
-            "of ``spackcache_mirrors`` is given by its own URL (or folder) unless the "
-            "dict names it."
+            "of ``spackcache_mirrors`` is given by its own URL (or folder), and a ref of "
+            "``spackcache_snapshot_index`` by its root mirror's URL, unless the dict "
+            "names it; a snapshot of one mirror per stack by the dict or the template."
         ),
     ),
     ConfigValue(
