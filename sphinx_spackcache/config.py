@@ -20,10 +20,12 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
+from .sources.snapshot_index import bucket_problem
 from .sources.store import is_valid_name
 from .sources.urls import (
     DEFAULT_MIRROR_URL,
     DEFAULT_PACKAGE_URL,
+    Mirrors,
     location_problem,
     template_problem,
 )
@@ -84,7 +86,7 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         default={},
         rebuild="env",
         types=(dict,),
-        type_text="dict[str, str | os.PathLike]",
+        type_text="dict[str, str | os.PathLike | dict[str, str | os.PathLike]]",
         description=(
             "Spack binary mirrors to document, as ``{name: folder or URL}``: each becomes "
             "a snapshot named *name*, next to those of ``spackcache_path``, holding the "
@@ -94,7 +96,56 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
             "to the folder holding ``conf.py``; an ``http(s)`` URL, or an OCI registry's "
             "``oci://host/name``, is fetched when the build starts (see "
             "``spackcache_fetch_cache``). A name must be a valid tag, "
-            "and must not also be a snapshot of ``spackcache_path``."
+            "and must not also be a snapshot of ``spackcache_path``. A snapshot made of "
+            "one mirror per stack, as Spack's CI publishes them, is ``{name: {stack: "
+            "folder or URL}}``: each spec is in the stacks whose index lists it (v2 and "
+            "v3 stack mirrors may mix); its install commands name "
+            "``spackcache_mirror_url``'s URL for it."
+        ),
+    ),
+    ConfigValue(
+        name="spackcache_snapshot_index",
+        default=None,
+        rebuild="env",
+        types=(str, os.PathLike, type(None)),
+        type_text="str | os.PathLike | None",
+        description=(
+            "The URL or path of a snapshot index, ``cache_spack_io_index.json`` as "
+            "binaries.spack.io publishes it (``https://binaries.spack.io/"
+            "cache_spack_io_index.json``): ``{ref: [{label, url}, ...]}``, the index of "
+            "each stack of each ref. Each ref that ``spackcache_snapshot_refs`` selects "
+            "becomes a snapshot named by the ref, made of its stacks' indexes (the "
+            "``root`` mirror is not read when the ref has stacks: see "
+            ":ref:`snapshot-index`). ``s3://`` URLs are read through "
+            "``spackcache_buckets``. A relative path is relative to the folder holding "
+            "``conf.py``; a URL is fetched when the build starts, like a mirror's index. "
+            "A snapshot of ``spackcache_mirrors`` with the same name wins."
+        ),
+    ),
+    ConfigValue(
+        name="spackcache_snapshot_refs",
+        default=["develop"],
+        rebuild="env",
+        types=(list, tuple),
+        type_text="list[str]",
+        description=(
+            "The refs of ``spackcache_snapshot_index`` to document, as shell patterns "
+            "(``fnmatch``: ``develop-2026-11-*``, ``v1.*``; ``*`` for every ref). The live "
+            "index has hundreds of refs of some thirty stacks each, and each stack is an "
+            "index to fetch: the default, ``develop`` only, fetches about thirty."
+        ),
+    ),
+    ConfigValue(
+        name="spackcache_buckets",
+        default={"spack-binaries": "https://binaries.spack.io/"},
+        rebuild="env",
+        types=(dict,),
+        type_text="dict[str, str]",
+        description=(
+            "Where the ``s3://<bucket>/`` URLs of a snapshot index are read from over "
+            "https, as ``{bucket: base URL}``: ``s3://<bucket>/<key>`` is read from "
+            "``<base URL><key>``. An ``http(s)`` URL in the index is read as it is; any "
+            "other URL (another bucket, another scheme) is left out with a warning."
         ),
     ),
     ConfigValue(
@@ -151,8 +202,9 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
             "(``cache-install``, ``cache-package :install:``): a template in which "
             "``{tag}`` is the snapshot, for the snapshots of ``spackcache_path``; or a "
             'dict of URLs by snapshot name, with the template under ``"*"``. A mirror '
-            "of ``spackcache_mirrors`` is given by its own URL (or folder) unless the "
-            "dict names it."
+            "of ``spackcache_mirrors`` is given by its own URL (or folder), and a ref of "
+            "``spackcache_snapshot_index`` by its root mirror's URL, unless the dict "
+            "names it; a snapshot of one mirror per stack by the dict or the template."
         ),
     ),
     ConfigValue(
@@ -219,8 +271,15 @@ class SpackCacheConfig:
     path: str | os.PathLike[str]
     #: ``spackcache_default_tag``.
     default_tag: str | None
-    #: ``spackcache_mirrors``: name -> folder or URL, as written (the usable ones).
-    mirrors: Mapping[str, str | os.PathLike[str]]
+    #: ``spackcache_mirrors``: name -> folder or URL (or stack -> folder or URL), as
+    #: written (the usable ones).
+    mirrors: Mirrors
+    #: ``spackcache_snapshot_index``: a URL or path, as written.
+    snapshot_index: str | os.PathLike[str] | None
+    #: ``spackcache_snapshot_refs``: shell patterns.
+    snapshot_refs: tuple[str, ...]
+    #: ``spackcache_buckets``: bucket -> base URL (the usable ones).
+    buckets: Mapping[str, str]
     #: ``spackcache_fetch_cache``.
     fetch_cache: str | os.PathLike[str] | None
     #: ``spackcache_fetch_timeout``, in seconds.
@@ -257,6 +316,9 @@ def spackcache_config(holder: Sphinx | BuildEnvironment) -> SpackCacheConfig:
             path=config.spackcache_path,
             default_tag=config.spackcache_default_tag,
             mirrors=dict(config.spackcache_mirrors),
+            snapshot_index=config.spackcache_snapshot_index,
+            snapshot_refs=tuple(config.spackcache_snapshot_refs),
+            buckets=dict(config.spackcache_buckets),
             fetch_cache=config.spackcache_fetch_cache,
             fetch_timeout=float(config.spackcache_fetch_timeout),
             fetch_max_age=float(config.spackcache_fetch_max_age),
@@ -316,29 +378,91 @@ def _validate_config(app: Sphinx, config: Config) -> None:
         )
         config.spackcache_default_tag = None
     _check_mirrors(app, config)
+    _check_snapshot_index(app, config)
     _check_templates(app, config)
 
 
+def _location_problem(name: object, folder: object, what: str) -> str | None:
+    """Why *name* and *folder* cannot be a mirror's (*what*: "snapshot" or "stack")."""
+    if not isinstance(name, str) or not is_valid_name(name):
+        return f"{name!r} is not a valid {what} name (letters, digits and _.+- only)"
+    if not isinstance(folder, str | os.PathLike):
+        return f"the folder of {name!r} must be a str or os.PathLike, not {folder!r}"
+    if (reason := location_problem(folder)) is not None:
+        return f"the folder or URL of {name!r}, {reason}"
+    return None
+
+
 def _check_mirrors(app: Sphinx, config: Config) -> None:
-    """Keep the mirrors with a usable name and folder (warn about the others)."""
-    kept: dict[str, str | os.PathLike[str]] = {}
+    """Keep the mirrors with a usable name and folder, and of a snapshot of one mirror
+    per stack the stacks with a usable name and folder (warn about the others)."""
+    kept: dict[str, str | os.PathLike[str] | dict[str, str | os.PathLike[str]]] = {}
+    problems: list[str] = []
     for name, folder in config.spackcache_mirrors.items():
-        problem = None
-        if not isinstance(name, str) or not is_valid_name(name):
-            problem = f"{name!r} is not a valid snapshot name (letters, digits and _.+- only)"
-        elif not isinstance(folder, str | os.PathLike):
-            problem = f"the folder of {name!r} must be a str or os.PathLike, not {folder!r}"
-        elif (reason := location_problem(folder)) is not None:
-            problem = f"the folder or URL of {name!r}, {reason}"
-        if problem is None:
-            kept[name] = folder
+        if not isinstance(folder, Mapping):
+            problem = _location_problem(name, folder, "snapshot")
+            if problem is None:
+                kept[name] = folder
+            else:
+                problems.append(f"{problem}; skipped")
+            continue
+        if (problem := _location_problem(name, "", "snapshot")) is not None:
+            problems.append(f"{problem}; skipped")
+            continue
+        stacks = {}
+        for label, where in folder.items():
+            problem = _location_problem(label, where, "stack")
+            if problem is None:
+                stacks[label] = where
+            else:
+                problems.append(f"{name!r}: {problem}; the stack is skipped")
+        if stacks:
+            kept[name] = stacks
+        else:
+            problems.append(f"{name!r} has no usable stack; skipped")
+    for problem in problems:
+        warn(
+            f"spackcache_mirrors: {problem}",
+            SpackCacheWarning.CONFIG,
+            config_location(app, "spackcache_mirrors"),
+        )
+    config.spackcache_mirrors = kept
+
+
+def _check_snapshot_index(app: Sphinx, config: Config) -> None:
+    """Keep the usable refs patterns and buckets, and a usable index location (warn
+    about the others)."""
+    index = config.spackcache_snapshot_index
+    if index is not None and (reason := location_problem(index)) is not None:
+        warn(
+            f"spackcache_snapshot_index: {reason}; no snapshot index is read",
+            SpackCacheWarning.CONFIG,
+            config_location(app, "spackcache_snapshot_index"),
+        )
+        config.spackcache_snapshot_index = None
+    refs = []
+    for pattern in config.spackcache_snapshot_refs:
+        if isinstance(pattern, str) and pattern and location_problem(pattern) is None:
+            refs.append(pattern)
         else:
             warn(
-                f"spackcache_mirrors: {problem}; skipped",
+                f"spackcache_snapshot_refs: {pattern!r} is not a pattern (a str); skipped",
                 SpackCacheWarning.CONFIG,
-                config_location(app, "spackcache_mirrors"),
+                config_location(app, "spackcache_snapshot_refs"),
             )
-    config.spackcache_mirrors = kept
+    config.spackcache_snapshot_refs = refs
+    buckets = {}
+    for bucket, base in config.spackcache_buckets.items():
+        problem = bucket_problem(bucket, base)
+        if problem is None:
+            buckets[bucket] = base
+        else:
+            warn(
+                f"spackcache_buckets: {problem}; skipped",
+                SpackCacheWarning.CONFIG,
+                config_location(app, "spackcache_buckets"),
+            )
+    config.spackcache_buckets = buckets
 
 
 def _check_templates(app: Sphinx, config: Config) -> None:

@@ -14,6 +14,7 @@ from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 
 from sphinx_spackcache.sources.mirror import clear_mirror_cache
+from sphinx_spackcache.sources.stacked import clear_stacked_cache
 from sphinx_spackcache.sources.store import clear_cache
 
 pytest_plugins = ("sphinx.testing.fixtures",)
@@ -51,6 +52,7 @@ def _fresh_record_cache() -> None:
     """Each test starts with no parsed record or mirror index in memory."""
     clear_cache()
     clear_mirror_cache()
+    clear_stacked_cache()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 
 from sphinx_spackcache.config import CONFIG_VALUES, SpackCacheConfig, spackcache_config
 from sphinx_spackcache.sources.locations import folders_to_exclude
+from sphinx_spackcache.sources.urls import Mirrors
 
 from .conftest import RECORDS, Build
 
@@ -34,6 +35,9 @@ def test_the_values_of_a_build_read_once_and_frozen(build: Build) -> None:
         path=str(RECORDS),
         default_tag="develop-2025-04-20",  # tests/roots/test-basic/conf.py
         mirrors={},
+        snapshot_index=None,
+        snapshot_refs=("develop",),
+        buckets={"spack-binaries": "https://binaries.spack.io/"},
         fetch_cache=None,
         fetch_timeout=3.0,
         fetch_max_age=600.0,
@@ -68,15 +72,18 @@ def test_record_folders_in_the_source_folder_are_excluded(tmp_path: Path) -> Non
     base.mkdir()
     (src / "linked").symlink_to(tmp_path / "outside", target_is_directory=True)
     (tmp_path / "outside").mkdir()
-    mirrors = {
+    mirrors: Mirrors = {
         "site": "../docs/mirrors/site",  # in the source folder
         "web": "https://example.org/docs/mirror",  # fetched: nothing to exclude
         "far": str(tmp_path / "far"),  # outside the source folder
         "link": "../docs/linked",  # a link in the source folder, to a folder outside
+        # a snapshot of one mirror per stack: its folders in the source folder too
+        "stacked": {"e4s": "../docs/mirrors/e4s", "ml": "https://example.org/ml"},
     }
     assert folders_to_exclude(src, base, "../docs/_cache", mirrors) == [
         "_cache",
         "mirrors/site",
         "linked",
+        "mirrors/e4s",
     ]
     assert folders_to_exclude(src, base, "../docs", {}) == []  # the source folder itself

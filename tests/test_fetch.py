@@ -25,12 +25,15 @@ MANIFEST = "v3/manifests/index/index.manifest.json"
 
 
 class Server:
-    """A mirror server: *root* is served; *requests* lists the paths asked for."""
+    """A mirror server: *root* is served; *requests* lists the paths asked for; *delay*
+    slows every answer, *delays* and *status* one path's (a wait, an error code)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.requests: list[str] = []
         self.delay = 0.0
+        self.delays: dict[str, float] = {}
+        self.status: dict[str, int] = {}
         server = self
 
         class Handler(SimpleHTTPRequestHandler):
@@ -39,7 +42,10 @@ class Server:
 
             def do_GET(self) -> None:
                 server.requests.append(self.path)
-                time.sleep(server.delay)
+                time.sleep(server.delays.get(self.path, server.delay))
+                if self.path in server.status:
+                    self.send_error(server.status[self.path])
+                    return
                 if self.path.startswith("/moved/"):
                     self.send_response(302)
                     self.send_header("Location", self.path.removeprefix("/moved"))

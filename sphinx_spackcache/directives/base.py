@@ -23,6 +23,7 @@ from ..data.query import RUNS_ON_FIELD, SpecQuery
 from ..data.suggest import did_you_mean, first_few
 from ..data.targets import close_cpus
 from ..render.names import ROOT_CLASS
+from ..site.sources import install_mirrors
 from ..sources.urls import is_local_mirror, is_oci, mirror_url
 from ..warnings_ import SpackCacheWarning
 from .loading import LoadingDirective
@@ -55,13 +56,15 @@ class SpackCacheDirective(LoadingDirective):
         an OCI registry, whose binaries are unsigned); when they are to be shown (*show*)
         and name a folder of this machine, a warning says so."""
         settings = spackcache_config(self.env)
-        if show and is_local_mirror(tag, settings.mirror_url, settings.mirrors):
+        # a ref of the snapshot index is installed from its root mirror
+        mirrors = {**install_mirrors(self.env), **settings.mirrors}
+        if show and is_local_mirror(tag, settings.mirror_url, mirrors):
             self.warn(
                 f"mirror {tag!r} is a local folder: the install commands name its path; "
                 f"set spackcache_mirror_url = {{{tag!r}: URL}} to give readers its URL",
                 SpackCacheWarning.INSTALL,
             )
-        url = mirror_url(tag, settings.mirror_url, settings.mirrors)
+        url = mirror_url(tag, settings.mirror_url, mirrors)
         # an OCI registry's binaries are never signed (sources/oci.py)
         signed = "unsigned" not in self.options and not is_oci(url)
         return install_commands(tag, url, signed=signed)

@@ -39,7 +39,8 @@ class _OverTimeDirective(SpackCacheDirective):
             if unreadable is not None:
                 self.warn(f"{unreadable}; it is left out", SpackCacheWarning.TAG)
             return ()
-        self.env.note_dependency(sources.record_path(tag, package))
+        for path in sources.record_paths(tag, package):
+            self.env.note_dependency(path)
         loaded = self.read_record(tag, package)
         return () if loaded is None else self._roots_only(loaded).record.specs
 

@@ -157,7 +157,8 @@ class LoadingDirective(SphinxDirective):
         if not self.is_valid_package(package):
             return None
         path = sources.record_path(tag, package)
-        self.env.note_dependency(path)
+        for dependency in sources.record_paths(tag, package):
+            self.env.note_dependency(dependency)
         if not sources.has_record(tag, package):
             unreadable = self.unreadable(tag)
             if unreadable is not None:
@@ -190,6 +191,9 @@ class LoadingDirective(SphinxDirective):
             unreadable = self.unreadable(tag, again=False)
             if unreadable is not None:
                 self.warn(unreadable, SpackCacheWarning.TAG)
+        if snapshot.records:  # a snapshot of one mirror per stack: every stack's index
+            for path in sources.record_paths(tag, snapshot.records[0].record.name):
+                self.env.note_dependency(path)
         for loaded in snapshot.records:
             self.env.note_dependency(loaded.record.path)
             self.report(loaded.problems)

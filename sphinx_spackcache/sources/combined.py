@@ -1,5 +1,7 @@
-"""Every source of a build as one: the record snapshots of ``spackcache_path`` and the
-Spack mirrors of ``spackcache_mirrors``, each mirror one more snapshot.
+"""Every source of a build as one: the record snapshots of ``spackcache_path``, the
+Spack mirrors of ``spackcache_mirrors``, each mirror one more snapshot, and the
+snapshots made of one mirror per stack (:class:`~.stacked.StackedSource`: a
+``spackcache_mirrors`` entry ``{stack: mirror}``, or a ref of the snapshot index).
 
 Directives, generated pages and incremental builds hold a :class:`Sources` and ask it
 for a tag; it hands the question to the source that has the tag. Nothing else in the
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from .base import LoadedRecord, SnapshotRecords, fingerprint_of
 from .mirror import MirrorSource
+from .stacked import StackedSource
 from .store import CacheStore
 
 __all__ = ["Sources"]
@@ -23,30 +26,44 @@ __all__ = ["Sources"]
 class Sources:
     """The record folder and the mirrors of one build."""
 
-    def __init__(self, records: CacheStore, mirrors: Mapping[str, MirrorSource] | None = None):
+    def __init__(
+        self,
+        records: CacheStore,
+        mirrors: Mapping[str, MirrorSource | StackedSource] | None = None,
+    ):
         #: The record snapshots of ``spackcache_path``.
         self.records = records
-        #: The mirrors of ``spackcache_mirrors``, by snapshot name.
+        #: The mirrors (one, or one per stack) by snapshot name.
         self.mirrors = dict(mirrors or {})
 
     @classmethod
     def of_folders(
-        cls, root: Path, mirrors: Mapping[str, str], verdicts: Path | None = None
+        cls,
+        root: Path,
+        mirrors: Mapping[str, str],
+        verdicts: Path | None = None,
+        stacked: Mapping[str, Mapping[str, str]] | None = None,
     ) -> Sources:
-        """The sources of record folder *root* and of the mirror folders *mirrors*
-        (name -> folder); *verdicts*: where the mirrors keep the verdicts on blobs too
-        large to inflate (see :class:`~.mirror.MirrorSource`)."""
-        return cls(
-            CacheStore(root),
-            {name: MirrorSource(name, Path(folder), verdicts) for name, folder in mirrors.items()},
+        """The sources of record folder *root*, of the mirror folders *mirrors*
+        (name -> folder) and of the snapshots *stacked* of one mirror folder per stack
+        (name -> stack -> folder; a name of *mirrors* wins); *verdicts*: where the
+        mirrors keep the verdicts on blobs too large to inflate (see
+        :class:`~.mirror.MirrorSource`)."""
+        sources: dict[str, MirrorSource | StackedSource] = {
+            name: StackedSource(name, {label: Path(f) for label, f in stacks.items()}, verdicts)
+            for name, stacks in (stacked or {}).items()
+        }
+        sources.update(
+            (name, MirrorSource(name, Path(folder), verdicts)) for name, folder in mirrors.items()
         )
+        return cls(CacheStore(root), sources)
 
     @property
     def root(self) -> Path:
         """The record folder (``spackcache_path``)."""
         return self.records.root
 
-    def _source(self, tag: str) -> CacheStore | MirrorSource:
+    def _source(self, tag: str) -> CacheStore | MirrorSource | StackedSource:
         return self.mirrors.get(tag) or self.records
 
     def exists(self) -> bool:
@@ -81,10 +98,18 @@ class Sources:
         return self._source(tag).packages(tag)
 
     def record_path(self, tag: str, package: str) -> Path:
-        """The file *package* of *tag* is read from (for a mirror, its index): what a
-        page that shows it depends on."""
+        """The file *package* of *tag* is read from (for a mirror, its index; for one of
+        a mirror per stack, the first stack's): where a problem of it is located."""
         mirror = self.mirrors.get(tag)
         return mirror.index_path if mirror is not None else self.records.record_path(tag, package)
+
+    def record_paths(self, tag: str, package: str) -> tuple[Path, ...]:
+        """The files *package* of *tag* is read from (a record, a mirror's index, or
+        each stack's index): what a page that shows it depends on."""
+        mirror = self.mirrors.get(tag)
+        if isinstance(mirror, StackedSource):
+            return mirror.index_paths
+        return (self.record_path(tag, package),)
 
     def has_record(self, tag: str, package: str) -> bool:
         """Whether *package* has specs in *tag*."""

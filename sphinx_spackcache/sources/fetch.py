@@ -41,6 +41,7 @@ import dataclasses
 import functools
 import hashlib
 import http.client
+import json
 import socket
 import ssl
 import time
@@ -53,13 +54,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..data.problems import RecordError
-from .files import read_regular, write_atomically
+from .files import read_regular, write_atomically, write_if_changed
+from .snapshot_index import blob_checksum
 from .urls import redact
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
 from .mirror import (
+    DB_MEDIA_TYPE,
     INDEX,
     INDEX_HASH,
     INDEX_V3,
@@ -69,7 +72,16 @@ from .mirror import (
     parse_manifest,
 )
 
-__all__ = ["FetchResult", "cache_folder", "fetch_mirror", "unreachable"]
+__all__ = [
+    "FILE",
+    "FetchResult",
+    "cache_folder",
+    "fetch_blob",
+    "fetch_file",
+    "fetch_mirror",
+    "fetch_stack",
+    "unreachable",
+]
 
 #: The file whose modification time is the last successful check.
 _CHECKED = ".checked"
@@ -140,16 +152,17 @@ def fetch_mirror(url: str, cache: Path, *, timeout: float, max_age: float) -> Fe
                 checked.touch()
                 return dataclasses.replace(result, requests=requests)
         raise _UnusableIndexError(f"{redact(base)} has no Spack index ({INDEX_V3} nor {INDEX})")
-    except (
-        _UnusableIndexError,
-        urllib.error.URLError,
-        http.client.HTTPException,
-        TimeoutError,
-        OSError,
-        ValueError,
-    ) as exc:
-        reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-        return unreachable(url, cache, _intact_copy(cache), reason, deadline, requests)
+    except _FAILURES as exc:
+        return _failed(url, cache, exc, deadline, requests)
+
+
+def _failed(
+    url: str, cache: Path, exc: BaseException, deadline: _Deadline, requests: int
+) -> FetchResult:
+    """What a check of *url* that failed with *exc* gives (:func:`unreachable`, with the
+    intact copy in *cache* fetched earlier)."""
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    return unreachable(url, cache, _intact_copy(cache), reason, deadline, requests)
 
 
 def unreachable(
@@ -173,6 +186,88 @@ def unreachable(
             cache, f"cannot fetch {shown}: {reason}; using the copy of {when}", requests
         )
     return FetchResult(None, f"cannot fetch {shown}: {reason}; the mirror is left out", requests)
+
+
+def fetch_stack(url: str, cache_root: Path, *, timeout: float, max_age: float) -> FetchResult:
+    """Bring the copy of one stack's index up to date: a v3 index blob's URL (as a
+    snapshot index gives it, :func:`~.snapshot_index.blob_checksum`) with
+    :func:`fetch_blob`, any other URL as a mirror's with :func:`fetch_mirror`; the copy
+    in the folder of *cache_root* its URL names (:func:`cache_folder`)."""
+    cache = cache_folder(cache_root, url)
+    checksum = blob_checksum(url)
+    if checksum is not None:
+        return fetch_blob(url, checksum, cache, timeout=timeout)
+    return fetch_mirror(url, cache, timeout=timeout, max_age=max_age)
+
+
+def fetch_blob(url: str, checksum: str, cache: Path, *, timeout: float) -> FetchResult:
+    """Bring the copy of the v3 index blob at *url*, named by its sha256 *checksum*, into
+    *cache*, laid out as a v3 mirror (the blob, and an index manifest that names it, so
+    that :class:`~.mirror.MirrorSource` reads it as any v3 mirror: checked against the
+    checksum, inflated when gzipped). A blob named by its checksum never changes: an
+    intact copy is used without a request, whatever its age."""
+    if _intact_v3(cache) == checksum:
+        return FetchResult(cache, "", 0)
+    deadline = _Deadline(timeout)
+    get = functools.partial(_get, _opener(deadline))
+    try:
+        data = get(url, _MAX_BYTES)
+        if data is None:
+            raise _UnusableIndexError(f"{redact(url)} does not exist (404)")
+        if hashlib.sha256(data).hexdigest() != checksum:
+            raise _UnusableIndexError(f"{redact(url)} does not match its sha256 checksum")
+        record = {
+            # Spack writes v3 build caches from 1.0 on, with database version 8
+            "mediaType": DB_MEDIA_TYPE + "v8+json",
+            "compression": "gzip" if data[:2] == b"\x1f\x8b" else "none",
+            "checksumAlgorithm": "sha256",
+            "checksum": checksum,
+            "contentLength": len(data),
+        }
+        manifest = {"version": 3, "data": [record], "spackcache_source": redact(url)}
+        relative = "/".join(blob_path(record))
+        write_atomically(cache / relative, data)
+        write_atomically(cache / INDEX_V3, json.dumps(manifest).encode("utf-8"))
+        for old in (cache / "blobs" / "sha256").glob("*/*"):
+            if old != cache / relative:
+                old.unlink(missing_ok=True)
+        return FetchResult(cache, "", 1, fetched=True)
+    except _FAILURES as exc:
+        return _failed(url, cache, exc, deadline, 1)
+
+
+#: The copy of a file fetched with :func:`fetch_file`, in its cache folder.
+FILE = "file"
+
+
+def fetch_file(
+    url: str, cache: Path, *, timeout: float, max_age: float, limit: int
+) -> tuple[Path | None, str]:
+    """Bring the copy of the file at *url* (at most *limit* bytes) in *cache* up to
+    date: asked for again only *max_age* seconds after the last check, rewritten only
+    when its bytes changed; when it cannot be fetched, the copy fetched earlier is used
+    with a problem that says so. Gives the copy (``None``: none) and the problem
+    (``""``)."""
+    copy, checked = cache / FILE, cache / _CHECKED
+    has_copy = _read_bytes(copy, limit) is not None
+    if has_copy and max_age > 0 and _age(checked) < max_age:
+        return copy, ""
+    deadline = _Deadline(timeout)
+    try:
+        data = _get(_opener(deadline), url, limit)
+        if data is None:
+            raise _UnusableIndexError(f"{redact(url)} does not exist (404)")
+        write_if_changed(copy, data)
+        checked.touch()
+        return copy, ""
+    except _FAILURES as exc:
+        reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+        if deadline.passed():
+            reason = f"no complete answer within {timeout:g} s (spackcache_fetch_timeout)"
+        if has_copy:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(copy.stat().st_mtime))
+            return copy, f"cannot fetch {redact(url)}: {reason}; using the copy of {when}"
+        return None, f"cannot fetch {redact(url)}: {reason}"
 
 
 #: ``get(url, limit)``: the body of *url* (``None`` for 404), at most *limit* bytes.
@@ -274,6 +369,17 @@ def _read_bytes(path: Path, limit: int = _SMALL_BYTES) -> bytes | None:
 
 class _UnusableIndexError(Exception):
     """The mirror answered, but not with a usable index."""
+
+
+#: What a check that failed raises.
+_FAILURES = (
+    _UnusableIndexError,
+    urllib.error.URLError,
+    http.client.HTTPException,
+    TimeoutError,
+    OSError,
+    ValueError,
+)
 
 
 def _age(path: Path) -> float:

@@ -12,9 +12,16 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from .urls import is_url
+from .urls import Location, Mirrors, is_url
 
-__all__ = ["fetch_folder", "folders_to_exclude", "mirror_folders", "mirror_urls", "record_folder"]
+__all__ = [
+    "fetch_folder",
+    "folders_to_exclude",
+    "mirror_folders",
+    "mirror_urls",
+    "record_folder",
+    "stacked_mirrors",
+]
 
 
 def record_folder(base: Path, path: str | os.PathLike[str]) -> Path:
@@ -22,19 +29,47 @@ def record_folder(base: Path, path: str | os.PathLike[str]) -> Path:
     return Path(base, os.fspath(path)).resolve()
 
 
-def mirror_folders(base: Path, mirrors: Mapping[str, str | os.PathLike[str]]) -> dict[str, str]:
-    """The mirrors given as folders (relative to *base*), each resolved."""
+def _single(mirrors: Mirrors) -> dict[str, str]:
+    """The mirrors of one mirror each (not those of one mirror per stack), as text."""
     return {
-        name: str((base / os.fspath(folder)).resolve())
-        for name, folder in mirrors.items()
-        if not is_url(os.fspath(folder))
+        name: os.fspath(location)
+        for name, location in mirrors.items()
+        if not isinstance(location, Mapping)
     }
 
 
-def mirror_urls(mirrors: Mapping[str, str | os.PathLike[str]]) -> dict[str, str]:
+def mirror_folders(base: Path, mirrors: Mirrors) -> dict[str, str]:
+    """The mirrors given as folders (relative to *base*), each resolved (those of one
+    mirror per stack: see :func:`stacked_mirrors`)."""
+    return {
+        name: str((base / folder).resolve())
+        for name, folder in _single(mirrors).items()
+        if not is_url(folder)
+    }
+
+
+def mirror_urls(mirrors: Mirrors) -> dict[str, str]:
     """The mirrors given as URLs: http(s) (fetched by :mod:`.fetch`) and OCI registries
-    (``oci://``, fetched by :mod:`.oci`)."""
-    return {name: os.fspath(f) for name, f in mirrors.items() if is_url(os.fspath(f))}
+    (``oci://``, fetched by :mod:`.oci`); those of one mirror per stack: see
+    :func:`stacked_mirrors`."""
+    return {name: url for name, url in _single(mirrors).items() if is_url(url)}
+
+
+def stacked_mirrors(base: Path, mirrors: Mirrors) -> dict[str, dict[str, str]]:
+    """The snapshots of one mirror per stack: name -> stack -> the stack mirror's
+    http(s) URL, or its folder (relative to *base*) resolved."""
+    return {
+        name: {
+            label: os.fspath(where) if is_url(os.fspath(where)) else _resolved(base, where)
+            for label, where in stacks.items()
+        }
+        for name, stacks in mirrors.items()
+        if isinstance(stacks, Mapping)
+    }
+
+
+def _resolved(base: Path, folder: Location) -> str:
+    return str((base / os.fspath(folder)).resolve())
 
 
 def fetch_folder(base: Path, doctreedir: Path, setting: str | os.PathLike[str] | None) -> Path:
@@ -47,14 +82,19 @@ def folders_to_exclude(
     srcdir: Path,
     base: Path,
     path: str | os.PathLike[str],
-    mirrors: Mapping[str, str | os.PathLike[str]],
+    mirrors: Mirrors,
 ) -> list[str]:
     """The ``exclude_patterns`` that keep Sphinx from reading records as pages: the record
     folder *path* and the mirrors given as folders (relative to *base*), those inside
     *srcdir*, each as written (a symbolic link inside the source folder counts) and as
     resolved, once."""
     srcdir = Path(os.path.normpath(srcdir))
-    folders = [path, *(f for f in mirrors.values() if not is_url(os.fspath(f)))]
+    locations = [
+        os.fspath(where)
+        for value in mirrors.values()
+        for where in (value.values() if isinstance(value, Mapping) else (value,))
+    ]
+    folders = [path, *(f for f in locations if not is_url(f))]
     patterns: dict[str, None] = {}
     for folder in folders:
         written = Path(os.path.normpath(base / os.fspath(folder)))

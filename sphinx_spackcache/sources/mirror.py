@@ -31,12 +31,13 @@ import hashlib
 import os
 import re
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 
-from ..data.model import PackageRecord, Spec
+from ..data.model import Dependency, PackageRecord, Spec
 from ..data.problems import (
     UNSHOWABLE,
     Problem,
@@ -57,6 +58,8 @@ __all__ = [
     "INDEX_HASH",
     "INDEX_V3",
     "MAX_INDEX",
+    "IndexSource",
+    "Indexed",
     "MirrorSource",
     "blob_path",
     "clear_mirror_cache",
@@ -91,7 +94,113 @@ def clear_mirror_cache() -> None:
     _parsed.clear()
 
 
-class MirrorSource:
+class IndexSource:
+    """What a source of one snapshot read from Spack indexes does with them: the
+    :class:`~.base.Source` methods, over what :meth:`database` gives (the packages'
+    specs, the roots, the dependencies, the problems). :class:`MirrorSource` reads one
+    mirror; :class:`~.stacked.StackedSource`, one mirror per stack."""
+
+    #: The snapshot's name.
+    name: str
+    #: What the snapshot is, in messages ("mirror").
+    kind = "mirror"
+
+    @property
+    def index_path(self) -> Path:
+        """The file where a problem of the whole snapshot is located."""
+        raise NotImplementedError
+
+    def database(self) -> Indexed:
+        """The specs of the snapshot.
+
+        :raises RecordError: when they cannot be read.
+        """
+        raise NotImplementedError
+
+    def _packages(self) -> tuple[str, ...]:
+        try:
+            return tuple(self.database().packages)
+        except RecordError:
+            return ()
+
+    def problem(self, tag: str) -> str | None:
+        """Why the snapshot's specs cannot be read, or ``None``."""
+        if tag != self.name:
+            return None
+        try:
+            self.database()
+        except RecordError as exc:
+            return f"its index cannot be used ({exc.problem})"
+        return None
+
+    def tags(self) -> tuple[str, ...]:
+        """The one snapshot: its name."""
+        return (self.name,)
+
+    def packages(self, tag: str) -> tuple[str, ...]:
+        """The packages with a spec in the snapshot, sorted by name."""
+        return self._packages() if tag == self.name else ()
+
+    def has_record(self, tag: str, package: str) -> bool:
+        """Whether *package* has a spec in the snapshot."""
+        return package in self.packages(tag)
+
+    def close_packages(self, tag: str, package: str, limit: int = 5) -> list[str]:
+        """Names in the snapshot that look like *package*, best first."""
+        return close_names(package, self.packages(tag), limit)
+
+    def load(self, tag: str, package: str) -> LoadedRecord:
+        """The specs of *package* in the snapshot, as a record.
+
+        :raises RecordError: when the index cannot be read, or the package has no spec.
+        """
+        database = self.database()
+        specs = database.packages.get(package) if tag == self.name else None
+        if specs is None:
+            message = f"no package {package!r} in {self.kind} {tag!r}"
+            raise RecordError(self.index_path, 0, message)
+        record = PackageRecord(name=package, tag=tag, location=str(self.index_path), specs=specs)
+        return LoadedRecord(record, database.problems, database.roots, database.dependencies)
+
+    def load_snapshot(self, tag: str) -> SnapshotRecords:
+        """Every package of the snapshot, as records (the index's problems once, on the
+        first)."""
+        try:
+            database = self.database()
+        except RecordError as exc:
+            return SnapshotRecords(tag, (), (exc,))
+        location = str(self.index_path)
+        records = tuple(
+            LoadedRecord(
+                PackageRecord(name=name, tag=tag, location=location, specs=specs),
+                database.problems if number == 0 else (),
+                database.roots,
+                database.dependencies,
+            )
+            for number, (name, specs) in enumerate(database.packages.items())
+        )
+        return SnapshotRecords(tag, records, ())
+
+    def fingerprint(self, tag: str | None = None) -> str:
+        """A short fingerprint of the snapshot's package list (``None``: its name)."""
+        names = self.tags() if tag is None else self.packages(tag)
+        return fingerprint_of(names)
+
+
+class Indexed(Protocol):
+    """What an :class:`IndexSource` reads: a :class:`~.spack_db.Database`, or several
+    merged."""
+
+    @property
+    def packages(self) -> Mapping[str, tuple[Spec, ...]]: ...
+    @property
+    def roots(self) -> frozenset[str]: ...
+    @property
+    def problems(self) -> tuple[Problem, ...]: ...
+    def dependencies(self, spec_hash: str) -> tuple[Dependency, ...]: ...
+
+
+class MirrorSource(IndexSource):
     """One Spack mirror in a local folder: a :class:`~.base.Source` of one snapshot.
 
     *verdicts* is the folder where the verdict on a gzipped blob too large to inflate is
@@ -137,74 +246,6 @@ class MirrorSource:
         except OSError as exc:
             message = f"cannot read the index: {exc.strerror or exc}"
             raise RecordError(location, 0, message) from None
-
-    def _packages(self) -> tuple[str, ...]:
-        try:
-            return tuple(self.database().packages)
-        except RecordError:
-            return ()
-
-    def problem(self, tag: str) -> str | None:
-        """Why the mirror's specs cannot be read (its index cannot be used), or ``None``."""
-        if tag != self.name:
-            return None
-        try:
-            self.database()
-        except RecordError as exc:
-            return f"its index cannot be used ({exc.problem})"
-        return None
-
-    def tags(self) -> tuple[str, ...]:
-        """The one snapshot: the mirror's name."""
-        return (self.name,)
-
-    def packages(self, tag: str) -> tuple[str, ...]:
-        """The packages with a spec in the mirror, sorted by name."""
-        return self._packages() if tag == self.name else ()
-
-    def has_record(self, tag: str, package: str) -> bool:
-        """Whether *package* has a spec in the mirror."""
-        return package in self.packages(tag)
-
-    def close_packages(self, tag: str, package: str, limit: int = 5) -> list[str]:
-        """Names in the mirror that look like *package*, best first."""
-        return close_names(package, self.packages(tag), limit)
-
-    def load(self, tag: str, package: str) -> LoadedRecord:
-        """The specs of *package* in the mirror, as a record.
-
-        :raises RecordError: when the index cannot be read, or the package has no spec.
-        """
-        database = self.database()
-        specs = database.packages.get(package) if tag == self.name else None
-        if specs is None:
-            raise RecordError(self.index_path, 0, f"no package {package!r} in mirror {tag!r}")
-        record = PackageRecord(name=package, tag=tag, location=str(self.index_path), specs=specs)
-        return LoadedRecord(record, database.problems, database.roots, database.dependencies)
-
-    def load_snapshot(self, tag: str) -> SnapshotRecords:
-        """Every package of the mirror, as records (the index's problems once, on the
-        first)."""
-        try:
-            database = self.database()
-        except RecordError as exc:
-            return SnapshotRecords(tag, (), (exc,))
-        location = str(self.index_path)
-        records = tuple(
-            LoadedRecord(
-                PackageRecord(name=name, tag=tag, location=location, specs=specs),
-                database.problems if number == 0 else (),
-                database.roots,
-                database.dependencies,
-            )
-            for number, (name, specs) in enumerate(database.packages.items())
-        )
-        return SnapshotRecords(tag, records, ())
-
-    def fingerprint(self, tag: str | None = None) -> str:
-        """A short fingerprint of the mirror's package list (``None``: its name)."""
-        names = self.tags() if tag is None else self.packages(tag)
-        return fingerprint_of(names)
 
 
 # -- the v3 layout -------------------------------------------------------------------

@@ -38,8 +38,11 @@ DEFAULT_MIRROR_URL = "https://binaries.spack.io/{tag}"
 #: A package's page on packages.spack.io (``{package}``: its name).
 DEFAULT_PACKAGE_URL = "https://packages.spack.io/package.html?name={package}"
 
-#: ``spackcache_mirrors``: snapshot name -> the mirror's folder or URL.
-Mirrors = Mapping[str, str | os.PathLike[str]]
+#: A mirror's folder or URL.
+Location = str | os.PathLike[str]
+#: ``spackcache_mirrors``: snapshot name -> the mirror's folder or URL, or (a snapshot
+#: of one mirror per stack) stack -> the stack mirror's folder or URL.
+Mirrors = Mapping[str, Location | Mapping[str, Location]]
 
 
 #: The user information of a URL (``user:password@``, ``token@``): from the scheme's
@@ -127,17 +130,21 @@ def is_local_mirror(tag: str, setting: str | Mapping[str, str], mirrors: Mirrors
     (``spackcache_mirror_url``)."""
     mirror = mirrors.get(tag)
     named = isinstance(setting, Mapping) and tag in setting
-    return mirror is not None and not named and not is_url(os.fspath(mirror))
+    if mirror is None or named or isinstance(mirror, Mapping):
+        return False
+    return not is_url(os.fspath(mirror))
 
 
 def mirror_url(tag: str, setting: str | Mapping[str, str], mirrors: Mirrors) -> str:
     """Where the binaries of snapshot *tag* are, for the install commands: the URL
     *setting* (``spackcache_mirror_url``) names for it, else the mirror's own folder or
-    URL, else the template (of ``"*"`` when *setting* is a dict) filled with *tag*."""
+    URL, else the template (of ``"*"`` when *setting* is a dict) filled with *tag* (also
+    for a snapshot of one mirror per stack: the stacks are several mirrors, and the
+    install commands name one)."""
     if isinstance(setting, Mapping) and tag in setting:
         return fill(str(setting[tag]), "tag", tag)
     mirror = mirrors.get(tag)
-    if mirror is not None:
+    if mirror is not None and not isinstance(mirror, Mapping):
         return str(os.fspath(mirror))
     template = setting.get("*", DEFAULT_MIRROR_URL) if isinstance(setting, Mapping) else setting
     return fill(str(template), "tag", tag)
