@@ -10,7 +10,6 @@ also use):
 * **rows as nodes**: spec tables and package summaries built as nodes and walked, not
   written from their data;
 * **no tag cache**: ``starttag`` called for every badge;
-* **no badge cache**: each badge's HTML written each time, not kept per builder;
 * **no hash template**: each row's hash written as nodes, not filled into the HTML the
   translator wrote once for a prototype;
 * **no version-key cache**: Spack's version order worked out on every comparison;
@@ -51,15 +50,6 @@ from sphinx_spackcache.writers import html
 def _start_tag(translator, tagname, classes, suffix=""):
     return translator.starttag(nodes.Element(classes=classes.split()), tagname, suffix)
 html._start_tag = _start_tag
-""",
-    "no badge cache": """
-from sphinx_spackcache.writers import html
-def _write_badges(translator, items):
-    for number, (text, classes, _stack, breakable) in enumerate(items):
-        if number:
-            translator.body.append(" ")
-        translator.body.append(html._badge(translator, text, " ".join(classes), breakable))
-html._write_badges = _write_badges
 """,
     "no hash template": """
 import re

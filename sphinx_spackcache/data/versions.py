@@ -59,8 +59,8 @@ def _segment_key(num: str, alpha: str) -> SegmentKey:
 
 
 # A snapshot's pages ask for the keys of a few thousand versions some 140,000 times
-# (tables, summaries, exports, sorted on each): remembered, a snapshot's 1,225 pages are
-# written some 0.2 s sooner (benchmarks/themes.py, furo).
+# (tables, summaries, exports, sorted on each): worked out each time, a snapshot's 1,225
+# pages took 1.10x as long (benchmarks/tricks.py, furo, best of 3).
 @lru_cache(maxsize=16384)
 def version_key(version: str) -> VersionKey:
     """Return a sort key that orders version strings the way Spack does.

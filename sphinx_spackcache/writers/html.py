@@ -128,11 +128,11 @@ def _write_built(translator: SphinxTranslator, node: deferred, built: list[nodes
 
 
 #: Whether HTML writers write the rows of spec tables (:func:`visit_spec_table`) and
-#: package summaries (:func:`visit_summary`) from their data rather than build them as
-#: nodes and walk them (:func:`visit_deferred`). The two write the same bytes
-#: (``tests/test_html_rows.py`` compares them on eight test roots). It pays: with the rows
-#: built as nodes, a snapshot's 1,225 pages took 1.18x as long (``benchmarks/tricks.py``,
-#: furo, best of 3).
+#: listings (:func:`visit_package_table`) and package summaries (:func:`visit_summary`)
+#: from their data rather than build them as nodes and walk them (:func:`visit_deferred`).
+#: The two write the same bytes (``tests/test_html_rows.py`` compares them on eight test
+#: roots). It pays: with the rows built as nodes, a snapshot's 1,225 pages took 1.50x as
+#: long (``benchmarks/tricks.py``, furo, best of 3).
 DIRECT_OUTPUT = True
 
 
@@ -363,8 +363,9 @@ _PLAIN_HASH = re.compile(r"[A-Za-z0-9]+")
 def _write_hash(translator: HTML5Translator, spec: Spec, data: SpecTableData) -> None:
     """The hash cell: the hash (a ``literal``, perhaps in a ``reference``) and then the
     dependencies' disclosure, in a paragraph as in the table. The hash is filled into the
-    HTML the translator wrote for a prototype (:func:`_template`): a snapshot's 12,000
-    hashes written as nodes took 0.4 s of its 1,225 pages' 17 s (furo)."""
+    HTML the translator wrote for a prototype (:func:`_template`): with the hashes written
+    as nodes, a snapshot's 1,225 pages took 1.05x as long (``benchmarks/tricks.py``, furo,
+    best of 3)."""
     dependencies = data.dependencies.get(spec.hash, ())
     url = hash_link(spec)
     body = translator.body
@@ -432,21 +433,10 @@ def visit_badge_run(translator: HTML5Translator, node: badge_run) -> None:
 
 def _write_badges(translator: HTML5Translator, items: list[list[Any]]) -> None:
     body = translator.body
-    badges = _BADGES.setdefault(translator.builder, {})
     for number, (text, classes, _stack, breakable) in enumerate(items):
         if number:
             body.append(" ")
-        key = (text, " ".join(classes), breakable)
-        badge = badges.get(key)
-        if badge is None:
-            badge = badges[key] = _badge(translator, *key)
-        body.append(badge)
-
-
-#: A badge's HTML by ``(text, classes, breakable)``, by builder: a snapshot's pages show
-#: some 100,000 badges of a few thousand kinds. It pays: written each time, a snapshot's
-#: 1,225 pages took 0.3 s longer (furo).
-_BADGES: WeakKeyDictionary[object, dict[tuple[str, str, bool], str]] = WeakKeyDictionary()
+        body.append(_badge(translator, text, " ".join(classes), breakable))
 
 
 def _badge(translator: HTML5Translator, text: str, classes: str, breakable: bool) -> str:
@@ -469,7 +459,7 @@ def depart_badge_run(translator: HTML5Translator, node: badge_run) -> None:
 #: ``starttag`` of an element with no ids or attributes but its classes, by builder: such
 #: a tag depends on nothing else (not on the page), and a snapshot's spec tables write a
 #: few dozen different ones some hundred thousand times. It pays: without it a
-#: snapshot's 1,225 pages took 1.06x as long (``benchmarks/tricks.py``, furo, best of 3).
+#: snapshot's 1,225 pages took 1.14x as long (``benchmarks/tricks.py``, furo, best of 3).
 _START_TAGS: WeakKeyDictionary[object, dict[tuple[str, str, str], str]] = WeakKeyDictionary()
 
 
