@@ -73,22 +73,29 @@ from .mirror import (
 )
 
 __all__ = [
+    "CHECKED",
     "FILE",
+    "SMALL_BYTES",
+    "Deadline",
     "FetchResult",
+    "UnusableIndexError",
     "cache_folder",
     "fetch_blob",
     "fetch_file",
     "fetch_mirror",
     "fetch_stack",
+    "file_age",
+    "intact_v2",
+    "opener",
     "unreachable",
 ]
 
 #: The file whose modification time is the last successful check.
-_CHECKED = ".checked"
+CHECKED = ".checked"
 #: The largest index accepted (Spack's largest public build caches are a few hundred MB).
 _MAX_BYTES = MAX_INDEX
 #: The largest hash file or index manifest accepted (they are a few hundred bytes).
-_SMALL_BYTES = 64 * 1024
+SMALL_BYTES = 64 * 1024
 
 
 def cache_folder(root: Path, url: str) -> Path:
@@ -133,13 +140,13 @@ def fetch_mirror(url: str, cache: Path, *, timeout: float, max_age: float) -> Fe
     none); when the mirror does not have it, the other, and the copy of the layout the
     mirror left is removed."""
     base = url.rstrip("/") + "/"
-    checked = cache / _CHECKED
+    checked = cache / CHECKED
     copy = _intact_copy(cache)
-    if copy is not None and max_age > 0 and _age(checked) < max_age:
+    if copy is not None and max_age > 0 and file_age(checked) < max_age:
         return FetchResult(cache, "", 0)
     order = (_fetch_v2, _fetch_v3) if copy == cache / INDEX else (_fetch_v3, _fetch_v2)
-    deadline = _Deadline(timeout)
-    get = functools.partial(_get, _opener(deadline))
+    deadline = Deadline(timeout)
+    get = functools.partial(_get, opener(deadline))
     requests = 0
     try:
         for fetch in order:
@@ -151,13 +158,13 @@ def fetch_mirror(url: str, cache: Path, *, timeout: float, max_age: float) -> Fe
                     (cache / path).unlink(missing_ok=True)
                 checked.touch()
                 return dataclasses.replace(result, requests=requests)
-        raise _UnusableIndexError(f"{redact(base)} has no Spack index ({INDEX_V3} nor {INDEX})")
+        raise UnusableIndexError(f"{redact(base)} has no Spack index ({INDEX_V3} nor {INDEX})")
     except _FAILURES as exc:
         return _failed(url, cache, exc, deadline, requests)
 
 
 def _failed(
-    url: str, cache: Path, exc: BaseException, deadline: _Deadline, requests: int
+    url: str, cache: Path, exc: BaseException, deadline: Deadline, requests: int
 ) -> FetchResult:
     """What a check of *url* that failed with *exc* gives (:func:`unreachable`, with the
     intact copy in *cache* fetched earlier)."""
@@ -170,7 +177,7 @@ def unreachable(
     cache: Path,
     copy: Path | None,
     reason: object,
-    deadline: _Deadline,
+    deadline: Deadline,
     requests: int,
 ) -> FetchResult:
     """What a check of the mirror at *url* that failed for *reason* gives: the intact
@@ -208,14 +215,14 @@ def fetch_blob(url: str, checksum: str, cache: Path, *, timeout: float) -> Fetch
     intact copy is used without a request, whatever its age."""
     if _intact_v3(cache) == checksum:
         return FetchResult(cache, "", 0)
-    deadline = _Deadline(timeout)
-    get = functools.partial(_get, _opener(deadline))
+    deadline = Deadline(timeout)
+    get = functools.partial(_get, opener(deadline))
     try:
         data = get(url, _MAX_BYTES)
         if data is None:
-            raise _UnusableIndexError(f"{redact(url)} does not exist (404)")
+            raise UnusableIndexError(f"{redact(url)} does not exist (404)")
         if hashlib.sha256(data).hexdigest() != checksum:
-            raise _UnusableIndexError(f"{redact(url)} does not match its sha256 checksum")
+            raise UnusableIndexError(f"{redact(url)} does not match its sha256 checksum")
         record = {
             # Spack writes v3 build caches from 1.0 on, with database version 8
             "mediaType": DB_MEDIA_TYPE + "v8+json",
@@ -248,15 +255,15 @@ def fetch_file(
     when its bytes changed; when it cannot be fetched, the copy fetched earlier is used
     with a problem that says so. Gives the copy (``None``: none) and the problem
     (``""``)."""
-    copy, checked = cache / FILE, cache / _CHECKED
+    copy, checked = cache / FILE, cache / CHECKED
     has_copy = _read_bytes(copy, limit) is not None
-    if has_copy and max_age > 0 and _age(checked) < max_age:
+    if has_copy and max_age > 0 and file_age(checked) < max_age:
         return copy, ""
-    deadline = _Deadline(timeout)
+    deadline = Deadline(timeout)
     try:
-        data = _get(_opener(deadline), url, limit)
+        data = _get(opener(deadline), url, limit)
         if data is None:
-            raise _UnusableIndexError(f"{redact(url)} does not exist (404)")
+            raise UnusableIndexError(f"{redact(url)} does not exist (404)")
         write_if_changed(copy, data)
         checked.touch()
         return copy, ""
@@ -280,7 +287,7 @@ def _fetch_v2(base: str, cache: Path, get: _Get, intact: Path | None) -> FetchRe
     checked by :func:`_intact_copy`); folder ``None`` when the mirror has no v2 index
     (404). The SHA-256 of the copy is kept in its ``index.json.hash``."""
     index, digest = cache / INDEX, cache / INDEX_HASH
-    remote_hash = _hash_text(get(base + INDEX_HASH, _SMALL_BYTES))
+    remote_hash = _hash_text(get(base + INDEX_HASH, SMALL_BYTES))
     if (
         remote_hash is not None
         and intact == index
@@ -292,7 +299,7 @@ def _fetch_v2(base: str, cache: Path, get: _Get, intact: Path | None) -> FetchRe
         return FetchResult(None, "", 2)
     actual = hashlib.sha256(data).hexdigest()
     if remote_hash is not None and actual != remote_hash:
-        raise _UnusableIndexError(
+        raise UnusableIndexError(
             f"{redact(base)}{INDEX_HASH} ({remote_hash[:12]}...) is not the SHA-256 of "
             f"the index ({actual[:12]}...)"
         )
@@ -305,21 +312,21 @@ def _fetch_v3(base: str, cache: Path, get: _Get, intact: Path | None) -> FetchRe
     """The v3 index: its manifest (small), then its blob when the manifest is not the
     copy's (or the copy is not *intact*); folder ``None`` when the mirror has no v3
     index (404)."""
-    text = get(base + INDEX_V3, _SMALL_BYTES)
+    text = get(base + INDEX_V3, SMALL_BYTES)
     if text is None:
         return FetchResult(None, "", 1)
     try:
         record = index_record(parse_manifest(text.decode("utf-8"), INDEX_V3))
     except (RecordError, UnicodeDecodeError) as exc:
-        raise _UnusableIndexError(f"{redact(base)}{INDEX_V3} is not usable ({exc})") from None
+        raise UnusableIndexError(f"{redact(base)}{INDEX_V3} is not usable ({exc})") from None
     relative = "/".join(blob_path(record))
     if intact == cache / INDEX_V3 and _read_bytes(intact) == text:
         return FetchResult(cache, "", 1)
     data = get(base + relative, _MAX_BYTES)
     if data is None:
-        raise _UnusableIndexError(f"{redact(base)}{relative} does not exist (404)")
+        raise UnusableIndexError(f"{redact(base)}{relative} does not exist (404)")
     if hashlib.sha256(data).hexdigest() != record["checksum"]:
-        raise _UnusableIndexError(f"{redact(base)}{relative} does not match its sha256 checksum")
+        raise UnusableIndexError(f"{redact(base)}{relative} does not match its sha256 checksum")
     write_atomically(cache / relative, data)
     write_atomically(cache / INDEX_V3, text)  # last: it names the blob
     for old in (cache / "blobs" / "sha256").glob("*/*"):
@@ -333,10 +340,10 @@ def _intact_copy(cache: Path) -> Path | None:
     index), ``None`` when there is none."""
     if _intact_v3(cache) is not None:
         return cache / INDEX_V3
-    return cache / INDEX if _intact_v2(cache) is not None else None
+    return cache / INDEX if intact_v2(cache) is not None else None
 
 
-def _intact_v2(cache: Path) -> str | None:
+def intact_v2(cache: Path) -> str | None:
     """The SHA-256 of the v2 index in *cache* when it is the one the copy was fetched
     with (kept in its hash file), else ``None``."""
     kept = _hash_text(_read_bytes(cache / INDEX_HASH))
@@ -349,7 +356,7 @@ def _intact_v2(cache: Path) -> str | None:
 def _intact_v3(cache: Path) -> str | None:
     """The checksum of the v3 index blob in *cache* when the blob its manifest names is
     there and matches it, else ``None``."""
-    text = _read_bytes(cache / INDEX_V3, _SMALL_BYTES)
+    text = _read_bytes(cache / INDEX_V3, SMALL_BYTES)
     try:
         record = index_record(parse_manifest((text or b"").decode("utf-8"), INDEX_V3))
     except (RecordError, UnicodeDecodeError):
@@ -359,7 +366,7 @@ def _intact_v3(cache: Path) -> str | None:
     return checksum if data is not None and hashlib.sha256(data).hexdigest() == checksum else None
 
 
-def _read_bytes(path: Path, limit: int = _SMALL_BYTES) -> bytes | None:
+def _read_bytes(path: Path, limit: int = SMALL_BYTES) -> bytes | None:
     """The bytes of the regular file *path* (``None`` when it cannot be read)."""
     try:
         return read_regular(path, limit)
@@ -367,13 +374,13 @@ def _read_bytes(path: Path, limit: int = _SMALL_BYTES) -> bytes | None:
         return None
 
 
-class _UnusableIndexError(Exception):
+class UnusableIndexError(Exception):
     """The mirror answered, but not with a usable index."""
 
 
 #: What a check that failed raises.
 _FAILURES = (
-    _UnusableIndexError,
+    UnusableIndexError,
     urllib.error.URLError,
     http.client.HTTPException,
     TimeoutError,
@@ -382,7 +389,9 @@ _FAILURES = (
 )
 
 
-def _age(path: Path) -> float:
+def file_age(path: Path) -> float:
+    """Seconds since *path* was last modified (infinite when it cannot be read: as old
+    as can be)."""
     try:
         return time.time() - path.stat().st_mtime
     except OSError:
@@ -408,7 +417,7 @@ def _get(opener: urllib.request.OpenerDirector, url: str, limit: int) -> bytes |
             return None
         raise
     if len(data) > limit:
-        raise _UnusableIndexError(f"{redact(url)} is larger than {limit:,} bytes")
+        raise UnusableIndexError(f"{redact(url)} is larger than {limit:,} bytes")
     return data
 
 
@@ -435,7 +444,7 @@ class _DeadlineError(TimeoutError):
     """The deadline of a fetch passed."""
 
 
-class _Deadline:
+class Deadline:
     """The time by which every request of one fetch must be done."""
 
     def __init__(self, seconds: float) -> None:
@@ -461,10 +470,10 @@ class _DeadlineSocket(socket.socket):
     """A plain socket each read of which waits at most until the deadline."""
 
     __slots__ = ("deadline",)
-    deadline: _Deadline
+    deadline: Deadline
 
     @classmethod
-    def taking(cls, sock: socket.socket, deadline: _Deadline) -> _DeadlineSocket:
+    def taking(cls, sock: socket.socket, deadline: Deadline) -> _DeadlineSocket:
         """A socket of this class for the connection of *sock* (which is given up)."""
         new = cls(sock.family, sock.type, sock.proto, fileno=sock.detach())
         new.deadline = deadline
@@ -480,7 +489,7 @@ class _DeadlineSSLSocket(ssl.SSLSocket):
     """A TLS socket each read of which waits at most until the deadline (the class the
     SSL context of a fetch makes its sockets of)."""
 
-    deadline: _Deadline | None = None
+    deadline: Deadline | None = None
 
     def recv_into(self, buffer: WriteableBuffer, nbytes: int | None = None, flags: int = 0) -> int:
         if self.deadline is not None:
@@ -491,7 +500,7 @@ class _DeadlineSSLSocket(ssl.SSLSocket):
 class _DeadlineConnection(http.client.HTTPConnection):
     """An HTTP connection that connects and reads within the deadline."""
 
-    def __init__(self, *args: Any, deadline: _Deadline, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, deadline: Deadline, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.deadline = deadline
 
@@ -509,7 +518,7 @@ class _DeadlineHTTPSConnection(_DeadlineConnection, http.client.HTTPSConnection)
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, deadline: _Deadline) -> None:
+    def __init__(self, deadline: Deadline) -> None:
         super().__init__()
         self.deadline = deadline
 
@@ -519,7 +528,7 @@ class _HTTPHandler(urllib.request.HTTPHandler):
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, deadline: _Deadline) -> None:
+    def __init__(self, deadline: Deadline) -> None:
         self.context = ssl.create_default_context()
         self.context.sslsocket_class = _DeadlineSSLSocket
         super().__init__(context=self.context)
@@ -530,6 +539,6 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
         return self.do_open(connection, req, context=self.context)
 
 
-def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
+def opener(deadline: Deadline) -> urllib.request.OpenerDirector:
     """An opener whose every request (redirects too) is done by *deadline*."""
     return urllib.request.build_opener(_HTTPHandler(deadline), _HTTPSHandler(deadline))

@@ -55,14 +55,14 @@ from pathlib import Path
 import msgspec
 
 from .fetch import (
-    _CHECKED,
-    _SMALL_BYTES,
+    CHECKED,
+    SMALL_BYTES,
+    Deadline,
     FetchResult,
-    _age,
-    _Deadline,
-    _intact_v2,
-    _opener,
-    _UnusableIndexError,
+    UnusableIndexError,
+    file_age,
+    intact_v2,
+    opener,
     unreachable,
 )
 from .files import write_atomically
@@ -162,12 +162,12 @@ def fetch_oci(url: str, cache: Path, *, timeout: float, max_age: float) -> Fetch
         registry = Registry.parse(url)
     except ValueError as exc:
         return FetchResult(None, f"{redact(url)} is {exc}; the mirror is left out", 0)
-    intact = _intact_v2(cache)
+    intact = intact_v2(cache)
     copy = cache / INDEX if intact is not None else None
-    if copy is not None and max_age > 0 and _age(cache / _CHECKED) < max_age:
+    if copy is not None and max_age > 0 and file_age(cache / CHECKED) < max_age:
         return FetchResult(cache, "", 0)
-    deadline = _Deadline(timeout)
-    client = _Client(_opener(deadline), url.startswith(OCI_SCHEMES[0]))
+    deadline = Deadline(timeout)
+    client = _Client(opener(deadline), url.startswith(OCI_SCHEMES[0]))
     try:
         result = _fetch_index(registry, cache, client, intact)
     except urllib.error.HTTPError as exc:
@@ -177,7 +177,7 @@ def fetch_oci(url: str, cache: Path, *, timeout: float, max_age: float) -> Fetch
             answered += f" (a private registry: set {USERNAME_VARIABLE} and {PASSWORD_VARIABLE})"
         return unreachable(url, cache, copy, answered, deadline, client.requests)
     except (
-        _UnusableIndexError,
+        UnusableIndexError,
         urllib.error.URLError,
         http.client.HTTPException,
         OSError,
@@ -185,7 +185,7 @@ def fetch_oci(url: str, cache: Path, *, timeout: float, max_age: float) -> Fetch
     ) as exc:
         reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
         return unreachable(url, cache, copy, reason, deadline, client.requests)
-    (cache / _CHECKED).touch()
+    (cache / CHECKED).touch()
     return replace(result, requests=client.requests)
 
 
@@ -195,9 +195,9 @@ def _fetch_index(
     """The index of *registry*: its manifest, then its blob when the manifest names
     another than the copy's (*intact*: the digest of the intact copy, or ``None``)."""
     manifest_url = registry.manifest_url(INDEX_TAG)
-    answer = client.get(manifest_url, _SMALL_BYTES)
+    answer = client.get(manifest_url, SMALL_BYTES)
     if answer is None:
-        raise _UnusableIndexError(
+        raise UnusableIndexError(
             f"{redact(manifest_url)} does not exist (404): no image tagged {INDEX_TAG} "
             "(no build cache there, or its index was never pushed: spack buildcache "
             "update-index)"
@@ -208,10 +208,10 @@ def _fetch_index(
     blob_url = registry.blob_url(f"sha256:{digest}")
     blob = client.get(blob_url, MAX_INDEX)
     if blob is None:
-        raise _UnusableIndexError(f"{redact(blob_url)} does not exist (404)")
+        raise UnusableIndexError(f"{redact(blob_url)} does not exist (404)")
     actual = hashlib.sha256(blob[0]).hexdigest()
     if actual != digest:
-        raise _UnusableIndexError(
+        raise UnusableIndexError(
             f"{redact(blob_url)} does not match its digest (its SHA-256 is {actual[:12]}...)"
         )
     cache.mkdir(parents=True, exist_ok=True)
@@ -223,23 +223,23 @@ def _fetch_index(
 def _index_digest(body: bytes, content_type: str, url: str) -> str:
     """The hex SHA-256 of the index blob the manifest *body* names (its first layer).
 
-    :raises _UnusableIndexError: when it is not the JSON of an image manifest with one.
+    :raises UnusableIndexError: when it is not the JSON of an image manifest with one.
     """
     shown = redact(url)
     try:
         manifest = msgspec.json.decode(body)
     except (msgspec.DecodeError, RecursionError):
-        raise _UnusableIndexError(f"{shown} is not JSON, so not an image manifest") from None
+        raise UnusableIndexError(f"{shown} is not JSON, so not an image manifest") from None
     if not isinstance(manifest, dict):
-        raise _UnusableIndexError(f"{shown} is not an image manifest (not a JSON object)")
+        raise UnusableIndexError(f"{shown} is not an image manifest (not a JSON object)")
     media_type = manifest.get("mediaType") or content_type.split(";")[0].strip()
     if media_type in _LISTS:
-        raise _UnusableIndexError(
+        raise UnusableIndexError(
             f"{shown} is a list of manifests ({media_type}), not the image manifest "
             f"Spack pushes ({OCI_MANIFEST})"
         )
     if media_type not in _MANIFESTS:
-        raise _UnusableIndexError(
+        raise UnusableIndexError(
             f"{shown} has media type {str(media_type)[:100]!r}, not {OCI_MANIFEST!r}"
         )
     layers = manifest.get("layers")
@@ -247,7 +247,7 @@ def _index_digest(body: bytes, content_type: str, url: str) -> str:
     digest = first.get("digest") if isinstance(first, dict) else None
     match = _DIGEST.fullmatch(digest) if isinstance(digest, str) else None
     if match is None:
-        raise _UnusableIndexError(f"{shown} names no layer with a sha256 digest")
+        raise UnusableIndexError(f"{shown} names no layer with a sha256 digest")
     return match[1]
 
 
@@ -289,7 +289,7 @@ class _Client:
             data: bytes = response.read(limit + 1)
             content_type = str(response.headers.get("Content-Type", ""))
         if len(data) > limit:
-            raise _UnusableIndexError(f"{redact(url)} is larger than {limit:,} bytes")
+            raise UnusableIndexError(f"{redact(url)} is larger than {limit:,} bytes")
         return data, content_type
 
     def _login(self, header: str, refused: urllib.error.HTTPError) -> str:
@@ -305,7 +305,7 @@ class _Client:
             realm = params["realm"]
             url = realm + ("&" if "?" in realm else "?") + urllib.parse.urlencode(query)
             secure = realm.startswith("https://")
-            body, _ = self._get(url, _SMALL_BYTES, credentials if secure else "")
+            body, _ = self._get(url, SMALL_BYTES, credentials if secure else "")
             try:
                 answer = msgspec.json.decode(body)
             except (msgspec.DecodeError, RecursionError):
@@ -316,7 +316,7 @@ class _Client:
                 else None
             )
             if not isinstance(token, str) or not token:
-                raise _UnusableIndexError(f"the token service {redact(realm)} gave no token")
+                raise UnusableIndexError(f"the token service {redact(realm)} gave no token")
             return f"Bearer {token}"
         if scheme == "basic" and credentials and self.secure:
             return credentials
