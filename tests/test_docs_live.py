@@ -10,7 +10,9 @@ of tests/test_snapshot_index.py), never from the code under test."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,8 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
+
+from sphinx_spackcache.sources.fetch import CHECKED
 
 from .conftest import DOCS, MIRRORS, warnings_of
 from .test_fetch import Server
@@ -213,3 +217,13 @@ def test_a_kept_fetch_cache_asks_for_the_index_and_v2_hashes_only(
         "/develop/e4s/build_cache/index.json.hash",
     ]
     assert hashes(app) == of("gcc-runtime", *DEVELOP.values())
+    # checked half an hour ago: past the default max age (600 s), within the snippet's
+    checks = list((src / "_spackcache").rglob(CHECKED))
+    assert checks
+    for check in checks:
+        then = time.time() - 1800
+        os.utime(check, (then, then))
+    count = len(live.requests)
+    app = run(make_app, src, live)
+    assert warnings_of(app) == []
+    assert live.requests[count:] == []
