@@ -62,10 +62,9 @@ def dropped(index: Path, package: str) -> bytes:
     return json.dumps(data).encode()
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Server]:
-    """binaries.spack.io's layout for tests/snapshot-index/cache_spack_io_index.json."""
-    root = tmp_path / "bucket"
+def lay_out(root: Path) -> None:
+    """binaries.spack.io's layout for tests/snapshot-index/cache_spack_io_index.json in
+    *root* (and a site's stack mirror, ``site/2026.11/e4s``)."""
     root.mkdir()
     shutil.copy(INDEX, root / "cache_spack_io_index.json")
     for ref in ("develop-2026-11-26", "develop-2026-11-29"):
@@ -77,6 +76,13 @@ def served(tmp_path: Path) -> Iterator[Server]:
     blob(root / "develop-2026-11-29" / "ml", GZ.read_bytes())
     v2_mirror(root / "v1.0.0", V2.read_bytes())
     v2_mirror(root / "site" / "2026.11" / "e4s", CLINGO.read_bytes())
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Server]:
+    """binaries.spack.io's layout for tests/snapshot-index/cache_spack_io_index.json."""
+    root = tmp_path / "bucket"
+    lay_out(root)
     server = Server(root)
     yield server
     server.stop()
