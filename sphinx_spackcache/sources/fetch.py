@@ -199,12 +199,15 @@ def fetch_stack(url: str, cache_root: Path, *, timeout: float, max_age: float) -
     """Bring the copy of one stack's index up to date: a v3 index blob's URL (as a
     snapshot index gives it, :func:`~.snapshot_index.blob_checksum`) with
     :func:`fetch_blob`, any other URL as a mirror's with :func:`fetch_mirror`; the copy
-    in the folder of *cache_root* its URL names (:func:`cache_folder`)."""
-    cache = cache_folder(cache_root, url)
+    in the folder of *cache_root* its URL names (:func:`cache_folder`). A blob's copy is
+    in the folder of its mirror's ``blobs`` URL, not of the blob's own: a stack given a
+    new blob is fetched into the same folder (its old blob removed), so that its index
+    manifest changes, and with it the pages that show the stack's ref."""
     checksum = blob_checksum(url)
     if checksum is not None:
-        return fetch_blob(url, checksum, cache, timeout=timeout)
-    return fetch_mirror(url, cache, timeout=timeout, max_age=max_age)
+        mirror = url[: len(url) - len(f"{checksum[:2]}/{checksum}")]
+        return fetch_blob(url, checksum, cache_folder(cache_root, mirror), timeout=timeout)
+    return fetch_mirror(url, cache_folder(cache_root, url), timeout=timeout, max_age=max_age)
 
 
 def fetch_blob(url: str, checksum: str, cache: Path, *, timeout: float) -> FetchResult:
