@@ -18,9 +18,9 @@ A second ref, ``v1.0.0``, is only a root mirror (the real clingo-bootstrap index
    its wall time, the time in the fetch and in :func:`~sphinx_spackcache.sources.spack_db.
    read_database` (timed in the build process) against ``json.loads`` of the same bytes
    (target <= 1.5x), and the build's peak RSS (target <= 1 GB);
-2. the next build with nothing changed against a no-op build of the same page without
-   mirrors (a paragraph instead of the directive), best of ``--rounds`` interleaved
-   builds each (target <= 1.2x);
+2. the next build with nothing changed against a no-op build of the same site without
+   mirrors (the extension, no snapshot index, a paragraph instead of the directive), best
+   of ``--rounds`` interleaved builds each (target <= 1.2x);
 3. one stack index changed (a v3 stack gets a new blob; the snapshot index names it),
    built with ``spackcache_fetch_max_age = 0``: which of a site's pages (one of the big
    ref, one of ``v1.0.0``, one without the extension's directives) are read again
@@ -339,7 +339,9 @@ def measure(
     one = work / "one"
     write_site(one, {"page": f".. cache-package:: {first}"}, ours_conf(server, fetched))
     floor = work / "floor"
-    write_site(floor, {"page": "One paragraph."}, "")
+    records = work / "no-records"
+    floor_conf = f'extensions = ["sphinx_spackcache"]\nspackcache_path = {str(records)!r}\n'
+    write_site(floor, {"page": "One paragraph."}, floor_conf)
 
     cold = build(one, work / "out" / "one", fresh=True)
     json_seconds = json_floor(databases)

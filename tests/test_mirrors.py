@@ -4,12 +4,14 @@ here, independently of the reader."""
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from bs4 import BeautifulSoup
 
@@ -576,3 +578,27 @@ def test_a_spec_row_discloses_its_dependencies(build: Build) -> None:
         if name == "libdwarf":
             for d in body["dependencies"]:  # (the text builder may wrap a name)
                 assert f"/{d['hash'][:7]}" in page
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_a_database_pauses_the_collector_and_leaves_it_as_it_was(
+    enabled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = MIRRORS / "spack-v2-test" / "build_cache" / "index.json"
+    seen: list[bool] = []
+    real = msgspec.json.decode
+
+    def decode(raw: bytes) -> Any:
+        seen.append(gc.isenabled())
+        return real(raw)
+
+    monkeypatch.setattr(msgspec.json, "decode", decode)
+    (gc.enable if enabled else gc.disable)()
+    try:
+        read_database(path.read_bytes(), str(path), stack="s")
+        with pytest.raises(RecordError):
+            read_database(b"[", str(path), stack="s")
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+    assert seen == [False, False]
