@@ -595,7 +595,11 @@ def test_reading_a_database_pauses_the_collector_and_leaves_it_as_it_was(
     monkeypatch.setattr(msgspec.json, "decode", decode)
     (gc.enable if enabled else gc.disable)()
     try:
-        read_database(path.read_bytes(), str(path), stack="s")
+        gc.unfreeze()
+        database = read_database(path.read_bytes(), str(path), stack="s")
+        # what it read is left out of later collections
+        assert gc.get_freeze_count() > sum(map(len, database.packages.values()))
+        gc.unfreeze()
         with pytest.raises(RecordError):
             read_database(b"[", str(path), stack="s")
         assert gc.isenabled() is enabled

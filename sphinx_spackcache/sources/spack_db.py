@@ -107,18 +107,24 @@ class Database:
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while the block runs (as it was after).
+    """Python's cyclic garbage collector paused while the block runs, and what the
+    process holds then frozen (:func:`gc.freeze`: left out of every later collection)
+    before it runs again, if it ran before.
 
     Reading a database makes millions of containers, none of them garbage; each
     collection the allocations set off walks every object the process keeps, the
     databases read before too, so that a ref of thirty stack indexes took 2.7 times as
-    long to read with the collector running (``benchmarks/live.py``).
+    long to read with the collector running, and every later collection of the build
+    (while a page's thousands of rows were sorted and written, say) walked them again:
+    seconds in all (``benchmarks/live.py``). Frozen objects are still freed when no
+    longer referred to; only cycles among them would never be.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
