@@ -606,3 +606,20 @@ def test_reading_a_database_pauses_the_collector_and_leaves_it_as_it_was(
     finally:
         gc.enable()
     assert seen == [False, False]
+
+
+def test_a_database_keeps_of_each_node_only_what_dependencies_read() -> None:
+    """The decoded file is let go (most of a live index's memory): a node keeps its
+    version and its dependencies, and the dependencies are still those of the file."""
+    path = MIRRORS / "derecho-install-tree" / "index.json"
+    installs = json.loads(path.read_bytes())["database"]["installs"]
+    database = read_database(path.read_bytes(), str(path), stack="s")
+    assert all(set(body) <= {"version", "dependencies"} for _, _, body in database.nodes.values())
+    key, entry = next((k, e) for k, e in installs.items() if e["spec"].get("dependencies"))
+    names = sorted(d["name"] for d in entry["spec"]["dependencies"])
+    versions = {
+        d["name"]: installs[d["hash"]]["spec"]["version"] for d in entry["spec"]["dependencies"]
+    }
+    found = database.dependencies(key)
+    assert [d.name for d in found] == names
+    assert {d.name: d.version for d in found} == versions

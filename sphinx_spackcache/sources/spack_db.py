@@ -189,7 +189,9 @@ def _read_database(raw: bytes, path: str, stack: str) -> Database:
         explicit=explicit,
         roots=roots,
         problems=collapse(problems),
-        nodes=nodes,
+        nodes={
+            key: (spec_hash, name, _kept(body)) for key, (spec_hash, name, body) in nodes.items()
+        },
     )
 
 
@@ -232,6 +234,12 @@ def _is_present(entry: Any) -> bool:
     if "in_buildcache" in entry:
         return entry["in_buildcache"] is True
     return entry.get("installed") is True
+
+
+def _kept(body: dict[str, Any]) -> dict[str, Any]:
+    """What :meth:`Database.dependencies` reads of a node's body: its version and its
+    dependencies (the rest, most of the decoded file, is let go)."""
+    return {key: body[key] for key in ("version", "dependencies") if key in body}
 
 
 def _node(entry: Any) -> _Node:
