@@ -181,6 +181,8 @@ def test_the_live_scale_benchmark_runs(tmp_path: Path) -> None:
         assert lines[number + 1].startswith(f"{number}. "), done.stdout
     assert " vs json.loads " in lines[2]
     assert " without mirrors = " in lines[3]
+    # the changed stack's ref is shown by one page of the site's four documents
+    assert lines[4].endswith(", 1 of 4 documents read again (big)")
     assert "-j 2 " in lines[5]
     bucket = tmp_path / "bucket" / "develop-2026-12-01"
     assert (bucket / "e4s" / "build_cache" / "index.json").is_file()
