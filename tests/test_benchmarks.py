@@ -160,3 +160,34 @@ def test_the_tricks_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     for variant in (*variants, "no-version-key-cache", "as-shipped--j-2"):
         assert (out / variant / page).read_text("utf-8") == shipped, variant
     assert "spackcache-specs" in (out / "post-transform" / page).read_text("utf-8")
+
+
+def test_the_live_scale_benchmark_runs(tmp_path: Path) -> None:
+    """At a tiny scale: three stacks (a v2 mirror, a v3 blob, a gzipped v3 blob), each
+    one copy of the Derecho database's 1,256 entries."""
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "live.py"), "--specs", "1000", "--stacks", "3",
+         "--rounds", "1", "--work", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )  # fmt: skip
+    lines = done.stdout.splitlines()
+    assert lines[1].startswith(
+        "ref develop-2026-12-01: 3 stacks (1 gzipped v3 blobs), 3,768 spec entries, 5 MB"
+    )
+    for number in range(1, 5):
+        assert lines[number + 1].startswith(f"{number}. "), done.stdout
+    assert " vs json.loads " in lines[2]
+    assert " without mirrors = " in lines[3]
+    # the changed stack's ref is shown by one page of the site's four documents
+    assert lines[4].endswith(", 1 of 4 documents read again (big)")
+    assert "-j 2 " in lines[5]
+    bucket = tmp_path / "bucket" / "develop-2026-12-01"
+    assert (bucket / "e4s" / "build_cache" / "index.json").is_file()
+    plain = list((bucket / "e4s-neoverse_v1" / "blobs" / "sha256").glob("*/*"))
+    assert len(plain) == 2  # and the blob of the changed stack
+    assert all(path.read_bytes().startswith(b'{"database":{"version":"7"') for path in plain)
+    (gzipped,) = (bucket / "e4s-neoverse_v2" / "blobs" / "sha256").glob("*/*")
+    assert gzipped.read_bytes()[:2] == b"\x1f\x8b"

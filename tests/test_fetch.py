@@ -18,6 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from sphinx_spackcache.sources.fetch import fetch_mirror
+from sphinx_spackcache.sources.files import read_regular
 
 from .conftest import MIRRORS, Build
 
@@ -122,6 +123,33 @@ def test_fetched_once_then_revalidated_with_the_hash(server: Server, tmp_path: P
     changed = fetch(server, cache)
     assert (changed.requests, changed.fetched) == (2, True)
     assert (cache / "build_cache" / "index.json").read_bytes() == server.index().read_bytes()
+
+
+def test_an_unchanged_copy_is_not_read_again_to_check_it(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Within max_age, an intact copy is used without reading the index to hash it (the
+    hash is kept with the file's size, time and inode); a copy damaged since is still
+    found out and fetched again."""
+    cache = tmp_path / "cache"
+    index = cache / "build_cache" / "index.json"
+    fetch(server, cache)
+    read: list[Path] = []
+
+    def reading(path: Path, limit: int) -> bytes:
+        read.append(path)
+        return read_regular(path, limit)
+
+    monkeypatch.setattr("sphinx_spackcache.sources.fetch.read_regular", reading)
+    assert fetch(server, cache, max_age=600).requests == 0
+    assert fetch(server, cache, max_age=600).requests == 0
+    assert index not in read
+    damaged = bytearray(index.read_bytes())
+    damaged[-2:-1] = b" "  # the same size, not the bytes fetched
+    index.write_bytes(bytes(damaged))
+    again = fetch(server, cache, max_age=600)  # as the first time: v3 manifest, hash, index
+    assert (again.requests, again.fetched) == (3, True)
+    assert index.read_bytes() == server.index().read_bytes()
 
 
 def test_redirects_are_followed(server: Server, tmp_path: Path) -> None:

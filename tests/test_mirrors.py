@@ -4,12 +4,14 @@ here, independently of the reader."""
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from bs4 import BeautifulSoup
 
@@ -576,3 +578,48 @@ def test_a_spec_row_discloses_its_dependencies(build: Build) -> None:
         if name == "libdwarf":
             for d in body["dependencies"]:  # (the text builder may wrap a name)
                 assert f"/{d['hash'][:7]}" in page
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_a_database_pauses_the_collector_and_leaves_it_as_it_was(
+    enabled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = MIRRORS / "spack-v2-test" / "build_cache" / "index.json"
+    seen: list[bool] = []
+    real = msgspec.json.decode
+
+    def decode(raw: bytes) -> Any:
+        seen.append(gc.isenabled())
+        return real(raw)
+
+    monkeypatch.setattr(msgspec.json, "decode", decode)
+    (gc.enable if enabled else gc.disable)()
+    try:
+        gc.unfreeze()
+        database = read_database(path.read_bytes(), str(path), stack="s")
+        # what it read is left out of later collections
+        assert gc.get_freeze_count() > sum(map(len, database.packages.values()))
+        gc.unfreeze()
+        with pytest.raises(RecordError):
+            read_database(b"[", str(path), stack="s")
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+    assert seen == [False, False]
+
+
+def test_a_database_keeps_of_each_node_only_what_dependencies_read() -> None:
+    """The decoded file is let go (most of a live index's memory): a node keeps its
+    version and its dependencies, and the dependencies are still those of the file."""
+    path = MIRRORS / "derecho-install-tree" / "index.json"
+    installs = json.loads(path.read_bytes())["database"]["installs"]
+    database = read_database(path.read_bytes(), str(path), stack="s")
+    assert all(set(body) <= {"version", "dependencies"} for _, _, body in database.nodes.values())
+    key, entry = next((k, e) for k, e in installs.items() if e["spec"].get("dependencies"))
+    names = sorted(d["name"] for d in entry["spec"]["dependencies"])
+    versions = {
+        d["name"]: installs[d["hash"]]["spec"]["version"] for d in entry["spec"]["dependencies"]
+    }
+    found = database.dependencies(key)
+    assert [d.name for d in found] == names
+    assert {d.name: d.version for d in found} == versions

@@ -247,6 +247,33 @@ def test_nothing_changed_means_no_request_and_no_page_read(
     assert warnings_of(app) == []
 
 
+def test_a_stack_given_a_new_blob_reads_the_pages_of_its_ref_again(
+    served: Server, build: Build, tmp_path: Path
+) -> None:
+    """A v3 stack changes by getting a new index blob, which the snapshot index names
+    (the old one is left where it was): the pages that show its ref are read again."""
+    conf = conf_for(served, tmp_path, spackcache_fetch_max_age=0)
+    app = build("snapshot-index", conf=conf)
+    before = {p.stem: p.stat().st_mtime_ns for p in app.doctreedir.glob("*.doctree")}
+    data = json.loads(V3.read_bytes())
+    installs = data["database"]["installs"]
+    libelf = sorted(k for k, e in installs.items() if e["spec"]["name"] == "libelf")
+    assert len(libelf) == 2
+    installs[libelf[0]]["in_buildcache"] = False
+    checksum = blob(served.root / "develop-2026-11-26" / "ml", json.dumps(data).encode())
+    index = json.loads(INDEX.read_bytes())
+    (ml,) = (e for e in index["develop-2026-11-26"] if e["label"] == "ml")
+    ml["url"] = f"{BUCKET}develop-2026-11-26/ml/blobs/sha256/{checksum[:2]}/{checksum}"
+    (served.root / "cache_spack_io_index.json").write_text(json.dumps(index))
+    app = build("snapshot-index", conf=conf)
+    after = {p.stem: p.stat().st_mtime_ns for p in app.doctreedir.glob("*.doctree")}
+    assert {name for name in after if after[name] != before.get(name)} == {"index", "stack"}
+    shown = shown_stacks(app, "develop-2026-11-26")
+    assert "ml" not in shown.get(("libelf", libelf[0]), set())
+    assert "ml" in shown[("libelf", libelf[1])]
+    assert warnings_of(app) == []
+
+
 # -- bad input -------------------------------------------------------------------------
 
 

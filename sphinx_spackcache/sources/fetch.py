@@ -44,6 +44,7 @@ import http.client
 import json
 import socket
 import ssl
+import stat
 import time
 import urllib.error
 import urllib.parse
@@ -87,6 +88,7 @@ __all__ = [
     "file_age",
     "intact_v2",
     "opener",
+    "remember_checksum",
     "unreachable",
 ]
 
@@ -199,12 +201,15 @@ def fetch_stack(url: str, cache_root: Path, *, timeout: float, max_age: float) -
     """Bring the copy of one stack's index up to date: a v3 index blob's URL (as a
     snapshot index gives it, :func:`~.snapshot_index.blob_checksum`) with
     :func:`fetch_blob`, any other URL as a mirror's with :func:`fetch_mirror`; the copy
-    in the folder of *cache_root* its URL names (:func:`cache_folder`)."""
-    cache = cache_folder(cache_root, url)
+    in the folder of *cache_root* its URL names (:func:`cache_folder`). A blob's copy is
+    in the folder of its mirror's ``blobs`` URL, not of the blob's own: a stack given a
+    new blob is fetched into the same folder (its old blob removed), so that its index
+    manifest changes, and with it the pages that show the stack's ref."""
     checksum = blob_checksum(url)
     if checksum is not None:
-        return fetch_blob(url, checksum, cache, timeout=timeout)
-    return fetch_mirror(url, cache, timeout=timeout, max_age=max_age)
+        mirror = url[: len(url) - len(f"{checksum[:2]}/{checksum}")]
+        return fetch_blob(url, checksum, cache_folder(cache_root, mirror), timeout=timeout)
+    return fetch_mirror(url, cache_folder(cache_root, url), timeout=timeout, max_age=max_age)
 
 
 def fetch_blob(url: str, checksum: str, cache: Path, *, timeout: float) -> FetchResult:
@@ -234,6 +239,7 @@ def fetch_blob(url: str, checksum: str, cache: Path, *, timeout: float) -> Fetch
         manifest = {"version": 3, "data": [record], "spackcache_source": redact(url)}
         relative = "/".join(blob_path(record))
         write_atomically(cache / relative, data)
+        remember_checksum(cache, relative, checksum)
         write_atomically(cache / INDEX_V3, json.dumps(manifest).encode("utf-8"))
         for old in (cache / "blobs" / "sha256").glob("*/*"):
             if old != cache / relative:
@@ -305,6 +311,7 @@ def _fetch_v2(base: str, cache: Path, get: _Get, intact: Path | None) -> FetchRe
         )
     write_atomically(index, data)
     write_atomically(digest, actual.encode("ascii"))
+    remember_checksum(cache, INDEX, actual)
     return FetchResult(cache, "", 2, fetched=True)
 
 
@@ -328,6 +335,7 @@ def _fetch_v3(base: str, cache: Path, get: _Get, intact: Path | None) -> FetchRe
     if hashlib.sha256(data).hexdigest() != record["checksum"]:
         raise UnusableIndexError(f"{redact(base)}{relative} does not match its sha256 checksum")
     write_atomically(cache / relative, data)
+    remember_checksum(cache, relative, str(record["checksum"]))
     write_atomically(cache / INDEX_V3, text)  # last: it names the blob
     for old in (cache / "blobs" / "sha256").glob("*/*"):
         if old != cache / relative:
@@ -347,8 +355,7 @@ def intact_v2(cache: Path) -> str | None:
     """The SHA-256 of the v2 index in *cache* when it is the one the copy was fetched
     with (kept in its hash file), else ``None``."""
     kept = _hash_text(_read_bytes(cache / INDEX_HASH))
-    data = _read_bytes(cache / INDEX, _MAX_BYTES)
-    if kept is None or data is None or hashlib.sha256(data).hexdigest() != kept:
+    if kept is None or _checksum(cache, INDEX) != kept:
         return None
     return kept
 
@@ -361,9 +368,55 @@ def _intact_v3(cache: Path) -> str | None:
         record = index_record(parse_manifest((text or b"").decode("utf-8"), INDEX_V3))
     except (RecordError, UnicodeDecodeError):
         return None
-    data = _read_bytes(cache.joinpath(*blob_path(record)), _MAX_BYTES)
     checksum = str(record["checksum"])
-    return checksum if data is not None and hashlib.sha256(data).hexdigest() == checksum else None
+    return checksum if _checksum(cache, "/".join(blob_path(record))) == checksum else None
+
+
+#: The SHA-256 of the main file of a copy as last worked out, with the file's size,
+#: modification time and inode then.
+VERIFIED = ".verified"
+
+
+def _checksum(cache: Path, relative: str) -> str | None:
+    """The SHA-256 of the regular file *relative* of the copy in *cache* (``None`` when it
+    cannot be read), worked out again only when the file is not the one it was last
+    worked out for (:data:`VERIFIED`: another size, modification time or inode), so that
+    a build that changed nothing does not read the hundreds of megabytes of a ref's
+    stack indexes to check them."""
+    path = cache / relative
+    try:
+        status = path.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        return None
+    key = [relative, status.st_size, status.st_mtime_ns, status.st_ino]
+    try:
+        known = json.loads(_read_bytes(cache / VERIFIED) or b"null")
+    except ValueError:
+        known = None
+    if isinstance(known, dict) and known.get("file") == key:
+        digest = _hash_text(str(known.get("sha256")).encode("ascii", errors="replace"))
+        if digest is not None:
+            return digest
+    data = _read_bytes(path, _MAX_BYTES)
+    if data is None:
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    remember_checksum(cache, relative, digest)
+    return digest
+
+
+def remember_checksum(cache: Path, relative: str, digest: str) -> None:
+    """Note in :data:`VERIFIED` that the file *relative* of the copy in *cache*, as it is
+    now, has the SHA-256 *digest* (which the caller worked out: the file was just written
+    with it)."""
+    try:
+        status = (cache / relative).lstat()
+        key = [relative, status.st_size, status.st_mtime_ns, status.st_ino]
+        write_atomically(cache / VERIFIED, json.dumps({"file": key, "sha256": digest}).encode())
+    except OSError:
+        pass
 
 
 def _read_bytes(path: Path, limit: int = SMALL_BYTES) -> bytes | None:

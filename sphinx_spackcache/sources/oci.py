@@ -63,6 +63,7 @@ from .fetch import (
     file_age,
     intact_v2,
     opener,
+    remember_checksum,
     unreachable,
 )
 from .files import write_atomically
@@ -217,6 +218,7 @@ def _fetch_index(
     cache.mkdir(parents=True, exist_ok=True)
     write_atomically(cache / INDEX, blob[0])
     write_atomically(cache / INDEX_HASH, digest.encode("ascii"))
+    remember_checksum(cache, INDEX, digest)
     return FetchResult(cache, "", 0, fetched=True)
 
 

@@ -25,7 +25,7 @@ import msgspec
 from ..data.model import Dependency, Spec
 from ..data.problems import Problem, RecordError
 from .mirror import IndexSource, MirrorSource
-from .spack_db import Database
+from .spack_db import Database, collector_paused
 
 __all__ = ["StackedSource", "clear_stacked_cache", "merge_databases"]
 
@@ -141,7 +141,8 @@ class StackedSource(IndexSource):
         problems: list[Problem] = []
         for label, stack in self.stacks.items():
             try:
-                databases[label] = stack.database()
+                with collector_paused():
+                    databases[label] = stack.database()
             except RecordError as exc:
                 problem = exc.problem
                 message = (
@@ -151,5 +152,6 @@ class StackedSource(IndexSource):
         if not databases:
             reasons = "; ".join(p.message for p in problems) or "it has no stack"
             raise RecordError(self.index_path, 0, f"no stack index can be used ({reasons})")
-        merged = merge_databases(databases)
+        with collector_paused():
+            merged = merge_databases(databases)
         return dataclasses.replace(merged, problems=(*problems, *merged.problems))
