@@ -39,6 +39,7 @@ import gzip
 import hashlib
 import json
 import math
+import os
 import platform
 import re
 import shutil
@@ -272,8 +273,11 @@ def build(project: Path, out: Path, *extra: str, fresh: bool = False) -> dict[st
     read (``read``). Its output is kept in ``<out>.log``."""
     if fresh:
         shutil.rmtree(out, ignore_errors=True)
-    args = [sys.executable, "-c", _RUNNER, "-b", "html", *extra, str(project), str(out)]
-    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    # no colours, whatever FORCE_COLOR says: the documents read are found in the output
+    args = [sys.executable, "-c", _RUNNER, "-N", "-b", "html", *extra, str(project), str(out)]
+    environment = {**os.environ, "NO_COLOR": "1"}
+    environment.pop("FORCE_COLOR", None)
+    done = subprocess.run(args, capture_output=True, text=True, check=False, env=environment)
     out.with_name(out.name + ".log").write_text(done.stdout + done.stderr, "utf-8")
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("BENCH ")), None)
     if line is None or json.loads(line[6:])["code"] != 0:
