@@ -78,6 +78,14 @@ _LANGUAGES = frozenset({"c", "cxx", "fortran"})
 
 #: A node as ``(hash, name, body)``: the old shape ``{name: body}`` or the new ``body``.
 _Node = tuple[str, str, dict[str, Any]]
+#: A dependency as kept: ``(name, hash, deptypes)``, each as the file has it (checked
+#: when the dependency is shown).
+_KeptDependency = tuple[Any, Any, Any]
+#: What a database keeps of a node, for :meth:`Database.dependencies`: ``(version,
+#: dependencies)`` as the file has them. Not the node's dicts: a node's dependencies are
+#: a list of mappings (name, hash, parameters, deptypes, virtuals), which kept as
+#: decoded held half the memory of a ref of thirty stacks (``benchmarks/live.py``).
+_Kept = tuple[Any, tuple[_KeptDependency, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +103,15 @@ class Database:
     roots: frozenset[str]
     #: Entries that could not be read, each a located problem.
     problems: tuple[Problem, ...]
-    #: Every node of the file by hash (read when dependencies are asked for).
-    nodes: Mapping[str, _Node]
+    #: Every node of the file by hash, kept small (:data:`_Kept`; read when dependencies
+    #: are asked for).
+    nodes: Mapping[str, _Kept]
 
     def dependencies(self, spec_hash: str) -> tuple[Dependency, ...]:
         """The direct dependencies of the spec *spec_hash*, by package name (worked out
         when asked: a page shows a few specs' dependencies, not a whole database's)."""
         node = self.nodes.get(spec_hash)
-        return _dependencies(node[2], self.nodes) if node else ()
+        return _dependencies(node[1], self.nodes) if node else ()
 
 
 @contextmanager
@@ -189,9 +198,7 @@ def _read_database(raw: bytes, path: str, stack: str) -> Database:
         explicit=explicit,
         roots=roots,
         problems=collapse(problems),
-        nodes={
-            key: (spec_hash, name, _kept(body)) for key, (spec_hash, name, body) in nodes.items()
-        },
+        nodes=_kept(nodes),
     )
 
 
@@ -236,10 +243,34 @@ def _is_present(entry: Any) -> bool:
     return entry.get("installed") is True
 
 
-def _kept(body: dict[str, Any]) -> dict[str, Any]:
-    """What :meth:`Database.dependencies` reads of a node's body: its version and its
-    dependencies (the rest, most of the decoded file, is let go)."""
-    return {key: body[key] for key in ("version", "dependencies") if key in body}
+def _kept(nodes: Mapping[str, _Node]) -> dict[str, _Kept]:
+    """What :meth:`Database.dependencies` reads of each node: its version and its
+    dependencies (the rest, most of the decoded file, is let go). Values that repeat
+    (deptypes, which are few) are kept once."""
+    shared: dict[Any, Any] = {}
+
+    def once(value: Any) -> Any:
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            value = tuple(value)
+            return shared.setdefault(value, value)
+        return value
+
+    kept: dict[str, _Kept] = {}
+    for key, (_, _, body) in nodes.items():
+        dependencies = tuple(
+            (entry.get("name"), entry.get("hash"), once(_deptypes(entry)))
+            for entry in _dependency_entries(body.get("dependencies"))
+        )
+        kept[key] = (body.get("version"), dependencies)
+    return kept
+
+
+def _deptypes(entry: dict[str, Any]) -> Any:
+    """A dependency's types as the file has them: ``parameters.deptypes`` (or the old
+    ``type``)."""
+    parameters = entry.get("parameters") or {}
+    types = parameters.get("deptypes") if isinstance(parameters, dict) else None
+    return types or entry.get("type") or ()
 
 
 def _node(entry: Any) -> _Node:
@@ -388,26 +419,24 @@ def _dependency_entries(raw: Any) -> list[dict[str, Any]]:
     return []
 
 
-def _dependencies(body: dict[str, Any], nodes: Mapping[str, _Node]) -> tuple[Dependency, ...]:
+def _dependencies(
+    dependencies: tuple[_KeptDependency, ...], nodes: Mapping[str, _Kept]
+) -> tuple[Dependency, ...]:
     """The direct dependencies of a node that are well-formed (a package name, a Spack
     hash; the version, from the dependency's own node, checked like a spec's)."""
     found = []
-    for dependency in _dependency_entries(body.get("dependencies")):
-        name, key = dependency.get("name"), dependency.get("hash")
+    for name, key, types in dependencies:
         if not (isinstance(name, str) and is_valid_name(name)):
             continue
         if not (isinstance(key, str) and SPACK_HASH.fullmatch(key)):
             continue
         node = nodes.get(key)
         try:
-            version = _showable(_scalar(node[2].get("version", ""))) if node else ""
+            version = _showable(_scalar(node[0] if node[0] is not None else "")) if node else ""
         except TypeError:
             version = ""
-        parameters = dependency.get("parameters") or {}
-        types = parameters.get("deptypes") if isinstance(parameters, dict) else None
-        types = types or dependency.get("type") or ()
-        if not isinstance(types, list):
-            types = []
+        if not isinstance(types, list | tuple):
+            types = ()
         found.append(
             Dependency(
                 name=name,
