@@ -21,6 +21,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .domain import setup_domain
     from .site.colours import setup_colours
     from .site.navigation import setup_navigation
+    from .site.preload import setup_preload
     from .site.sources import setup_sources
     from .site.stubs import setup_stubs
     from .site.tracking import setup_tracking
@@ -35,6 +36,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinx_design")
     setup_config(app)
     setup_sources(app)  # right after: the values are checked first
+    setup_preload(app)
     setup_domain(app)
     setup_tracking(app)
     setup_package(app)

@@ -110,6 +110,11 @@ class IndexSource:
         """The file where a problem of the whole snapshot is located."""
         raise NotImplementedError
 
+    @property
+    def index_paths(self) -> tuple[Path, ...]:
+        """The files the snapshot is read from (what a page that shows it depends on)."""
+        return (self.index_path,)
+
     def database(self) -> Indexed:
         """The specs of the snapshot.
 
@@ -182,9 +187,22 @@ class IndexSource:
         return SnapshotRecords(tag, records, ())
 
     def fingerprint(self, tag: str | None = None) -> str:
-        """A short fingerprint of the snapshot's package list (``None``: its name)."""
-        names = self.tags() if tag is None else self.packages(tag)
-        return fingerprint_of(names)
+        """A short fingerprint of what the snapshot is read from (``None``: of its name):
+        its index files, and whether each can be read.
+
+        Not of its package list, as for records, which would parse the indexes when Sphinx
+        looks for outdated documents, in every build: the package list changes only with
+        the index files, and a page that shows the snapshot depends on them (it is read
+        again when one is newer or gone); what is left is a stack added or removed, or a
+        file that can no longer be read, which this fingerprint sees.
+        """
+        if tag is None:
+            return fingerprint_of(self.tags())
+        if tag != self.name:
+            return fingerprint_of(())
+        return fingerprint_of(
+            tuple(f"{path}:{os.access(path, os.R_OK)}" for path in self.index_paths)
+        )
 
 
 class Indexed(Protocol):
