@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import inspect
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
 from docutils import nodes
+from hypothesis.configuration import set_hypothesis_home_dir
 from sphinx.testing.util import SphinxTestApp
 
 from sphinx_spackcache.sources.mirror import clear_mirror_cache
@@ -21,6 +23,9 @@ pytest_plugins = ("sphinx.testing.fixtures",)
 #: The test roots are Sphinx projects (each with its own conf.py), not test modules: kept
 #: out of collection, where --doctest-modules would import every conf.py as ``conf``.
 collect_ignore = ["roots"]
+#: Hypothesis keeps caches (constants, Unicode tables) in ``.hypothesis/`` of the working
+#: folder, whatever a test's ``database=None`` says: keep them out of the checkout.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "sphinx-spackcache-hypothesis")
 
 TESTS = Path(__file__).parent
 ROOTS = TESTS / "roots"
