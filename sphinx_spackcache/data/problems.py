@@ -85,7 +85,10 @@ class SpackCacheWarning(Enum):
     """Install commands (``cache-install``, ``cache-package :install:``) name a mirror of
     ``spackcache_mirrors`` that is a local folder, with no URL for it in
     ``spackcache_mirror_url``: the commands show the folder as ``conf.py`` names it, which
-    a reader elsewhere cannot use."""
+    a reader elsewhere cannot use. Or a signing key file of a mirror folder
+    (``build_cache/_pgp/*.pub``, ``v3/manifests/key/*.key.manifest.json``) is not a
+    public key, is too large, or is not the key its name says: its fingerprint is not
+    shown."""
 
     STUB = "stub"
     """``cache-index :toctree:`` would write a package page over a file it did not

@@ -24,7 +24,8 @@ from ..data.query import RUNS_ON_FIELD, SpecQuery
 from ..data.suggest import close_names, did_you_mean, first_few
 from ..data.targets import close_cpus
 from ..render.names import ROOT_CLASS
-from ..site.sources import install_mirrors
+from ..site.sources import install_mirrors, local_mirror_folder
+from ..sources.keys import mirror_keys
 from ..sources.snapshot_index import ROOT
 from ..sources.store import is_valid_name
 from ..sources.urls import is_local_mirror, is_oci, mirror_url, stack_mirror, tarball_mirror
@@ -90,7 +91,15 @@ class SpackCacheDirective(LoadingDirective):
             url, name = stack_mirror(url, stack), f"{tag}-{stack}"
         # an OCI registry's binaries are never signed (sources/oci.py)
         signed = "unsigned" not in self.options and not is_oci(url)
-        return install_commands(tag, url, signed=signed, name=name)
+        prints: tuple[str, ...] = ()
+        folder = local_mirror_folder(self.env, tag) if signed and stack is None else None
+        if folder is not None:
+            prints, problems, read = mirror_keys(folder)
+            for path in read:
+                self.env.note_dependency(str(path))
+            if show:
+                self.report(problems)
+        return install_commands(tag, url, signed=signed, name=name, fingerprints=prints)
 
     def install_stack(self, option: str, specs: Sequence[Spec] = ()) -> str | None:
         """The stack whose mirror *option* names (``None``: the top-level mirror, also
@@ -111,7 +120,7 @@ class SpackCacheDirective(LoadingDirective):
             self.warn(
                 f":{option}: no binary here is in stack {stack!r}{hint}; the commands use "
                 "the top-level mirror",
-                SpackCacheWarning.OPTION,
+                SpackCacheWarning.STACK,
             )
             return None
         return stack
