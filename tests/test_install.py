@@ -526,11 +526,20 @@ def test_v3_key_manifests(tmp_path: Path) -> None:
     (manifests / f"{'A' * 40}.key.manifest.json").write_text(
         json.dumps({"version": 3, "data": [{**entry, "checksum": "f" * 64}]}), "utf-8"
     )
+    # a blob whose bytes are not its checksum's: the same key, under another name
+    other = "e" * 64
+    (folder / "blobs" / "sha256" / "ee").mkdir(parents=True, exist_ok=True)
+    (folder / "blobs" / "sha256" / "ee" / other).write_bytes(key)
+    (manifests / f"{'B' * 40}.key.manifest.json").write_text(
+        json.dumps({"version": 3, "data": [{**entry, "checksum": other}]}), "utf-8"
+    )
     prints, problems, read = mirror_keys(folder)
     assert prints == (KEY,)
-    (problem,) = problems
-    assert problem.path == manifests / f"{'A' * 40}.key.manifest.json"
-    assert "signing key not read" in problem.message
+    missing, altered = problems
+    assert missing.path == manifests / f"{'A' * 40}.key.manifest.json"
+    assert "signing key not read" in missing.message
+    assert altered.path == manifests / f"{'B' * 40}.key.manifest.json"
+    assert "does not match its checksum" in altered.message
     assert blob in read
     assert manifests in read
 

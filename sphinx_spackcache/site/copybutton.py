@@ -5,11 +5,12 @@ sphinx-copybutton 0.5.2 copies the prompts unless ``copybutton_exclude`` names `
 excluding prompts more automatic, but broke the existing pattern-based prompt
 exclusion", sphinx-copybutton ``CHANGELOG.md``, v0.5.2).
 
-So at ``config-inited``, when ``sphinx_copybutton`` is among the extensions, ``.gp`` is
-added to ``copybutton_exclude``, unless the site strips prompts by pattern
-(``copybutton_prompt_text`` set: that pattern already takes the ``$`` away, and the two
-ways do not mix) or already excludes ``.gp``. Nothing changes for a site without
-sphinx-copybutton.
+So at ``config-inited`` (before sphinx-copybutton's own handler, which copies the value
+into ``html_context``, whatever the order of ``extensions``), when ``sphinx_copybutton``
+is among the extensions, ``.gp`` is added to ``copybutton_exclude``, unless the site
+strips prompts by pattern (``copybutton_prompt_text`` set: that pattern already takes the
+``$`` away, and the two ways do not mix) or already excludes ``.gp``. Nothing changes
+for a site without sphinx-copybutton.
 """
 
 from __future__ import annotations
@@ -50,4 +51,6 @@ def _exclude_prompts(app: Sphinx, config: Config) -> None:
 
 def setup_copybutton(app: Sphinx) -> None:
     """Exclude the prompts from what sphinx-copybutton copies, where it is loaded."""
-    app.connect("config-inited", _exclude_prompts)
+    # before sphinx-copybutton's own config-inited handler (priority 500), which copies
+    # copybutton_exclude into html_context, whichever of the two is listed first
+    app.connect("config-inited", _exclude_prompts, priority=100)
