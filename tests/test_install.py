@@ -584,3 +584,26 @@ def test_copybutton_leaves_out_the_prompts() -> None:
     absent = SimpleNamespace(extensions=[], copybutton_exclude=".linenos")
     _exclude_prompts(None, absent)  # type: ignore[arg-type]
     assert absent.copybutton_exclude == ".linenos"
+
+
+def test_a_stack_of_a_snapshot_of_one_mirror_per_stack(build: Build) -> None:
+    """``:stack:`` of a snapshot of one mirror per stack: the stack's own mirror (a folder
+    is said once), or, when spackcache_mirror_url names the snapshot, that URL's stack."""
+    stacked = {"site": {"e4s": str(MIRRORS / "spack-v2-test")}}
+    page = ".. cache-install:: libelf\n   :tag: site\n   :stack: e4s\n   :unsigned:\n"
+    app = build("mirrors", "text", conf={"spackcache_mirrors": stacked})
+    _page(app, page)
+    app = build("mirrors", "text", conf={"spackcache_mirrors": stacked})
+    text = (app.outdir / "recipes.txt").read_text("utf-8")
+    assert f"$ spack mirror add --unsigned site-e4s {MIRRORS / 'spack-v2-test'}\n" in text
+    (warning,) = [w for w in warnings_of(app) if "recipes.rst" in w]
+    assert "recipes.rst:6" in warning
+    assert "stack 'e4s' of 'site' is a local folder" in warning
+    conf = {
+        "spackcache_mirrors": stacked,
+        "spackcache_mirror_url": {"site": "https://cache.example.org/site"},
+    }
+    app = build("mirrors", "text", conf=conf)
+    text = (app.outdir / "recipes.txt").read_text("utf-8")
+    assert "$ spack mirror add --unsigned site-e4s https://cache.example.org/site/e4s\n" in text
+    assert [w for w in warnings_of(app) if "recipes.rst" in w] == []

@@ -69,7 +69,9 @@ class SpackCacheWarning(Enum):
 
     STACK = "stack"
     """``cache-stack`` names a stack that holds no spec of the snapshot (the warning
-    lists the stacks there)."""
+    lists the stacks there), or ``cache-install :stack:`` (``cache-package :install:``)
+    a stack that none of the package's binaries is in (the commands then use the
+    snapshot's top-level mirror)."""
 
     OPTION = "option"
     """A directive option has a value it does not accept, such as ``:by: colour``, an

@@ -28,7 +28,14 @@ from ..site.sources import install_mirrors, local_mirror_folder
 from ..sources.keys import mirror_keys
 from ..sources.snapshot_index import ROOT
 from ..sources.store import is_valid_name
-from ..sources.urls import is_local_mirror, is_oci, mirror_url, stack_mirror, tarball_mirror
+from ..sources.urls import (
+    is_local_mirror,
+    is_oci,
+    is_url,
+    mirror_url,
+    stack_mirror,
+    tarball_mirror,
+)
 from ..warnings_ import SpackCacheWarning
 from .loading import LoadingDirective
 from .options import text_option
@@ -84,9 +91,17 @@ class SpackCacheDirective(LoadingDirective):
         )
         name = tag
         stacks = settings.mirrors.get(tag)
-        if stack is not None and isinstance(stacks, Mapping) and stack in stacks:
+        named = isinstance(settings.mirror_url, Mapping) and tag in settings.mirror_url
+        if stack is not None and isinstance(stacks, Mapping) and stack in stacks and not named:
             # a snapshot of one mirror per stack: that stack's own mirror
             url, name = str(os.fspath(stacks[stack])), f"{tag}-{stack}"
+            if show and not is_url(url):
+                self.warn(
+                    f"stack {stack!r} of {tag!r} is a local folder: the install commands "
+                    f"name its path; set spackcache_mirror_url = {{{tag!r}: URL}} to give "
+                    "readers the URL its stacks are under",
+                    SpackCacheWarning.INSTALL,
+                )
         elif stack is not None and stack != ROOT:
             url, name = stack_mirror(url, stack), f"{tag}-{stack}"
         # an OCI registry's binaries are never signed (sources/oci.py)
