@@ -607,3 +607,21 @@ def test_a_stack_of_a_snapshot_of_one_mirror_per_stack(build: Build) -> None:
     text = (app.outdir / "recipes.txt").read_text("utf-8")
     assert "$ spack mirror add --unsigned site-e4s https://cache.example.org/site/e4s\n" in text
     assert [w for w in warnings_of(app) if "recipes.rst" in w] == []
+
+
+def test_a_key_added_to_the_mirror_reaches_the_page(build: Build, tmp_path: Path) -> None:
+    """Incremental builds: the page depends on the mirror's key folders."""
+    folder = tmp_path / "later"
+    shutil.copytree(MIRRORS / "spack-v2-test", folder)
+    conf = {
+        "spackcache_mirrors": {"later": str(folder)},
+        "spackcache_mirror_url": {"later": "https://cache.example.org/later"},
+    }
+    app = build("mirrors", "text", conf=conf)
+    _page(app, ".. cache-install:: libelf\n   :tag: later\n")
+    app = build("mirrors", "text", conf=conf)
+    assert KEY not in (app.outdir / "recipes.txt").read_text("utf-8")
+    (folder / "build_cache" / "_pgp").mkdir()
+    shutil.copy(KEYS / f"{KEY}.pub", folder / "build_cache" / "_pgp")
+    app = build("mirrors", "text", conf=conf)
+    assert KEY in (app.outdir / "recipes.txt").read_text("utf-8")

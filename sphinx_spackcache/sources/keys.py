@@ -162,11 +162,15 @@ def mirror_keys(folder: Path) -> tuple[tuple[str, ...], tuple[Problem, ...], tup
     build's dependencies: the key folders too, so that a key added is seen)."""
     prints: set[str] = set()
     problems: list[Problem] = []
-    read: list[Path] = [
-        path
-        for path in (folder / "build_cache" / "_pgp", folder / "v3" / "manifests" / "key")
-        if path.is_dir()
-    ]
+    # the folders that would gain a key folder, and the key folders: a key added later
+    # changes one of them
+    places = (
+        folder / "build_cache",
+        folder / "build_cache" / "_pgp",
+        folder / "v3" / "manifests",
+        folder / "v3" / "manifests" / "key",
+    )
+    read: list[Path] = [path for path in places if path.is_dir()]
     files = _key_files(folder)
     if len(files) > MAX_KEYS:
         problems.append(
