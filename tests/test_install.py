@@ -625,3 +625,22 @@ def test_a_key_added_to_the_mirror_reaches_the_page(build: Build, tmp_path: Path
     shutil.copy(KEYS / f"{KEY}.pub", folder / "build_cache" / "_pgp")
     app = build("mirrors", "text", conf=conf)
     assert KEY in (app.outdir / "recipes.txt").read_text("utf-8")
+
+
+def test_key_files_are_bounded_in_number_and_size(tmp_path: Path) -> None:
+    from sphinx_spackcache.sources.keys import MAX_KEY_BYTES, MAX_KEYS
+
+    pgp = tmp_path / "build_cache" / "_pgp"
+    pgp.mkdir(parents=True)
+    key = (KEYS / f"{KEY}.pub").read_bytes()
+    (pgp / f"{KEY}.pub").write_bytes(key)
+    (pgp / "big.pub").write_bytes(key + b"\n" * MAX_KEY_BYTES)
+    for number in range(MAX_KEYS):
+        (pgp / f"z{number:02}.pub").write_bytes(b"not a key")
+    prints, problems, _ = mirror_keys(tmp_path)
+    assert prints == (KEY,)
+    assert problems[0].message == f"{MAX_KEYS + 2} key files; only the first {MAX_KEYS} are read"
+    assert problems[1].path == pgp / "big.pub"
+    assert problems[1].message.startswith("signing key not read")
+    # 16 read: the key, big.pub and 14 of the others
+    assert len(problems) == 2 + MAX_KEYS - 2
