@@ -34,6 +34,7 @@ nitpick_ignore = [
     ("py:class", "collections.abc.Mapping"),
     ("py:class", "collections.abc.Sequence"),
     ("py:class", "pathlib.Path"),
+    ("py:class", "datetime.date"),
     ("py:func", "fnmatch.fnmatchcase"),
     # model.Spec's fields are Annotated[str, msgspec.Meta(max_length=...)]
     ("py:class", "msgspec.Meta"),

@@ -20,6 +20,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .directives.package import setup_package
     from .domain import setup_domain
     from .site.colours import setup_colours
+    from .site.copybutton import setup_copybutton
     from .site.navigation import setup_navigation
     from .site.preload import setup_preload
     from .site.sources import setup_sources
@@ -54,6 +55,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_text(app)
     setup_assets(app)
     setup_colours(app)
+    setup_copybutton(app)
     return {
         "version": __version__,
         # bumped whenever what the extension keeps in the environment changes shape

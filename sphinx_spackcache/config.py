@@ -204,7 +204,11 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
             'dict of URLs by snapshot name, with the template under ``"*"``. A mirror '
             "of ``spackcache_mirrors`` is given by its own URL (or folder), and a ref of "
             "``spackcache_snapshot_index`` by its root mirror's URL, unless the dict "
-            "names it; a snapshot of one mirror per stack by the dict or the template."
+            "names it; a snapshot of one mirror per stack by the dict or the template. "
+            "With the default template, a snapshot whose records' tarball URLs name "
+            "one mirror is installed from it, and any other from its folder of "
+            "binaries.spack.io (``releases/vX.Y`` for cache.spack.io's ``vX.Y`` "
+            "snapshots): see the *Install commands* page."
         ),
     ),
     ConfigValue(

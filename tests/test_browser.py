@@ -9,6 +9,7 @@ pixels, are saved to tests/artifacts/ for a person to look at.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import os
 import re
@@ -465,6 +466,40 @@ def test_install_commands_of_an_older_spack_and_hostile_input(
         assert rows(page) == 0
         assert page.locator(".spackcache-cpu select").first.input_value() == name
     watched.close()  # asserts no script error
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("sphinx_copybutton") is None,
+    reason="needs sphinx-copybutton (not yet a test dependency)",
+)
+@pytest.mark.parametrize(
+    "extensions",
+    [["sphinx_spackcache", "sphinx_copybutton"], ["sphinx_copybutton", "sphinx_spackcache"]],
+)
+def test_the_copy_button_copies_commands_without_prompts(
+    build: Build, browser: Browser, extensions: list[str]
+) -> None:
+    """With sphinx-copybutton loaded, its button copies the install commands without the
+    ``$`` prompts (sphinx_spackcache/site/copybutton.py adds ``.gp`` to
+    ``copybutton_exclude``, whose default in 0.5.2 is ``.linenos``): pasted in a shell,
+    they run. In either order of the extensions."""
+    conf = {"extensions": extensions}
+    app = build("install", "html", conf=conf)
+    assert ".gp" in app.config.copybutton_exclude
+    watched = Watched(browser)
+    watched.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = watched.page
+    page.goto((app.outdir / "index.html").as_uri())
+    block = page.locator("div.spackcache-commands").nth(1)  # cmake of v0.23.1
+    block.hover()
+    block.locator("button.copybtn").click()
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied.rstrip("\n") == (
+        "spack mirror add --signed v0.23.1 https://binaries.spack.io/v0.23.1\n"
+        "spack buildcache keys --install --trust\n"
+        "spack install --use-buildcache only cmake"
+    )
+    watched.close()
 
 
 def test_without_javascript_the_whole_table_is_there(build: Build, browser: Browser) -> None:

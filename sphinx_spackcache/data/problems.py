@@ -69,7 +69,9 @@ class SpackCacheWarning(Enum):
 
     STACK = "stack"
     """``cache-stack`` names a stack that holds no spec of the snapshot (the warning
-    lists the stacks there)."""
+    lists the stacks there), or ``cache-install :stack:`` (``cache-package :install:``)
+    a stack that none of the package's binaries is in (the commands then use the
+    snapshot's top-level mirror)."""
 
     OPTION = "option"
     """A directive option has a value it does not accept, such as ``:by: colour``, an
@@ -85,7 +87,10 @@ class SpackCacheWarning(Enum):
     """Install commands (``cache-install``, ``cache-package :install:``) name a mirror of
     ``spackcache_mirrors`` that is a local folder, with no URL for it in
     ``spackcache_mirror_url``: the commands show the folder as ``conf.py`` names it, which
-    a reader elsewhere cannot use."""
+    a reader elsewhere cannot use. Or a signing key file of a mirror folder
+    (``build_cache/_pgp/*.pub``, ``v3/manifests/key/*.key.manifest.json``) is not a
+    public key, is too large, or is not the key its name says: its fingerprint is not
+    shown."""
 
     STUB = "stub"
     """``cache-index :toctree:`` would write a package page over a file it did not

@@ -9,7 +9,8 @@ build goes on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -20,11 +21,21 @@ from ..data.install import InstallCommands, install_commands
 from ..data.model import Spec
 from ..data.problems import quoted
 from ..data.query import RUNS_ON_FIELD, SpecQuery
-from ..data.suggest import did_you_mean, first_few
+from ..data.suggest import close_names, did_you_mean, first_few
 from ..data.targets import close_cpus
 from ..render.names import ROOT_CLASS
-from ..site.sources import install_mirrors
-from ..sources.urls import is_local_mirror, is_oci, mirror_url
+from ..site.sources import install_mirrors, local_mirror_folder
+from ..sources.keys import mirror_keys
+from ..sources.snapshot_index import ROOT
+from ..sources.store import is_valid_name
+from ..sources.urls import (
+    is_local_mirror,
+    is_oci,
+    is_url,
+    mirror_url,
+    stack_mirror,
+    tarball_mirror,
+)
 from ..warnings_ import SpackCacheWarning
 from .loading import LoadingDirective
 from .options import text_option
@@ -51,10 +62,19 @@ class SpackCacheDirective(LoadingDirective):
         container["support_smartquotes"] = False
         return container
 
-    def install_commands_for(self, tag: str, *, show: bool) -> InstallCommands:
+    def install_commands_for(
+        self,
+        tag: str,
+        *,
+        show: bool,
+        specs: Sequence[Spec] = (),
+        stack: str | None = None,
+    ) -> InstallCommands:
         """The install commands of snapshot *tag* (``:unsigned:`` as given, and always for
-        an OCI registry, whose binaries are unsigned); when they are to be shown (*show*)
-        and name a folder of this machine, a warning says so."""
+        an OCI registry, whose binaries are unsigned), from the mirror the *specs*' tarball
+        URLs name when they agree (:func:`.urls.mirror_url` says which URL wins), or from
+        the mirror of one *stack* of it. When they are to be shown (*show*) and name a
+        folder of this machine, a warning says so."""
         settings = spackcache_config(self.env)
         # a ref of the snapshot index is installed from its root mirror
         mirrors = {**install_mirrors(self.env), **settings.mirrors}
@@ -64,10 +84,61 @@ class SpackCacheDirective(LoadingDirective):
                 f"set spackcache_mirror_url = {{{tag!r}: URL}} to give readers its URL",
                 SpackCacheWarning.INSTALL,
             )
-        url = mirror_url(tag, settings.mirror_url, mirrors)
+        recorded = {tarball_mirror(s.tarball) for s in specs if s.tarball}
+        recorded.discard(None)
+        url = mirror_url(
+            tag, settings.mirror_url, mirrors, recorded.pop() if len(recorded) == 1 else None
+        )
+        name = tag
+        stacks = settings.mirrors.get(tag)
+        named = isinstance(settings.mirror_url, Mapping) and tag in settings.mirror_url
+        if stack is not None and isinstance(stacks, Mapping) and stack in stacks and not named:
+            # a snapshot of one mirror per stack: that stack's own mirror
+            url, name = str(os.fspath(stacks[stack])), f"{tag}-{stack}"
+            if show and not is_url(url):
+                self.warn(
+                    f"stack {stack!r} of {tag!r} is a local folder: the install commands "
+                    f"name its path; set spackcache_mirror_url = {{{tag!r}: URL}} to give "
+                    "readers the URL its stacks are under",
+                    SpackCacheWarning.INSTALL,
+                )
+        elif stack is not None and stack != ROOT:
+            url, name = stack_mirror(url, stack), f"{tag}-{stack}"
         # an OCI registry's binaries are never signed (sources/oci.py)
         signed = "unsigned" not in self.options and not is_oci(url)
-        return install_commands(tag, url, signed=signed)
+        prints: tuple[str, ...] = ()
+        folder = local_mirror_folder(self.env, tag) if signed and stack is None else None
+        if folder is not None:
+            prints, problems, read = mirror_keys(folder)
+            for path in read:
+                self.env.note_dependency(str(path))
+            if show:
+                self.report(problems)
+        return install_commands(tag, url, signed=signed, name=name, fingerprints=prints)
+
+    def install_stack(self, option: str, specs: Sequence[Spec] = ()) -> str | None:
+        """The stack whose mirror *option* names (``None``: the top-level mirror, also
+        after a warning for a name that is not one, or a stack none of *specs* is in)."""
+        stack: str | None = self.options.get(option) or None
+        if stack is None:
+            return None
+        if not is_valid_name(stack):
+            self.warn(
+                f":{option}: {stack!r} is not a stack name (letters, digits and _.+- only); "
+                "the commands use the top-level mirror",
+                SpackCacheWarning.OPTION,
+            )
+            return None
+        known = sorted({name for spec in specs for name in spec.stacks})
+        if specs and stack not in known:
+            hint = did_you_mean(close_names(stack, known))
+            self.warn(
+                f":{option}: no binary here is in stack {stack!r}{hint}; the commands use "
+                "the top-level mirror",
+                SpackCacheWarning.STACK,
+            )
+            return None
+        return stack
 
     # -- options ---------------------------------------------------------------------
 

@@ -14,7 +14,13 @@ from docutils.parsers.rst import directives
 
 from ..data.query import FILTER_FIELDS, split_patterns
 
-__all__ = ["FILTER_OPTIONS", "patterns_option", "text_option", "words_option"]
+__all__ = [
+    "FILTER_OPTIONS",
+    "optional_text_option",
+    "patterns_option",
+    "text_option",
+    "words_option",
+]
 
 
 def text_option(argument: str | None) -> str:
@@ -22,6 +28,11 @@ def text_option(argument: str | None) -> str:
     if argument is None or not argument.strip():
         raise ValueError("argument required but none supplied")
     return argument.strip()
+
+
+def optional_text_option(argument: str | None) -> str:
+    """Option validator: a value that may be left out (``""``), stripped."""
+    return (argument or "").strip()
 
 
 def patterns_option(argument: str | None) -> tuple[str, ...]:

@@ -24,7 +24,7 @@ from ..render.summary import pending_summary
 from ..sources.urls import package_url
 from ..warnings_ import SpackCacheWarning
 from .base import SpackCacheDirective
-from .options import FILTER_OPTIONS, text_option, words_option
+from .options import FILTER_OPTIONS, optional_text_option, text_option, words_option
 
 __all__ = [
     "SPEC_SORTS",
@@ -60,7 +60,7 @@ class CachePackageDirective(SpackCacheDirective):
         "columns": words_option,
         "no-index": directives.flag,
         "noindex": directives.flag,
-        "install": directives.flag,
+        "install": optional_text_option,
         "unsigned": directives.flag,
     }
 
@@ -83,7 +83,13 @@ class CachePackageDirective(SpackCacheDirective):
         container += pending_summary(summarise(specs) if query else summary)
         recipe = package_url(spackcache_config(self.env).package_url, package)
         container += links_paragraph(package, tag, recipe)
-        commands = self.install_commands_for(tag, show="install" in self.options)
+        show = "install" in self.options
+        commands = self.install_commands_for(
+            tag,
+            show=show,
+            specs=record.specs,
+            stack=self.install_stack("install", record.specs) if show else None,
+        )
         if "install" in self.options:
             container.extend(install_nodes(commands, package))
         if specs:

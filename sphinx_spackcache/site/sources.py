@@ -55,7 +55,7 @@ from ..sources.snapshot_index import MAX_SNAPSHOT_INDEX, IndexRef, read_snapshot
 from ..sources.urls import is_oci, is_url
 from ..warnings_ import SpackCacheWarning, warn
 
-__all__ = ["build_sources", "install_mirrors", "setup_sources"]
+__all__ = ["build_sources", "install_mirrors", "local_mirror_folder", "setup_sources"]
 
 # Where the resolved record folder and mirror folders are kept on the build environment
 # (short paths only).
@@ -84,6 +84,18 @@ def install_mirrors(env: BuildEnvironment) -> dict[str, str]:
     its install commands name (as a mirror's own URL)."""
     found: dict[str, str] = getattr(env, _INSTALL_ATTR, None) or {}
     return found
+
+
+def local_mirror_folder(env: BuildEnvironment, name: str) -> Path | None:
+    """The folder of the mirror *name* when ``spackcache_mirrors`` gives it as a folder
+    of this machine (not a URL, whose fetched copy holds only the index, nor a snapshot
+    of one mirror per stack); else ``None``."""
+    location = spackcache_config(env).mirrors.get(name)
+    if location is None or isinstance(location, Mapping) or is_url(os.fspath(location)):
+        return None
+    folders: dict[str, str] = getattr(env, _MIRRORS_ATTR, None) or {}
+    folder = folders.get(name)
+    return Path(folder) if folder else None
 
 
 def _exclude_records(app: Sphinx, config: Config) -> None:

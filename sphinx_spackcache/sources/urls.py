@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from urllib.parse import quote
 
 from ..data.problems import UNSHOWABLE, quoted
+from ..data.snapshots import release_numbers
 
 __all__ = [
     "DEFAULT_MIRROR_URL",
@@ -30,11 +31,17 @@ __all__ = [
     "mirror_url",
     "package_url",
     "redact",
+    "ref_mirror",
+    "stack_mirror",
+    "tarball_mirror",
     "template_problem",
 ]
 
-#: Where cache.spack.io's snapshots are (``{tag}``: the snapshot).
+#: Where cache.spack.io's snapshots are (``{tag}``: the snapshot; :func:`ref_mirror`
+#: says which folder of it a snapshot is).
 DEFAULT_MIRROR_URL = "https://binaries.spack.io/{tag}"
+#: Spack's public build cache: the bucket ``s3://spack-binaries`` over https.
+BINARIES = "https://binaries.spack.io"
 #: A package's page on packages.spack.io (``{package}``: its name).
 DEFAULT_PACKAGE_URL = "https://packages.spack.io/package.html?name={package}"
 
@@ -135,19 +142,86 @@ def is_local_mirror(tag: str, setting: str | Mapping[str, str], mirrors: Mirrors
     return not is_url(os.fspath(mirror))
 
 
-def mirror_url(tag: str, setting: str | Mapping[str, str], mirrors: Mirrors) -> str:
-    """Where the binaries of snapshot *tag* are, for the install commands: the URL
-    *setting* (``spackcache_mirror_url``) names for it, else the mirror's own folder or
-    URL, else the template (of ``"*"`` when *setting* is a dict) filled with *tag* (also
-    for a snapshot of one mirror per stack: the stacks are several mirrors, and the
-    install commands name one)."""
+def mirror_url(
+    tag: str,
+    setting: str | Mapping[str, str],
+    mirrors: Mirrors,
+    recorded: str | None = None,
+) -> str:
+    """Where the binaries of snapshot *tag* are, for the install commands, first of:
+
+    * the URL *setting* (``spackcache_mirror_url``) names for it (a dict's entry);
+    * the mirror's own folder or URL (*mirrors*);
+    * a template of *setting* that is not the default, filled with *tag* (a site's
+      deliberate choice beats what records say);
+    * *recorded*, the mirror the snapshot's records name in their ``tarball`` URLs
+      (:func:`tarball_mirror`);
+    * the ref's folder of Spack's public build cache (:func:`ref_mirror`).
+
+    A snapshot of one mirror per stack gets the template too: the stacks are several
+    mirrors, and the install commands name one (``:stack:`` picks a stack's).
+    """
     if isinstance(setting, Mapping) and tag in setting:
         return fill(str(setting[tag]), "tag", tag)
     mirror = mirrors.get(tag)
     if mirror is not None and not isinstance(mirror, Mapping):
         return str(os.fspath(mirror))
     template = setting.get("*", DEFAULT_MIRROR_URL) if isinstance(setting, Mapping) else setting
-    return fill(str(template), "tag", tag)
+    if template != DEFAULT_MIRROR_URL:
+        return fill(str(template), "tag", tag)
+    return recorded or ref_mirror(tag)
+
+
+def ref_mirror(tag: str) -> str:
+    """The top-level mirror of snapshot *tag* in Spack's public build cache.
+
+    Spack's CI writes each protected ref's binaries to ``s3://spack-binaries/<ref>``
+    (spack/spack ``share/spack/gitlab/cloud_pipelines/.gitlab-ci.yml``,
+    ``SPACK_COPY_BUILDCACHE: "s3://spack-binaries/${CI_COMMIT_REF_NAME}"``; the same in
+    spack/spack-packages ``.ci/gitlab/.gitlab-ci.yml``), and
+    spack/spack-infrastructure ``images/protected-publish/README.md`` lists the refs:
+    ``develop``, ``develop-YYYY-MM-DD``, ``releases/vX.Y`` and ``vX.Y.Z``. A point-release
+    tag and a develop snapshot are their own folder; cache.spack.io's old snapshots named
+    ``vX.Y`` (v0.18, v0.19, v0.20) are the release *branches*: their records' tarballs
+    are under ``https://binaries.spack.io/releases/v0.19/build_cache/``
+    (spack/cache.spack.io ``_cache/v0.19/adept-utils/specs.md``).
+
+    >>> ref_mirror("v0.23.1"), ref_mirror("v0.19")
+    ('https://binaries.spack.io/v0.23.1', 'https://binaries.spack.io/releases/v0.19')
+    """
+    numbers = release_numbers(tag)
+    if numbers is not None and len(numbers) == 2:
+        return f"{BINARIES}/releases/{tag}"
+    return f"{BINARIES}/{tag}"
+
+
+#: Where a tarball's mirror ends: a v2 mirror's ``build_cache/`` or a v3 mirror's
+#: content-addressed ``blobs/sha256/``.
+_TARBALL_MIRROR = re.compile(r"(?P<mirror>https?://[^?#]+?)/(?:build_cache|blobs/sha256)/")
+
+
+def tarball_mirror(tarball: str) -> str | None:
+    """The mirror a record's *tarball* URL is in (``None``: it does not say).
+
+    >>> tarball_mirror("https://binaries.spack.io/releases/v0.19/build_cache/a/b.spack")
+    'https://binaries.spack.io/releases/v0.19'
+    """
+    found = _TARBALL_MIRROR.match(tarball)
+    if found is None or location_problem(tarball) is not None:
+        return None
+    return found["mirror"]
+
+
+def stack_mirror(url: str, stack: str | None) -> str:
+    """The mirror of one *stack* of the ref whose top-level mirror is *url*:
+    ``<url>/<stack>`` (spack-infrastructure ``images/protected-publish/README.md``:
+    "Looking inside the develop prefix, we can see the top level mirror ... along with
+    all the stack-specific mirrors"). ``root``, the label of the top-level mirror in the
+    snapshot index and the stack every cache.spack.io spec lists, is *url* itself:
+    there is no ``<ref>/root``."""
+    if not stack or stack == "root":
+        return url
+    return url.rstrip("/") + "/" + stack
 
 
 def package_url(template: str, package: str) -> str | None:
