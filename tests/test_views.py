@@ -275,6 +275,29 @@ def test_escaped_comma_in_a_variant(views: SphinxTestApp) -> None:
     assert len(wanted) == 2
 
 
+def test_compiler_pattern_in_spack_s_spelling(views: SphinxTestApp) -> None:
+    """``gcc@=11.4.0`` (Spack's spelling of an exact version) keeps the specs whose
+    record says ``gcc@11.4.0``: a pattern is normalised like the records' compilers."""
+    table = page(views, "packages").select("table.spackcache-specs")[7]
+    wanted = [s["hash"] for s in raw("cmake") if s["compiler"] in ("gcc@11.4.0", "gcc@=11.4.0")]
+    assert 0 < len(wanted) < len(raw("cmake"))
+    assert sorted(hashes_in(table)) == sorted(wanted)
+
+
+def test_variant_filter_keeps_only_the_matching_specs(views: SphinxTestApp) -> None:
+    """``:variant: patches:=*, ~ownlibs``: a glob or a whole variant, either one."""
+    table = page(views, "packages").select("table.spackcache-specs")[8]
+    wanted = [
+        s["hash"]
+        for s in raw("cmake")
+        if any(v.startswith("patches:=") or v == "~ownlibs" for v in s["variants"])
+    ]
+    assert len(wanted) == 5  # by hand: four with patches:=dbc3892, one ~ownlibs
+    assert sorted(hashes_in(table)) == sorted(wanted)
+    caption = table.caption.get_text()  # type: ignore[union-attr]
+    assert f"(5 of {len(raw('cmake'))} shown)" in caption
+
+
 def test_filtered_summary_counts_what_is_shown(views: SphinxTestApp) -> None:
     summary = page(views, "packages").select("dl.spackcache-summary")[4]
     assert re.search(r"Specs:?\s*3\b", summary.get_text())
