@@ -164,6 +164,58 @@ def test_heat_shading_in_html_plain_numbers_elsewhere(views: SphinxTestApp, buil
     assert "heat" not in (text.outdir / "coverage.txt").read_text("utf-8")
 
 
+def heat_levels(table: Tag) -> dict[tuple[str, str], tuple[int, int]]:
+    """{(row, column): (count, heat level)} of the count cells of a coverage table (the
+    Total row and column are left out: they are not shaded)."""
+    headings = [th.get_text(strip=True) for th in table.select("thead th")]
+    found = {}
+    for tr in table.select("tbody tr"):
+        cells = tr.select("td")
+        row = cells[0].get_text(strip=True)
+        for heading, cell in zip(headings[1:], cells[1:], strict=True):
+            text = cell.get_text(strip=True)
+            if row == "Total" or heading in ("Total", "Packages") or not text:
+                continue
+            (span,) = cell.select("span")
+            (level,) = [c for c in span["class"] if c.startswith("spackcache-heat-")]
+            found[(row, heading)] = (int(text), int(level.rsplit("-", 1)[1]))
+    return found
+
+
+def test_the_heat_scale_is_set_by_the_largest_cell_outside_root(views: SphinxTestApp) -> None:
+    """docs/coverage.rst: cells are shaded against the largest cell outside ``root``
+    (which holds every spec); root's own cells are shaded too, at most as dark."""
+    cells = heat_levels(page(views, "coverage").select("table.spackcache-coverage")[0])
+    specs = raw("cmake")
+    by_cell = Counter((st, s["os"]) for s in specs for st in s["stacks"])
+    peak = max(n for (stack, _), n in by_cell.items() if stack != "root")
+    root_peak = max(n for (stack, _), n in by_cell.items() if stack == "root")
+    assert (peak, root_peak) == (5, 13)  # by hand: radiuss-aws-aarch64 on amzn2; root ubuntu22.04
+    assert {key: count for key, (count, _) in cells.items()} == dict(by_cell)
+    for (stack, _), (count, level) in cells.items():
+        assert level == 5 if count >= peak else 1 <= level < 5, (stack, count, level)
+    assert cells[("radiuss-aws-aarch64", "amzn2")] == (5, 5)
+    assert cells[("root", "ubuntu22.04")] == (13, 5)
+    # darker for more, lightest for one spec
+    ordered = sorted(cells.values())
+    assert [level for _, level in ordered] == sorted(level for _, level in ordered)
+    assert all(level == 1 for count, level in ordered if count == 1)
+
+
+def test_when_root_is_the_only_row_its_largest_cell_sets_the_scale(views: SphinxTestApp) -> None:
+    # the whole snapshot by compiler, :stack: root
+    cells = heat_levels(page(views, "coverage").select("table.spackcache-coverage")[4])
+    assert {row for row, _ in cells} == {"root"}
+    counts = Counter(
+        s["compiler"].replace("@=", "@") for p in expected.packages(TAG) for s in raw(p)
+    )
+    assert {count for count, _ in cells.values()} == set(counts.values())
+    largest = max(counts.values())
+    assert len(counts) > 2
+    for count, level in cells.values():
+        assert level == 5 if count == largest else 1 <= level < 5, (count, level)
+
+
 # -- cache-index and cache-stack -------------------------------------------------------
 
 
