@@ -221,6 +221,23 @@ def test_text_keeps_every_hash_whole(build: Build) -> None:
     assert "root\N{NO-BREAK SPACE}(27)" in text
 
 
+def test_text_puts_one_stack_badge_on_each_line(build: Build) -> None:
+    """writers/text.py: in text, a run of badges is a line block, one badge a line (the
+    text writer would otherwise wrap inside a badge, at a hyphen or a no-break space)."""
+    app = build("basic", "text")
+    lines = [
+        line.strip().replace("\N{NO-BREAK SPACE}", " ")
+        for line in (app.outdir / "py-packaging.txt").read_text("utf-8").splitlines()
+    ]
+    counts = expected.stack_counts(TAG, "py-packaging")
+    start = lines.index(f"Stacks ({len(counts)}):")
+    shown = lines[start + 1 : start + 1 + len(counts)]
+    assert shown == [f"{stack} ({count})" for stack, count in sorted(counts.items())]
+    assert lines[start + 1 + len(counts)] == ""
+    # (not in spec table cells: Sphinx's text writer wraps the lines of a cell again as
+    # one paragraph, so there the badges of a cell can share a line)
+
+
 def test_latex_longtable_with_widths(build: Build) -> None:
     app = build("basic", "latex")
     assert warnings_of(app) == []
