@@ -413,6 +413,57 @@ def test_bad_options_are_located_warnings(build: Build) -> None:
         assert text in line, line
 
 
+BAD_PACKAGE = """:orphan:
+
+Bad package options
+===================
+
+.. cache-package:: cmake
+   :sort: size
+   :no-index:
+
+.. cache-package:: cmake
+   :columns: hash, colour
+   :no-index:
+
+.. cache-package:: cmake
+   :os: ,
+   :no-index:
+
+.. cache-index::
+   :toctree: generated
+   :os: ,
+"""
+
+
+def test_bad_cache_package_options_are_located_warnings(build: Build) -> None:
+    """A bad ``:sort:`` or ``:columns:`` of cache-package, and a filter of commas only
+    (which stopped the build in a ``:toctree:`` index), are ``spackcache.option``
+    warnings at their directive; the filter is left out."""
+    app = build("views", "html")
+    (app.srcdir / "bad.rst").write_text(BAD_PACKAGE, "utf-8")
+    # a fresh environment: at builder-inited an incremental build knows only the documents
+    # of the previous build, so a new page's :toctree: would get its pages a build later
+    app = build("views", "html", freshenv=True)
+    lines = [line for line in warnings_of(app) if "bad.rst" in line]
+    expected_lines = [
+        ("bad.rst:6", ":sort: 'size' is not one of version, hash, compiler, os, platform"),
+        ("bad.rst:10", ":columns: colour not known; choose from hash, version, compiler"),
+        ("bad.rst:14", ":os: holds no pattern (only commas); the option is left out"),
+        ("bad.rst:18", ":os: holds no pattern (only commas); the option is left out"),
+    ]
+    assert len(lines) == len(expected_lines), "\n".join(lines)
+    for line, (where, text) in zip(lines, expected_lines, strict=True):
+        assert line.split(": WARNING")[0].endswith(where), line
+        assert line.endswith("[spackcache.option]"), line
+        assert text in line, line
+    # the bad :sort: and :columns: output nothing; :os: , shows every spec
+    (table,) = page(app, "bad").select("table.spackcache-specs")
+    assert sorted(hashes_in(table)) == sorted(s["hash"] for s in raw("cmake"))
+    generated = sorted(p.stem for p in (app.srcdir / "generated").glob("*.rst"))
+    assert generated == expected.packages(TAG)
+
+
 # -- cross-references ------------------------------------------------------------------
 
 
