@@ -221,6 +221,23 @@ def test_text_keeps_every_hash_whole(build: Build) -> None:
     assert "root\N{NO-BREAK SPACE}(27)" in text
 
 
+def test_text_puts_one_stack_badge_on_each_line(build: Build) -> None:
+    """writers/text.py: in text, a run of badges is a line block, one badge a line (the
+    text writer would otherwise wrap inside a badge, at a hyphen or a no-break space)."""
+    app = build("basic", "text")
+    lines = [
+        line.strip().replace("\N{NO-BREAK SPACE}", " ")
+        for line in (app.outdir / "py-packaging.txt").read_text("utf-8").splitlines()
+    ]
+    counts = expected.stack_counts(TAG, "py-packaging")
+    start = lines.index(f"Stacks ({len(counts)}):")
+    shown = lines[start + 1 : start + 1 + len(counts)]
+    assert shown == [f"{stack} ({count})" for stack, count in sorted(counts.items())]
+    assert lines[start + 1 + len(counts)] == ""
+    # (not in spec table cells: Sphinx's text writer wraps the lines of a cell again as
+    # one paragraph, so there the badges of a cell can share a line)
+
+
 def test_latex_longtable_with_widths(build: Build) -> None:
     app = build("basic", "latex")
     assert warnings_of(app) == []
@@ -242,6 +259,47 @@ def test_latex_longtable_with_widths(build: Build) -> None:
     assert source.count(r"\begin{longtable}{\X{300}{1000}") == 5
     for spec_hash in expected.hashes(TAG, "py-packaging"):
         assert spec_hash in source
+
+
+def latex_with_break_points(value: str) -> str:
+    """*value* as the LaTeX writer writes it with the break points the docs promise
+    (writers/latex.py): ``\\allowbreak{}`` after each ``_ = : , @ . /`` that is not the
+    last character (``_`` escaped as ``\\_``)."""
+    out = []
+    for index, char in enumerate(value):
+        out.append("\\_" if char == "_" else char)
+        if char in "_=:,@./" and index < len(value) - 1:
+            out.append("\\allowbreak{}")
+    return "".join(out)
+
+
+def test_latex_break_points_in_table_cells(build: Build) -> None:
+    """The fast check of what the slow PDF test relies on: every value of dsfmt's one
+    spec (its table shows them all) and cmake's ``patches:=dbc3892`` get break points."""
+    app = build("basic", "latex")
+    (tex,) = app.outdir.glob("*.tex")
+    source = tex.read_text("utf-8")
+    (dsfmt,) = expected.specs("v0.23.1", "dsfmt")
+    values = [
+        *dsfmt["versions"],
+        dsfmt["compiler"].replace("@=", "@"),  # gcc@11.4.0, as Spack prints it
+        dsfmt["os"],
+        dsfmt["target"],
+        *dsfmt["variants"],
+    ]
+    assert values == [
+        "2.2.5",
+        "gcc@11.4.0",
+        "ubuntu22.04",
+        "x86_64_v3",
+        "build_system=makefile",
+        "patches=b79624c",
+    ]
+    assert any("patches:=dbc3892" in s["variants"] for s in expected.specs(TAG, "cmake"))
+    for value in [*values, "patches:=dbc3892"]:
+        assert "{" + latex_with_break_points(value) + "}" in source, value
+    # the hash stays whole
+    assert "{" + dsfmt["hash"] + "}" in source
 
 
 @pytest.mark.parametrize("buildername", ["man", "epub", "singlehtml", "dirhtml"])

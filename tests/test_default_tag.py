@@ -48,3 +48,27 @@ def test_the_default_tag_wins_over_the_latest(build: Build) -> None:
     uris = {line.split()[0]: line.split()[3] for line in body.splitlines()}
     assert uris["cmake"] == f"pkgs/cmake.html#cache-package-cmake-{DEFAULT}"
     assert uris["cmake@develop-2025-04-20"] == "latest.html#cache-package-cmake-develop-2025-04-20"
+
+
+def test_without_a_default_tag_the_plain_name_is_the_newest_snapshot(build: Build) -> None:
+    """No ``spackcache_default_tag``: ``:cache:pkg:`cmake``` goes to the newest snapshot
+    cmake is documented for, by Spack's order (releases by version, then develop
+    snapshots by date: develop-2025-04-20 here), not to the first documented (v0.23.1, in
+    a.rst) nor the last (develop-2025-04-13, in c.rst) nor the last by name (v0.23.1)."""
+    app = build("no-default-tag", "html")
+    assert "spackcache_default_tag" not in (app.srcdir / "conf.py").read_text("utf-8").replace(
+        "# no spackcache_default_tag", ""
+    )
+    assert warnings_of(app) == []
+    page = BeautifulSoup((app.outdir / "refs.html").read_text("utf-8"), "html.parser")
+    refs = page.select_one("div.body, [role=main]")
+    assert refs is not None
+    links = [a["href"] for a in refs.select("li a.reference")]
+    assert links == [
+        "b.html#cache-package-cmake-develop-2025-04-20",
+        "c.html#cache-package-py-packaging-develop-2025-04-13",  # newer than v0.23.1
+    ]
+    body = zlib.decompress((app.outdir / "objects.inv").read_bytes().split(b"\n", 4)[4]).decode()
+    uris = {line.split()[0]: line.split()[3] for line in body.splitlines()}
+    assert uris["cmake"] == "b.html#cache-package-cmake-develop-2025-04-20"
+    assert uris["py-packaging"] == "c.html#cache-package-py-packaging-develop-2025-04-13"

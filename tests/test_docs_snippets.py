@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import yaml
 from bs4 import BeautifulSoup
+from docutils import nodes
+from pytest_regressions.file_regression import FileRegressionFixture
 from sphinx.testing.util import SphinxTestApp
 
-from .conftest import DOCS, warnings_of
+from .conftest import DOCS, resolved, warnings_of
 
 SNIPPETS = DOCS / "snippets"
 
@@ -73,3 +77,54 @@ def test_every_snippet_builds_without_warnings(
     html = BeautifulSoup((app.outdir / "package-tag-rst.html").read_text("utf-8"), "html.parser")
     links = Counter(str(a["href"]).endswith(".spack") for a in html.select("td.spackcache-hash a"))
     assert links == Counter({True: 37})
+
+
+# -- regression files ------------------------------------------------------------------
+#
+# As sphinx-design's tests/test_snippets.py does: each snippet's doctree, with the
+# post-transforms applied (built by the pseudoxml builder, so that the spec tables,
+# listings and matrices are expanded as every builder but HTML writes them), in
+# tests/test_docs_snippets/snippet_<page>.xml. Each file was read and checked against the
+# records of docs/_cache; regenerate with ``pytest --force-regen`` only after reading
+# the diff.
+
+SNIPPET_PAGES = [
+    f"{path.stem}-{path.suffix[1:]}"
+    for path in sorted(SNIPPETS.glob("*.rst")) + sorted(SNIPPETS.glob("*.md"))
+]
+
+
+@pytest.fixture(scope="module")
+def snippet_doctrees(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """page -> its doctree as text, all snippets built once (as one project)."""
+    root = tmp_path_factory.mktemp("snippets") / "project"
+    pages = snippet_project(root)
+    assert pages == SNIPPET_PAGES
+    app = SphinxTestApp("pseudoxml", srcdir=root)
+    try:
+        app.build()
+        assert warnings_of(app) == []
+        yield {page: doctree_text(resolved(app, page)) for page in pages}
+    finally:
+        app.cleanup()
+
+
+def doctree_text(doctree: nodes.document) -> str:
+    """*doctree* as text, without what differs by machine (file names and lines)."""
+    for element in doctree.findall(nodes.Element):
+        element.attributes.pop("source", None)
+        element.line = None
+    doctree.attributes.pop("translation_progress", None)
+    text = doctree.pformat()
+    # docutils < 0.22 writes a boolean attribute as "False", newer ones as "0"
+    return text.replace('support_smartquotes="False"', 'support_smartquotes="0"')
+
+
+@pytest.mark.parametrize("page", SNIPPET_PAGES)
+def test_snippet_doctree(
+    snippet_doctrees: dict[str, str], page: str, file_regression: FileRegressionFixture
+) -> None:
+    text = snippet_doctrees[page]
+    assert "/tmp" not in text
+    assert str(DOCS) not in text
+    file_regression.check(text, basename=f"snippet_{page}", extension=".xml")

@@ -182,6 +182,18 @@ def test_one_package_and_a_release(build: Build) -> None:
     assert "3.30.5" in text
 
 
+def test_a_package_new_in_or_gone_from_a_snapshot(build: Build) -> None:
+    """``:package:`` names a package one snapshot lacks: "new in", and with the two
+    snapshots the other way round, "gone from" (docs/history.rst)."""
+    assert "sherpa" not in raw(OLD)
+    specs = len(raw(NEW)["sherpa"])
+    assert specs == 2
+    app = build("history", "text", conf={"spackcache_path": str(CACHE)})
+    text = " ".join((app.outdir / "packages.txt").read_text("utf-8").split())
+    assert f"{OLD} → {NEW}, sherpa: new in {NEW} ({specs} specs)." in text
+    assert f"{NEW} → {OLD}, sherpa: gone from {OLD} ({specs} specs in {NEW})." in text
+
+
 def test_history_of_a_package(build: Build) -> None:
     app = build("history", "html", conf={"spackcache_path": str(CACHE)})
     page = html(app, "history")

@@ -5,6 +5,8 @@ here, independently of the reader."""
 from __future__ import annotations
 
 import gc
+import gzip
+import hashlib
 import json
 import shutil
 from collections import Counter
@@ -250,9 +252,35 @@ MIRROR_CONF = {
 }
 
 
-@pytest.mark.parametrize("layout", ["v2", "v3"])
-def test_every_directive_on_a_mirror(build: Build, layout: str) -> None:
-    folder = MIRRORS / f"spack-{layout}-test"
+def gzipped_v3(tmp_path: Path) -> Path:
+    """The v3 test mirror with its index blob gzipped, as the manifest's record says with
+    ``"compression": "gzip"`` (Spack's BlobRecord, lib/spack/spack/url_buildcache.py in
+    spack/spack at 00b778b4a9d53021fafb3b3a0c7d8ce0b8dcfa37: contentLength, mediaType,
+    compression, checksumAlgorithm, checksum; the checksum is the stored blob's)."""
+    folder = tmp_path / "spack-v3-gzip-test"
+    shutil.copytree(MIRRORS / "spack-v3-test", folder)
+    manifest_path = folder / "v3" / "manifests" / "index" / "index.manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    (record,) = [
+        r for r in manifest["data"] if r["mediaType"].startswith("application/vnd.spack.db")
+    ]
+    old = folder / "blobs" / "sha256" / record["checksum"][:2] / record["checksum"]
+    data = gzip.compress(old.read_bytes(), mtime=0)
+    checksum = hashlib.sha256(data).hexdigest()
+    old.unlink()  # only the gzipped blob is left to read
+    blob = folder / "blobs" / "sha256" / checksum[:2] / checksum
+    blob.parent.mkdir(parents=True, exist_ok=True)
+    blob.write_bytes(data)
+    record.update(checksum=checksum, compression="gzip", contentLength=len(data))
+    manifest_path.write_text(json.dumps(manifest), "utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("layout", ["v2", "v3", "v3-gzip"])
+def test_every_directive_on_a_mirror(build: Build, layout: str, tmp_path: Path) -> None:
+    """Through every directive, a v2 mirror, a v3 one, and a v3 one whose index blob is
+    gzipped give the same specs (the hashes of Spack's own database)."""
+    folder = gzipped_v3(tmp_path) if layout == "v3-gzip" else MIRRORS / f"spack-{layout}-test"
     conf = {"spackcache_mirrors": {**MIRROR_CONF["spackcache_mirrors"], "spack-test": str(folder)}}
     app = build("mirrors", conf=conf)
     assert app.warning.getvalue() == ""
@@ -262,7 +290,7 @@ def test_every_directive_on_a_mirror(build: Build, layout: str) -> None:
     tables = package.select("table.spackcache-specs")
     assert sorted(c.get_text() for c in tables[0].select("td.spackcache-hash code")) == libelf
     sizes = [td.get_text(strip=True) for td in tables[0].select("td.spackcache-size")]
-    if layout == "v3":  # the tarball's size, from each spec's manifest
+    if layout != "v2":  # the tarball's size, from each spec's manifest
         manifests = v3_manifests()
         assert sorted(sizes) == sorted(
             f"{manifests[h]['data'][0]['contentLength'] / 1e6:.1f} MB" for h in libelf

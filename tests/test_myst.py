@@ -20,6 +20,17 @@ def our_nodes(doctree: nodes.document) -> list[str]:
     return [node.pformat() for node in found]
 
 
+def references(doctree: nodes.document) -> list[str]:
+    """The paragraph of the two ``cache:pkg`` references, resolved."""
+    found = [n for n in doctree.findall(nodes.paragraph) if n.astext().startswith("The packaging")]
+    for node in found:
+        for child in node.findall(nodes.Element):
+            child.attributes.pop("source", None)
+            child.line = None
+            child.source = None
+    return [node.pformat() for node in found]
+
+
 def index_entries(doctree: nodes.document) -> list[str]:
     """The general-index nodes of a document."""
     return [n.pformat() for n in doctree.findall(nodes.Element) if n.tagname == "index"]
@@ -30,6 +41,7 @@ def test_myst_and_rst_give_the_same_doctree(build: Build) -> None:
     app = build("myst", "pseudoxml", conf={"exclude_patterns": ["rst.rst"]})
     assert warnings_of(app) == []
     markdown = our_nodes(resolved(app, "index"))
+    markdown_refs = references(resolved(app, "index"))
     markdown_index = index_entries(app.env.get_doctree("index"))
     app = build(
         "myst",
@@ -39,10 +51,22 @@ def test_myst_and_rst_give_the_same_doctree(build: Build) -> None:
     )
     assert warnings_of(app) == []
     rst = our_nodes(resolved(app, "rst"))
+    rst_refs = references(resolved(app, "rst"))
     rst_index = index_entries(app.env.get_doctree("rst"))
-    # two packages, the install commands, a package filtered by CPU with them, a diff
-    # and a history
-    assert len(markdown) == 6
+    # two packages, the install commands, a package filtered by CPU with them, a diff,
+    # a history, a coverage matrix, a package index and a stack's listing: every
+    # directive of the extension (sphinx_spackcache/directives), and the cache:pkg role
+    assert len(markdown) == 9
+    assert [n.split(">", 1)[0].split('classes="', 1)[1].split('"')[0] for n in markdown] == [
+        f"spackcache spackcache-{kind}"
+        for kind in (
+            "package", "package", "install", "package", "diff", "history", "coverage",
+            "index", "stack",
+        )
+    ]  # fmt: skip
+    assert markdown_refs == rst_refs
+    assert len(markdown_refs) == 1
+    assert markdown_refs[0].count("<reference") == 2
     assert "develop-2025-04-13 → develop-2025-04-20, cmake: " in markdown[4]
     assert "py-packaging is in 3 of the 3 snapshots" in markdown[5]
     assert markdown == rst

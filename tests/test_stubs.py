@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 
 from sphinx_spackcache.site.stubs import (
     OLD_STUB_MARKER,
+    STUB_FIELD,
     find_index_requests,
     stub_text,
 )
@@ -111,6 +112,27 @@ def test_pages_generated_by_earlier_versions_are_replaced_and_removed(build: Bui
     assert (folder / "cmake.rst").read_text("utf-8").startswith(":spackcache-generated: ")
     assert not (folder / "gone.rst").exists()
     assert (folder / "mine.rst").exists()  # the marker is only a marker on the first line
+
+
+def test_only_generated_pages_are_ever_removed(build: Build) -> None:
+    """A stale file in a ``:toctree:`` folder goes only when its first line says it was
+    generated: the user's own pages there, with no marker, or with the field anywhere
+    but on the first line, stay; a stale generated page goes."""
+    app = build("generate", "html")
+    folder = app.srcdir / "all"
+    own = {
+        "notes.rst": "Notes\n=====\n\nMy own page beside the generated ones.\n",
+        "later.rst": f"Later\n=====\n\n:{STUB_FIELD}: not on the first line\n",
+    }
+    for name, text in own.items():
+        (folder / name).write_text(text, "utf-8")
+    stale = folder / "gone.rst"
+    stale.write_text((folder / "cmake.rst").read_text("utf-8").replace("cmake", "gone"), "utf-8")
+    assert stale.read_text("utf-8").startswith(f":{STUB_FIELD}: ")
+    app = build("generate", "html")
+    assert not stale.exists()
+    for name, text in own.items():
+        assert (folder / name).read_text("utf-8") == text
 
 
 def test_the_generated_marker_is_metadata_and_not_shown(build: Build) -> None:

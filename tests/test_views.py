@@ -164,6 +164,58 @@ def test_heat_shading_in_html_plain_numbers_elsewhere(views: SphinxTestApp, buil
     assert "heat" not in (text.outdir / "coverage.txt").read_text("utf-8")
 
 
+def heat_levels(table: Tag) -> dict[tuple[str, str], tuple[int, int]]:
+    """{(row, column): (count, heat level)} of the count cells of a coverage table (the
+    Total row and column are left out: they are not shaded)."""
+    headings = [th.get_text(strip=True) for th in table.select("thead th")]
+    found = {}
+    for tr in table.select("tbody tr"):
+        cells = tr.select("td")
+        row = cells[0].get_text(strip=True)
+        for heading, cell in zip(headings[1:], cells[1:], strict=True):
+            text = cell.get_text(strip=True)
+            if row == "Total" or heading in ("Total", "Packages") or not text:
+                continue
+            (span,) = cell.select("span")
+            (level,) = [c for c in span["class"] if c.startswith("spackcache-heat-")]
+            found[(row, heading)] = (int(text), int(level.rsplit("-", 1)[1]))
+    return found
+
+
+def test_the_heat_scale_is_set_by_the_largest_cell_outside_root(views: SphinxTestApp) -> None:
+    """docs/coverage.rst: cells are shaded against the largest cell outside ``root``
+    (which holds every spec); root's own cells are shaded too, at most as dark."""
+    cells = heat_levels(page(views, "coverage").select("table.spackcache-coverage")[0])
+    specs = raw("cmake")
+    by_cell = Counter((st, s["os"]) for s in specs for st in s["stacks"])
+    peak = max(n for (stack, _), n in by_cell.items() if stack != "root")
+    root_peak = max(n for (stack, _), n in by_cell.items() if stack == "root")
+    assert (peak, root_peak) == (5, 13)  # by hand: radiuss-aws-aarch64 on amzn2; root ubuntu22.04
+    assert {key: count for key, (count, _) in cells.items()} == dict(by_cell)
+    for (stack, _), (count, level) in cells.items():
+        assert level == 5 if count >= peak else 1 <= level < 5, (stack, count, level)
+    assert cells[("radiuss-aws-aarch64", "amzn2")] == (5, 5)
+    assert cells[("root", "ubuntu22.04")] == (13, 5)
+    # darker for more, lightest for one spec
+    ordered = sorted(cells.values())
+    assert [level for _, level in ordered] == sorted(level for _, level in ordered)
+    assert all(level == 1 for count, level in ordered if count == 1)
+
+
+def test_when_root_is_the_only_row_its_largest_cell_sets_the_scale(views: SphinxTestApp) -> None:
+    # the whole snapshot by compiler, :stack: root
+    cells = heat_levels(page(views, "coverage").select("table.spackcache-coverage")[4])
+    assert {row for row, _ in cells} == {"root"}
+    counts = Counter(
+        s["compiler"].replace("@=", "@") for p in expected.packages(TAG) for s in raw(p)
+    )
+    assert {count for count, _ in cells.values()} == set(counts.values())
+    largest = max(counts.values())
+    assert len(counts) > 2
+    for count, level in cells.values():
+        assert level == 5 if count == largest else 1 <= level < 5, (count, level)
+
+
 # -- cache-index and cache-stack -------------------------------------------------------
 
 
@@ -275,6 +327,29 @@ def test_escaped_comma_in_a_variant(views: SphinxTestApp) -> None:
     assert len(wanted) == 2
 
 
+def test_compiler_pattern_in_spack_s_spelling(views: SphinxTestApp) -> None:
+    """``gcc@=11.4.0`` (Spack's spelling of an exact version) keeps the specs whose
+    record says ``gcc@11.4.0``: a pattern is normalised like the records' compilers."""
+    table = page(views, "packages").select("table.spackcache-specs")[7]
+    wanted = [s["hash"] for s in raw("cmake") if s["compiler"] in ("gcc@11.4.0", "gcc@=11.4.0")]
+    assert 0 < len(wanted) < len(raw("cmake"))
+    assert sorted(hashes_in(table)) == sorted(wanted)
+
+
+def test_variant_filter_keeps_only_the_matching_specs(views: SphinxTestApp) -> None:
+    """``:variant: patches:=*, ~ownlibs``: a glob or a whole variant, either one."""
+    table = page(views, "packages").select("table.spackcache-specs")[8]
+    wanted = [
+        s["hash"]
+        for s in raw("cmake")
+        if any(v.startswith("patches:=") or v == "~ownlibs" for v in s["variants"])
+    ]
+    assert len(wanted) == 5  # by hand: four with patches:=dbc3892, one ~ownlibs
+    assert sorted(hashes_in(table)) == sorted(wanted)
+    caption = table.caption.get_text()  # type: ignore[union-attr]
+    assert f"(5 of {len(raw('cmake'))} shown)" in caption
+
+
 def test_filtered_summary_counts_what_is_shown(views: SphinxTestApp) -> None:
     summary = page(views, "packages").select("dl.spackcache-summary")[4]
     assert re.search(r"Specs:?\s*3\b", summary.get_text())
@@ -336,6 +411,57 @@ def test_bad_options_are_located_warnings(build: Build) -> None:
         assert line.split(": WARNING")[0].endswith(where), line
         assert line.endswith(f"[spackcache.{subtype}]"), line
         assert text in line, line
+
+
+BAD_PACKAGE = """:orphan:
+
+Bad package options
+===================
+
+.. cache-package:: cmake
+   :sort: size
+   :no-index:
+
+.. cache-package:: cmake
+   :columns: hash, colour
+   :no-index:
+
+.. cache-package:: cmake
+   :os: ,
+   :no-index:
+
+.. cache-index::
+   :toctree: generated
+   :os: ,
+"""
+
+
+def test_bad_cache_package_options_are_located_warnings(build: Build) -> None:
+    """A bad ``:sort:`` or ``:columns:`` of cache-package, and a filter of commas only
+    (which stopped the build in a ``:toctree:`` index), are ``spackcache.option``
+    warnings at their directive; the filter is left out."""
+    app = build("views", "html")
+    (app.srcdir / "bad.rst").write_text(BAD_PACKAGE, "utf-8")
+    # a fresh environment: at builder-inited an incremental build knows only the documents
+    # of the previous build, so a new page's :toctree: would get its pages a build later
+    app = build("views", "html", freshenv=True)
+    lines = [line for line in warnings_of(app) if "bad.rst" in line]
+    expected_lines = [
+        ("bad.rst:6", ":sort: 'size' is not one of version, hash, compiler, os, platform"),
+        ("bad.rst:10", ":columns: colour not known; choose from hash, version, compiler"),
+        ("bad.rst:14", ":os: holds no pattern (only commas); the option is left out"),
+        ("bad.rst:18", ":os: holds no pattern (only commas); the option is left out"),
+    ]
+    assert len(lines) == len(expected_lines), "\n".join(lines)
+    for line, (where, text) in zip(lines, expected_lines, strict=True):
+        assert line.split(": WARNING")[0].endswith(where), line
+        assert line.endswith("[spackcache.option]"), line
+        assert text in line, line
+    # the bad :sort: and :columns: output nothing; :os: , shows every spec
+    (table,) = page(app, "bad").select("table.spackcache-specs")
+    assert sorted(hashes_in(table)) == sorted(s["hash"] for s in raw("cmake"))
+    generated = sorted(p.stem for p in (app.srcdir / "generated").glob("*.rst"))
+    assert generated == expected.packages(TAG)
 
 
 # -- cross-references ------------------------------------------------------------------

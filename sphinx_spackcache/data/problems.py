@@ -75,8 +75,9 @@ class SpackCacheWarning(Enum):
 
     OPTION = "option"
     """A directive option has a value it does not accept, such as ``:by: colour``, an
-    unknown column in ``:columns:`` (the warning lists the accepted values), or a
-    ``:toctree:`` folder outside the source folder."""
+    unknown column in ``:columns:`` (the warning lists the accepted values), a filter
+    of commas only (``:os: ,``, left out), or a ``:toctree:`` folder outside the source
+    folder."""
 
     FILTER = "filter"
     """A filter pattern (``:os:``, ``:compiler:``, ...) matches no value of that field in

@@ -20,7 +20,7 @@ from ..config import spackcache_config
 from ..data.install import InstallCommands, install_commands
 from ..data.model import Spec
 from ..data.problems import quoted
-from ..data.query import RUNS_ON_FIELD, SpecQuery
+from ..data.query import FILTER_FIELDS, RUNS_ON_FIELD, SpecQuery
 from ..data.suggest import close_names, did_you_mean, first_few
 from ..data.targets import close_cpus
 from ..render.names import ROOT_CLASS
@@ -167,8 +167,17 @@ class SpackCacheDirective(LoadingDirective):
 
     def query(self, specs: Iterable[Spec]) -> SpecQuery:
         """The filters given as options, after warning about each pattern that matches
-        nothing in *specs* (what the directive could show)."""
-        query = SpecQuery.from_options(self.options)
+        nothing in *specs* (what the directive could show). A filter option with no
+        pattern (``:os: ,``) is left out, with a warning."""
+        options = dict(self.options)
+        for field in FILTER_FIELDS:
+            if options.get(field) == ():
+                del options[field]
+                self.warn(
+                    f":{field}: holds no pattern (only commas); the option is left out",
+                    SpackCacheWarning.OPTION,
+                )
+        query = SpecQuery.from_options(options)
         for field, name in query.unknown():
             hint = did_you_mean(close_cpus(name))
             self.warn(

@@ -36,8 +36,15 @@ def optional_text_option(argument: str | None) -> str:
 
 
 def patterns_option(argument: str | None) -> tuple[str, ...]:
-    """Option validator: comma-separated patterns (``\\,`` for a literal comma)."""
-    return split_patterns(text_option(argument))
+    """Option validator: comma-separated patterns (``\\,`` for a literal comma); ``()``
+    for a value of commas only, such as ``:os: ,`` (the directive warns, see
+    :meth:`~.base.SpackCacheDirective.query`)."""
+    try:
+        return split_patterns(text_option(argument))
+    except ValueError:
+        if argument is None or not argument.strip():
+            raise
+        return ()
 
 
 def words_option(argument: str | None) -> tuple[str, ...]:

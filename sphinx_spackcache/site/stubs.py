@@ -262,7 +262,7 @@ def stub_text(
 
 def _listed_packages(sources: Sources, tag: str, options: dict[str, str]) -> list[str]:
     query = SpecQuery.from_options(
-        {f: split_patterns(v) for f, v in options.items() if f in FILTER_FIELDS and v.strip()}
+        {f: p for f, v in options.items() if f in FILTER_FIELDS and (p := _patterns(v))}
     )
     names = []
     for package in sources.packages(tag):
@@ -273,6 +273,15 @@ def _listed_packages(sources: Sources, tag: str, options: dict[str, str]) -> lis
         if not query or query.apply(specs):
             names.append(package)
     return names
+
+
+def _patterns(value: str) -> tuple[str, ...]:
+    """The patterns of a filter option; none for one of commas only (``:os: ,``), which
+    the directive leaves out with a warning, as here."""
+    try:
+        return split_patterns(value)
+    except ValueError:
+        return ()
 
 
 def _generate_stubs(app: Sphinx) -> None:
