@@ -88,6 +88,21 @@ def test_unchanged_pages_are_not_rewritten_and_stale_ones_go(build: Build) -> No
     assert warnings_of(app) == []
 
 
+def test_a_page_added_with_an_index_gets_its_pages_in_the_same_build(build: Build) -> None:
+    """An incremental build reads a new page's ``cache-index :toctree:`` and writes its
+    pages at once (not a build later), with no "missing page" warning."""
+    app = build("generate", "html")
+    assert warnings_of(app) == []
+    (app.srcdir / "added.rst").write_text(
+        ":orphan:\n\nAdded\n=====\n\n.. cache-index::\n   :tag: v0.23.1\n   :toctree: added\n",
+        "utf-8",
+    )
+    app = build("generate", "html")
+    assert warnings_of(app) == []
+    assert sorted(stubs(app.srcdir / "added")) == expected.packages("v0.23.1")
+    assert (app.outdir / "added" / "cmake.html").is_file()
+
+
 def test_a_hand_written_file_is_never_overwritten(build: Build) -> None:
     app = build("generate", "html")
     mine = app.srcdir / "all" / "cmake.rst"

@@ -301,8 +301,17 @@ def _generate_stubs(app: Sphinx) -> None:
 
 
 def _index_requests(app: Sphinx) -> list[IndexRequest]:
-    """Every ``cache-index`` with ``:toctree:`` in the sources."""
+    """Every ``cache-index`` with ``:toctree:`` in the sources.
+
+    At ``builder-inited`` an environment loaded from the last build still lists the
+    documents of that build (Sphinx looks for the sources again only when it starts
+    reading), so a page added since, and its index, would get their generated pages one
+    build late: the sources are looked for first, as Sphinx does for a fresh
+    environment (``Sphinx._post_init_env``).
+    """
     env = app.env
+    if not getattr(app, "fresh_env_used", getattr(app, "_fresh_env_used", False)):
+        env.find_files(app.config, app.builder)
     requests: list[IndexRequest] = []
     for docname in sorted(env.found_docs):
         path = Path(env.doc2path(docname))
