@@ -4,7 +4,10 @@ Sphinx's text writer wraps paragraphs at any white space (a no-break space inclu
 after hyphens, which would split a run of stack badges such as ``ml-linux-x86_64-rocm
 (4)`` anywhere. In text output each run of badges (stacks, and the values of the version,
 compiler, OS, platform and target columns) therefore becomes a line block: one badge per
-line.
+line. Outside tables that holds; inside a table cell Sphinx's text writer reflows the
+cell's lines into one paragraph (``sphinx.writers.text.Cell.wrap``, ``textwrap`` with
+``replace_whitespace``), so there a long stack name may still break after a hyphen, as
+``docs/builders.rst`` says.
 """
 
 from __future__ import annotations
