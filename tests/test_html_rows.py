@@ -19,7 +19,17 @@ from sphinx_spackcache.writers import html
 
 from .conftest import MIRRORS, RECORDS, ROOTS
 
-ROOTS_WITH_SPEC_TABLES = ("basic", "bad", "browser", "fit", "install", "mirrors", "views", "myst")
+ROOTS_WITH_SPEC_TABLES = (
+    "basic",
+    "bad",
+    "browser",
+    "fit",
+    "install",
+    "mirrors",
+    "views",
+    "myst",
+    "also-in",
+)
 ROOTS_WITH_LISTINGS = ("browser", "fit", "install", "mirrors", "views")
 
 
