@@ -18,7 +18,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from docutils import nodes
 from sphinx.cmd.build import build_main
 
@@ -61,6 +61,22 @@ def _also_in_by_hash(doctree: nodes.document, number: int = 0) -> dict[str, str]
     heading, *body = _rows(table)
     assert heading[-1] == "Also in"
     return {row[heading.index("Hash")]: row[-1] for row in body}
+
+
+def _html_cells(path: Path) -> dict[str, Tag]:
+    """Spec hash -> its "Also in" cell, in the first spec table of the HTML page *path*."""
+    page = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+    table = page.select_one("table.spackcache-specs")
+    assert table is not None
+    headings = [th.get_text(strip=True) for th in table.select("thead th")]
+    assert headings[-1] == "Also in"
+    cells = {}
+    for row in table.select("tbody tr"):
+        code, cell = row.select_one("code.spackcache-hash"), row.select_one("td.spackcache-also-in")
+        assert code is not None
+        assert cell is not None
+        cells[code.get_text(strip=True)] = cell
+    return cells
 
 
 def test_the_hashes_in_the_records() -> None:
@@ -147,16 +163,10 @@ def test_cells_in_text_name_the_other_snapshot(build: Build) -> None:
 def test_html_links_each_snapshot_to_its_page(build: Build) -> None:
     app = build("also-in", "html")
     assert warnings_of(app) == []
-    page = BeautifulSoup((app.outdir / "cmake.html").read_text("utf-8"), "html.parser")
-    table = page.select_one("table.spackcache-specs")
-    assert table is not None
-    headings = [th.get_text(strip=True) for th in table.select("thead th")]
-    assert headings[-1] == "Also in"
-    cells = {}
-    for row in table.select("tbody tr"):
-        spec_hash = row.select_one("code.spackcache-hash").get_text(strip=True)
-        cell = row.select_one("td.spackcache-also-in")
-        cells[spec_hash] = [(a.get_text(), a["href"]) for a in cell.select("a")]
+    cells = {
+        spec_hash: [(a.get_text(), a["href"]) for a in cell.select("a")]
+        for spec_hash, cell in _html_cells(app.outdir / "cmake.html").items()
+    }
     assert len(cells) == 36
     link = (APRIL_13, "cmake-0413.html#cache-package-cmake-develop-2025-04-13")
     assert {h: c for h, c in cells.items() if c} == {h: [link] for h in SHARED_CMAKE}
@@ -171,13 +181,8 @@ def test_generated_pages_take_the_option_and_name_a_snapshot_without_page(build:
     app = build("generate", "html", conf={"spackcache_also_in": True})
     assert warnings_of(app) == []
     assert "   :also-in:\n" in (app.srcdir / "all" / "cmake.rst").read_text("utf-8")
-    page = BeautifulSoup((app.outdir / "all" / "cmake.html").read_text("utf-8"), "html.parser")
-    cells = {
-        row.select_one("code.spackcache-hash").get_text(strip=True): row.select_one(
-            "td.spackcache-also-in"
-        )
-        for row in page.select("table.spackcache-specs tbody tr")
-    }
+    cells = _html_cells(app.outdir / "all" / "cmake.html")
+    assert len(cells) == 36
     named = {h: cell.get_text() for h, cell in cells.items() if cell.get_text()}
     assert named == dict.fromkeys(SHARED_CMAKE, APRIL_13)
     assert all(cell.select("a") == [] for cell in cells.values())
@@ -224,15 +229,7 @@ def test_incremental_builds_follow_snapshots_added_edited_and_removed(
     assert read_docs(app.status.getvalue()) == set()
 
     def cells(page: str) -> dict[str, str]:
-        soup = BeautifulSoup((app.outdir / f"{page}.html").read_text("utf-8"), "html.parser")
-        table = soup.select_one("table.spackcache-specs")
-        assert table is not None
-        return {
-            row.select_one("code.spackcache-hash").get_text(strip=True): row.select_one(
-                "td.spackcache-also-in"
-            ).get_text()
-            for row in table.select("tbody tr")
-        }
+        return {h: cell.get_text() for h, cell in _html_cells(app.outdir / f"{page}.html").items()}
 
     # a new snapshot with cmake (a copy of develop-2025-04-20's record): every page with
     # the column is read again, and develop-2025-04-27 comes last, by date
