@@ -197,7 +197,8 @@ def test_myst_and_rst_give_the_same_doctree(build: Build) -> None:
     suffixes = {".rst": "restructuredtext", ".md": "markdown"}
     conf = {"source_suffix": suffixes, "exclude_patterns": ["cmake.rst"]}
     app = build("also-in", "pseudoxml", conf=conf)
-    assert warnings_of(app) == [] or all("toctree" in w for w in warnings_of(app))
+    # (index.rst's toctree names the excluded cmake.rst, and myst.md is in none)
+    assert all("toc" in w for w in warnings_of(app))
     markdown = our_nodes(resolved(app, "myst"))
     conf = {"source_suffix": suffixes, "exclude_patterns": ["myst.md"]}
     app = build("also-in", "pseudoxml", conf=conf, freshenv=True)
@@ -293,3 +294,38 @@ def test_parallel_build_matches_serial(tmp_path: Path) -> None:
     assert len(pages["1"]) >= 5
     for name, content in pages["1"].items():
         assert pages["2"][name] == content, name
+
+
+def test_latex_and_man_show_the_column(build: Build) -> None:
+    """LaTeX links each name to the package's page in that snapshot; the manual page
+    prints them."""
+    app = build("also-in", "latex")
+    assert warnings_of(app) == []
+    tex = next(app.outdir.glob("*.tex")).read_text("utf-8")
+    assert "Also in" in tex
+    target = r"\hyperref[\detokenize{cmake-0413:cache-package-cmake-develop-2025-04-13}]"
+    assert tex.count(target) == 3  # the three rows of cmake in develop-2025-04-20
+    app = build("also-in", "man")
+    assert warnings_of(app) == []
+    man = next(app.outdir.rglob("*.1")).read_text("utf-8")
+    assert "Also in" in man
+    # the April 20 rows name April 13 and the April 13 rows (two tables) April 20
+    assert man.count(APRIL_13) >= 3
+    assert man.count(APRIL_20) >= 3 + 1
+
+
+def test_a_broken_record_elsewhere_is_reported_and_left_out(build: Build) -> None:
+    """A record of another snapshot that cannot be read is a warning located in it (as
+    cache-history reports it); the column goes on without that snapshot."""
+    app = build("also-in", "text", conf={"spackcache_path": "_cache"})
+    records = app.srcdir / "_cache"
+    shutil.copytree(RECORDS, records)
+    broken = records / APRIL_13 / "cmake" / "specs.md"
+    broken.write_text("---\ntitle: cmake\nspec_details: [\n---\n", encoding="utf-8")
+    app = build("also-in", "text", conf={"spackcache_path": "_cache"})
+    warnings = warnings_of(app)
+    assert warnings
+    assert all(str(broken) in w and "[spackcache." in w for w in warnings)
+    assert any("(used at" in w and "cmake.rst" in w for w in warnings)
+    assert set(_also_in_by_hash(resolved(app, "cmake")).values()) == {""}
+    assert "Also in" in (app.outdir / "cmake.txt").read_text("utf-8")
