@@ -13,6 +13,7 @@ develop snapshots and none in v0.23.1; py-packaging shares none; in the full rec
 from __future__ import annotations
 
 import collections
+import json
 import re
 import shutil
 from pathlib import Path
@@ -25,7 +26,7 @@ from sphinx.cmd.build import build_main
 from sphinx_spackcache.data.history import also_in
 from sphinx_spackcache.sources.store import CacheStore
 
-from .conftest import RECORDS, ROOTS, Build, resolved, warnings_of
+from .conftest import MIRRORS, RECORDS, ROOTS, Build, resolved, warnings_of
 from .test_incremental import read_docs
 from .test_myst import our_nodes
 
@@ -329,3 +330,37 @@ def test_a_broken_record_elsewhere_is_reported_and_left_out(build: Build) -> Non
     assert any("(used at" in w and "cmake.rst" in w for w in warnings)
     assert set(_also_in_by_hash(resolved(app, "cmake")).values()) == {""}
     assert "Also in" in (app.outdir / "cmake.txt").read_text("utf-8")
+
+
+def test_mirrors_and_a_snapshot_of_one_mirror_per_stack(build: Build, tmp_path: Path) -> None:
+    """Every source counts: Spack's test mirror in its v2 layout and in its v3 layout
+    (tests/mirrors/make_v3.py: the same index, so the same 7 hashes, two of them
+    libelf's) and a snapshot of one mirror per stack made of the v2 one. Snapshots named
+    neither as releases nor as develop dates come last, by name."""
+    src = tmp_path / "also-in"
+    shutil.copytree(ROOTS / "test-also-in", src)
+    (src / "mirrors.rst").write_text(
+        "Mirrors\n=======\n\n.. cache-package:: libelf\n   :tag: spack-v2\n   :also-in:\n",
+        encoding="utf-8",
+    )
+    mirrors = {
+        "spack-v2": str(MIRRORS / "spack-v2-test"),
+        "spack-v3": str(MIRRORS / "spack-v3-test"),
+        "2026.11": {"e4s": str(MIRRORS / "spack-v2-test")},
+    }
+    app = build("also-in", "text", conf={"spackcache_mirrors": mirrors})
+    assert [w for w in warnings_of(app) if "mirrors.rst" in w] == [
+        f"{src / 'mirrors.rst'}: WARNING: document isn't included in any toctree [toc.not_included]"
+    ]
+    cells = _also_in_by_hash(resolved(app, "mirrors"))
+    libelf = {  # the two libelf records of the v2 index, read with json
+        spec_hash
+        for spec_hash, install in json.loads(
+            (MIRRORS / "spack-v2-test" / "build_cache" / "index.json").read_text("utf-8")
+        )["database"]["installs"].items()
+        if install["spec"]["name"] == "libelf"
+    }
+    assert len(libelf) == 2
+    # (a hash cell of a mirror lists the spec's dependencies after the hash)
+    assert libelf == {cell.split()[0] for cell in cells}
+    assert set(cells.values()) == {"2026.11, spack-v3"}
