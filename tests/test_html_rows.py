@@ -3,7 +3,8 @@
 page must be byte for byte
 what building the rows as nodes and walking them with the same translator gives, on every
 test root with spec tables: hostile values, dependencies from mirrors, tarball links,
-install spellings, folded columns, generated pages, listings (five of the roots) and MyST."""
+install spellings, folded columns, generated pages, listings (five of the roots), MyST and
+the column of the other snapshots that hold a binary (links or plain names)."""
 
 from __future__ import annotations
 
