@@ -251,6 +251,19 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
         ),
     ),
     ConfigValue(
+        name="spackcache_also_in",
+        default=False,
+        rebuild="env",
+        types=(bool,),
+        type_text="bool",
+        description=(
+            "Whether the pages ``cache-index :toctree:`` generates show their spec tables "
+            "with ``:also-in:``: a column naming, for each spec, the other snapshots that "
+            "hold the same binary, linked to the package's pages there. Each page then "
+            "reads its package in every snapshot."
+        ),
+    ),
+    ConfigValue(
         name="spackcache_generate",
         default=True,
         rebuild="env",
@@ -298,6 +311,8 @@ class SpackCacheConfig:
     export: bool
     #: ``spackcache_history``.
     history: bool
+    #: ``spackcache_also_in``.
+    also_in: bool
     #: ``spackcache_generate``.
     generate: bool
 
@@ -330,6 +345,7 @@ def spackcache_config(holder: Sphinx | BuildEnvironment) -> SpackCacheConfig:
             package_url=config.spackcache_package_url,
             export=bool(config.spackcache_export),
             history=bool(config.spackcache_history),
+            also_in=bool(config.spackcache_also_in),
             generate=bool(config.spackcache_generate),
         )
         _READ[config] = found

@@ -42,6 +42,7 @@ from .warnings_ import SpackCacheWarning, warn
 
 __all__ = [
     "DOMAIN_NAME",
+    "EXACT_ATTR",
     "LISTING_ATTR",
     "PACKAGE_ATTR",
     "PKG_ROLE",
@@ -61,6 +62,9 @@ PKG_ROLE = "pkg"
 #: that it comes from a listing, and the package it names.
 LISTING_ATTR = "spackcache_listing"
 PACKAGE_ATTR = "spackcache_package"
+#: Attribute of a ``pending_xref`` from a listing that goes to the page of its snapshot
+#: or nowhere (not to the package's preferred page): see :func:`package_ref`.
+EXACT_ATTR = "spackcache_exact"
 
 
 def package_key(package: str, tag: str) -> str:
@@ -68,10 +72,14 @@ def package_key(package: str, tag: str) -> str:
     return f"{package}@{tag}"
 
 
-def package_ref(package: str, tag: str, content: nodes.Element) -> pending_xref:
+def package_ref(
+    package: str, tag: str, content: nodes.Element, *, exact: bool = False
+) -> pending_xref:
     """A reference from a package listing: *content* (the package's name) links to the
-    page documenting *package* with ``cache-package`` for *tag*, else to the package's
-    preferred page, else it stays as it is, without a warning."""
+    page documenting *package* with ``cache-package`` for *tag*, else (unless *exact*:
+    a spec table's column of the other snapshots that hold a binary names a snapshot,
+    not the package) to the package's preferred page, else it stays as it is, without a
+    warning."""
     return pending_xref(
         "",
         content,
@@ -80,6 +88,7 @@ def package_ref(package: str, tag: str, content: nodes.Element) -> pending_xref:
         reftarget=package_key(package, tag),
         refexplicit=True,
         **{LISTING_ATTR: True, PACKAGE_ATTR: package},
+        **({EXACT_ATTR: True} if exact else {}),
     )
 
 
@@ -229,7 +238,7 @@ class CacheDomain(Domain):
         contnode: Element,
     ) -> nodes.reference | None:
         entry = self.find(target.strip())
-        if entry is None and node.get(LISTING_ATTR):
+        if entry is None and node.get(LISTING_ATTR) and not node.get(EXACT_ATTR):
             entry = self.preferred(node.get(PACKAGE_ATTR) or target.split("@", 1)[0])
         if entry is None:
             return None

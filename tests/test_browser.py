@@ -25,6 +25,7 @@ from sphinx_spackcache.writers.assets import SCRIPTS_DIR, cpu_data_script
 
 from . import records as expected
 from .conftest import DOCS, RECORDS, Build, warnings_of
+from .test_also_in import APRIL_13, APRIL_20, SHARED_CMAKE
 from .test_filter_rules import RULES, RUN_RULES
 from .test_targets import archspec_runs, expected_count
 
@@ -663,3 +664,41 @@ def test_tables_fit_every_theme(build: Build, browser: Browser, theme: str) -> N
                     if found["stack"]:
                         assert found["badge_contrast"] >= 3.0, f"{where}: {found}"
             watched.close()
+
+
+# -- cache-package :also-in: ---------------------------------------------------------
+
+
+def test_the_also_in_column_keeps_search_filters_and_sorting(
+    build: Build, browser: Browser
+) -> None:
+    """The column of the other snapshots that hold a binary (tests/test_also_in.py):
+    the search finds them, badges still filter, and the column sorts."""
+    app = build("also-in", "html")
+    assert warnings_of(app) == []
+    cmake = expected.specs(APRIL_20, "cmake")
+    watched = Watched(browser)
+    page = watched.page
+    page.goto((app.outdir / "cmake.html").as_uri())
+    assert rows(page) == 36
+    # the search finds the snapshots a binary is also in
+    search = page.locator("div.spackcache-controls input[type=search]")
+    search.fill(APRIL_13)
+    assert rows(page) == len(SHARED_CMAKE)
+    # a badge filter narrows them further (counted in the records with PyYAML)
+    badge(page, "stacks", "e4s").click()
+    wanted = [s for s in cmake if "e4s" in s["stacks"] and s["hash"] in SHARED_CMAKE]
+    assert 0 < rows(page) == len(wanted)
+    page.locator("button.spackcache-clear").click()
+    search.fill("")
+    assert rows(page) == 36
+    # the column sorts: descending, the rows with a name come first
+    header = page.locator("table.spackcache-specs th.spackcache-also-in")
+    header.click()
+    header.click()
+    assert header.get_attribute("aria-sort") == "descending"
+    shown = page.locator("table.spackcache-specs tbody tr:not([hidden]) td.spackcache-also-in")
+    texts = [text.strip() for text in shown.all_inner_texts()]
+    assert texts[:3] == [APRIL_13] * 3
+    assert set(texts[3:]) == {""}
+    watched.close()

@@ -45,6 +45,7 @@ def test_the_values_of_a_build_read_once_and_frozen(build: Build) -> None:
         package_url="https://packages.spack.io/package.html?name={package}",
         export=False,
         history=False,
+        also_in=False,
         generate=True,
     )
     assert isinstance(settings.fetch_timeout, float)

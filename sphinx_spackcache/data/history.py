@@ -10,13 +10,17 @@ binary. Of the others, a spec is *rebuilt* when the other snapshot has a spec wi
 same versions, compiler, OS, platform, target and variants under a new hash (paired in
 hash order when there are several); what is left is *added* or *removed*.
 
+**The same binary elsewhere.** :func:`also_in`: for each spec of one snapshot, the other
+snapshots that hold a spec of the same package under the same hash (``cache-package
+:also-in:``).
+
 Nothing here imports Sphinx or docutils.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .model import Spec
@@ -28,6 +32,7 @@ __all__ = [
     "PackageHistory",
     "Rebuilt",
     "SnapshotDiff",
+    "also_in",
     "diff_snapshots",
     "package_history",
     "spec_identity",
@@ -211,3 +216,32 @@ def package_history(package: str, specs_by_tag: Mapping[str, Sequence[Spec]]) ->
         totals={tag: len(specs_by_tag[tag]) for tag in tags},
         stacks=tuple((stack, tuple(found)) for stack, found in sorted(stacks.items())),
     )
+
+
+def also_in(
+    tag: str, specs: Iterable[Spec], others: Mapping[str, Iterable[Spec]]
+) -> dict[str, tuple[str, ...]]:
+    """For each hash of *specs* (a package's specs in snapshot *tag*) that another
+    snapshot of *others* (snapshot -> the same package's specs there) holds too, those
+    snapshots in :func:`~.snapshots.snapshot_order`; a hash that is only in *tag* has no
+    entry. A hash names one binary, so the same hash is the very same binary.
+
+    >>> from sphinx_spackcache.data.model import Spec
+    >>> def spec(h): return Spec(hash=h, versions=("1.0",), record_compiler="gcc@12",
+    ...     os="ubuntu22.04", platform="linux", target="x86_64", variants=(), stacks=())
+    >>> also_in("v0.23.1", [spec("a"), spec("b")],
+    ...         {"develop-2025-04-20": [spec("a")], "v0.22.0": [spec("a")], "v0.23.1": []})
+    {'a': ('v0.22.0', 'develop-2025-04-20')}
+    """
+    holders: dict[str, list[str]] = defaultdict(list)
+    for other in snapshot_order(others):
+        if other == tag:
+            continue
+        for spec_hash in {spec.hash for spec in others[other]}:
+            holders[spec_hash].append(other)
+    found: dict[str, tuple[str, ...]] = {}
+    for spec in specs:
+        tags = holders.get(spec.hash)
+        if tags:
+            found[spec.hash] = tuple(tags)
+    return found

@@ -24,25 +24,9 @@ __all__ = ["CacheDiffDirective", "CacheHistoryDirective", "setup_history"]
 
 
 class _OverTimeDirective(SpackCacheDirective):
-    """What the two share: one package of a snapshot, read whether or not it is there."""
-
-    def package_specs(self, tag: str, package: str) -> tuple[Spec, ...]:
-        """The specs of *package* in *tag* (none when it is not there; with ``:roots:``,
-        its roots), its problems reported. Its record is noted as a dependency of the
-        page; where there is none, the snapshot's package list is (a missing file would
-        make Sphinx read the page again on every build), so that a record that appears
-        is picked up."""
-        sources = self.sources
-        if not sources.has_record(tag, package):
-            SnapshotCollector.note(self.env, sources, tag)
-            unreadable = self.unreadable(tag, again=False)
-            if unreadable is not None:
-                self.warn(f"{unreadable}; it is left out", SpackCacheWarning.TAG)
-            return ()
-        for path in sources.record_paths(tag, package):
-            self.env.note_dependency(path)
-        loaded = self.read_record(tag, package)
-        return () if loaded is None else self._roots_only(loaded).record.specs
+    """What the two share: the filters checked against every snapshot they read (one
+    package of a snapshot, read whether or not it is there, is
+    :meth:`~.loading.LoadingDirective.package_specs`)."""
 
     def checked_query(self, specs_by_tag: Mapping[str, Mapping[str, Sequence[Spec]]]) -> SpecQuery:
         """The filters of the options, checked against every spec of *specs_by_tag*."""

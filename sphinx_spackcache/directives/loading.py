@@ -14,6 +14,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..config import spackcache_config
 from ..data.checks import meta_problems
+from ..data.model import Spec
 from ..data.problems import Problem, RecordError
 from ..data.suggest import did_you_mean, first_few
 from ..data.summary import PackageSummary, summarise
@@ -180,6 +181,26 @@ class LoadingDirective(SphinxDirective):
                 SpackCacheWarning.FILTER,
             )
         return roots
+
+    def package_specs(self, tag: str, package: str, *, roots: bool = True) -> tuple[Spec, ...]:
+        """The specs of *package* in *tag* (none when it is not there; with ``:roots:``
+        and *roots*, its roots), its problems reported. Its record is noted as a dependency of the
+        page; where there is none, the snapshot's package list is (a missing file would
+        make Sphinx read the page again on every build), so that a record that appears
+        is picked up."""
+        sources = self.sources
+        if not sources.has_record(tag, package):
+            SnapshotCollector.note(self.env, sources, tag)
+            unreadable = self.unreadable(tag, again=False)
+            if unreadable is not None:
+                self.warn(f"{unreadable}; it is left out", SpackCacheWarning.TAG)
+            return ()
+        for path in sources.record_paths(tag, package):
+            self.env.note_dependency(path)
+        loaded = self.read_record(tag, package)
+        if loaded is None:
+            return ()
+        return (self._roots_only(loaded) if roots else loaded).record.specs
 
     def load_snapshot(self, tag: str) -> SnapshotRecords:
         """Load every record of *tag*, noting each as a dependency and the package list

@@ -3,7 +3,7 @@ badges and a table of its specs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -14,13 +14,15 @@ from sphinx.util.nodes import make_id
 
 from ..config import spackcache_config
 from ..data.checks import url_problems
+from ..data.history import also_in
 from ..data.model import Spec
 from ..data.summary import compiler_sort_key, spec_sort_key, summarise
 from ..domain import PackageEntry, cache_domain
 from ..render.install import install_nodes
 from ..render.links import links_paragraph
-from ..render.spectable import SPEC_COLUMNS, pending_spec_table
+from ..render.spectable import ALSO_IN, SPEC_COLUMNS, pending_spec_table
 from ..render.summary import pending_summary
+from ..site.tracking import SnapshotCollector
 from ..sources.urls import package_url
 from ..warnings_ import SpackCacheWarning
 from .base import SpackCacheDirective
@@ -49,6 +51,8 @@ class CachePackageDirective(SpackCacheDirective):
 
     Specs are listed newest version first, then by platform, OS, target, compiler and
     hash, unless ``:sort:`` says otherwise. Filters narrow the table and the summary.
+    ``:also-in:`` (or ``also-in`` in ``:columns:``) adds a column naming, for each spec,
+    the other snapshots that hold the same binary (:meth:`elsewhere`).
     """
 
     required_arguments = 1
@@ -62,6 +66,7 @@ class CachePackageDirective(SpackCacheDirective):
         "noindex": directives.flag,
         "install": optional_text_option,
         "unsigned": directives.flag,
+        ALSO_IN: directives.flag,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -97,6 +102,11 @@ class CachePackageDirective(SpackCacheDirective):
             if query:
                 title += f" ({len(specs)} of {len(record.specs)} shown)"
             sort, columns = table
+            also_in = None
+            if ALSO_IN in self.options or (columns is not None and ALSO_IN in columns):
+                if columns is not None and ALSO_IN not in columns:
+                    columns = (*columns, ALSO_IN)
+                also_in = self.elsewhere(tag, package, specs)
             known = loaded.dependencies
             container += pending_spec_table(
                 sorted(specs, key=SPEC_SORTS[sort]),
@@ -105,6 +115,8 @@ class CachePackageDirective(SpackCacheDirective):
                 dependencies={s.hash: known(s.hash) for s in specs} if known else None,
                 tag=tag,
                 install_options=commands.older_options(),
+                also_in=also_in,
+                package=package,
             )
         elif query:
             self.warn(
@@ -125,6 +137,25 @@ class CachePackageDirective(SpackCacheDirective):
             return sort, None
         columns = self.columns([c.key for c in SPEC_COLUMNS], ())
         return None if columns is None else (sort, columns)
+
+    def elsewhere(
+        self, tag: str, package: str, specs: Sequence[Spec]
+    ) -> dict[str, tuple[str, ...]]:
+        """For each of *specs* (of *package* in *tag*) whose hash another snapshot holds
+        too, those snapshots, in the order of snapshots (:func:`~.data.history.also_in`).
+
+        It reads *package* in every other snapshot (all of them, unfiltered: the same
+        binary may be kept there for other reasons), each record noted as a dependency
+        of the page, and, where it is not, the snapshot's package list; and the list of
+        snapshots itself, so that a snapshot that appears or goes is picked up."""
+        sources = self.sources
+        SnapshotCollector.note(self.env, sources, None)
+        others = {
+            other: self.package_specs(other, package, roots=False)
+            for other in sources.tags()
+            if other != tag
+        }
+        return also_in(tag, specs, others)
 
     def register(self, container: nodes.Element, package: str, tag: str) -> addnodes.index:
         """Make *container* a target of ``:cache:pkg:`package@tag``` and return its

@@ -28,6 +28,7 @@ from .phrases import count_phrase
 from .tables import Cells, Column, make_table, pick_columns
 
 __all__ = [
+    "ALSO_IN",
     "ARCH_FIELDS",
     "DEFAULT_SPEC_COLUMNS",
     "SPEC_COLUMNS",
@@ -49,6 +50,11 @@ __all__ = [
     "table_shell",
 ]
 
+#: The key of the column of the other snapshots that hold a spec's binary
+#: (``cache-package :also-in:``): shown only when asked for, never folded.
+ALSO_IN = "also-in"
+
+
 #: The spec table's columns, in order. ``size`` is shown only when some spec has one.
 SPEC_COLUMNS = (
     Column("hash", "Hash", 34, 30),
@@ -63,6 +69,8 @@ SPEC_COLUMNS = (
     Column("variants", "Variants", 24, 14),
     Column("stacks", "Stacks", 24, 11),
     Column("size", "Size", 8, 6),
+    # the other snapshots that hold the same binary (``:also-in:``)
+    Column(ALSO_IN, "Also in", 20, 12),
 )
 
 
@@ -177,13 +185,16 @@ class SpecTablePlan:
     arch: tuple[str, ...] = ARCH_FIELDS
 
 
-def plan_spec_table(specs: Sequence[Spec], keys: Sequence[str] | None = None) -> SpecTablePlan:
+def plan_spec_table(
+    specs: Sequence[Spec], keys: Sequence[str] | None = None, *, also_in: bool = False
+) -> SpecTablePlan:
     """The plan of a table of *specs*: with *keys*, those columns and nothing said once
-    (the user's choice wins); else every column but ``size`` (unless some spec has one),
-    with what every row shares said once when there are two specs or more."""
+    (the user's choice wins); else every column but ``size`` (unless some spec has one)
+    and :data:`ALSO_IN` (unless *also_in*), with what every row shares said once when
+    there are two specs or more."""
     if keys is not None:
         return SpecTablePlan(tuple(pick_columns(SPEC_COLUMNS, keys)), (), (), (), len(specs))
-    columns = spec_columns(specs)
+    columns = spec_columns(specs, also_in=also_in)
     if len(specs) < 2:
         return SpecTablePlan(tuple(columns), (), (), (), len(specs))
     texts = [_cell_texts(spec) for spec in specs]
@@ -192,6 +203,9 @@ def plan_spec_table(specs: Sequence[Spec], keys: Sequence[str] | None = None) ->
     common: dict[str, tuple[str, ...]] = {}
     arch: list[str] = []
     for column in columns:
+        if column.key == ALSO_IN:
+            kept.append(column)  # an empty cell says something: only in this snapshot
+            continue
         if column.key == "arch":
             for part in pick_columns(SPEC_COLUMNS, ARCH_FIELDS):
                 values = {tuple(row[part.key]) for row in texts}
@@ -249,12 +263,15 @@ def shared_paragraph(plan: SpecTablePlan) -> nodes.paragraph | None:
     return paragraph
 
 
-def spec_row(spec: Spec, plan: SpecTablePlan) -> dict[str, Cell]:
+def spec_row(spec: Spec, plan: SpecTablePlan, also_in: Sequence[str] = ()) -> dict[str, Cell]:
     """What each cell of *spec*'s row shows, by column key, but the hash (which
-    :func:`hash_cell` builds): the data both the table's nodes (:func:`spec_cells`) and
-    the HTML writer's rows (:mod:`~sphinx_spackcache.writers.html`) are made of."""
+    :func:`hash_cell` builds) and the links of :data:`ALSO_IN` (:func:`also_in_cell`; its
+    :class:`Cell` is their text, *also_in*, which sizes the column): the data both the
+    table's nodes (:func:`spec_cells`) and the HTML writer's rows
+    (:mod:`~sphinx_spackcache.writers.html`) are made of."""
     texts = _cell_texts(spec)
     cells = {key: Cell(text=texts[key][0]) for key in _SPEC_TEXT}
+    cells[ALSO_IN] = Cell(text=", ".join(also_in))
     for key in _SPEC_VALUES:
         shown = _SHOWN_BEFORE_MORE.get(key)
         if key == "stacks":
@@ -280,13 +297,31 @@ def hash_cell(
     return cell
 
 
+def also_in_cell(package: str, tags: Sequence[str]) -> list[nodes.Node]:
+    """The :data:`ALSO_IN` cell: each other snapshot that holds the binary, linked to
+    the page of *package* in that snapshot, where there is one (else its name as text;
+    never to another snapshot's page, see :func:`~sphinx_spackcache.domain.package_ref`)."""
+    cell: list[nodes.Node] = []
+    for number, tag in enumerate(tags):
+        if number:
+            cell.append(nodes.Text(", "))
+        cell.append(package_ref(package, tag, nodes.inline(tag, tag), exact=True))
+    return cell
+
+
 def _spec_cells(
-    spec: Spec, plan: SpecTablePlan, dependencies: Sequence[DependencyData] = (), tag: str = ""
+    spec: Spec,
+    plan: SpecTablePlan,
+    dependencies: Sequence[DependencyData] = (),
+    tag: str = "",
+    also_in: Sequence[str] = (),
+    package: str = "",
 ) -> Cells:
     cells: dict[str, list[nodes.Node]] = {
         key: cell.as_nodes() for key, cell in spec_row(spec, plan).items()
     }
     cells["hash"] = hash_cell(spec, dependencies, tag)
+    cells[ALSO_IN] = also_in_cell(package, also_in)
     return cells
 
 
@@ -294,7 +329,7 @@ def spec_words(specs: Iterable[Spec], columns: Sequence[Column]) -> list[str]:
     """Every text a spec table with *columns* shows (headings and cells), each once, in
     the order of first appearance: what the table adds to a search index."""
     words = dict.fromkeys(column.heading for column in columns)
-    keys = [column.key for column in columns]
+    keys = [column.key for column in columns if column.key != ALSO_IN]
     for spec in specs:
         texts = _cell_texts(spec)
         for key in keys:
@@ -302,10 +337,14 @@ def spec_words(specs: Iterable[Spec], columns: Sequence[Column]) -> list[str]:
     return [word for word in words if word]
 
 
-def spec_columns(specs: Sequence[Spec], keys: Sequence[str] | None = None) -> list[Column]:
-    """The spec table's columns: *keys*, or all but ``size`` unless some spec has one."""
+def spec_columns(
+    specs: Sequence[Spec], keys: Sequence[str] | None = None, *, also_in: bool = False
+) -> list[Column]:
+    """The spec table's columns: *keys*, or the default ones, ``size`` when some spec has
+    one and :data:`ALSO_IN` with *also_in*."""
     if keys is None:
         keys = [*DEFAULT_SPEC_COLUMNS, *(["size"] if any(spec.size for spec in specs) else [])]
+        keys += [ALSO_IN] if also_in else []
     return pick_columns(SPEC_COLUMNS, keys)
 
 
@@ -317,18 +356,29 @@ def spec_table(
     plan: SpecTablePlan | None = None,
     dependencies: Mapping[str, Sequence[DependencyData]] | None = None,
     tag: str = "",
+    also_in: Mapping[str, Sequence[str]] | None = None,
+    package: str = "",
 ) -> nodes.table:
     """One row per spec, in the order given, as :func:`plan_spec_table` plans it (from
     *columns*, unless a *plan* is given); with *dependencies* (spec hash -> its direct
-    dependencies), each row's hash cell lists them, linked to the pages of *tag*."""
-    plan = plan or plan_spec_table(specs, columns)
+    dependencies), each row's hash cell lists them, linked to the pages of *tag*; with
+    *also_in* (spec hash -> the other snapshots that hold it), the :data:`ALSO_IN` cells
+    link to *package*'s pages there."""
+    plan = plan or plan_spec_table(specs, columns, also_in=also_in is not None)
     known = dependencies or {}
-    rows = (_spec_cells(spec, plan, known.get(spec.hash, ()), tag) for spec in specs)
+    elsewhere = also_in or {}
+    rows = (
+        _spec_cells(
+            spec, plan, known.get(spec.hash, ()), tag, elsewhere.get(spec.hash, ()), package
+        )
+        for spec in specs
+    )
     return make_table(title, plan.columns, rows, kind="specs")
 
 
 _SPECS_DECODER = decoder(list[Spec])
 _DEPENDENCIES_DECODER = decoder(dict[str, list[DependencyData]])
+_ALSO_IN_DECODER = decoder(dict[str, list[str]])
 
 #: The older ``spack install`` options a snapshot's Spack needs, as the classes of its
 #: spec table, from which the HTML script writes each row's install command (today's
@@ -348,11 +398,12 @@ def install_classes(options: Sequence[str]) -> list[str]:
 class spec_table_data(deferred_table):  # noqa: N801 (docutils node naming)
     """A spec table before it is built: attributes ``specs`` (JSON), ``columns``, and,
     from a Spack mirror, ``dependencies`` (JSON: hash -> ``[name, version, hash]`` each)
-    and ``tag``; two children, the table's ``title`` and an ``inline`` of its words for
-    search."""
+    and ``tag``; with ``:also-in:``, ``also_in`` (JSON: hash -> the other snapshots that
+    hold it, only hashes that are elsewhere) and ``package``; two children, the table's
+    ``title`` and an ``inline`` of its words for search."""
 
     def needs_links(self) -> bool:
-        return bool(self.get("dependencies"))
+        return bool(self.get("dependencies")) or bool(self.get("also_in"))
 
     def build(self) -> list[nodes.Element]:
         return build_spec_table(self)
@@ -366,20 +417,26 @@ def pending_spec_table(
     dependencies: Mapping[str, Sequence[Dependency]] | None = None,
     tag: str = "",
     install_options: Sequence[str] = (),
+    also_in: Mapping[str, Sequence[str]] | None = None,
+    package: str = "",
 ) -> spec_table_data:
     """The node that :func:`build_spec_table` turns into the table of *specs* (and the
     sentence of what they share); *columns* as the user gave them, if they did; each
     spec's *dependencies* (by hash), where the source knows them, linked to *tag*'s
     pages; *install_options*: how ``spack install`` is spelled for this snapshot's Spack
     (:meth:`~sphinx_spackcache.data.install.InstallCommands.older_options`), for the
-    command HTML offers to copy on each row."""
+    command HTML offers to copy on each row; *also_in* (``:also-in:``): for each spec
+    hash that other snapshots hold too, those snapshots, linked to *package*'s pages
+    there (the :data:`ALSO_IN` column is shown when *also_in* is not ``None``)."""
     known = {
         spec_hash: [[d.name, d.version, d.hash] for d in found]
         for spec_hash, found in (dependencies or {}).items()
         if found
     }
-    words = spec_words(specs, spec_columns(specs, columns))
+    words = spec_words(specs, spec_columns(specs, columns, also_in=also_in is not None))
     words += [dependency_text(*d) for found in known.values() for d in found]
+    elsewhere = {h: list(tags) for h, tags in (also_in or {}).items() if tags}
+    words += [tag for tags in elsewhere.values() for tag in tags]
     return spec_table_data.pending(
         list(dict.fromkeys(words)),
         title=title,
@@ -388,6 +445,7 @@ def pending_spec_table(
         stacks=sorted({stack for spec in specs for stack in spec.stacks}),
         **({"dependencies": encode(known), "tag": tag} if known else {}),
         **({"install_options": list(install_options)} if install_options else {}),
+        **({"also_in": encode(elsewhere), "package": package} if also_in is not None else {}),
     )
 
 
@@ -401,16 +459,24 @@ class SpecTableData:
     dependencies: Mapping[str, Sequence[DependencyData]]
     #: The snapshot whose pages the dependencies link to.
     tag: str
+    #: With ``:also-in:``, the other snapshots that hold each spec's binary, by hash
+    #: (``None``: no such column).
+    also_in: Mapping[str, Sequence[str]] | None = None
+    #: The package whose pages in those snapshots they link to.
+    package: str = ""
 
 
 def decode_spec_table(node: spec_table_data) -> SpecTableData:
     """The specs, plan and dependencies *node* holds."""
     specs = _SPECS_DECODER.decode(node["specs"])
-    plan = plan_spec_table(specs, node["columns"])
+    also_in = _ALSO_IN_DECODER.decode(node["also_in"]) if "also_in" in node else None
+    plan = plan_spec_table(specs, node["columns"], also_in=also_in is not None)
     dependencies = (
         _DEPENDENCIES_DECODER.decode(node["dependencies"]) if node.get("dependencies") else {}
     )
-    return SpecTableData(specs, plan, dependencies, node.get("tag", ""))
+    return SpecTableData(
+        specs, plan, dependencies, node.get("tag", ""), also_in, node.get("package", "")
+    )
 
 
 def table_shell(node: spec_table_data, data: SpecTableData, *, rows: bool = True) -> nodes.table:
@@ -423,6 +489,8 @@ def table_shell(node: spec_table_data, data: SpecTableData, *, rows: bool = True
         plan=data.plan,
         dependencies=data.dependencies,
         tag=data.tag,
+        also_in=data.also_in,
+        package=data.package,
     )
     table["classes"].extend(install_classes(node.get("install_options", ())))
     return table

@@ -222,12 +222,15 @@ def stub_text(
     links: PageLinks | None = None,
     previous: str | None = None,
     default_tag: str | None = None,
+    also_in: bool = False,
 ) -> str:
     """The text of the generated page of *package*; with ``index=False`` the page is not
     a cross-reference target (another index already generated the one that is). With
     *links*, the page is in no toctree (``:nav: listing``): it is an orphan that links
     back to its index, and names its neighbours for the theme's previous/next links. With
     *previous* (``spackcache_history``), a section says what changed since that snapshot.
+    With *also_in* (``spackcache_also_in``), the spec table says which other snapshots
+    hold each binary (``:also-in:``).
 
     The page is as short as it can be (each line costs parsing, on every page of a
     snapshot): three metadata fields (the first says the page is generated), the title,
@@ -246,6 +249,7 @@ def stub_text(
         head += f":orphan:\n:{NAV_FIELD}: {links.as_field()}\n"
         back = f"Listed on :doc:`/{links.listing}`.\n\n"
     no_index = "" if index else "   :no-index:\n"
+    no_index += "   :also-in:\n" if also_in else ""
     snapshot = "" if tag == default_tag else f"   :tag: {tag}\n"
     changes = ""
     if previous is not None:
@@ -371,6 +375,7 @@ def _plan_pages(app: Sphinx, sources: Sources, requests: list[IndexRequest]) -> 
                 links=links,
                 previous=previous,
                 default_tag=settings.default_tag,
+                also_in=settings.also_in,
             )
             plan.pages[folder / f"{file_stem(package)}{STUB_SUFFIX}"] = text
     return plan

@@ -41,7 +41,9 @@ from ..render.listing import (
 )
 from ..render.names import AT_CLASS, PALETTE_SIZE, ROOT_CLASS
 from ..render.spectable import (
+    ALSO_IN,
     SpecTableData,
+    also_in_cell,
     decode_spec_table,
     hash_cell,
     hash_link,
@@ -203,15 +205,25 @@ def visit_spec_table(translator: HTML5Translator, node: spec_table_data) -> None
         visit_deferred(translator, node)
         return
     data = decode_spec_table(node)
-    rows = [spec_row(spec, data.plan) for spec in data.specs]
+    elsewhere = data.also_in or {}
+    rows = [spec_row(spec, data.plan, elsewhere.get(spec.hash, ())) for spec in data.specs]
 
     def write_hash(translator: HTML5Translator, number: int) -> None:
         _write_hash(translator, data.specs[number], data)
 
+    def write_also_in(translator: HTML5Translator, number: int) -> None:
+        tags = elsewhere.get(data.specs[number].hash, ())
+        if tags:  # the links, resolved and written as the table's nodes would be
+            cell = nodes.paragraph("", "", *also_in_cell(data.package, tags))
+            _resolve_package_links(translator, [cell])
+            for child in cell.children:
+                child.walkabout(translator)
+        translator.body.append("</p>")
+
     shared = shared_paragraph(data.plan)
     table = table_shell(node, data, rows=False)
     before: list[nodes.Element] = [] if shared is None else [shared]
-    own = {"hash": write_hash}
+    own = {"hash": write_hash, ALSO_IN: write_also_in}
     _write_table(translator, node, table, data.plan.columns, rows, own, before)
 
 
