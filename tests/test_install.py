@@ -19,7 +19,7 @@ from sphinx_spackcache.data.install import install_commands, spack_needs, spack_
 from sphinx_spackcache.render.install import install_nodes
 from sphinx_spackcache.render.spectable import install_classes
 from sphinx_spackcache.site.copybutton import _exclude_prompts, exclude_prompts
-from sphinx_spackcache.sources.keys import fingerprint, mirror_keys
+from sphinx_spackcache.sources.keys import fingerprint, keys_fingerprint, mirror_keys
 from sphinx_spackcache.sources.urls import mirror_url, ref_mirror, stack_mirror, tarball_mirror
 
 from .conftest import MIRRORS, RECORDS, Build, resolved, warnings_of
@@ -541,7 +541,14 @@ def test_v3_key_manifests(tmp_path: Path) -> None:
     assert altered.path == manifests / f"{'B' * 40}.key.manifest.json"
     assert "does not match its checksum" in altered.message
     assert blob in read
-    assert manifests in read
+    # files only (a folder or a missing file as a dependency would have Sphinx read the
+    # page again on every build); added key files are seen by keys_fingerprint
+    assert manifests not in read
+    assert all(path.is_file() for path in read)
+    assert manifests / f"{'A' * 40}.key.manifest.json" in read
+    before = keys_fingerprint(folder)
+    (manifests / f"{'C' * 40}.key.manifest.json").write_text("{}", "utf-8")
+    assert keys_fingerprint(folder) != before
 
 
 def test_fingerprints_of_binary_and_armored_keys() -> None:

@@ -25,6 +25,7 @@ from ..data.suggest import close_names, did_you_mean, first_few
 from ..data.targets import close_cpus
 from ..render.names import ROOT_CLASS
 from ..site.sources import install_mirrors, local_mirror_folder
+from ..site.tracking import KeyCollector
 from ..sources.keys import mirror_keys
 from ..sources.snapshot_index import ROOT
 from ..sources.store import is_valid_name
@@ -112,6 +113,7 @@ class SpackCacheDirective(LoadingDirective):
             prints, problems, read = mirror_keys(folder)
             for path in read:
                 self.env.note_dependency(str(path))
+            KeyCollector.note(self.env, str(folder))
             if show:
                 self.report(problems)
         return install_commands(tag, url, signed=signed, name=name, fingerprints=prints)

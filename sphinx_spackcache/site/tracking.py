@@ -17,15 +17,18 @@ fingerprints, never records.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from ..sources.combined import Sources
+from ..sources.keys import keys_fingerprint
 from .collectors import PerDocumentCollector
 from .sources import build_sources
 
-__all__ = ["SnapshotCollector", "setup_tracking"]
+__all__ = ["KeyCollector", "SnapshotCollector", "setup_tracking"]
 
 #: docname -> {snapshot: fingerprint}; snapshot ``None`` is the list of snapshots itself.
 Fingerprints = dict[str, dict[str | None, str]]
@@ -74,6 +77,42 @@ class SnapshotCollector(PerDocumentCollector):
         return stale
 
 
+class KeyCollector(PerDocumentCollector):
+    """Keeps, for each document that shows a mirror's signing keys, the fingerprint of
+    the mirror's key files (:func:`~sphinx_spackcache.sources.keys.keys_fingerprint`),
+    and reads the document again when a key file is added or removed: Sphinx watches the
+    files a page noted, never a folder (a folder noted as a dependency is "missing", and
+    the page would be read again on every build)."""
+
+    ATTRIBUTE = "spackcache_key_folders"
+
+    @classmethod
+    def note(cls, env: BuildEnvironment, folder: str) -> None:
+        """Record that the current document shows the keys of the mirror *folder*."""
+        documents: dict[str, dict[str, str]] = cls.documents(env)
+        documents.setdefault(env.docname, {})[folder] = keys_fingerprint(Path(folder))
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        """Nothing to do: directives note their mirrors while they run."""
+
+    def get_outdated_docs(
+        self,
+        app: Sphinx,
+        env: BuildEnvironment,
+        added: set[str],
+        changed: set[str],
+        removed: set[str],
+    ) -> list[str]:
+        documents: dict[str, dict[str, str]] = self.documents(env)
+        return [
+            docname
+            for docname, folders in documents.items()
+            if docname not in removed
+            and any(keys_fingerprint(Path(f)) != noted for f, noted in folders.items())
+        ]
+
+
 def setup_tracking(app: Sphinx) -> None:
-    """Register the collector."""
+    """Register the collectors."""
     app.add_env_collector(SnapshotCollector)
+    app.add_env_collector(KeyCollector)

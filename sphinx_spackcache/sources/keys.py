@@ -37,7 +37,7 @@ import msgspec
 from ..data.problems import Problem, SpackCacheWarning, excerpt, quoted
 from .files import read_regular
 
-__all__ = ["MAX_KEYS", "MAX_KEY_BYTES", "fingerprint", "mirror_keys"]
+__all__ = ["MAX_KEYS", "MAX_KEY_BYTES", "fingerprint", "keys_fingerprint", "mirror_keys"]
 
 #: The most key files read from one mirror (Spack's own mirrors have one or two).
 MAX_KEYS = 16
@@ -156,21 +156,28 @@ def _v3_blob(folder: Path, manifest: Path) -> Path:
     return folder / "blobs" / "sha256" / checksum[:2] / checksum
 
 
+def keys_fingerprint(folder: Path) -> str:
+    """A short fingerprint of which key files the mirror *folder* has (names, sizes and
+    modification times): Sphinx watches files, not folders, so a page that shows a
+    mirror's keys keeps this, and is read again when a key file is added or removed (an
+    edited key file is a dependency of the page itself)."""
+    digest = hashlib.sha256()
+    for path, _, _ in _key_files(folder):
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path.name}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
 def mirror_keys(folder: Path) -> tuple[tuple[str, ...], tuple[Problem, ...], tuple[Path, ...]]:
     """The fingerprints of the keys of the mirror *folder* (sorted, each once), the
-    problems of the key files that could not be used, and every path read (for the
-    build's dependencies: the key folders too, so that a key added is seen)."""
+    problems of the key files that could not be used, and every file read (for the
+    build's dependencies; a key file added is seen by :func:`keys_fingerprint`)."""
     prints: set[str] = set()
     problems: list[Problem] = []
-    # the folders that would gain a key folder, and the key folders: a key added later
-    # changes one of them
-    places = (
-        folder / "build_cache",
-        folder / "build_cache" / "_pgp",
-        folder / "v3" / "manifests",
-        folder / "v3" / "manifests" / "key",
-    )
-    read: list[Path] = [path for path in places if path.is_dir()]
+    read: list[Path] = []
     files = _key_files(folder)
     if len(files) > MAX_KEYS:
         problems.append(
@@ -206,4 +213,5 @@ def mirror_keys(folder: Path) -> tuple[tuple[str, ...], tuple[Problem, ...], tup
                 prints.add(found)
                 continue
         problems.append(Problem(path, 1, message, SpackCacheWarning.INSTALL))
-    return tuple(sorted(prints)), tuple(problems), tuple(read)
+    # only files: Sphinx reads a page again on every build while a dependency is missing
+    return tuple(sorted(prints)), tuple(problems), tuple(p for p in read if p.is_file())
