@@ -279,8 +279,7 @@ def test_no_change_is_said(build: Build, tmp_path: Path) -> None:
     app = build("history", "text", conf={"spackcache_path": str(records)})
     text = " ".join((app.outdir / "diff.txt").read_text("utf-8").split())
     assert (
-        f"{OLD} → develop-2025-04-14 (the records here): no change (30 packages in both)."
-        in text
+        f"{OLD} → develop-2025-04-14 (the records here): no change (30 packages in both)." in text
     )
 
 
