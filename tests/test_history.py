@@ -128,7 +128,9 @@ def test_a_whole_snapshot_diff(build: Build) -> None:
     sentence = page.select_one("div.spackcache-diff p.spackcache-sentence")
     assert sentence is not None
     assert sentence.get_text() == (
-        "develop-2025-04-13 \N{RIGHTWARDS ARROW} develop-2025-04-20: 79 packages added, 0 "
+        # the records here: 30 and 109 of the snapshots' 1,224 and 1,225 packages
+        "develop-2025-04-13 \N{RIGHTWARDS ARROW} develop-2025-04-20 (the records here): "
+        "79 packages added, 0 "
         "removed; of the 30 packages in both, 25 changed: 122 specs rebuilt, 7 specs added, "
         "16 specs removed, 1 version gained, 2 versions lost."
     )
@@ -288,7 +290,9 @@ def test_no_change_is_said(build: Build, tmp_path: Path) -> None:
     )
     app = build("history", "text", conf={"spackcache_path": str(records)})
     text = " ".join((app.outdir / "diff.txt").read_text("utf-8").split())
-    assert f"{OLD} → develop-2025-04-14: no change (30 packages in both)." in text
+    assert (
+        f"{OLD} → develop-2025-04-14 (the records here): no change (30 packages in both)." in text
+    )
 
 
 def test_a_changed_record_rereads_only_the_pages_that_use_it(build: Build, tmp_path: Path) -> None:

@@ -193,6 +193,8 @@ def test_each_ref_is_a_snapshot_of_its_stacks(served: Server, build: Build, tmp_
     }
     after = {name for name, _ in expected_stacks({"e4s": dropped(V2, "libdwarf"), "ml": gz_plain})}
     assert f"{len(after - before)} packages added, {len(before - after)} removed" in page
+    # the refs of the snapshot index are whole snapshots: no "the records here" (issue 24)
+    assert "records here" not in page
 
     # cache-stack lists the packages of one stack's index; the cross-reference resolves
     stack = BeautifulSoup((app.outdir / "stack.html").read_text("utf-8"), "html.parser")

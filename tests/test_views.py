@@ -83,7 +83,9 @@ def test_package_coverage_sentence(views: SphinxTestApp, index: int, package: st
         return f"{count} {word}{'' if count == 1 else 's'}"
 
     assert sentence == (
-        f"{package} is in {len(mine)} of {len(everyone)} stacks of {TAG} ({percent}%), "
+        # the stacks are those of the 7 records copied here, not of the whole snapshot
+        f"{package} is in {len(mine)} of {len(everyone)} stacks of the records here of "
+        f"{TAG} ({percent}%), "
         f"on {n('os', 'operating system')}, {n('target', 'target')}, "
         f"{n('platform', 'platform')} and {n('compiler', 'compiler')}."
     )
@@ -150,7 +152,10 @@ def test_snapshot_coverage_counts_packages(views: SphinxTestApp) -> None:
     assert shown["Total"]["Total"] == str(len(everything))
     assert shown["Total"]["Packages"] == "7"
     sentence = page(views, "snapshot").select_one("p.spackcache-sentence").get_text(" ", strip=True)  # type: ignore[union-attr]
-    assert sentence.startswith(f"{TAG} has 7 packages with {len(everything)} specs in ")
+    # 7 records of the snapshot's 1,225 packages are here: the sentence says whose count
+    assert sentence.startswith(
+        f"Of the records here, {TAG} has 7 packages with {len(everything)} specs in "
+    )
 
 
 def test_heat_shading_in_html_plain_numbers_elsewhere(views: SphinxTestApp, build: Build) -> None:

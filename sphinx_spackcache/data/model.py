@@ -30,6 +30,7 @@ import msgspec
 __all__ = [
     "MAX_VALUE",
     "NO_COMPILER",
+    "SHORT_HASH_LENGTH",
     "SPACK_HASH",
     "DeclaredMeta",
     "Dependency",
@@ -38,6 +39,7 @@ __all__ = [
     "Spec",
     "is_safe_url",
     "normalise_compiler",
+    "short_hash",
 ]
 
 
@@ -74,6 +76,24 @@ MAX_VALUE = 1024
 #: ``2-7``, so no ``0``, ``1``, ``8`` or ``9``. (The HTML's script checks the same,
 #: ``SPACK_HASH`` in ``scripts/copy.js``.)
 SPACK_HASH = re.compile(r"[a-z2-7]{32}")
+
+#: How many characters of a hash Spack shows where it shortens one, and so every short
+#: hash of this package: a dependency in a spec table (``libelf@0.8.13/rqh2vuf``), a
+#: hash cell in HTML (the stylesheet's ``7ch``, checked against this by
+#: ``tests/test_short_hashes.py``), a patch's SHA-256 in a variant (``patches:=1bcdb0e``).
+#: Spack: ``spack buildcache`` names specs with ``{/hash:7}`` (``_format_spec`` in
+#: ``lib/spack/spack/cmd/buildcache.py``, commit 00517a726172bec1b411c1e0a0ba45aa2b6e2bfb);
+#: ``spack find -l`` prints ``hlen = 7`` characters (``display_specs`` in
+#: ``lib/spack/spack/cmd/__init__.py``); a ``patches`` variant prints ``str(x)[:7]`` of each
+#: value (``MultiValuedVariant.__str__`` in ``lib/spack/spack/variant.py``).
+SHORT_HASH_LENGTH = 7
+
+
+def short_hash(value: str) -> str:
+    """The first :data:`SHORT_HASH_LENGTH` characters of *value*, as Spack shortens a
+    hash (``4d5nijk2lmqd3qeq3qmc2lchfapyteqy`` -> ``4d5nijk``)."""
+    return value[:SHORT_HASH_LENGTH]
+
 
 #: A string that is not empty and not too long (checked by msgspec while decoding).
 NonEmpty = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_VALUE)]

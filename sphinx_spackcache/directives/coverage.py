@@ -64,12 +64,19 @@ class CacheCoverageDirective(SpackCacheDirective):
 
         container = self.output_container(COVERAGE_KIND)
         if package is None:
-            container += snapshot_sentence(tag, matrix, specs, filtered=bool(query))
+            container += snapshot_sentence(
+                tag, matrix, specs, filtered=bool(query), copied=snapshot.copied
+            )
             title = f"Specs of {tag} by stack and {BY_TITLES[by]}"
         else:
             subject = package if not query else f"{package} ({len(specs)} specs shown)"
             container += coverage_sentence(
-                subject, matrix, specs, tag=tag, tag_stacks=len(snapshot.stacks())
+                subject,
+                matrix,
+                specs,
+                tag=tag,
+                tag_stacks=len(snapshot.stacks()),
+                copied=snapshot.copied,
             )
             title = f"Specs of {package} in {tag} by stack and {BY_TITLES[by]}"
         container += pending_coverage_table(matrix, title=title, packages=package is None)

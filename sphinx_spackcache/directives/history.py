@@ -64,9 +64,10 @@ class CacheDiffDirective(_OverTimeDirective):
             )
             return []
         package = self.options.get("package")
-        sides = self._sides(old, new, package)
-        if sides is None:
+        found = self._sides(old, new, package)
+        if found is None:
             return []
+        sides, copied = found
         query = self.checked_query(sides)
         if query:
             sides = {
@@ -80,16 +81,21 @@ class CacheDiffDirective(_OverTimeDirective):
                 return []
         diff = diff_snapshots(old, sides[old], new, sides[new])
         container = self.output_container(DIFF_KIND)
-        container.extend(diff_nodes(diff, package, filtered=bool(query)))
+        container.extend(diff_nodes(diff, package, filtered=bool(query), copied=copied))
         return [container]
 
     def _sides(
         self, old: str, new: str, package: str | None
-    ) -> dict[str, Mapping[str, Sequence[Spec]]] | None:
-        """Each snapshot's specs by package (one package with ``:package:``), or ``None``
-        after a warning."""
+    ) -> tuple[dict[str, Mapping[str, Sequence[Spec]]], bool] | None:
+        """Each snapshot's specs by package (one package with ``:package:``), and whether
+        the packages compared are of copied records (which may be a few of a snapshot's:
+        :attr:`.SnapshotRecords.copied`), or ``None`` after a warning."""
         if package is None:
-            return {tag: self.load_snapshot(tag).specs_by_package() for tag in (old, new)}
+            snapshots = {tag: self.load_snapshot(tag) for tag in (old, new)}
+            return (
+                {tag: snapshot.specs_by_package() for tag, snapshot in snapshots.items()},
+                any(snapshot.copied for snapshot in snapshots.values()),
+            )
         if not self.is_valid_package(package):
             return None
         sides: dict[str, Mapping[str, Sequence[Spec]]] = {
@@ -102,7 +108,7 @@ class CacheDiffDirective(_OverTimeDirective):
                 SpackCacheWarning.PACKAGE,
             )
             return None
-        return sides
+        return sides, False  # one package's records are whole
 
 
 class CacheHistoryDirective(_OverTimeDirective):

@@ -16,7 +16,7 @@ from ..data.suggest import first_few
 from ..data.summary import summarise
 from ..render.links import links_paragraph
 from ..render.listing import PACKAGE_COLUMNS, PackageRow, pending_package_table
-from ..render.phrases import count_phrase, sentence
+from ..render.phrases import RECORDS_HERE, count_phrase, sentence
 from ..site.stubs import (
     NAV_MODES,
     NAV_TOCTREE,
@@ -178,7 +178,8 @@ class CacheIndexDirective(_ListingDirective):
         if tag is None:
             return []
         snapshot = self.load_snapshot(tag)
-        return self.listing(tag, f"Packages of {tag}", snapshot.specs_by_package(), tag)
+        lead = f"{tag} ({RECORDS_HERE})" if snapshot.copied else tag
+        return self.listing(tag, f"Packages of {tag}", snapshot.specs_by_package(), lead)
 
 
 class CacheStackDirective(_ListingDirective):
@@ -208,7 +209,10 @@ class CacheStackDirective(_ListingDirective):
         }
         specs_by_package = {name: specs for name, specs in specs_by_package.items() if specs}
         return self.listing(
-            tag, f"Packages of stack {stack} in {tag}", specs_by_package, f"{stack} in {tag}"
+            tag,
+            f"Packages of stack {stack} in {tag}",
+            specs_by_package,
+            f"{stack} in {tag} ({RECORDS_HERE})" if snapshot.copied else f"{stack} in {tag}",
         )
 
 

@@ -14,7 +14,7 @@ from .badges import stack_badges
 from .deferred import decoder, deferred_table, encode
 from .labels import value_label
 from .names import COVERAGE_KIND, ROOT_CLASS
-from .phrases import count_phrase, join_with_and, sentence
+from .phrases import RECORDS_HERE, count_phrase, join_with_and, sentence
 from .tables import Column, make_table, text_cell
 
 __all__ = [
@@ -112,28 +112,45 @@ def spread_phrase(specs: Sequence[Spec]) -> str:
 
 
 def coverage_sentence(
-    subject: str, matrix: CoverageMatrix, specs: Sequence[Spec], *, tag: str, tag_stacks: int
+    subject: str,
+    matrix: CoverageMatrix,
+    specs: Sequence[Spec],
+    *,
+    tag: str,
+    tag_stacks: int,
+    copied: bool = False,
 ) -> nodes.paragraph:
-    """``cmake is in 25 of 31 stacks of develop-2025-04-20 (81%), on ...``."""
+    """``cmake is in 25 of 31 stacks of develop-2025-04-20 (81%), on ...``; of *copied*
+    records, ``... of 31 stacks of the records here of develop-2025-04-20 ...``: the
+    stacks are those the copied records name."""
     covered = len(matrix.rows)
     percent = round(100 * covered / tag_stacks) if tag_stacks else 0
+    of = f"{RECORDS_HERE} of {tag}" if copied else tag
     text = (
-        f"{subject} is in {covered} of {count_phrase(tag_stacks, 'stack')} of {tag} ({percent}%), "
-        f"{spread_phrase(specs)}."
+        f"{subject} is in {covered} of {count_phrase(tag_stacks, 'stack')} of {of} "
+        f"({percent}%), {spread_phrase(specs)}."
     )
     return sentence(text)
 
 
 def snapshot_sentence(
-    tag: str, matrix: CoverageMatrix, specs: Sequence[Spec], *, filtered: bool
+    tag: str,
+    matrix: CoverageMatrix,
+    specs: Sequence[Spec],
+    *,
+    filtered: bool,
+    copied: bool = False,
 ) -> nodes.paragraph:
-    """``develop-2025-04-20 has 1,225 packages with 12,000 specs in 31 stacks, on ...``."""
+    """``develop-2025-04-20 has 1,225 packages with 12,000 specs in 31 stacks, on ...``;
+    of *copied* records, ``Of the records here, develop-2025-04-20 has 3 packages ...``."""
     verb = "shows" if filtered else "has"
     text = (
         f"{tag} {verb} {count_phrase(matrix.package_count, 'package')} with "
         f"{count_phrase(matrix.total, 'spec')} in {count_phrase(len(matrix.rows), 'stack')}, "
         f"{spread_phrase(specs)}."
     )
+    if copied:
+        text = f"Of {RECORDS_HERE}, {text}"
     return sentence(text)
 
 

@@ -20,7 +20,7 @@ from .badges import badge_cell, badge_run, stack_items, value_badges, value_item
 from .labels import compiler_label
 from .listing import package_cell
 from .names import HASH_CLASS, ROOT_CLASS
-from .phrases import count_phrase, join_with_and, sentence
+from .phrases import RECORDS_HERE, count_phrase, join_with_and, sentence
 from .tables import Cells, Column, make_table, scrolling, text_cell
 
 __all__ = [
@@ -72,12 +72,20 @@ def _change_details(diff: SnapshotDiff) -> list[str]:
 
 
 def diff_sentence(
-    diff: SnapshotDiff, package: str | None = None, *, filtered: bool = False
+    diff: SnapshotDiff,
+    package: str | None = None,
+    *,
+    filtered: bool = False,
+    copied: bool = False,
 ) -> nodes.paragraph:
     """``develop-2025-04-13 → develop-2025-04-20: 79 packages added, 0 removed; of the 30
     in both, 25 changed: 122 specs rebuilt, 7 specs added, ...`` (for one *package*:
-    ``..., cmake: 33 specs rebuilt, 2 specs removed``)."""
+    ``..., cmake: 33 specs rebuilt, 2 specs removed``). Of *copied* records (a few
+    packages of each snapshot, maybe), the snapshots' head says so:
+    ``develop-2025-04-13 → develop-2025-04-20 (the records here): ...``."""
     head = f"{diff.old} \N{RIGHTWARDS ARROW} {diff.new}"
+    if copied and package is None:
+        head += f" ({RECORDS_HERE})"
     if package is not None:
         head += f", {package}"
         if diff.packages_added:
@@ -231,12 +239,17 @@ def _specs_table(diff: SnapshotDiff, one_package: bool) -> nodes.table:
 
 
 def diff_nodes(
-    diff: SnapshotDiff, package: str | None = None, *, filtered: bool = False
+    diff: SnapshotDiff,
+    package: str | None = None,
+    *,
+    filtered: bool = False,
+    copied: bool = False,
 ) -> list[nodes.Element]:
     """The sentence, then the tables that have rows: packages added and removed, the
     changes of the packages in both, and their specs rebuilt, added and removed. For one
-    *package*, the sentence says what the first two would."""
-    output: list[nodes.Element] = [diff_sentence(diff, package, filtered=filtered)]
+    *package*, the sentence says what the first two would. *copied*: the packages are
+    those of copied records, and the sentence says it counts "the records here"."""
+    output: list[nodes.Element] = [diff_sentence(diff, package, filtered=filtered, copied=copied)]
     if package is None and (diff.packages_added or diff.packages_removed):
         output.append(scrolling(_packages_table(diff)))
     if diff.changed and (package is None or _named_changes(diff.changed[0])):

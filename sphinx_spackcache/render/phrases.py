@@ -9,7 +9,12 @@ from docutils import nodes
 
 from .names import ROOT_CLASS
 
-__all__ = ["count_phrase", "join_with_and", "sentence"]
+__all__ = ["RECORDS_HERE", "count_phrase", "join_with_and", "sentence"]
+
+#: What a sentence says when it counts records copied into a folder, which may be a few
+#: packages of their snapshot (``sources.base.SnapshotRecords.copied``), not the whole of
+#: it (issue 24): "Of the records here, develop-2025-04-20 has 3 packages ...".
+RECORDS_HERE = "the records here"
 
 
 def count_phrase(number: int, singular: str, plural: str | None = None) -> str:

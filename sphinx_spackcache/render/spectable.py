@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from docutils import nodes
 
-from ..data.model import Dependency, Spec, is_safe_url
+from ..data.model import Dependency, Spec, is_safe_url, short_hash
 from ..data.versions import sort_versions
 from ..domain import package_ref
 from .badges import Cell, badge_cell, more_values, stack_items, value_badges, value_items
@@ -138,7 +138,8 @@ DependencyData = list[str]
 
 def dependency_text(name: str, version: str, spec_hash: str) -> str:
     """``libelf@0.8.13/rqh2vuf``: a dependency as a spec table names it."""
-    return f"{name}@{version}/{spec_hash[:7]}" if version else f"{name}/{spec_hash[:7]}"
+    short = short_hash(spec_hash)
+    return f"{name}@{version}/{short}" if version else f"{name}/{short}"
 
 
 def _dependencies_cell(dependencies: Sequence[DependencyData], tag: str) -> list[nodes.Node]:

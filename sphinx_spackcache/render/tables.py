@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from docutils import nodes
 
+from ..data.model import SHORT_HASH_LENGTH
 from .badges import ITEM_TEXT, Cell, badge_run, more_values
 from .names import COVERAGE_CLASS, HASH_CLASS, ROOT_CLASS, TABLE_CLASS
 
@@ -138,8 +139,9 @@ _BADGE_EXTRA = 3
 _MORE_WIDTH = 4
 
 
-#: Characters a hash takes as HTML shows it: its first eight, an ellipsis, a copy button.
-_HASH_WIDTH = 15
+#: Characters a hash takes as HTML shows it: its first :data:`.SHORT_HASH_LENGTH`, an
+#: ellipsis, and six for the copy buttons beside them.
+_HASH_WIDTH = SHORT_HASH_LENGTH + 1 + 6
 
 
 def _badges_width(texts: Iterable[str], more: bool) -> float | None:

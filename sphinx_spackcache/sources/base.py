@@ -50,6 +50,11 @@ class SnapshotRecords:
     tag: str
     records: tuple[LoadedRecord, ...]
     errors: tuple[RecordError, ...]
+    #: Whether these are records copied into a folder (cache.spack.io's, in
+    #: ``spackcache_path``): a site copies the packages it wants, so what is counted
+    #: over them is of *the records here*, not of the snapshot (issue 24). A mirror's
+    #: index, or one per stack, is the whole snapshot: ``False``.
+    copied: bool = False
 
     def specs_by_package(self) -> dict[str, tuple[Spec, ...]]:
         """Each package's specs, by package name."""

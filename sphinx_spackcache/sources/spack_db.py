@@ -23,8 +23,8 @@ It is read for ``database.version`` 5 to 8, which differ in the shape of a node:
 Only the specs the file says are there count: ``in_buildcache`` in a build-cache index,
 ``installed`` in an install-tree database (which has no ``in_buildcache``). Variants
 are spelled as Spack spells them (``+x``, ``~x``, ``k=v``, ``k:=a,b``; patches by their
-first 7 characters), booleans first, each group sorted by name; empty compiler flags
-(``cflags`` ...) are left out.
+first :data:`~sphinx_spackcache.data.model.SHORT_HASH_LENGTH` characters), booleans
+first, each group sorted by name; empty compiler flags (``cflags`` ...) are left out.
 
 Nothing here imports Sphinx or docutils.
 """
@@ -40,7 +40,7 @@ from typing import Any
 
 import msgspec
 
-from ..data.model import MAX_VALUE, SPACK_HASH, Dependency, Spec
+from ..data.model import MAX_VALUE, SPACK_HASH, Dependency, Spec, short_hash
 from ..data.problems import (
     UNSHOWABLE,
     Problem,
@@ -398,7 +398,8 @@ def _variants(parameters: Mapping[str, Any]) -> tuple[str, ...]:
                 flags = " ".join(map(str, value)) if isinstance(value, list) else str(value)
                 values.append(f'{key}="{flags}"' if " " in flags else f"{key}={flags}")
         elif isinstance(value, list):
-            items = [str(item)[:7] if key == "patches" else str(item) for item in value]
+            # Spack prints a patch by the start of its SHA-256 (``variant.py``)
+            items = [short_hash(str(item)) if key == "patches" else str(item) for item in value]
             if items:
                 values.append(f"{key}:={','.join(items)}")
         else:

@@ -147,7 +147,7 @@ class CacheStore:
         records: list[LoadedRecord] = []
         errors: list[RecordError] = []
         if not self.has_tag(tag):
-            return SnapshotRecords(tag, (), ())
+            return SnapshotRecords(tag, (), (), copied=True)
         base = os.path.join(self.root, tag)
         for package in self._subfolders(Path(base)):
             location = os.path.join(base, package, RECORD_FILE)
@@ -159,7 +159,7 @@ class CacheStore:
                 records.append(_load_cached(location, stat, tag, package))
             except RecordError as exc:
                 errors.append(exc)
-        return SnapshotRecords(tag, tuple(records), tuple(errors))
+        return SnapshotRecords(tag, tuple(records), tuple(errors), copied=True)
 
     def fingerprint(self, tag: str | None = None) -> str:
         """A short fingerprint of which packages *tag* holds, or (for ``None``) of which
