@@ -41,7 +41,7 @@ def test_the_default_tag_wins_over_the_latest(build: Build) -> None:
     (sentence_node,) = refs.select("p.spackcache-sentence")
     sentence = sentence_node.get_text()
     assert sentence.startswith("cmake is in ")
-    assert f"stacks of the records here of {DEFAULT}" in sentence
+    assert f"stacks of {DEFAULT} in the records here" in sentence
 
     # objects.inv: four header lines, then zlib-compressed "name type priority uri dispname"
     body = zlib.decompress((out / "objects.inv").read_bytes().split(b"\n", 4)[4]).decode()

@@ -30,13 +30,13 @@ def test_copied_records_are_counted_as_the_records_here(build: Build) -> None:
     (snapshot,) = _sentences((app.outdir / "snapshot.html").read_text("utf-8"))
     assert snapshot.startswith(f"Of the records here, {TAG} has 7 packages with ")
     package = _sentences((app.outdir / "coverage.html").read_text("utf-8"))[0]
-    assert package.startswith(f"cmake is in 26 of 26 stacks of the records here of {TAG} (")
+    assert package.startswith(f"cmake is in 26 of 26 stacks of {TAG} in the records here (")
 
     text = build("views", "text")
     page = " ".join((text.outdir / "snapshot.txt").read_text("utf-8").split())
     assert f"Of the records here, {TAG} has 7 packages with " in page
     page = " ".join((text.outdir / "coverage.txt").read_text("utf-8").split())
-    assert f"cmake is in 26 of 26 stacks of the records here of {TAG} (100%)" in page
+    assert f"cmake is in 26 of 26 stacks of {TAG} in the records here (100%)" in page
 
     latex = build("views", "latex")
     (tex,) = latex.outdir.glob("*.tex")

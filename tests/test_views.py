@@ -84,8 +84,8 @@ def test_package_coverage_sentence(views: SphinxTestApp, index: int, package: st
 
     assert sentence == (
         # the stacks are those of the 7 records copied here, not of the whole snapshot
-        f"{package} is in {len(mine)} of {len(everyone)} stacks of the records here of "
-        f"{TAG} ({percent}%), "
+        f"{package} is in {len(mine)} of {len(everyone)} stacks of {TAG} in the records "
+        f"here ({percent}%), "
         f"on {n('os', 'operating system')}, {n('target', 'target')}, "
         f"{n('platform', 'platform')} and {n('compiler', 'compiler')}."
     )

@@ -121,11 +121,11 @@ def coverage_sentence(
     copied: bool = False,
 ) -> nodes.paragraph:
     """``cmake is in 25 of 31 stacks of develop-2025-04-20 (81%), on ...``; of *copied*
-    records, ``... of 31 stacks of the records here of develop-2025-04-20 ...``: the
+    records, ``... of 31 stacks of develop-2025-04-20 in the records here ...``: the
     stacks are those the copied records name."""
     covered = len(matrix.rows)
     percent = round(100 * covered / tag_stacks) if tag_stacks else 0
-    of = f"{RECORDS_HERE} of {tag}" if copied else tag
+    of = f"{tag} in {RECORDS_HERE}" if copied else tag
     text = (
         f"{subject} is in {covered} of {count_phrase(tag_stacks, 'stack')} of {of} "
         f"({percent}%), {spread_phrase(specs)}."
