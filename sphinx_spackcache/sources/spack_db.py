@@ -78,14 +78,14 @@ _LANGUAGES = frozenset({"c", "cxx", "fortran"})
 
 #: A node as ``(hash, name, body)``: the old shape ``{name: body}`` or the new ``body``.
 _Node = tuple[str, str, dict[str, Any]]
-#: A dependency as kept: ``(name, hash, deptypes)``, each as the file has it (checked
-#: when the dependency is shown).
-_KeptDependency = tuple[Any, Any, Any]
 #: What a database keeps of a node, for :meth:`Database.dependencies`: ``(version,
-#: dependencies)`` as the file has them. Not the node's dicts: a node's dependencies are
-#: a list of mappings (name, hash, parameters, deptypes, virtuals), which kept as
-#: decoded held half the memory of a ref of thirty stacks (``benchmarks/live.py``).
-_Kept = tuple[Any, tuple[_KeptDependency, ...]]
+#: dependencies)``, the version as the file has it and the dependencies as the JSON of
+#: the file's list (or old-shape mapping), encoded again: kept as decoded, each node's
+#: dependency mappings (name, hash, parameters, deptypes, virtuals) held about half of
+#: what a ref of thirty stacks keeps (``benchmarks/live.py``), and as one ``bytes`` each
+#: they cost little to keep and less to make than any other shape tried (tuples of
+#: tuples took five times as long); they are decoded when a page asks.
+_Kept = tuple[Any, bytes]
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,32 +245,17 @@ def _is_present(entry: Any) -> bool:
 
 def _kept(nodes: Mapping[str, _Node]) -> dict[str, _Kept]:
     """What :meth:`Database.dependencies` reads of each node: its version and its
-    dependencies (the rest, most of the decoded file, is let go). Values that repeat
-    (deptypes, which are few) are kept once."""
-    shared: dict[Any, Any] = {}
-
-    def once(value: Any) -> Any:
-        if isinstance(value, list) and all(isinstance(item, str) for item in value):
-            value = tuple(value)
-            return shared.setdefault(value, value)
-        return value
-
+    dependencies (the rest, most of the decoded file, is let go)."""
+    encode = msgspec.json.encode
     kept: dict[str, _Kept] = {}
     for key, (_, _, body) in nodes.items():
-        dependencies = tuple(
-            (entry.get("name"), entry.get("hash"), once(_deptypes(entry)))
-            for entry in _dependency_entries(body.get("dependencies"))
-        )
-        kept[key] = (body.get("version"), dependencies)
+        dependencies = body.get("dependencies")
+        try:
+            encoded = encode(dependencies) if dependencies else b"[]"
+        except (TypeError, ValueError, OverflowError, RecursionError):
+            encoded = b"[]"  # not a list of dependencies Spack would write: none shown
+        kept[key] = (body.get("version"), encoded)
     return kept
-
-
-def _deptypes(entry: dict[str, Any]) -> Any:
-    """A dependency's types as the file has them: ``parameters.deptypes`` (or the old
-    ``type``)."""
-    parameters = entry.get("parameters") or {}
-    types = parameters.get("deptypes") if isinstance(parameters, dict) else None
-    return types or entry.get("type") or ()
 
 
 def _node(entry: Any) -> _Node:
@@ -420,13 +405,17 @@ def _dependency_entries(raw: Any) -> list[dict[str, Any]]:
     return []
 
 
-def _dependencies(
-    dependencies: tuple[_KeptDependency, ...], nodes: Mapping[str, _Kept]
-) -> tuple[Dependency, ...]:
-    """The direct dependencies of a node that are well-formed (a package name, a Spack
-    hash; the version, from the dependency's own node, checked like a spec's)."""
+def _dependencies(encoded: bytes, nodes: Mapping[str, _Kept]) -> tuple[Dependency, ...]:
+    """The direct dependencies of a node (*encoded*: as :func:`_kept` keeps them) that
+    are well-formed (a package name, a Spack hash; the version, from the dependency's own
+    node, checked like a spec's)."""
+    try:
+        raw = msgspec.json.decode(encoded)
+    except (msgspec.DecodeError, RecursionError):
+        return ()
     found = []
-    for name, key, types in dependencies:
+    for dependency in _dependency_entries(raw):
+        name, key = dependency.get("name"), dependency.get("hash")
         if not (isinstance(name, str) and is_valid_name(name)):
             continue
         if not (isinstance(key, str) and SPACK_HASH.fullmatch(key)):
@@ -436,8 +425,11 @@ def _dependencies(
             version = _showable(_scalar(node[0] if node[0] is not None else "")) if node else ""
         except TypeError:
             version = ""
-        if not isinstance(types, list | tuple):
-            types = ()
+        parameters = dependency.get("parameters") or {}
+        types = parameters.get("deptypes") if isinstance(parameters, dict) else None
+        types = types or dependency.get("type") or ()
+        if not isinstance(types, list):
+            types = []
         found.append(
             Dependency(
                 name=name,
