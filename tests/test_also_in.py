@@ -283,6 +283,7 @@ def test_incremental_builds_follow_snapshots_added_edited_and_removed(
     assert warnings_of(app) == []
 
 
+@pytest.mark.slow
 def test_parallel_build_matches_serial(tmp_path: Path) -> None:
     src, _ = _copy(tmp_path)
     pages = {}

@@ -162,6 +162,7 @@ def test_the_tricks_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     assert "spackcache-specs" in (out / "post-transform" / page).read_text("utf-8")
 
 
+@pytest.mark.slow
 def test_the_live_scale_benchmark_runs(tmp_path: Path) -> None:
     """At a tiny scale: three stacks (a v2 mirror, a v3 blob, a gzipped v3 blob), each
     one copy of the Derecho database's 1,256 entries."""

@@ -9,6 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from sphinx_spackcache.render.names import PALETTE_SIZE
@@ -153,6 +154,7 @@ def page_stacks(pages: dict[str, list[tuple[str, str]]]) -> dict[str, list[str]]
     return {page: stacks for page, stacks in found.items() if stacks}
 
 
+@pytest.mark.slow
 def test_a_parallel_read_gives_the_colours_of_a_serial_one(build: Build) -> None:
     """-j: each worker notes the stacks of the pages it reads, and the merge brings them
     all together, so the colours are given out for the same stacks as in a serial read."""

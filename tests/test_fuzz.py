@@ -258,6 +258,7 @@ def _no_unshowable(text: str) -> None:
     text.encode("utf-8")
 
 
+@pytest.mark.slow
 @FUZZ
 @given(record_bytes())
 def test_reading_any_record_gives_a_record_or_a_located_error(raw: bytes) -> None:

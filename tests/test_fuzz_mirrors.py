@@ -387,6 +387,7 @@ def test_the_watch_sees_writes_outside_the_folder(tmp_path: Path) -> None:
 # -- v2 --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @V2
 @given(index_bytes())
 def test_reading_any_v2_index_gives_specs_or_located_problems(raw: bytes) -> None:
@@ -553,6 +554,7 @@ def write_mirror(root: Path, files: dict[str, bytes]) -> None:
             path.write_bytes(data)
 
 
+@pytest.mark.slow
 @V3
 @given(v3_mirror())
 def test_reading_any_v3_mirror_gives_specs_or_located_problems(files: dict[str, bytes]) -> None:

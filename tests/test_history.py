@@ -21,7 +21,7 @@ from sphinx_spackcache.data.history import diff_snapshots
 from sphinx_spackcache.data.model import Spec
 from sphinx_spackcache.data.snapshots import previous_snapshot, snapshot_order
 
-from .conftest import DOCS, Build, warnings_of
+from .conftest import DOCS, ROOTS, Build, warnings_of
 from .test_incremental import read_docs
 
 CACHE = DOCS / "_cache"
@@ -269,10 +269,11 @@ def test_every_builder(build: Build) -> None:
     ],
 )
 def test_problems_are_located_warnings(
-    build: Build, directive: str, message: str, subtype: str
+    build: Build, tmp_path: Path, directive: str, message: str, subtype: str
 ) -> None:
-    app = build("history", "text", conf={"spackcache_path": str(CACHE)})
-    (app.srcdir / "history.rst").write_text(f"Problem\n=======\n\n{directive}\n", "utf-8")
+    # the root copied and the page written before the one build (the fixture uses the copy)
+    shutil.copytree(ROOTS / "test-history", tmp_path / "history")
+    (tmp_path / "history" / "history.rst").write_text(f"Problem\n=======\n\n{directive}\n", "utf-8")
     app = build("history", "text", conf={"spackcache_path": str(CACHE)})
     warnings = warnings_of(app)
     assert any(
@@ -330,6 +331,7 @@ def test_previous_snapshot_is_of_the_same_kind() -> None:
     assert previous_snapshot("site", tags) is None
 
 
+@pytest.mark.slow
 def test_parallel_build_writes_the_same_pages(build: Build, tmp_path: Path) -> None:
     serial = build("history", "html", conf={"spackcache_path": str(CACHE)})
     pages = {}

@@ -134,6 +134,7 @@ def test_neighbours_follow_a_package_that_leaves(build: Build) -> None:
     assert head_link(page(app.outdir, f"all/{after}"), "prev") == f"{before}.html"
 
 
+@pytest.mark.slow
 def test_parallel_builds_give_the_same_pages(tmp_path: Path) -> None:
     outputs = {}
     for jobs in ("1", "2"):

@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from sphinx.cmd.build import build_main
 from sphinx.util.console import strip_colors
@@ -57,6 +58,7 @@ def duplicates(lines: list[str], src: Path) -> set[tuple[str, str, str]]:
     return found
 
 
+@pytest.mark.slow
 def test_parallel_read_reports_every_duplicate_like_serial(tmp_path: Path) -> None:
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-duplicates", src)
@@ -101,6 +103,7 @@ def test_duplicates_follow_an_incremental_build(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.slow
 def test_incremental_build_after_a_parallel_one_picks_up_a_new_record(tmp_path: Path) -> None:
     src = tmp_path / "views"
     shutil.copytree(ROOTS / "test-views", src)

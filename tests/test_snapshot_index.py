@@ -438,6 +438,7 @@ def test_bad_configuration_values_are_warnings(
     assert re.search(rf"conf\.py:\d+: WARNING: {name}", warnings)
 
 
+@pytest.mark.slow
 def test_a_parallel_build_shows_what_a_serial_one_does(
     served: Server, build: Build, tmp_path: Path
 ) -> None:
