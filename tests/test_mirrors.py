@@ -17,10 +17,11 @@ import msgspec
 import pytest
 from bs4 import BeautifulSoup
 
+import sphinx_spackcache.sources.spack_db as spack_db
 from sphinx_spackcache.data.problems import RecordError
 from sphinx_spackcache.sources.combined import Sources
 from sphinx_spackcache.sources.mirror import MirrorSource
-from sphinx_spackcache.sources.spack_db import read_database
+from sphinx_spackcache.sources.spack_db import read_database, specs_shared
 from sphinx_spackcache.sources.store import CacheStore
 
 from .conftest import MIRRORS, RECORDS, Build
@@ -655,3 +656,40 @@ def test_a_database_keeps_of_each_node_only_what_dependencies_read() -> None:
     found = database.dependencies(key)
     assert [d.name for d in found] == names
     assert {d.name: d.version for d in found} == versions
+
+
+def test_stacks_read_together_make_a_shared_spec_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inside specs_shared, an entry a database read before had (same DAG hash) is not
+    made again: the same spec, in the new stack; a database with characters no page can
+    show takes no part; outside, each database makes its own."""
+    raw = (MIRRORS / "spack-v2-test" / "build_cache" / "index.json").read_bytes()
+    installs = json.loads(raw)["database"]["installs"]
+    present = sum(1 for entry in installs.values() if entry.get("in_buildcache"))
+    made: list[str] = []
+    original = spack_db._spec
+
+    def counted(node: Any, key: str, *args: Any, **kwargs: Any) -> Any:
+        made.append(key)
+        return original(node, key, *args, **kwargs)
+
+    monkeypatch.setattr(spack_db, "_spec", counted)
+    with specs_shared():
+        first = read_database(raw, "a", stack="e4s")
+        second = read_database(raw, "b", stack="ml")
+    assert len(made) == present  # the second database made none
+    for name, specs in second.packages.items():
+        for mine, theirs in zip(specs, first.packages[name], strict=True):
+            assert mine.stacks == ("ml",)
+            assert theirs.stacks == ("e4s",)
+            assert msgspec.structs.replace(mine, stacks=("e4s",)) == theirs
+    made.clear()
+    read_database(raw, "c", stack="other")  # outside: made again
+    assert len(made) == present
+    # a database whose bytes may hold unshowable characters makes its own specs
+    made.clear()
+    unclean = raw.replace(b'"version":', b'"x":"\\u00e9","version":', 1)
+    assert unclean != raw
+    with specs_shared():
+        read_database(raw, "a", stack="e4s")
+        read_database(unclean, "b", stack="ml")
+    assert len(made) == 2 * present

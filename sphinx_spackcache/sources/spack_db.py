@@ -35,6 +35,7 @@ import gc
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,7 +53,13 @@ from ..data.problems import (
 )
 from .store import is_valid_name
 
-__all__ = ["SUPPORTED_VERSIONS", "Database", "collector_paused", "read_database"]
+__all__ = [
+    "SUPPORTED_VERSIONS",
+    "Database",
+    "collector_paused",
+    "read_database",
+    "specs_shared",
+]
 
 #: The ``database.version`` values this reader knows.
 SUPPORTED_VERSIONS = ("5", "6", "7", "8")
@@ -138,6 +145,28 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+#: The specs made while the stacks of one snapshot are read (:func:`specs_shared`), by
+#: the key of their entry, a spec's DAG hash: ``None`` outside.
+_SHARED: ContextVar[dict[str, Spec] | None] = ContextVar("spackcache_shared_specs", default=None)
+
+
+@contextmanager
+def specs_shared() -> Iterator[None]:
+    """While the block runs, each spec read from a database is made once: an entry whose
+    key (the spec's DAG hash) a database read before in the block had gives that spec,
+    in the new database's stack. The stacks of one ref share many binaries (the live
+    benchmark's: a quarter of its entries), and a DAG hash names one spec (Spack hashes
+    the node to make it); when two stacks' entries of one hash differ anyway, the first
+    is shown, as :func:`~.stacked.merge_databases` keeps the first. Only databases with
+    no character a page cannot show take part (their specs need no problems of their
+    own)."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def read_database(raw: bytes, path: str, *, stack: str) -> Database:
     """The specs of the Spack database *raw* (the bytes of *path*), each in *stack*
     (read with the collector paused: :func:`collector_paused`).
@@ -167,15 +196,25 @@ def _read_database(raw: bytes, path: str, stack: str) -> Database:
     clean = _MAYBE_UNSHOWABLE.search(raw) is None
     packages: dict[str, list[Spec]] = {}
     seen: dict[str, str] = {}  # spec hash -> the key of the entry that has it
+    stacks = (stack,)  # one tuple for every spec of the database
+    shared = _SHARED.get() if clean else None
     for key in sorted(present):
         replaced: list[str] = []
-        try:
-            spec = _spec(nodes[key], key, nodes, stack, show=_as_is if clean else replaced.append)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            reason = f"it has no {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
-            message = f"installs[{excerpt(key, 40)!r}]: {excerpt(reason, 120)}; skipped"
-            problems.append(Problem(path, 1, message, group=_SKIPPED_GROUP))
-            continue
+        known = shared.get(key) if shared is not None else None
+        if known is not None:
+            spec = msgspec.structs.replace(known, stacks=stacks)
+        else:
+            try:
+                spec = _spec(
+                    nodes[key], key, nodes, stacks, show=_as_is if clean else replaced.append
+                )
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                reason = f"it has no {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
+                message = f"installs[{excerpt(key, 40)!r}]: {excerpt(reason, 120)}; skipped"
+                problems.append(Problem(path, 1, message, group=_SKIPPED_GROUP))
+                continue
+            if shared is not None:
+                shared[key] = spec
         first = seen.setdefault(spec.hash, key)
         if first != key:
             message = (
@@ -275,7 +314,7 @@ def _spec(
     node: _Node,
     key: str,
     nodes: Mapping[str, _Node],
-    stack: str,
+    stacks: tuple[str],
     *,
     show: Callable[[str], object] | None = None,
 ) -> Spec:
@@ -315,7 +354,7 @@ def _spec(
         platform=shown(_scalar(arch["platform"])),
         target=shown(_scalar(target)),
         variants=tuple(map(shown, _variants(body.get("parameters") or {}))),
-        stacks=(stack,),
+        stacks=stacks,
     )
     # the length and emptiness checks the model declares, as decoding a record makes them
     for text in (spec.hash, *spec.versions, spec.record_compiler, spec.os, spec.platform):
@@ -334,6 +373,8 @@ def _scalar(value: Any) -> str:
     """A scalar value as text (a mapping or a list is not a value, and is named by its
     kind: its ``repr`` would recurse as deep as it nests, which may be deeper than the
     stack has room for when it is asked, long after the index was read)."""
+    if type(value) is str:  # the common case, first
+        return value
     if isinstance(value, bool) or value is None:
         raise TypeError(f"{value!r} is not a text or a number")
     if not isinstance(value, str | int | float):
@@ -376,7 +417,7 @@ def _variants(parameters: Mapping[str, Any]) -> tuple[str, ...]:
     values: list[str] = []
     for key in sorted(parameters):
         value = parameters[key]
-        if isinstance(value, bool):
+        if value is True or value is False:
             bools.append(f"{'+' if value else '~'}{key}")
         elif key in _FLAGS:
             if value:

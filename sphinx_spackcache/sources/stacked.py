@@ -25,7 +25,7 @@ import msgspec
 from ..data.model import Dependency, Spec
 from ..data.problems import Problem, RecordError
 from .mirror import IndexSource, MirrorSource
-from .spack_db import Database, collector_paused
+from .spack_db import Database, collector_paused, specs_shared
 
 __all__ = ["StackedSource", "clear_stacked_cache", "merge_databases"]
 
@@ -139,16 +139,17 @@ class StackedSource(IndexSource):
     def _merge(self) -> _Merged:
         databases: dict[str, Database] = {}
         problems: list[Problem] = []
-        for label, stack in self.stacks.items():
-            try:
-                with collector_paused():
-                    databases[label] = stack.database()
-            except RecordError as exc:
-                problem = exc.problem
-                message = (
-                    f"stack {label!r} of snapshot {self.name!r} is left out: {problem.message}"
-                )
-                problems.append(Problem(problem.path, problem.line, message))
+        with specs_shared():  # a spec the stacks share is made once
+            for label, stack in self.stacks.items():
+                try:
+                    with collector_paused():
+                        databases[label] = stack.database()
+                except RecordError as exc:
+                    problem = exc.problem
+                    message = (
+                        f"stack {label!r} of snapshot {self.name!r} is left out: {problem.message}"
+                    )
+                    problems.append(Problem(problem.path, problem.line, message))
         if not databases:
             reasons = "; ".join(p.message for p in problems) or "it has no stack"
             raise RecordError(self.index_path, 0, f"no stack index can be used ({reasons})")
