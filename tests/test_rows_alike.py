@@ -109,7 +109,9 @@ def test_rows_that_look_alike_say_so(build: Build) -> None:
             assert [n.get_text() for n in note] == [
                 f"one of {len(members)} rows that differ only in {what}"
             ]
-            assert note[0].find_parent("td")["class"] == ["spackcache-variants"]
+            cell = note[0].find_parent("td")
+            assert cell is not None
+            assert cell["class"] == ["spackcache-variants"]
             assert note[0].find_parent("details") is None
     assert notes == 27
     assert sum("only in hash" in r.get_text() for r in rows) == 4
