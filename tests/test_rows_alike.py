@@ -130,3 +130,31 @@ def test_print_shows_every_value_and_no_note(build: Build) -> None:
     # looks alike hold it, folded in HTML)
     wanted = sum("+mpi" in s["variants"] for s in expected.specs(TAG, "boost"))
     assert len(re.findall(r"(?<!\S)\+mpi(?!\S)", table.astext())) == wanted > 0
+
+
+def test_a_table_of_chosen_columns_says_what_it_leaves_out(build: Build) -> None:
+    """py-packaging of v0.23.1 (26 specs) with ``:columns: hash version``: rows of one
+    version look alike; they differ in columns not shown (compiler, arch, variants,
+    stacks), or, where the record holds nothing else for them, in hash."""
+    specs = expected.front_matter("v0.23.1", "py-packaging")["spec_details"]
+    by_hash = {s["hash"]: s for s in specs}
+    app = build("also-in", "html")
+    page = BeautifulSoup((app.outdir / "plain.html").read_text("utf-8"), "html.parser")
+    table = page.select("table.spackcache-specs")[1]
+    rows = table.select("tbody tr")
+    assert len(rows) == len(specs) == 26
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for spec in specs:
+        groups[tuple(spec["versions"])].append(spec)
+    for row in rows:
+        spec = by_hash[_hash(row)]
+        alike = groups[tuple(spec["versions"])]
+        rest = {
+            (s["compiler"], s["os"], s["platform"], s["target"], *s["variants"], "|", *s["stacks"])
+            for s in alike
+        }
+        what = "columns not shown" if len(rest) > 1 else "hash"
+        note = [n.get_text() for n in row.select(f"td.spackcache-version .{NOTE}")]
+        assert note == (
+            [f"one of {len(alike)} rows that differ only in {what}"] if len(alike) > 1 else []
+        )

@@ -358,8 +358,9 @@ def spec_rows(
     """:func:`spec_row` of each of *specs*, with a note on each row whose cells show just
     what another row's show (but the hash, which always differs), as HTML folds values:
     ``one of 3 rows that differ only in folded values`` (open "+N" to tell them apart),
-    or ``... differ only in hash`` when nothing else sets them apart. The note goes in
-    the Variants cell (else Stacks, else the last cell of badges)."""
+    ``... in columns not shown`` (a table whose ``:columns:`` leave out what sets them
+    apart), or ``... in hash`` when nothing else in the record sets them apart. The note
+    goes in the Variants cell (else Stacks, else the last cell of badges)."""
     elsewhere = also_in or {}
     rows = [spec_row(spec, plan, elsewhere.get(spec.hash, ())) for spec in specs]
     keys = [c.key for c in plan.columns if c.key not in ("hash", ALSO_IN)]
@@ -371,13 +372,26 @@ def spec_rows(
         groups.setdefault(_looks(row, keys, elsewhere.get(specs[number].hash, ())), []).append(
             number
         )
+    shown = {*keys, *plan.arch} if "arch" in keys else set(keys)
     for members in groups.values():
         if len(members) < 2:
             continue
-        whole = {tuple(tuple(i[0] for i in rows[n][k].items) for k in keys) for n in members}
-        what = "folded values" if len(whole) > 1 else "hash"
+        texts = [_cell_texts(specs[number]) for number in members]
+        # (the arch column's parts count one by one, as the platform, os and target)
+        differ = {
+            k for k in texts[0] if k not in ("hash", "arch") and len({t[k] for t in texts}) > 1
+        }
+        what = " and ".join(
+            part
+            for part, there in (
+                ("folded values", differ & shown),
+                ("columns not shown", differ - shown),
+            )
+            if there
+        )
         for number in members:
-            rows[number][where].note = f"one of {len(members)} rows that differ only in {what}"
+            note = f"one of {len(members)} rows that differ only in {what or 'hash'}"
+            rows[number][where].note = note
     return rows
 
 
