@@ -2,8 +2,8 @@
 the Variants cell shows first the variants that tell the rows apart, and a row whose
 cells show just what another row's do says so.
 
-The numbers come from the records (tests/records.py), and from a separate script over
-the same specs.md (kept in the commit message of this file's commit): with the old
+The numbers come from the records (tests/records.py), and from a separate small script
+over the same specs.md (PyYAML, written before the code; not in the repository): with the old
 order (the first four variants in name order) 50 of the 64 rows shared every visible
 cell with another row, in 8 groups of up to 14; choosing the four variant names that
 separate most rows (atomic, cxxstd, graph, program_options), 27 rows in 10 groups of at
