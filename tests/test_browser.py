@@ -14,7 +14,7 @@ import io
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -289,6 +289,54 @@ def test_listing_links_carry_the_filters(build: Build, browser: Browser) -> None
     page.wait_for_url("**/cmake.html?stack=e4s#*")
     page.wait_for_selector(".spackcache-chip")
     assert rows(page) == sum(1 for s in expected.specs(TAG, "cmake") if "e4s" in s["stacks"])
+    watched.close()
+
+
+def test_search_and_badges_agree_on_shared_values(build: Build, browser: Browser) -> None:
+    """Issue 25: the values of the line of what every row shares are on every row, for
+    the search as for a click on their badge. On boost (64 specs, all linux, all in the
+    stack root, all ~numpy and build_system=generic) searching for one of them kept 0 or
+    3 rows (the stack names with "linux" in them) while its badge kept all 64."""
+    out = site(build)
+    boost = expected.specs(TAG, "boost")
+
+    def text(s: dict[str, Any]) -> str:
+        fields = [s["hash"], s["compiler"], s["os"], s["platform"], s["target"]]
+        return " ".join(fields + s["versions"] + s["variants"] + s["stacks"]).lower()
+
+    watched = Watched(browser)
+    page = watched.page
+    page.goto((out / "boost.html").as_uri() + "?rows=0")
+    assert rows(page) == len(boost) == 64
+    search = page.locator("div.spackcache-controls input[type=search]")
+    shared = "p.spackcache-shared .spackcache-filter"
+    cases: list[tuple[str, str, str, Callable[[dict[str, Any]], bool]]] = [
+        # what to search for, the badge to click, where, and the specs it keeps
+        ("root", "root", shared, lambda s: "root" in s["stacks"]),
+        ("numpy", "~numpy", shared, lambda s: "~numpy" in s["variants"]),
+        ("build_system=generic", "build_system=generic", shared, lambda s: True),
+        ("linux", "linux", shared, lambda s: s["platform"] == "linux"),
+        # a value some rows have: the same rows either way
+        (
+            "e4s-oneapi",
+            "e4s-oneapi",
+            "td.spackcache-stacks .spackcache-filter",
+            lambda s: "e4s-oneapi" in s["stacks"],
+        ),
+    ]
+    for words, value, where, has in cases:
+        found = [s for s in boost if all(w in text(s) for w in words.lower().split())]
+        search.fill(words)
+        assert rows(page) == len(found), words
+        search.fill("")
+        assert rows(page) == 64
+        exact = re.compile(rf"^{re.escape(value)}$")
+        page.locator(where).filter(has_text=exact).first.click()
+        kept = [s for s in boost if has(s)]
+        assert rows(page) == len(kept) == len(found), value
+        page.locator("button.spackcache-clear").click()
+        assert rows(page) == 64
+    assert [len([s for s in boost if "e4s-oneapi" in s["stacks"]])] == [10]
     watched.close()
 
 

@@ -22,6 +22,7 @@ from .names import (
 )
 
 __all__ = [
+    "ALIKE_CLASS",
     "MORE_CLASS",
     "Cell",
     "badge_cell",
@@ -99,6 +100,9 @@ def _hued(classes: Iterable[str], stack: str, hues: Mapping[str, int], size: int
 #: The class of a cell's further values (HTML: a ``<details>``).
 MORE_CLASS = f"{ROOT_CLASS}-more"
 
+#: The class of the note on a row whose cells look like other rows' (:attr:`Cell.note`).
+ALIKE_CLASS = f"{ROOT_CLASS}-alike"
+
 
 def _spaced(badges: Iterable[nodes.Node]) -> list[nodes.Node]:
     """Badges separated by spaces, so text and LaTeX output read ``e4s (4) root (27)``."""
@@ -168,6 +172,9 @@ class Cell:
     items: list[list[Any]] = field(default_factory=list)
     shown: int | None = None
     text: str = ""
+    #: A note after the cell's badges or text, in an ``inline`` of class
+    #: :data:`ALIKE_CLASS` (HTML only: the other builders show every value).
+    note: str = ""
 
     def split(self) -> tuple[list[list[Any]], list[list[Any]]]:
         """The badges in the cell, and those behind "+N"."""
@@ -179,8 +186,14 @@ class Cell:
         """The cell's content as nodes: a :class:`badge_run` (and a :class:`more_values`),
         or the text."""
         if self.items:
-            return badge_cell(self.items, self.shown)
-        return [nodes.Text(self.text)] if self.text else []
+            content = badge_cell(self.items, self.shown)
+        else:
+            content = [nodes.Text(self.text)] if self.text else []
+        if self.note:
+            before = [nodes.Text(" ")] if content else []
+            note = nodes.inline(self.note, self.note, classes=[ALIKE_CLASS])
+            content[1:1] = [*before, note]  # before a more_values
+        return content
 
 
 def value_items(values: Iterable[str], field: str = "") -> list[list[Any]]:

@@ -44,6 +44,7 @@ __all__ = [
     "shared_paragraph",
     "spec_columns",
     "spec_row",
+    "spec_rows",
     "spec_table",
     "spec_table_data",
     "spec_words",
@@ -184,6 +185,66 @@ class SpecTablePlan:
     count: int
     #: The parts of :data:`ARCH_FIELDS` the ``arch`` column shows (the others are shared).
     arch: tuple[str, ...] = ARCH_FIELDS
+    #: The order of the variants in a row, by name (:func:`variant_order`): names not in
+    #: it keep their place, after these.
+    variant_names: tuple[str, ...] = ()
+
+
+def variant_name(variant: str) -> str:
+    """``cxxstd`` of ``cxxstd=17``, ``patches`` of ``patches:=a440f96``, ``mpi`` of
+    ``+mpi`` and ``~mpi``: what a variant sets (Spack's spellings of a spec's variants,
+    ``lib/spack/spack/variant.py``)."""
+    name = variant.lstrip("+~-")
+    return name.split("=", 1)[0].rstrip(":") if "=" in name else name
+
+
+def variant_order(
+    specs: Sequence[Spec], common: Iterable[str] = (), shown: int = 4
+) -> tuple[str, ...]:
+    """The variant names of *specs* in the order their rows show them: first the *shown*
+    names that tell the rows apart best (with the other values each row shows: version,
+    compiler, arch, stacks), in name order, so that the cells that are not folded say what
+    separates a row from the others and each name sits in the same place on every row;
+    then the other names whose value differs between the specs that have one, then the
+    rest (set the same wherever they are set), each by name. Variants in *common* (every
+    spec has them, said once above the table) do not count."""
+    left_out = set(common)
+    values = [{variant_name(v): v for v in spec.variants if v not in left_out} for spec in specs]
+    seen: dict[str, set[str]] = {}
+    for row in values:
+        for name, value in row.items():
+            seen.setdefault(name, set()).add(value)
+    differ = sorted(name for name, found in seen.items() if len(found) > 1)
+    others = sorted(name for name, found in seen.items() if len(found) == 1)
+    base = [
+        (
+            tuple(spec.versions),
+            spec.compiler,
+            spec.platform,
+            spec.os,
+            spec.target,
+            tuple(spec.stacks),
+        )
+        for spec in specs
+    ]
+    keys: list[tuple[object, ...]] = [(b,) for b in base]
+    chosen: list[str] = []
+    left = [*differ, *others]  # a tie goes to a name whose value differs, then by name
+    for _ in range(min(shown, len(left))):
+        best = max(
+            left,
+            key=lambda name: len(
+                {(*k, row.get(name)) for k, row in zip(keys, values, strict=True)}
+            ),
+        )
+        left.remove(best)
+        chosen.append(best)
+        keys = [(*k, row.get(best)) for k, row in zip(keys, values, strict=True)]
+    return (
+        *sorted(chosen),
+        *(name for name in differ if name not in chosen),
+        *(name for name in others if name not in chosen),
+    )
 
 
 def plan_spec_table(
@@ -193,8 +254,11 @@ def plan_spec_table(
     (the user's choice wins); else every column but ``size`` (unless some spec has one)
     and :data:`ALSO_IN` (unless *also_in*), with what every row shares said once when
     there are two specs or more."""
+    shown = _SHOWN_BEFORE_MORE["variants"]
     if keys is not None:
-        return SpecTablePlan(tuple(pick_columns(SPEC_COLUMNS, keys)), (), (), (), len(specs))
+        order = variant_order(specs, (), shown) if len(specs) > 1 else ()
+        chosen = tuple(pick_columns(SPEC_COLUMNS, keys))
+        return SpecTablePlan(chosen, (), (), (), len(specs), variant_names=order)
     columns = spec_columns(specs, also_in=also_in)
     if len(specs) < 2:
         return SpecTablePlan(tuple(columns), (), (), (), len(specs))
@@ -234,6 +298,7 @@ def plan_spec_table(
         common.get("stacks", ()),
         len(specs),
         tuple(arch),
+        variant_order(specs, common.get("variants", ()), shown),
     )
 
 
@@ -279,12 +344,77 @@ def spec_row(spec: Spec, plan: SpecTablePlan, also_in: Sequence[str] = ()) -> di
             stacks = [s for s in texts[key] if s not in plan.common_stacks]
             cells[key] = Cell(stack_items(stacks), shown)
         elif key == "variants":
-            variants = [v for v in texts[key] if v not in plan.common_variants]
+            variants = _ordered([v for v in texts[key] if v not in plan.common_variants], plan)
             cells[key] = Cell(value_items(variants, key), shown)
         else:
             cells[key] = Cell(value_items(texts[key], key), shown)
     cells["arch"] = Cell([item for field in plan.arch for item in value_items(texts[field], field)])
     return cells
+
+
+def spec_rows(
+    specs: Sequence[Spec], plan: SpecTablePlan, also_in: Mapping[str, Sequence[str]] | None = None
+) -> list[dict[str, Cell]]:
+    """:func:`spec_row` of each of *specs*, with a note on each row whose cells show just
+    what another row's show (but the hash, which always differs), as HTML folds values:
+    ``one of 3 rows that differ only in folded values`` (open "+N" to tell them apart),
+    ``... in columns not shown`` (a table whose ``:columns:`` leave out what sets them
+    apart), or ``... in hash`` when nothing else in the record sets them apart. The note
+    goes in the Variants cell (else Stacks, else the last cell of badges)."""
+    elsewhere = also_in or {}
+    rows = [spec_row(spec, plan, elsewhere.get(spec.hash, ())) for spec in specs]
+    keys = [c.key for c in plan.columns if c.key not in ("hash", ALSO_IN)]
+    if len(rows) < 2 or not keys:
+        return rows
+    where = next((k for k in ("variants", "stacks") if k in keys), keys[-1])
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for number, row in enumerate(rows):
+        groups.setdefault(_looks(row, keys, elsewhere.get(specs[number].hash, ())), []).append(
+            number
+        )
+    shown = {*keys, *plan.arch} if "arch" in keys else set(keys)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        texts = [_cell_texts(specs[number]) for number in members]
+        # (the arch column's parts count one by one, as the platform, os and target)
+        differ = {
+            k for k in texts[0] if k not in ("hash", "arch") and len({t[k] for t in texts}) > 1
+        }
+        what = " and ".join(
+            part
+            for part, there in (
+                ("folded values", differ & shown),
+                ("columns not shown", differ - shown),
+            )
+            if there
+        )
+        for number in members:
+            note = f"one of {len(members)} rows that differ only in {what or 'hash'}"
+            rows[number][where].note = note
+    return rows
+
+
+def _looks(
+    row: Mapping[str, Cell], keys: Sequence[str], also_in: Sequence[str]
+) -> tuple[object, ...]:
+    """What *row* shows in the cells of *keys* (and the snapshots of :data:`ALSO_IN`)
+    while values are folded: each cell's badges before "+N", how many are behind it, and
+    its text."""
+    looks: list[object] = [tuple(also_in)]
+    for key in keys:
+        shown, rest = row[key].split()
+        looks.append((tuple(item[0] for item in shown), len(rest), row[key].text))
+    return tuple(looks)
+
+
+def _ordered(variants: list[str], plan: SpecTablePlan) -> list[str]:
+    """*variants* in the order of *plan* (:func:`variant_order`)."""
+    if not plan.variant_names:
+        return variants
+    rank = {name: number for number, name in enumerate(plan.variant_names)}
+    last = len(rank)
+    return sorted(variants, key=lambda variant: rank.get(variant_name(variant), last))
 
 
 def hash_cell(
@@ -312,15 +442,13 @@ def also_in_cell(package: str, tags: Sequence[str]) -> list[nodes.Node]:
 
 def _spec_cells(
     spec: Spec,
-    plan: SpecTablePlan,
+    row: Mapping[str, Cell],
     dependencies: Sequence[DependencyData] = (),
     tag: str = "",
     also_in: Sequence[str] = (),
     package: str = "",
 ) -> Cells:
-    cells: dict[str, list[nodes.Node]] = {
-        key: cell.as_nodes() for key, cell in spec_row(spec, plan).items()
-    }
+    cells: dict[str, list[nodes.Node]] = {key: cell.as_nodes() for key, cell in row.items()}
     cells["hash"] = hash_cell(spec, dependencies, tag)
     cells[ALSO_IN] = also_in_cell(package, also_in)
     return cells
@@ -370,9 +498,9 @@ def spec_table(
     elsewhere = also_in or {}
     rows = (
         _spec_cells(
-            spec, plan, known.get(spec.hash, ()), tag, elsewhere.get(spec.hash, ()), package
+            spec, cells, known.get(spec.hash, ()), tag, elsewhere.get(spec.hash, ()), package
         )
-        for spec in specs
+        for spec, cells in zip(specs, spec_rows(specs, plan, elsewhere), strict=True)
     )
     return make_table(title, plan.columns, rows, kind="specs")
 

@@ -175,7 +175,8 @@ def cell_width(column: Column, cell: Cell) -> float:
         return _HASH_WIDTH
     shown, rest = cell.split()
     width = _badges_width((item[ITEM_TEXT] for item in shown), bool(rest))
-    return len(cell.text) + 2 if width is None else width
+    text = " ".join(part for part in (cell.text, cell.note) if part)
+    return len(text) + 2 if width is None else width
 
 
 def size_columns(table: nodes.table) -> None:

@@ -2,8 +2,9 @@
  * the search and filters keep, their order, and the page of them shown.
  *
  * The search keeps the rows that contain every word of it; each filter that applies to
- * the table (a field no row has cannot) keeps the rows with a matching value, the values
- * of the line of what every row shares counting for every row.
+ * the table (a field no row has cannot) keeps the rows with a matching value. The values
+ * of the line of what every row shares count for every row, in the search as in the
+ * filters.
  */
 (function (spackcache) {
   "use strict";
@@ -26,12 +27,16 @@
     this.scroll = table.closest(".spackcache-scroll") || table;
     var shared = this.scroll.classList.contains("spackcache-scroll") ? page.sharedLine(this.scroll) : null;
     this.shared = shared ? page.valuesIn(shared) : {};
+    // the values of the shared line are on every row: the search finds them there too,
+    // as a filter on one of them keeps every row
+    var sharedText = shared ? Array.prototype.map.call(shared.querySelectorAll(".sd-badge"),
+      page.badgeValue).join(" ").toLowerCase() : "";
     // every field some row (or the shared line) has: a filter on another field cannot apply
     this.fields = Object.assign({}, this.shared);
     this.rows = Array.prototype.map.call(this.body.rows, function (row) {
       var values = page.valuesIn(row);
       Object.keys(values).forEach(function (param) { self.fields[param] = true; });
-      return { row: row, text: row.textContent.toLowerCase(), values: values };
+      return { row: row, text: row.textContent.toLowerCase() + "\n" + sharedText, values: values };
     });
     if (this.fields.target) { this.fields["runs-on"] = true; }
     this.original = this.rows.slice();

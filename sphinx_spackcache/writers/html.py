@@ -20,6 +20,7 @@ from sphinx.writers.html5 import HTML5Translator
 from ..data.model import Spec
 from ..domain import PKG_ROLE, cache_domain
 from ..render.badges import (
+    ALIKE_CLASS,
     MORE_CLASS,
     Cell,
     badge_run,
@@ -49,7 +50,7 @@ from ..render.spectable import (
     hash_link,
     hash_nodes,
     shared_paragraph,
-    spec_row,
+    spec_rows,
     spec_table_data,
     table_shell,
 )
@@ -206,7 +207,7 @@ def visit_spec_table(translator: HTML5Translator, node: spec_table_data) -> None
         return
     data = decode_spec_table(node)
     elsewhere = data.also_in or {}
-    rows = [spec_row(spec, data.plan, elsewhere.get(spec.hash, ())) for spec in data.specs]
+    rows = spec_rows(data.specs, data.plan, elsewhere)
 
     def write_hash(translator: HTML5Translator, number: int) -> None:
         _write_hash(translator, data.specs[number], data)
@@ -356,6 +357,11 @@ def _write_cell(translator: HTML5Translator, cell: Cell) -> None:
         _write_badges(translator, shown)
     elif cell.text:
         translator.body.append(translator.encode(cell.text))
+    if cell.note:
+        if shown or cell.text:
+            translator.body.append(" ")
+        translator.body.append(_start_tag(translator, "span", ALIKE_CLASS))
+        translator.body.append(f"{translator.encode(cell.note)}</span>")
     if not rest:
         translator.body.append("</p>")
         return

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ..render.badges import badge_run, more_values
+from ..render.badges import ALIKE_CLASS, badge_run, more_values
 from ..render.deferred import deferred, splice
 
 __all__ = ["BuildDeferredOutput", "UnfoldMoreValues", "setup_nonhtml"]
@@ -47,7 +48,9 @@ class BuildDeferredOutput(_NotForHtml):
 class UnfoldMoreValues(_NotForHtml):
     """Builders that are not HTML show every value: each
     :class:`~sphinx_spackcache.render.badges.more_values` gives way to the values it holds
-    (for the same builders as :class:`BuildDeferredOutput`)."""
+    (for the same builders as :class:`BuildDeferredOutput`), and the notes on rows that
+    look alike while values are folded (:data:`~sphinx_spackcache.render.badges.ALIKE_CLASS`)
+    go."""
 
     #: after the tables are built (5), before the LaTeX, text and man touches (400)
     default_priority = 6
@@ -57,6 +60,13 @@ class UnfoldMoreValues(_NotForHtml):
             parent = node.parent
             index = parent.index(node)
             parent[index : index + 1] = node.children  # (not merging the node's classes)
+        # a row that looks like others does so only while values are folded
+        for note in list(self.document.findall(nodes.inline)):
+            if ALIKE_CLASS in note["classes"]:
+                parent = note.parent
+                index = parent.index(note)
+                space = index and isinstance(parent[index - 1], nodes.Text)
+                del parent[index - 1 if space else index : index + 1]
 
 
 def setup_nonhtml(app: Sphinx) -> None:
