@@ -120,7 +120,7 @@ def test_html_what_rows_share_and_what_sets_them_apart(build: Build) -> None:
                 (details,) = more
                 hidden = len(values) - shown
                 assert details.summary.get_text() == f"+{hidden}"  # type: ignore[union-attr]
-                assert details.summary["title"] == f"{hidden} more: show them"  # type: ignore[index]
+                assert details.summary["title"] == f"{hidden} more: show or hide them"  # type: ignore[index]
                 assert len(details.select(".sd-badge")) == hidden
             else:
                 assert more == []

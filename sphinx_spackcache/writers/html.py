@@ -434,8 +434,11 @@ def _write_summary(translator: HTML5Translator, count: int, label: str | None) -
     if label:  # a disclosure of its own, such as a spec's dependencies
         translator.body.append(f"<summary>{translator.encode(label)}</summary>")
         return
-    title = translator.attval(f"{count:,} more: show them")
-    translator.body.append(f'<summary title="{title}">+{count:,}</summary>')
+    # the count in a span of its own: open, spackcache.css shows "show less" in its place
+    title = translator.attval(f"{count:,} more: show or hide them")
+    translator.body.append(
+        f'<summary title="{title}"><span class="{MORE_CLASS}-count">+{count:,}</span></summary>'
+    )
 
 
 def depart_more_values(translator: HTML5Translator, node: more_values) -> None:
