@@ -21,7 +21,7 @@ from sphinx_spackcache.data.history import diff_snapshots
 from sphinx_spackcache.data.model import Spec
 from sphinx_spackcache.data.snapshots import previous_snapshot, snapshot_order
 
-from .conftest import DOCS, ROOTS, Build, warnings_of
+from .conftest import DOCS, RECORDS, ROOTS, Build, warnings_of
 from .test_incremental import read_docs
 
 CACHE = DOCS / "_cache"
@@ -245,8 +245,10 @@ def test_history_of_a_package(build: Build) -> None:
 
 
 def test_every_builder(build: Build) -> None:
+    # the test records (a few packages): each builder's visitors, not the size of the
+    # docs' 109-package snapshots (the PDF tests, marked slow, build large tables)
     for builder in ("latex", "man", "text"):
-        app = build("history", builder, conf={"spackcache_path": str(CACHE)})
+        app = build("history", builder, conf={"spackcache_path": str(RECORDS)})
         assert warnings_of(app) == [], builder
 
 
