@@ -348,12 +348,18 @@ def measure(
     write_site(floor, {"page": "One paragraph."}, floor_conf)
 
     cold = build(one, work / "out" / "one", fresh=True)
+    # the parse and its floor, each the best of *rounds* (the floor moves by 15 % from run
+    # to run here): more builds of fresh output, the fetch cache warm, the floor between
+    parse = cold["parse"]
     json_seconds = json_floor(databases)
+    for _ in range(rounds - 1):
+        parse = min(parse, build(one, work / "out" / "one", fresh=True)["parse"])
+        json_seconds = min(json_seconds, json_floor(databases))
     print(
         f"1. cold build of one page: {cold['wall']:.1f} s, fetch {cold['fetch']:.1f} s, "
-        f"parse {cold['parse']:.1f} s (+ inflate {cold['inflate']:.1f} s) vs json.loads "
+        f"parse {parse:.1f} s (+ inflate {cold['inflate']:.1f} s) vs json.loads "
         f"{json_seconds:.1f} s of the same {cold['parsed'] / 1e6:.0f} MB = "
-        f"{cold['parse'] / json_seconds:.2f}x; peak RSS {cold['rss_kib'] / 1024:.0f} MB"
+        f"{parse / json_seconds:.2f}x; peak RSS {cold['rss_kib'] / 1024:.0f} MB"
     )
 
     build(floor, work / "out" / "floor", fresh=True)
