@@ -309,7 +309,8 @@ def test_latex_and_man_show_the_column(build: Build) -> None:
     assert tex.count(target) == 3  # the three rows of cmake in develop-2025-04-20
     app = build("also-in", "man")
     assert warnings_of(app) == []
-    man = next(app.outdir.rglob("*.1")).read_text("utf-8")
+    # docutils before 0.21 escapes each hyphen of a man page ("develop\-2025...")
+    man = next(app.outdir.rglob("*.1")).read_text("utf-8").replace("\\-", "-")
     assert "Also in" in man
     # the April 20 rows name April 13 and the April 13 rows (two tables) April 20
     assert man.count(APRIL_13) >= 3
@@ -341,7 +342,8 @@ def test_mirrors_and_a_snapshot_of_one_mirror_per_stack(build: Build, tmp_path: 
     src = tmp_path / "also-in"
     shutil.copytree(ROOTS / "test-also-in", src)
     (src / "mirrors.rst").write_text(
-        "Mirrors\n=======\n\n.. cache-package:: libelf\n   :tag: spack-v2\n   :also-in:\n",
+        ":orphan:\n\nMirrors\n=======\n\n.. cache-package:: libelf\n   :tag: spack-v2\n"
+        "   :also-in:\n",
         encoding="utf-8",
     )
     mirrors = {
@@ -350,9 +352,7 @@ def test_mirrors_and_a_snapshot_of_one_mirror_per_stack(build: Build, tmp_path: 
         "2026.11": {"e4s": str(MIRRORS / "spack-v2-test")},
     }
     app = build("also-in", "text", conf={"spackcache_mirrors": mirrors})
-    assert [w for w in warnings_of(app) if "mirrors.rst" in w] == [
-        f"{src / 'mirrors.rst'}: WARNING: document isn't included in any toctree [toc.not_included]"
-    ]
+    assert [w for w in warnings_of(app) if "mirrors.rst" in w] == []
     cells = _also_in_by_hash(resolved(app, "mirrors"))
     libelf = {  # the two libelf records of the v2 index, read with json
         spec_hash

@@ -4,6 +4,7 @@ example that does not work."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import Counter
 from collections.abc import Iterator
@@ -116,8 +117,12 @@ def doctree_text(doctree: nodes.document) -> str:
         element.line = None
     doctree.attributes.pop("translation_progress", None)
     text = doctree.pformat()
-    # docutils < 0.22 writes a boolean attribute as "False", newer ones as "0"
-    return text.replace('support_smartquotes="False"', 'support_smartquotes="0"')
+    # docutils < 0.22 writes a boolean attribute as "True"/"False", newer ones as "1"/"0"
+    return re.sub(r'(?<=\s)([a-z_]+)="(True|False)"', _bool_attribute, text)
+
+
+def _bool_attribute(match: re.Match[str]) -> str:
+    return f'{match[1]}="{1 if match[2] == "True" else 0}"'
 
 
 @pytest.mark.parametrize("page", SNIPPET_PAGES)
