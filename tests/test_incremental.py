@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from sphinx.cmd.build import build_main
 from sphinx.testing.util import SphinxTestApp
@@ -100,6 +101,7 @@ def test_snapshot_pages_follow_added_edited_and_removed_records(build: Build) ->
     assert "zlib-ng-copy" not in [td.get_text(strip=True) for td in listing.select("td")]
 
 
+@pytest.mark.slow
 def test_parallel_build_matches_serial(build: Build, tmp_path: Path) -> None:
     """-j 2 reads the documents in two processes; the domain data and snapshot
     fingerprints are merged back, and the output is byte-identical to -j 1."""

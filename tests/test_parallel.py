@@ -82,6 +82,7 @@ def test_parallel_read_reports_every_duplicate_like_serial(tmp_path: Path) -> No
         assert (tmp_path / "out-2" / f"{page}.html").read_bytes() == serial, page
 
 
+@pytest.mark.slow
 def test_duplicates_follow_an_incremental_build(tmp_path: Path) -> None:
     """Which entry is the target depends on the documents, not on which were read last:
     mark the first :no-index: and the next one becomes the target, with no warning left

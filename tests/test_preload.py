@@ -65,6 +65,7 @@ def read(log: Path) -> list[tuple[int, str]]:
     ]
 
 
+@pytest.mark.slow
 def test_the_main_process_parses_each_index_once_before_the_workers_fork(
     tmp_path: Path, parses: Path
 ) -> None:
@@ -83,6 +84,7 @@ def test_the_main_process_parses_each_index_once_before_the_workers_fork(
     assert set(counts.values()) == {1}, counts
 
 
+@pytest.mark.slow
 def test_an_incremental_parallel_build_that_reads_no_mirror_page_parses_nothing(
     tmp_path: Path, parses: Path
 ) -> None:
