@@ -9,26 +9,28 @@ from docutils import nodes
 from .conftest import RECORDS, ROOTS, Build, resolved, warnings_of
 
 
-def our_nodes(doctree: nodes.document) -> list[str]:
-    """The extension's output, without the source/line attributes that differ by file."""
-    found = [n for n in doctree.findall(nodes.container) if "spackcache" in n["classes"]]
+def _without_places(found: list[nodes.Element]) -> list[str]:
+    """*found* as text, without the source/line attributes that differ by file."""
     for node in found:
         for child in node.findall(nodes.Element):
             child.attributes.pop("source", None)
             child.line = None
             child.source = None
     return [node.pformat() for node in found]
+
+
+def our_nodes(doctree: nodes.document) -> list[str]:
+    """The extension's output."""
+    return _without_places(
+        [n for n in doctree.findall(nodes.container) if "spackcache" in n["classes"]]
+    )
 
 
 def references(doctree: nodes.document) -> list[str]:
     """The paragraph of the two ``cache:pkg`` references, resolved."""
-    found = [n for n in doctree.findall(nodes.paragraph) if n.astext().startswith("The packaging")]
-    for node in found:
-        for child in node.findall(nodes.Element):
-            child.attributes.pop("source", None)
-            child.line = None
-            child.source = None
-    return [node.pformat() for node in found]
+    return _without_places(
+        [n for n in doctree.findall(nodes.paragraph) if n.astext().startswith("The packaging")]
+    )
 
 
 def index_entries(doctree: nodes.document) -> list[str]:
