@@ -112,6 +112,35 @@ def test_a_dependency_type_with_a_control_character_is_made_showable() -> None:
     assert dependency.types == ("li\ufffdk",)
 
 
+@pytest.mark.parametrize(
+    "character",
+    ["\b", "\f", "\n", "\r", "\t", "\x7f", "\x01", "\x85", "\u2028", "\u2029"],
+    ids=repr,
+)
+@pytest.mark.parametrize("ensure_ascii", [True, False], ids=["escaped", "raw-utf-8"])
+def test_each_unshowable_character_alone_is_found(character: str, ensure_ascii: bool) -> None:
+    """Each way a character no page can show reaches an index, alone in the file (the
+    test above has them together, so one would hide another's omission): JSON's short
+    escapes, a \\u escape (or the raw UTF-8 bytes), a raw DEL."""
+    entries = {"a" * 32: zlib_spec("a", version=f"1.3{character}")}
+    raw = index_bytes(entries, ensure_ascii=ensure_ascii).replace(b"\\u007f", b"\x7f")
+    (spec,) = read_database(raw, "/m/index.json", stack="m").packages["zlib"]
+    assert spec.versions == ("1.3\ufffd",)
+
+
+def test_backslashes_that_escape_nothing_unshowable_keep_the_values() -> None:
+    """A file with backslashes, none of them escaping a control character (a quote in a
+    flag, a slash), is read as it is."""
+    flags = {"cflags": ['-DNAME="a b"'], "build_system": "cmake/x"}
+    raw = index_bytes({"a" * 32: zlib_spec("a", parameters=flags)}).replace(b"/", b"\\/")
+    assert b'\\"' in raw
+    assert b"\\/" in raw
+    database = read_database(raw, "/m/index.json", stack="m")
+    (spec,) = database.packages["zlib"]
+    assert spec.variants == ("build_system=cmake/x", 'cflags="-DNAME="a b""')
+    assert database.problems == ()
+
+
 def test_two_entries_with_one_spec_hash_are_reported_and_one_is_kept() -> None:
     """Entries under two keys whose specs have the same hash: the first by key is kept,
     as a record keeps the first of a repeated hash."""
