@@ -14,6 +14,8 @@ from sphinx.cmd.build import build_main
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
+from sphinx_spackcache.sources.combined import Sources
+
 from .conftest import RECORDS, Build, warnings_of
 
 READING = re.compile(r"reading sources\.\.\. \[\s*\d+%\] (\S+)")
@@ -99,6 +101,27 @@ def test_snapshot_pages_follow_added_edited_and_removed_records(build: Build) ->
     assert read_docs(app.status.getvalue()) == aggregates
     listing = BeautifulSoup((app.outdir / "listing.html").read_text("utf-8"), "html.parser")
     assert "zlib-ng-copy" not in [td.get_text(strip=True) for td in listing.select("td")]
+
+
+def test_each_snapshot_fingerprint_is_worked_out_once_per_build(
+    build: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four pages of the views root show the whole of develop-2025-04-20; looking for
+    outdated documents works out that snapshot's fingerprint once, not once a page (a
+    site of a thousand generated pages listed the snapshot's folders a thousand times)."""
+    app, records = own_records(build)
+    calls: list[str | None] = []
+    fingerprint = Sources.fingerprint
+
+    def counted(self: Sources, tag: str | None = None) -> str:
+        calls.append(tag)
+        return fingerprint(self, tag)
+
+    monkeypatch.setattr(Sources, "fingerprint", counted)
+    app = build("views", "html", conf={"spackcache_path": "_cache"})
+    assert read_docs(app.status.getvalue()) == set()
+    assert calls.count("develop-2025-04-20") == 1
+    assert len(calls) == len(set(calls))
 
 
 @pytest.mark.slow

@@ -17,7 +17,10 @@ fingerprints, never records.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -28,13 +31,45 @@ from ..sources.keys import keys_fingerprint
 from .collectors import PerDocumentCollector
 from .sources import build_sources
 
-__all__ = ["KeyCollector", "SnapshotCollector", "setup_tracking"]
+__all__ = ["FingerprintCollector", "KeyCollector", "SnapshotCollector", "setup_tracking"]
 
 #: docname -> {snapshot: fingerprint}; snapshot ``None`` is the list of snapshots itself.
 Fingerprints = dict[str, dict[str | None, str]]
 
 
-class SnapshotCollector(PerDocumentCollector):
+class FingerprintCollector(PerDocumentCollector):
+    """Keeps, for each document, fingerprints of things a page shows that Sphinx cannot
+    watch as files (``{key: fingerprint}``), and reads a document again when one of its
+    keys' fingerprint is no longer the one noted. Subclasses say how a key's fingerprint
+    is worked out now (:meth:`fingerprinter`)."""
+
+    def fingerprinter(self, env: BuildEnvironment) -> Callable[[Any], str]:
+        """How to work out a key's fingerprint now, for one look at outdated documents."""
+        raise NotImplementedError
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        """Nothing to do: directives note what they show while they run."""
+
+    def get_outdated_docs(
+        self,
+        app: Sphinx,
+        env: BuildEnvironment,
+        added: set[str],
+        changed: set[str],
+        removed: set[str],
+    ) -> list[str]:
+        # many documents note one key (every generated page of a snapshot its snapshot):
+        # each key's fingerprint is worked out once here
+        current = cache(self.fingerprinter(env))
+        documents: dict[str, dict[Any, str]] = self.documents(env)
+        return [
+            docname
+            for docname, noted in documents.items()
+            if docname not in removed and any(current(key) != was for key, was in noted.items())
+        ]
+
+
+class SnapshotCollector(FingerprintCollector):
     """Keeps, for each document that shows a whole snapshot, the fingerprint of its
     package list, and reads the document again when the fingerprint changes."""
 
@@ -54,30 +89,11 @@ class SnapshotCollector(PerDocumentCollector):
         documents = cls.fingerprints(env)
         documents.setdefault(env.docname, {})[tag] = sources.fingerprint(tag)
 
-    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
-        """Nothing to do: directives note their snapshots while they run."""
-
-    def get_outdated_docs(
-        self,
-        app: Sphinx,
-        env: BuildEnvironment,
-        added: set[str],
-        changed: set[str],
-        removed: set[str],
-    ) -> list[str]:
-        stale = []
-        sources = build_sources(env)
-        for docname, noted in self.fingerprints(env).items():
-            if docname in removed:
-                continue
-            for tag, fingerprint in noted.items():
-                if sources.fingerprint(tag) != fingerprint:
-                    stale.append(docname)
-                    break
-        return stale
+    def fingerprinter(self, env: BuildEnvironment) -> Callable[[str | None], str]:
+        return build_sources(env).fingerprint
 
 
-class KeyCollector(PerDocumentCollector):
+class KeyCollector(FingerprintCollector):
     """Keeps, for each document that shows a mirror's signing keys, the fingerprint of
     the mirror's key files (:func:`~sphinx_spackcache.sources.keys.keys_fingerprint`),
     and reads the document again when a key file is added or removed: Sphinx watches the
@@ -92,24 +108,8 @@ class KeyCollector(PerDocumentCollector):
         documents: dict[str, dict[str, str]] = cls.documents(env)
         documents.setdefault(env.docname, {})[folder] = keys_fingerprint(Path(folder))
 
-    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
-        """Nothing to do: directives note their mirrors while they run."""
-
-    def get_outdated_docs(
-        self,
-        app: Sphinx,
-        env: BuildEnvironment,
-        added: set[str],
-        changed: set[str],
-        removed: set[str],
-    ) -> list[str]:
-        documents: dict[str, dict[str, str]] = self.documents(env)
-        return [
-            docname
-            for docname, folders in documents.items()
-            if docname not in removed
-            and any(keys_fingerprint(Path(f)) != noted for f, noted in folders.items())
-        ]
+    def fingerprinter(self, env: BuildEnvironment) -> Callable[[str], str]:
+        return lambda folder: keys_fingerprint(Path(folder))
 
 
 def setup_tracking(app: Sphinx) -> None:
