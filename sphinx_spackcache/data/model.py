@@ -199,14 +199,18 @@ class DeclaredMeta:
 
 @dataclass(frozen=True, slots=True)
 class Dependency:
-    """A direct dependency of a spec: its package, version and hash, and how it is
-    needed (``build``, ``link``, ``run``, ``test``). Spack mirrors know them;
+    """A direct dependency of a spec: its package, version and hash, how it is needed
+    (``build``, ``link``, ``run``, ``test``) and which virtuals it provides. Spack
+    mirrors know them;
     cache.spack.io's records do not."""
 
     name: str
     version: str
     hash: str
     types: tuple[str, ...]
+    #: The virtual packages it provides to the spec (``mpi``; ``c``, ``cxx`` for a
+    #: compiler from Spack 1.0), where the source says.
+    virtuals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

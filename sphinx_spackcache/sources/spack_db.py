@@ -480,12 +480,16 @@ def _dependencies(encoded: bytes, nodes: Mapping[str, _Kept]) -> tuple[Dependenc
         types = types or dependency.get("type") or ()
         if not isinstance(types, list):
             types = []
+        virtuals = parameters.get("virtuals") if isinstance(parameters, dict) else None
+        if not isinstance(virtuals, list):
+            virtuals = []
         found.append(
             Dependency(
                 name=name,
                 version=version[:MAX_VALUE],
                 hash=key,
                 types=tuple(_showable(t[:20]) for t in types if isinstance(t, str)),
+                virtuals=tuple(v for v in virtuals if isinstance(v, str) and is_valid_name(v)),
             )
         )
     return tuple(sorted(found, key=lambda d: d.name))

@@ -1,0 +1,169 @@
+"""What a binary brings with it, and what uses it: walks over the dependency graph of a
+snapshot (issue 27), whatever source gives the direct dependencies.
+
+A source that knows dependencies (a Spack mirror, the live snapshot index, an OCI
+registry, an install tree: :meth:`~sphinx_spackcache.sources.spack_db.Database.dependencies`)
+gives, for a spec hash, its direct :class:`~.model.Dependency` edges, each with its
+dependency types and the virtuals it provides. Everything here is worked out from that
+one function, so it is the same for every source.
+
+Which edges a binary *brings with it* follows Spack: installing a binary from a build
+cache installs its ``link`` and ``run`` dependencies, and theirs, but not what was only
+needed to build it (spack/spack ``lib/spack/spack/binary_distribution.py`` installs
+``spec.traverse(deptype=("link", "run"))``; ``lib/spack/spack/deptypes.py`` names the
+types). Build-only and test-only dependencies are shown apart.
+
+Nothing here imports Sphinx or docutils.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .model import Dependency
+
+__all__ = [
+    "INSTALLED",
+    "Branch",
+    "DependencyCounts",
+    "brought",
+    "counts",
+    "provides",
+    "tree",
+    "used_by",
+    "users",
+]
+
+#: The dependency types whose dependencies come with an installed binary.
+INSTALLED = frozenset({"link", "run"})
+
+#: The direct dependencies of a spec hash, as a source gives them.
+DependenciesOf = Callable[[str], Sequence[Dependency]]
+
+
+def installed_with(dependency: Dependency) -> bool:
+    """Whether *dependency* is installed with the binary that has it (``link`` or
+    ``run``); one with no types at all is counted so too (an old database's edge)."""
+    return not dependency.types or not INSTALLED.isdisjoint(dependency.types)
+
+
+def provides(dependency: Dependency) -> str:
+    """How Spack 1.0 prints an edge that provides virtuals: ``%mpi=openmpi@5.0.5``,
+    ``%c,cxx=gcc@13.3.0``; without virtuals, ``name@version``."""
+    target = f"{dependency.name}@{dependency.version}" if dependency.version else dependency.name
+    if dependency.virtuals:
+        return f"%{','.join(dependency.virtuals)}={target}"
+    return target
+
+
+def brought(spec_hash: str, dependencies_of: DependenciesOf) -> frozenset[str]:
+    """The hashes a binary brings with it: its ``link`` and ``run`` dependencies, and
+    theirs, every one once (the binary itself not included)."""
+    found: set[str] = set()
+    pending = [spec_hash]
+    while pending:
+        for dependency in dependencies_of(pending.pop()):
+            if installed_with(dependency) and dependency.hash not in found:
+                found.add(dependency.hash)
+                pending.append(dependency.hash)
+    found.discard(spec_hash)
+    return frozenset(found)
+
+
+@dataclass(frozen=True, slots=True)
+class DependencyCounts:
+    """ "N direct · M transitive" of one binary."""
+
+    #: Direct dependencies installed with it (``link``/``run``).
+    direct: int
+    #: Direct dependencies needed only to build (or test) it.
+    build_only: int
+    #: Every binary it brings with it (:func:`brought`), the direct ones included.
+    transitive: int
+
+
+def counts(spec_hash: str, dependencies_of: DependenciesOf) -> DependencyCounts:
+    """The counts of :class:`DependencyCounts` for *spec_hash*."""
+    direct = {d.hash for d in dependencies_of(spec_hash) if installed_with(d)}
+    build_only = {d.hash for d in dependencies_of(spec_hash) if d.hash not in direct}
+    return DependencyCounts(
+        direct=len(direct),
+        build_only=len(build_only),
+        transitive=len(brought(spec_hash, dependencies_of)),
+    )
+
+
+def used_by(hashes: Iterable[str], dependencies_of: DependenciesOf) -> dict[str, tuple[str, ...]]:
+    """For each hash that something of *hashes* depends on (any type), the hashes of
+    *hashes* that depend on it directly, sorted."""
+    users_of: dict[str, set[str]] = {}
+    for spec_hash in hashes:
+        for dependency in dependencies_of(spec_hash):
+            users_of.setdefault(dependency.hash, set()).add(spec_hash)
+    return {key: tuple(sorted(found)) for key, found in users_of.items()}
+
+
+def users(spec_hash: str, direct_users: Mapping[str, Sequence[str]]) -> frozenset[str]:
+    """Every hash that depends on *spec_hash*, directly or through others (any type):
+    what may need a rebuild when it changes. *direct_users* is :func:`used_by`'s."""
+    found: set[str] = set()
+    pending = [spec_hash]
+    while pending:
+        for user in direct_users.get(pending.pop(), ()):
+            if user not in found:
+                found.add(user)
+                pending.append(user)
+    found.discard(spec_hash)
+    return frozenset(found)
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """One line of a dependency tree, as ``spack find -d`` prints one."""
+
+    #: 1 for a direct dependency of the tree's root.
+    depth: int
+    dependency: Dependency
+    #: Its dependencies were shown on an earlier line: not repeated here.
+    shown_before: bool = False
+    #: It has dependencies the tree leaves out because of its depth limit.
+    cut: bool = False
+
+
+def tree(
+    spec_hash: str,
+    dependencies_of: DependenciesOf,
+    *,
+    max_depth: int | None = None,
+    installed_only: bool = False,
+) -> tuple[Branch, ...]:
+    """The dependency tree of *spec_hash*, depth first, each node's dependencies by
+    name. A node reached again (a shared subtree: every binary of a stack reaches its
+    compiler runtime) is listed again, marked :attr:`~Branch.shown_before`, without its
+    dependencies; below *max_depth* a node's dependencies are left out and it is marked
+    :attr:`~Branch.cut`. With *installed_only*, only ``link``/``run`` edges are followed
+    (what the binary brings with it)."""
+    lines: list[Branch] = []
+    expanded: set[str] = {spec_hash}
+
+    def edges(key: str) -> list[Dependency]:
+        found = dependencies_of(key)
+        chosen = [d for d in found if installed_with(d)] if installed_only else list(found)
+        return sorted(chosen, key=lambda d: (d.name, d.hash))
+
+    # an explicit stack, not recursion: a DAG may be deeper than Python's stack allows
+    pending: list[tuple[int, Dependency]] = [(1, d) for d in reversed(edges(spec_hash))]
+    while pending:
+        depth, dependency = pending.pop()
+        below = edges(dependency.hash)
+        if dependency.hash in expanded:
+            lines.append(Branch(depth, dependency, shown_before=bool(below)))
+            continue
+        if max_depth is not None and depth >= max_depth:
+            lines.append(Branch(depth, dependency, cut=bool(below)))
+            continue
+        expanded.add(dependency.hash)
+        lines.append(Branch(depth, dependency))
+        pending.extend((depth + 1, d) for d in reversed(below))
+    return tuple(lines)
