@@ -30,6 +30,7 @@ nitpicky = True
 # library and msgspec. Their documentation is elsewhere, and the build is offline (no
 # intersphinx inventory can be fetched): these names are shown, not linked.
 nitpick_ignore = [
+    ("py:class", "collections.abc.Callable"),
     ("py:class", "collections.abc.Iterable"),
     ("py:class", "collections.abc.Mapping"),
     ("py:class", "collections.abc.Sequence"),
@@ -46,6 +47,8 @@ autodoc_member_order = "bysource"
 # -- sphinx-spackcache ------------------------------------------------------
 spackcache_path = "_cache"
 spackcache_default_tag = "develop-2025-04-20"
+# cache-graph figures (docs/graph.rst) as SVG, whose boxes link to package pages
+graphviz_output_format = "svg"
 # two real Spack mirrors' build-cache indexes (see docs/_mirrors/*/PROVENANCE.md)
 spackcache_mirrors = {
     "spack-test": "_mirrors/spack-test",

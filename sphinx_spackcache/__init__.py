@@ -14,6 +14,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension with Sphinx."""
     from .config import setup_config
     from .directives.coverage import setup_coverage
+    from .directives.graph import setup_graph
     from .directives.history import setup_history
     from .directives.install import setup_install
     from .directives.listing import setup_listing
@@ -46,6 +47,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_coverage(app)
     setup_install(app)
     setup_history(app)
+    setup_graph(app)
     setup_exports(app)
     setup_listing(app)
     setup_stubs(app)

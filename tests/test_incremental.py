@@ -109,7 +109,7 @@ def test_each_snapshot_fingerprint_is_worked_out_once_per_build(
     """Four pages of the views root show the whole of develop-2025-04-20; looking for
     outdated documents works out that snapshot's fingerprint once, not once a page (a
     site of a thousand generated pages listed the snapshot's folders a thousand times)."""
-    app, records = own_records(build)
+    app, _ = own_records(build)
     calls: list[str | None] = []
     fingerprint = Sources.fingerprint
 

@@ -2,7 +2,7 @@
 snapshot (issue 27), whatever source gives the direct dependencies.
 
 A source that knows dependencies (a Spack mirror, the live snapshot index, an OCI
-registry, an install tree: :meth:`~sphinx_spackcache.sources.spack_db.Database.dependencies`)
+registry, an install tree: ``sources.spack_db.Database.dependencies``)
 gives, for a spec hash, its direct :class:`~.model.Dependency` edges, each with its
 dependency types and the virtuals it provides. Everything here is worked out from that
 one function, so it is the same for every source.
@@ -27,9 +27,11 @@ __all__ = [
     "INSTALLED",
     "Branch",
     "DependencyCounts",
+    "Subgraph",
     "brought",
     "counts",
     "provides",
+    "subgraph",
     "tree",
     "used_by",
     "users",
@@ -167,3 +169,73 @@ def tree(
         lines.append(Branch(depth, dependency))
         pending.extend((depth + 1, d) for d in reversed(below))
     return tuple(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Subgraph:
+    """The part of a dependency graph a figure shows: the nodes nearest the roots, in
+    the order they were reached, and the edges among them."""
+
+    #: The hashes the figure starts from (each a node too).
+    roots: tuple[str, ...]
+    #: hash -> (package, version) of every node shown, roots first.
+    nodes: dict[str, tuple[str, str]]
+    #: (from hash, edge) among the nodes shown, in the order reached.
+    edges: tuple[tuple[str, Dependency], ...]
+    #: Nodes shown whose dependencies are not all shown (the depth or the node limit).
+    cut: frozenset[str]
+    #: How many nodes the roots reach in all (by the same edges), those shown included.
+    reachable: int
+
+
+def subgraph(
+    roots: Sequence[tuple[str, str, str]],
+    dependencies_of: DependenciesOf,
+    *,
+    max_depth: int | None = None,
+    max_nodes: int | None = None,
+    installed_only: bool = False,
+) -> Subgraph:
+    """The nodes within *max_depth* edges of *roots* (``(hash, package, version)``
+    each), breadth first so that a node limit keeps the nearest, at most *max_nodes*
+    of them (the roots always), and the edges among them; with *installed_only*, only
+    ``link``/``run`` edges."""
+
+    def edges(key: str) -> list[Dependency]:
+        found = sorted(dependencies_of(key), key=lambda d: (d.name, d.hash))
+        return [d for d in found if installed_with(d)] if installed_only else found
+
+    nodes = {key: (name, version) for key, name, version in roots}
+    depth = dict.fromkeys(nodes, 0)
+    frontier = list(nodes)
+    limit = max(max_nodes or 0, len(nodes)) if max_nodes is not None else None
+    while frontier:
+        following: list[str] = []
+        for key in frontier:
+            if max_depth is not None and depth[key] >= max_depth:
+                continue
+            for dependency in edges(key):
+                if dependency.hash in nodes:
+                    continue
+                if limit is not None and len(nodes) >= limit:
+                    break
+                nodes[dependency.hash] = (dependency.name, dependency.version)
+                depth[dependency.hash] = depth[key] + 1
+                following.append(dependency.hash)
+        frontier = following
+    shown = tuple((key, d) for key in nodes for d in edges(key) if d.hash in nodes)
+    cut = frozenset(key for key in nodes if any(d.hash not in nodes for d in edges(key)))
+    everything = set(nodes)
+    pending = list(nodes)
+    while pending:
+        for dependency in edges(pending.pop()):
+            if dependency.hash not in everything:
+                everything.add(dependency.hash)
+                pending.append(dependency.hash)
+    return Subgraph(
+        roots=tuple(key for key, _, _ in roots),
+        nodes=nodes,
+        edges=shown,
+        cut=cut,
+        reachable=len(everything),
+    )

@@ -102,6 +102,11 @@ class SpackCacheWarning(Enum):
     cross-references go to the first (by document name, then line), and every other is
     reported, whichever order the documents were read in (``-j`` included)."""
 
+    GRAPH = "graph"
+    """``cache-graph`` has nothing to draw with: the snapshot's source does not say what
+    its binaries depend on (cache.spack.io's records), or the ``dot`` program of
+    Graphviz is missing (the graph is then shown as a tree)."""
+
     @property
     def full_name(self) -> str:
         """The name to use in ``suppress_warnings``."""

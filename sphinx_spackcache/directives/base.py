@@ -155,6 +155,18 @@ class SpackCacheDirective(LoadingDirective):
             return None
         return value
 
+    def count(self, option: str, default: int) -> int | None:
+        """The value of *option* as a whole number of at least 1 (else warn and return
+        None)."""
+        value: str = self.options.get(option, str(default))
+        if not value.isascii() or not value.isdigit() or int(value) < 1:
+            self.warn(
+                f":{option}: {value!r} is not a whole number of at least 1",
+                SpackCacheWarning.OPTION,
+            )
+            return None
+        return int(value)
+
     def columns(self, allowed: Sequence[str], default: Sequence[str]) -> tuple[str, ...] | None:
         """The ``:columns:`` asked for, in the order given (else warn and return None)."""
         asked: tuple[str, ...] = self.options.get("columns", tuple(default))
