@@ -146,7 +146,11 @@ def _figure(translator: SphinxTranslator, node: cache_graph) -> graphviz | None:
         return None
     entries = cache_domain(builder.env).entries
     html = builder.format == "html"
-    docname = builder.env.docname
+    # the page being written (HTML builders say; a LaTeX document is many pages: the
+    # one the directive is in)
+    docname = getattr(builder, "current_docname", None) or (
+        builder.env.path2doc(node.source or "") or ""
+    )
 
     def url(package: str, spec_hash: str) -> str | None:
         entry = entries.get(package_key(package, node["tag"]))
