@@ -240,19 +240,25 @@ class Node:
     direct: tuple[Node, ...] = ()
 
     def options(self) -> str:
-        """The node written out without its name and direct dependencies."""
+        """The node written out without its name and direct dependencies, variants in
+        the order given (a ``+v`` after ``k=x`` takes a space: ``k=x+v`` is one value)."""
         text = f"@{self.versions}" if self.versions else ""
-        flags = "".join(str(v) for v in self.variants if v.boolean)
-        pairs = [str(v) for v in self.variants if not v.boolean]
-        pairs += [f"{k}={getattr(self, k)}" for k in ("platform", "os") if getattr(self, k)]
+        after_pair = False
+        for variant in self.variants:
+            if variant.boolean and not after_pair:
+                text += str(variant)
+            else:
+                text += f" {variant}"
+            after_pair = not variant.boolean
+        pairs = [f"{k}={getattr(self, k)}" for k in ("platform", "os") if getattr(self, k)]
         if self.targets:
             pairs.append("target=" + ",".join(self.targets))
-        return " ".join(filter(None, [text + flags, *pairs]))
+        return " ".join(filter(None, [text.strip(), *pairs]))
 
     def __str__(self) -> str:
-        head = (self.name or "") + self.options()
-        if self.name and self.options()[:1] not in ("", "@", "+", "~"):
-            head = f"{self.name} {self.options()}"
+        options = self.options()
+        glue = "" if options[:1] in ("", "@", "+", "~") else " "
+        head = (self.name or "") + glue + options if self.name else options
         return " ".join(filter(None, [head, *(f"%{d}" for d in self.direct)]))
 
 
@@ -326,9 +332,7 @@ def _tokens(text: str) -> list[_Token]:
     tokens = []
     for match in _TOKENIZER.finditer(text):
         kind = match.lastgroup or "UNEXPECTED"
-        if kind == "UNEXPECTED":
-            raise SpecSyntaxError(f"unexpected character {match.group()!r}", text, match.start())
-        if kind != "WS":
+        if kind != "WS":  # an unexpected character is reported when the parser meets it
             tokens.append(_Token(kind, match.group(), match.start()))
     return tokens
 
@@ -415,6 +419,7 @@ class _Parser:
                 dependencies.append(node)
                 current = node
         if (token := self.peek()) is not None:
+            self.refuse(token)
             if token.kind == "PACKAGE_NAME":
                 raise self.error(
                     f"a second package name {token.value!r}: one spec at a time", token.start
@@ -427,12 +432,13 @@ class _Parser:
     def node(self, root: bool) -> _Building:
         node = _Building()
         token = self.peek()
+        if token is not None:
+            self.refuse(token)
         if token is not None and token.kind == "PACKAGE_NAME":
             self.take()
             node.name = None if token.value == "*" else token.value
         while (token := self.peek()) is not None:
-            if token.kind in _REFUSED:
-                raise self.error(_REFUSED[token.kind], token.start)
+            self.refuse(token)
             if token.kind == "VERSION":
                 self.take()
                 if node.versions is not None:
@@ -452,6 +458,13 @@ class _Parser:
             else:
                 break
         return node
+
+    def refuse(self, token: _Token) -> None:
+        """Raise the error of a token outside the subset, if it is one."""
+        if token.kind == "UNEXPECTED":
+            raise self.error(f"unexpected character {token.value!r}", token.start)
+        if token.kind in _REFUSED:
+            raise self.error(_REFUSED[token.kind], token.start)
 
     def add_variant(self, node: _Building, variant: Variant, token: _Token) -> None:
         if variant.name in node.variants:
