@@ -30,6 +30,7 @@ nitpicky = True
 # library and msgspec. Their documentation is elsewhere, and the build is offline (no
 # intersphinx inventory can be fetched): these names are shown, not linked.
 nitpick_ignore = [
+    ("py:class", "collections.abc.Callable"),
     ("py:class", "collections.abc.Iterable"),
     ("py:class", "collections.abc.Mapping"),
     ("py:class", "collections.abc.Sequence"),

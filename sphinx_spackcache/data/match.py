@@ -49,7 +49,7 @@ Field by field:
   unknown when no dependency of that name exists.
 
 An unknown field is never guessed: the binary is not said to satisfy the spec, and the
-reason, marked :attr:`Reason.unknown`, says what the cache does not record.
+reason, marked ``unknown`` (:class:`Reason`), says what the cache does not record.
 
 Nothing here imports Sphinx or docutils.
 """
@@ -85,7 +85,7 @@ __all__ = [
 ]
 
 #: A source's direct dependencies of a spec, by the spec's hash (e.g.
-#: ``Database.dependencies`` of :mod:`~sphinx_spackcache.sources.spack_db`).
+#: ``Database.dependencies`` of ``sphinx_spackcache.sources.spack_db``).
 DependencyLookup = Callable[[str], Sequence[Dependency]]
 
 #: Packages that are compilers (Spack 1.0's names; each provides ``c``, ``cxx`` or

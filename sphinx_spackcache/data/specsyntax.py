@@ -85,8 +85,8 @@ COMPILER_FLAGS = frozenset({"cflags", "cxxflags", "fflags", "cppflags", "ldflags
 class SpecSyntaxError(ValueError):
     """A spec string that is not in the subset read here.
 
-    :attr:`column` is the 0-based column of the first character at fault in
-    :attr:`text`, :attr:`message` says what is wrong.
+    ``column`` is the 0-based column of the first character at fault in ``text``,
+    ``message`` says what is wrong.
     """
 
     def __init__(self, message: str, text: str, column: int) -> None:
