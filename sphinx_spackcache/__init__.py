@@ -18,6 +18,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .directives.history import setup_history
     from .directives.install import setup_install
     from .directives.listing import setup_listing
+    from .directives.match import setup_match
     from .directives.package import setup_package
     from .domain import setup_domain
     from .site.colours import setup_colours
@@ -48,6 +49,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_install(app)
     setup_history(app)
     setup_graph(app)
+    setup_match(app)
     setup_exports(app)
     setup_listing(app)
     setup_stubs(app)

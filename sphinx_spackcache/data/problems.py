@@ -107,6 +107,11 @@ class SpackCacheWarning(Enum):
     its binaries depend on (cache.spack.io's records), or the ``dot`` program of
     Graphviz is missing (the graph is then shown as a tree)."""
 
+    SPEC = "spec"
+    """``cache-match`` was given a spec it cannot read: not in the subset of Spack's spec
+    syntax it reads (the warning points at the character at fault), or without a
+    package name."""
+
     @property
     def full_name(self) -> str:
         """The name to use in ``suppress_warnings``."""

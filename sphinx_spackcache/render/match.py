@@ -1,0 +1,97 @@
+"""The output of ``cache-match``: a sentence that answers "is my spec in the cache?", and
+the table of the nearest binaries that do not satisfy the spec, each with what it
+differs in (the binaries that satisfy it are a spec table, :mod:`.spectable`).
+
+Standard docutils nodes, built by the directive, for every builder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from docutils import nodes
+
+from ..data.match import Match
+from ..data.model import short_hash
+from .badges import badge_cell, plain_cell, value_badges, value_items
+from .labels import compiler_label
+from .names import HASH_CLASS, ROOT_CLASS
+from .tables import Cells, Column, make_table, text_cell
+
+__all__ = ["MATCH_KIND", "match_sentence", "nearest_table"]
+
+#: The kind (CSS class ``spackcache-<kind>``) of the output and its table.
+MATCH_KIND = "match"
+
+_NEAREST_COLUMNS = (
+    Column("hash", "Hash", 9, 10),
+    Column("version", "Version", 10, 12),
+    Column("compiler", "Compiler", 12, 14),
+    Column("arch", "Arch", 22, 20),
+    Column("stacks", "Stacks", 14, 14),
+    Column("differs", "Differs in", 36, 30),
+)
+
+
+def match_sentence(
+    spec: str, package: str, tag: str, found: int, total: int, maybe: int
+) -> nodes.paragraph:
+    """ "3 of 64 binaries of hdf5 in develop-2025-04-20 satisfy ``hdf5@1.14 +mpi``." and,
+    when some may satisfy it but the cache cannot tell, how many."""
+    paragraph = nodes.paragraph(classes=[f"{ROOT_CLASS}-{MATCH_KIND}-answer"])
+    if found:
+        verb = "satisfies" if found == 1 else "satisfy"
+        said = f"{found} of {total} binaries of {package} in {tag} {verb} "
+    else:
+        said = f"None of the {total} binaries of {package} in {tag} satisfies "
+    paragraph += nodes.Text(said)
+    paragraph += nodes.literal(spec, spec)
+    paragraph += nodes.Text(".")
+    if maybe:
+        paragraph += nodes.Text(
+            f" {maybe} more may: the cache does not record all that the spec asks "
+            "(\u201cunknown\u201d below)."
+        )
+    return paragraph
+
+
+def _differs(match: Match) -> list[nodes.Node]:
+    """Every reason, one per line, the certain ones first."""
+    cell: list[nodes.Node] = []
+    for number, reason in enumerate((*match.failing, *match.unknown)):
+        if number:
+            cell.append(nodes.Text("; "))
+        cell.append(nodes.inline(str(reason), str(reason), classes=[f"{ROOT_CLASS}-reason"]))
+    return cell
+
+
+def nearest_table(matches: Sequence[Match], spec: str) -> nodes.table:
+    """The nearest binaries that do not satisfy *spec*, in the order given, with what
+    each differs in."""
+    rows: list[Cells] = []
+    for match in matches:
+        binary = match.spec
+        short = short_hash(binary.hash)
+        rows.append(
+            {
+                "hash": [nodes.literal(short, short, classes=[HASH_CLASS])],
+                "version": plain_cell(value_badges(binary.versions, field="version")),
+                "compiler": plain_cell(
+                    value_badges([compiler_label(binary.compiler)], field="compiler")
+                ),
+                "arch": plain_cell(
+                    badge_cell(
+                        [
+                            *value_items([binary.platform], "platform"),
+                            *value_items([binary.os], "os"),
+                            *value_items([binary.target], "target"),
+                        ],
+                        None,
+                    )
+                ),
+                "stacks": text_cell(", ".join(binary.stacks)),
+                "differs": _differs(match),
+            }
+        )
+    title = f"The {len(matches)} nearest binaries that do not satisfy {spec}"
+    return make_table(title, _NEAREST_COLUMNS, rows, kind=f"{MATCH_KIND}-nearest")

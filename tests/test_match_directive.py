@@ -1,0 +1,145 @@
+"""``cache-match`` (issue 26, part 1): the binaries that satisfy a spec, the nearest
+others with what they differ in, and located warnings for what cannot be read.
+
+Expected values come from py-packaging's record (tests/records/_cache/develop-2025-04-20),
+read here with PyYAML, and from Spack's v2 test mirror read by hand (see test_graph.py)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup, Tag
+from sphinx.testing.util import SphinxTestApp
+
+from .conftest import MIRRORS, RECORDS, ROOTS, Build, warnings_of
+
+CONF = {
+    "spackcache_path": str(RECORDS),
+    "spackcache_mirrors": {"spack-test": str(MIRRORS / "spack-v2-test")},
+}
+
+
+def record(package: str, tag: str = "develop-2025-04-20") -> list[dict[str, object]]:
+    text = (Path(RECORDS) / tag / package / "specs.md").read_text("utf-8")
+    specs: list[dict[str, object]] = yaml.safe_load(text.split("---")[1])["spec_details"]
+    return specs
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SphinxTestApp]:
+    """The root built once to HTML, for the tests that only read it."""
+    root = tmp_path_factory.mktemp("match") / "match"
+    shutil.copytree(ROOTS / "test-match", root)
+    app = SphinxTestApp("html", srcdir=root, confoverrides={**CONF, "show_warning_types": True})
+    try:
+        app.build()
+        yield app
+    finally:
+        app.cleanup()
+
+
+def outputs(app: SphinxTestApp) -> tuple[BeautifulSoup, list[str]]:
+    page = BeautifulSoup((app.outdir / "records.html").read_text("utf-8"), "html.parser")
+    return page, warnings_of(app)
+
+
+def cell(row: Tag, column: str) -> str:
+    found = row.select_one(f"td.spackcache-{column}")
+    assert found is not None
+    return found.get_text()
+
+
+def test_the_binaries_that_satisfy_a_spec_are_a_spec_table(html: SphinxTestApp) -> None:
+    specs = record("py-packaging")
+    assert len(specs) == 27
+    page, _ = outputs(html)
+    answers = [p.get_text(" ", strip=True) for p in page.select("p.spackcache-match-answer")]
+    exact = [
+        s
+        for s in specs
+        if s["versions"] == ["24.2"]
+        and (s["os"], s["target"])
+        == (
+            "ubuntu22.04",
+            "x86_64_v3",
+        )
+    ]
+    neoverse = [s for s in specs if s["target"] == "neoverse_v2"]
+    # runs on a Neoverse V2 host: the generic aarch64 builds and the neoverse_v2 ones
+    arm = [s for s in specs if s["target"] in ("aarch64", "neoverse_v2")]
+    assert (len(exact), len(neoverse), len(arm)) == (9, 3, 11)
+    assert answers == [
+        f"{len(exact)} of 27 binaries of py-packaging in develop-2025-04-20 satisfy "
+        "py-packaging@24.2 os=ubuntu22.04 target=x86_64_v3 .",
+        f"{len(neoverse)} of 27 binaries of py-packaging in develop-2025-04-20 satisfy "
+        "py-packaging@24.2 target=neoverse_v2 .",
+        "None of the 27 binaries of py-packaging in develop-2025-04-20 satisfies "
+        "py-packaging@25: .",
+        f"{len(arm)} of 27 binaries of py-packaging in develop-2025-04-20 satisfy "
+        "py-packaging@24.2 .",
+    ]
+    tables = page.select("table.spackcache-specs")
+    hashes = [sorted(c.get_text() for c in t.select("td.spackcache-hash code")) for t in tables]
+    assert hashes == [
+        sorted(str(s["hash"]) for s in exact),
+        sorted(str(s["hash"]) for s in neoverse),
+        sorted(str(s["hash"]) for s in arm),
+    ]
+
+
+def test_the_nearest_others_say_what_they_differ_in(html: SphinxTestApp) -> None:
+    specs = record("py-packaging")
+    page, _ = outputs(html)
+    nearest = page.select("table.spackcache-match-nearest")
+    # 9 satisfy the first spec and 11 the last: no table; the second 5, the third 3
+    assert len(nearest) == 2
+    others = sorted(
+        (s for s in specs if s["target"] != "neoverse_v2"), key=lambda s: str(s["hash"])
+    )
+    rows = nearest[0].select("tbody tr")
+    # one field fails on each (the target), all of one version: by hash
+    assert [cell(r, "hash") for r in rows] == [str(s["hash"])[:7] for s in others[:5]]
+    assert [cell(r, "differs") for r in rows] == [
+        f"target {s['target']}, not neoverse_v2" for s in others[:5]
+    ]
+    rows = nearest[1].select("tbody tr")
+    assert len(rows) == 3  # :nearest: 3
+    assert {cell(r, "differs") for r in rows} == {"version 24.2 outside @25:"}
+
+
+def test_a_mirror_matches_direct_and_transitive_dependencies(html: SphinxTestApp) -> None:
+    page = BeautifulSoup((html.outdir / "mirror.html").read_text("utf-8"), "html.parser")
+    answers = [p.get_text(" ", strip=True) for p in page.select("p.spackcache-match-answer")]
+    # libdwarf u5uz3dc depends on gcc 10.2.1 (providing c, cxx) and both builds on
+    # libelf 0.8.13 (read off index.json)
+    assert answers == [
+        "2 of 2 binaries of libdwarf in spack-test satisfy libdwarf %gcc@10 .",
+        "2 of 2 binaries of libdwarf in spack-test satisfy libdwarf ^libelf@0.8.13 .",
+    ]
+
+
+def test_what_cannot_be_read_is_a_located_warning(html: SphinxTestApp) -> None:
+    _, warnings = outputs(html)
+    bad = sorted(w.split("bad.rst:")[1] for w in warnings if "bad.rst:" in w)
+    assert bad == [
+        "11: WARNING: cache-match: :nearest: 'none' is not a whole number of at least 1 "
+        "[spackcache.option]",
+        "4: WARNING: cache-match: 'py-packaging@@1' is not a spec this reads: unexpected "
+        "character '@' at character 13 (py-packaging\u25b8@@1) [spackcache.spec]",
+        "6: WARNING: cache-match: '+mpi' names no package; write the package first "
+        "(hdf5+mpi) [spackcache.spec]",
+        "8: WARNING: cache-match: :runs-on: 'zen9' is not a CPU archspec knows; did you "
+        "mean zen, zen6, zen5, zen4, zen3? [spackcache.option]",
+    ]
+    assert len(warnings) == 4
+
+
+def test_text_has_the_answer_and_the_reasons(build: Build) -> None:
+    app = build("match", "text", conf=CONF)
+    text = " ".join((app.outdir / "records.txt").read_text("utf-8").split())
+    assert "None of the 27 binaries of py-packaging in develop-2025-04-20 satisfies" in text
+    assert text.count("version 24.2 outside @25:") == 3
