@@ -13,10 +13,10 @@ from docutils import nodes
 
 from ..data.match import Match
 from ..data.model import short_hash
-from .badges import badge_cell, plain_cell, value_badges, value_items
+from .badges import badge_cell, plain_cell, stack_items, value_badges, value_items
 from .labels import compiler_label
 from .names import HASH_CLASS, ROOT_CLASS
-from .tables import Cells, Column, make_table, text_cell
+from .tables import Cells, Column, make_table, scrolling
 
 __all__ = ["MATCH_KIND", "match_sentence", "nearest_table"]
 
@@ -65,9 +65,9 @@ def _differs(match: Match) -> list[nodes.Node]:
     return cell
 
 
-def nearest_table(matches: Sequence[Match], spec: str) -> nodes.table:
+def nearest_table(matches: Sequence[Match], spec: str) -> nodes.container:
     """The nearest binaries that do not satisfy *spec*, in the order given, with what
-    each differs in."""
+    each differs in (in the container that scrolls a table sideways in HTML)."""
     rows: list[Cells] = []
     for match in matches:
         binary = match.spec
@@ -89,9 +89,9 @@ def nearest_table(matches: Sequence[Match], spec: str) -> nodes.table:
                         None,
                     )
                 ),
-                "stacks": text_cell(", ".join(binary.stacks)),
+                "stacks": plain_cell(badge_cell(stack_items(binary.stacks), None)),
                 "differs": _differs(match),
             }
         )
     title = f"The {len(matches)} nearest binaries that do not satisfy {spec}"
-    return make_table(title, _NEAREST_COLUMNS, rows, kind=f"{MATCH_KIND}-nearest")
+    return scrolling(make_table(title, _NEAREST_COLUMNS, rows, kind=f"{MATCH_KIND}-nearest"))
