@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import MIRRORS, RECORDS, Build, warnings_of
+from .conftest import MIRRORS, RECORDS, Build, resolved, warnings_of
+from .test_myst import our_nodes
 
 CONF = {
     "spackcache_mirrors": {"spack-test": str(MIRRORS / "spack-v2-test")},
@@ -186,3 +187,18 @@ def test_a_bad_count_is_reported_at_the_option(build: Build, option: str) -> Non
     assert any("graph.rst:12" in w and option.split(":")[1] in w for w in warnings_of(app)), (
         warnings_of(app)
     )
+
+
+def test_myst_gives_the_same_doctree(build: Build) -> None:
+    """graphmd.md holds graph.rst's two graphs in MyST."""
+    conf = {
+        **CONF,
+        "extensions": ["sphinx_spackcache", "myst_parser"],
+        "source_suffix": {".rst": "restructuredtext", ".md": "markdown"},
+    }
+    app = build("graph", "pseudoxml", conf=conf)
+    assert len(warnings_of(app)) == 1  # the records page's
+    rst, markdown = (our_nodes(resolved(app, page)) for page in ("graph", "graphmd"))
+    assert len(rst) == 2
+    assert rst == markdown
+    assert "<cache_graph" in rst[0]

@@ -56,14 +56,15 @@ def test_myst_and_rst_give_the_same_doctree(build: Build) -> None:
     rst_refs = references(resolved(app, "rst"))
     rst_index = index_entries(app.env.get_doctree("rst"))
     # two packages, the install commands, a package filtered by CPU with them, a diff,
-    # a history, a coverage matrix, a package index and a stack's listing: every
-    # directive of the extension (sphinx_spackcache/directives), and the cache:pkg role
-    assert len(markdown) == 9
+    # a history, a coverage matrix, a package index, a stack's listing and a match:
+    # every directive of the extension (sphinx_spackcache/directives) but cache-graph
+    # (which needs a mirror: tests/test_graph.py), and the cache:pkg role
+    assert len(markdown) == 10
     assert [n.split(">", 1)[0].split('classes="', 1)[1].split('"')[0] for n in markdown] == [
         f"spackcache spackcache-{kind}"
         for kind in (
             "package", "package", "install", "package", "diff", "history", "coverage",
-            "index", "stack",
+            "index", "stack", "match",
         )
     ]  # fmt: skip
     assert markdown_refs == rst_refs
@@ -77,6 +78,7 @@ def test_myst_and_rst_give_the_same_doctree(build: Build) -> None:
     assert "(33 of 36 shown)" in markdown[3]
     assert markdown_index == rst_index
     assert len(markdown_index) == 2
+    assert "3 of 27 binaries of py-packaging" in markdown[9]
     assert "<table" in markdown[0]
     assert 'ids="cache-package-py-packaging-develop-2025-04-20"' in markdown[0]
 
