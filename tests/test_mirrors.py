@@ -569,9 +569,11 @@ def test_roots_only(build: Build) -> None:
 
 def test_a_spec_row_discloses_its_dependencies(build: Build) -> None:
     """From a mirror, a spec's direct dependencies are listed under its hash (HTML: a
-    <details> "N dependencies"; text: in full), each linked to its package's page where
-    there is one (libelf has one on this site; the others stay plain text, without a
-    warning)."""
+    <details> "N direct · M installed with it", M counted by a recursion over the index
+    here; text: in full), those needed only to build after the others, one that
+    provides virtuals spelled as Spack 1.0 prints it (``%c,cxx=gcc@10.2.1``), each linked
+    to its package's page where there is one (libelf has one on this site; the others
+    stay plain text, without a warning)."""
     app = build("mirrors", conf=MIRROR_CONF)
     assert app.warning.getvalue() == ""
     entries = installs(SPACK_TEST)
@@ -582,16 +584,36 @@ def test_a_spec_row_discloses_its_dependencies(build: Build) -> None:
         (code,) = row.select("td.spackcache-hash code")
         spec_hash = code.get_text()
         _, body = by_hash[spec_hash]
-        expected = [  # by package name
-            f"{d['name']}@{by_hash[d['hash']][1]['version']}/{d['hash'][:7]}"
-            for d in sorted(body["dependencies"], key=lambda d: d["name"])
-        ]
+
+        def spelled(d: dict[str, Any]) -> str:
+            text = f"{d['name']}@{by_hash[d['hash']][1]['version']}/{d['hash'][:7]}"
+            virtuals = d["parameters"].get("virtuals") or []
+            return f"%{','.join(virtuals)}={text}" if virtuals else text
+
+        def installed(d: dict[str, Any]) -> bool:
+            return bool({"link", "run"} & set(d["parameters"]["deptypes"]))
+
+        def brings(key: str) -> set[str]:
+            return {
+                found
+                for d in by_hash[key][1].get("dependencies", [])
+                if installed(d)
+                for found in {d["hash"], *brings(d["hash"])}
+            }
+
+        direct = sorted(body["dependencies"], key=lambda d: d["name"])
+        # those installed with the binary first, then those needed only to build it
+        expected = [spelled(d) for d in direct if installed(d)]
+        expected += [spelled(d) for d in direct if not installed(d)]
         (details,) = row.select("td.spackcache-hash details")
-        count = len(expected)
         (summary,) = details.select("summary")
-        assert summary.get_text() == f"{count} dependenc{'y' if count == 1 else 'ies'}"
+        assert summary.get_text() == (
+            f"{len(direct)} direct \N{MIDDLE DOT} {len(brings(spec_hash))} installed with it"
+        )
         shown = [s.get_text() for s in details.select("span.spackcache-dependency")]
         assert shown == expected
+        if any(not installed(d) for d in direct):
+            assert "build only: " in details.get_text()
         links = {a.get_text(): a["href"] for a in details.select("a")}
         libelf = [text for text in expected if text.startswith("libelf@")]
         assert links == dict.fromkeys(libelf, "#cache-package-libelf-spack-test")

@@ -29,8 +29,10 @@ __all__ = [
     "DependencyCounts",
     "Subgraph",
     "brought",
+    "brought_counts",
     "counts",
     "provides",
+    "remembered",
     "subgraph",
     "tree",
     "used_by",
@@ -57,6 +59,28 @@ def provides(dependency: Dependency) -> str:
     if dependency.virtuals:
         return f"%{','.join(dependency.virtuals)}={target}"
     return target
+
+
+def remembered(dependencies_of: DependenciesOf) -> DependenciesOf:
+    """*dependencies_of*, each hash's answer worked out once (a source decodes a node's
+    dependencies each time it is asked; walks over a table's binaries ask for the same
+    shared nodes again and again)."""
+    known: dict[str, Sequence[Dependency]] = {}
+
+    def lookup(spec_hash: str) -> Sequence[Dependency]:
+        found = known.get(spec_hash)
+        if found is None:
+            found = known[spec_hash] = dependencies_of(spec_hash)
+        return found
+
+    return lookup
+
+
+def brought_counts(hashes: Iterable[str], dependencies_of: DependenciesOf) -> dict[str, int]:
+    """How many binaries each of *hashes* brings with it (:func:`brought`), the shared
+    ones worked out once."""
+    lookup = remembered(dependencies_of)
+    return {key: len(brought(key, lookup)) for key in hashes}
 
 
 def brought(spec_hash: str, dependencies_of: DependenciesOf) -> frozenset[str]:

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from ..data.dag import brought_counts
 from ..data.match import check, nearest
 from ..data.specsyntax import SpecSyntaxError, parse_spec
 from ..data.suggest import did_you_mean
@@ -86,6 +87,7 @@ class CacheMatchDirective(SpackCacheDirective):
                 found,
                 title=f"Binaries of {package} in {tag} that satisfy {shown}",
                 dependencies={s.hash: known(s.hash) for s in found} if known else None,
+                brings=brought_counts((s.hash for s in found), known) if known else None,
                 tag=tag,
                 package=package,
             )

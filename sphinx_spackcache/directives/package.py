@@ -14,6 +14,7 @@ from sphinx.util.nodes import make_id
 
 from ..config import spackcache_config
 from ..data.checks import url_problems
+from ..data.dag import brought_counts
 from ..data.history import also_in
 from ..data.model import Spec
 from ..data.summary import compiler_sort_key, spec_sort_key, summarise
@@ -113,6 +114,7 @@ class CachePackageDirective(SpackCacheDirective):
                 title=title,
                 columns=columns,
                 dependencies={s.hash: known(s.hash) for s in specs} if known else None,
+                brings=brought_counts((s.hash for s in specs), known) if known else None,
                 tag=tag,
                 install_options=commands.older_options(),
                 also_in=also_in,

@@ -133,29 +133,84 @@ def hash_nodes(spec_hash: str, url: str | None) -> list[nodes.Node]:
     return [code]
 
 
-#: A dependency as a deferred table keeps it: ``[name, version, hash]``.
+#: A dependency as a deferred table keeps it: ``[name, version, hash, types, virtuals]``
+#: (the types and the virtuals it provides each joined with commas).
 DependencyData = list[str]
+#: A spec's dependencies as a deferred table keeps them: how many binaries it brings
+#: with it (its ``link``/``run`` dependencies and theirs, :func:`~.dag.brought`; -1 when
+#: not worked out) and its direct dependencies.
+SpecDependencies = tuple[int, list[DependencyData]]
 
 
-def dependency_text(name: str, version: str, spec_hash: str) -> str:
-    """``libelf@0.8.13/rqh2vuf``: a dependency as a spec table names it."""
+def dependency_data(dependency: Dependency) -> DependencyData:
+    """*dependency* as a deferred table keeps it."""
+    return [
+        dependency.name,
+        dependency.version,
+        dependency.hash,
+        ",".join(dependency.types),
+        ",".join(dependency.virtuals),
+    ]
+
+
+def dependency_text(
+    name: str, version: str, spec_hash: str, types: str = "", virtuals: str = ""
+) -> str:
+    """``libelf@0.8.13/rqh2vuf`` or, for one that provides virtuals, as Spack 1.0 prints
+    it, ``%c,cxx=gcc@10.2.1/vd7v4ss``: a dependency as a spec table names it."""
     short = short_hash(spec_hash)
-    return f"{name}@{version}/{short}" if version else f"{name}/{short}"
+    text = f"{name}@{version}/{short}" if version else f"{name}/{short}"
+    return f"%{virtuals}={text}" if virtuals else text
 
 
-def _dependencies_cell(dependencies: Sequence[DependencyData], tag: str) -> list[nodes.Node]:
+def _installed(types: str) -> bool:
+    """Whether a dependency of these *types* comes with the binary (``link``/``run``;
+    one with no types is counted so, as :func:`~.dag.installed_with` counts it)."""
+    return not types or bool({"link", "run"} & set(types.split(",")))
+
+
+def _dependencies_cell(dependencies: SpecDependencies, tag: str) -> list[nodes.Node]:
     """The direct dependencies of a spec, each linked to its package's page (where there
-    is one), folded under "N dependencies" in HTML (a disclosure: the table is no wider),
-    listed in print."""
+    is one): those installed with the binary, then those needed only to build it (or
+    test it). In HTML they are folded under "N direct · M installed with it" (a
+    disclosure: the table is no wider); in print they are listed."""
+    direct = dependencies[1]
     paragraph = nodes.paragraph()
-    for number, (name, version, spec_hash) in enumerate(dependencies):
-        if number:
-            paragraph += nodes.Text(", ")
-        text = dependency_text(name, version, spec_hash)
-        paragraph += package_ref(name, tag, nodes.inline(text, text, classes=[DEPENDENCY_CLASS]))
-    count = len(dependencies)
-    label = f"{count} dependenc{'y' if count == 1 else 'ies'}"
+    installed = [d for d in direct if _installed(d[3])]
+    build = [d for d in direct if not _installed(d[3])]
+    for group, intro in ((installed, ""), (build, "build only: ")):
+        if not group:
+            continue
+        if len(paragraph):
+            paragraph += nodes.Text("; ")
+        if intro:
+            paragraph += nodes.Text(intro)
+        for number, (name, version, spec_hash, types, virtuals) in enumerate(group):
+            if number:
+                paragraph += nodes.Text(", ")
+            text = dependency_text(name, version, spec_hash, types, virtuals)
+            inline = nodes.inline(text, text, classes=[DEPENDENCY_CLASS])
+            paragraph += package_ref(name, tag, inline)
+    count = len(direct)
+    label = dependencies_label(dependencies)
     return [more_values("", paragraph, count=count, label=label, classes=[f"{ROOT_CLASS}-more"])]
+
+
+def dependencies_label(dependencies: SpecDependencies) -> str:
+    """``4 direct · 2 installed with it``: what a spec's dependencies' disclosure says."""
+    brings, direct = dependencies
+    label = f"{len(direct)} direct"
+    return label + f" \N{MIDDLE DOT} {brings} installed with it" if brings >= 0 else label
+
+
+def _dependency_words(dependencies: SpecDependencies) -> list[str]:
+    """What a spec's dependencies show: their label, names and, when some are needed
+    only to build it, that."""
+    words = [dependencies_label(dependencies)]
+    words += [dependency_text(*d) for d in dependencies[1]]
+    if any(not _installed(d[3]) for d in dependencies[1]):
+        words.append("build only:")
+    return words
 
 
 def _cell_texts(spec: Spec) -> dict[str, Sequence[str]]:
@@ -418,12 +473,12 @@ def _ordered(variants: list[str], plan: SpecTablePlan) -> list[str]:
 
 
 def hash_cell(
-    spec: Spec, dependencies: Sequence[DependencyData] = (), tag: str = ""
+    spec: Spec, dependencies: SpecDependencies | None = None, tag: str = ""
 ) -> list[nodes.Node]:
     """The hash cell of *spec*'s row: its hash (linked to the binary where the source
-    says where it is) and, where the source knows them, its direct dependencies."""
+    says where it is) and, where the source knows them, its dependencies."""
     cell = hash_nodes(spec.hash, hash_link(spec))
-    if dependencies:
+    if dependencies is not None and dependencies[1]:
         cell += _dependencies_cell(dependencies, tag)
     return cell
 
@@ -443,7 +498,7 @@ def also_in_cell(package: str, tags: Sequence[str]) -> list[nodes.Node]:
 def _spec_cells(
     spec: Spec,
     row: Mapping[str, Cell],
-    dependencies: Sequence[DependencyData] = (),
+    dependencies: SpecDependencies | None = None,
     tag: str = "",
     also_in: Sequence[str] = (),
     package: str = "",
@@ -483,7 +538,7 @@ def spec_table(
     title: str,
     columns: Sequence[str] | None = None,
     plan: SpecTablePlan | None = None,
-    dependencies: Mapping[str, Sequence[DependencyData]] | None = None,
+    dependencies: Mapping[str, SpecDependencies] | None = None,
     tag: str = "",
     also_in: Mapping[str, Sequence[str]] | None = None,
     package: str = "",
@@ -497,16 +552,14 @@ def spec_table(
     known = dependencies or {}
     elsewhere = also_in or {}
     rows = (
-        _spec_cells(
-            spec, cells, known.get(spec.hash, ()), tag, elsewhere.get(spec.hash, ()), package
-        )
+        _spec_cells(spec, cells, known.get(spec.hash), tag, elsewhere.get(spec.hash, ()), package)
         for spec, cells in zip(specs, spec_rows(specs, plan, elsewhere), strict=True)
     )
     return make_table(title, plan.columns, rows, kind="specs")
 
 
 _SPECS_DECODER = decoder(list[Spec])
-_DEPENDENCIES_DECODER = decoder(dict[str, list[DependencyData]])
+_DEPENDENCIES_DECODER = decoder(dict[str, SpecDependencies])
 _ALSO_IN_DECODER = decoder(dict[str, list[str]])
 
 #: The older ``spack install`` options a snapshot's Spack needs, as the classes of its
@@ -544,6 +597,7 @@ def pending_spec_table(
     title: str,
     columns: Sequence[str] | None = None,
     dependencies: Mapping[str, Sequence[Dependency]] | None = None,
+    brings: Mapping[str, int] | None = None,
     tag: str = "",
     install_options: Sequence[str] = (),
     also_in: Mapping[str, Sequence[str]] | None = None,
@@ -552,18 +606,20 @@ def pending_spec_table(
     """The node that :func:`build_spec_table` turns into the table of *specs* (and the
     sentence of what they share); *columns* as the user gave them, if they did; each
     spec's *dependencies* (by hash), where the source knows them, linked to *tag*'s
-    pages; *install_options*: how ``spack install`` is spelled for this snapshot's Spack
+    pages, and how many binaries each *brings* with it (by hash); *install_options*:
+    how ``spack install`` is spelled for this snapshot's Spack
     (:meth:`~sphinx_spackcache.data.install.InstallCommands.older_options`), for the
     command HTML offers to copy on each row; *also_in* (``:also-in:``): for each spec
     hash that other snapshots hold too, those snapshots, linked to *package*'s pages
     there (the :data:`ALSO_IN` column is shown when *also_in* is not ``None``)."""
+    counts = brings or {}
     known = {
-        spec_hash: [[d.name, d.version, d.hash] for d in found]
+        spec_hash: (counts.get(spec_hash, -1), [dependency_data(d) for d in found])
         for spec_hash, found in (dependencies or {}).items()
         if found
     }
     words = spec_words(specs, spec_columns(specs, columns, also_in=also_in is not None))
-    words += [dependency_text(*d) for found in known.values() for d in found]
+    words += [word for found in known.values() for word in _dependency_words(found)]
     elsewhere = {h: list(tags) for h, tags in (also_in or {}).items() if tags}
     words += [tag for tags in elsewhere.values() for tag in tags]
     return spec_table_data.pending(
@@ -585,7 +641,7 @@ class SpecTableData:
     specs: list[Spec]
     plan: SpecTablePlan
     #: Each spec's direct dependencies, by hash, where the source knows them.
-    dependencies: Mapping[str, Sequence[DependencyData]]
+    dependencies: Mapping[str, SpecDependencies]
     #: The snapshot whose pages the dependencies link to.
     tag: str
     #: With ``:also-in:``, the other snapshots that hold each spec's binary, by hash

@@ -384,7 +384,7 @@ def _write_hash(translator: HTML5Translator, spec: Spec, data: SpecTableData) ->
     HTML the translator wrote for a prototype (:func:`_template`): with the hashes written
     as nodes, a snapshot's 1,225 pages took 1.05x as long (``benchmarks/tricks.py``, furo,
     best of 3)."""
-    dependencies = data.dependencies.get(spec.hash, ())
+    dependencies = data.dependencies.get(spec.hash)
     url = hash_link(spec)
     body = translator.body
     if _PLAIN_HASH.fullmatch(spec.hash):
@@ -400,7 +400,7 @@ def _write_hash(translator: HTML5Translator, spec: Spec, data: SpecTableData) ->
     else:
         paragraph = nodes.paragraph("", "", *hash_nodes(spec.hash, url))
         paragraph.children[0].walkabout(translator)
-    if not dependencies:
+    if dependencies is None or not dependencies[1]:
         body.append("</p>")
         return
     body.append("</p>\n")

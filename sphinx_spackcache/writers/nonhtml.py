@@ -48,6 +48,7 @@ class BuildDeferredOutput(_NotForHtml):
 class UnfoldMoreValues(_NotForHtml):
     """Builders that are not HTML show every value: each
     :class:`~sphinx_spackcache.render.badges.more_values` gives way to the values it holds
+    (after its label, where it has one of its own: "3 direct · 2 installed with it: ")
     (for the same builders as :class:`BuildDeferredOutput`), and the notes on rows that
     look alike while values are folded (:data:`~sphinx_spackcache.render.badges.ALIKE_CLASS`)
     go."""
@@ -57,6 +58,10 @@ class UnfoldMoreValues(_NotForHtml):
 
     def run(self, **kwargs: Any) -> None:
         for node in list(self.document.findall(more_values)):
+            label = node.get("label")
+            if label and node.children and isinstance(node[0], nodes.paragraph):
+                # a disclosure of its own (a spec's dependencies) says what it holds
+                node[0].insert(0, nodes.Text(f"{label}: "))
             parent = node.parent
             index = parent.index(node)
             parent[index : index + 1] = node.children  # (not merging the node's classes)
