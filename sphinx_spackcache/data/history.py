@@ -3,7 +3,9 @@ package's history across all of them.
 
 **Order.** :mod:`~sphinx_spackcache.data.snapshots` orders snapshots (releases by
 version, then develop snapshots by date, then the others by name); a package's history
-follows that order, oldest first.
+follows that order, oldest first. Only releases and develop snapshots are points in
+Spack's history: a snapshot of another name (a mirror, read as it is when the pages are
+built) has no date, and a history keeps it apart (:attr:`PackageHistory.others`).
 
 **Differences.** Specs are matched by hash first: a hash in both snapshots is the same
 binary. Of the others, a spec is *rebuilt* when the other snapshot has a spec with the
@@ -24,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .model import Spec
-from .snapshots import snapshot_order
+from .snapshots import OTHER, snapshot_kind, snapshot_order
 from .versions import sort_versions
 
 __all__ = [
@@ -190,6 +192,18 @@ class PackageHistory:
     def seen(self) -> tuple[str, ...]:
         """The snapshots that have the package, in order."""
         return tuple(tag for tag in self.tags if self.totals.get(tag))
+
+    @property
+    def dated(self) -> tuple[str, ...]:
+        """The releases and develop snapshots of :attr:`tags` (points in Spack's
+        history), in order."""
+        return tuple(tag for tag in self.tags if snapshot_kind(tag) != OTHER)
+
+    @property
+    def others(self) -> tuple[str, ...]:
+        """The snapshots of :attr:`tags` that are neither a release nor a dated develop
+        snapshot (mirrors, tags of other names), by name: no point in time."""
+        return tuple(tag for tag in self.tags if snapshot_kind(tag) == OTHER)
 
     @property
     def peak(self) -> int:

@@ -12,6 +12,11 @@ time: releases first is a rule, not a chronology. A snapshot of another name is 
 because it is taken to be made by a current Spack (as :mod:`~sphinx_spackcache.data.install`
 takes it).
 
+Releases and develop snapshots are points in Spack's history; a snapshot of another
+name (``OTHER``, :func:`snapshot_kind`: a mirror read as it is when the pages are built,
+a tag of another shape) is not, and a history counts it apart
+(:mod:`~sphinx_spackcache.data.history`).
+
 Nothing here imports Sphinx or docutils.
 """
 
@@ -20,15 +25,21 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable
+from typing import Literal
 
 from .versions import MAX_DIGITS, VersionKey, version_key
 
 __all__ = [
+    "DEVELOP",
+    "OTHER",
+    "RELEASE",
     "RELEASE_TAG",
+    "SnapshotKind",
     "newest_snapshot",
     "previous_snapshot",
     "release_numbers",
     "snapshot_key",
+    "snapshot_kind",
     "snapshot_order",
 ]
 
@@ -41,6 +52,14 @@ _DEVELOP = re.compile(r"develop-(\d{4})-(\d{2})-(\d{2})")
 _RELEASES, _DEVELOP_DATES, _OTHERS = 0, 1, 2
 
 SnapshotKey = tuple[int, VersionKey | int | tuple[()], str]
+
+#: What a snapshot is, by its tag: a release, a dated develop snapshot, or another
+#: (a mirror, a tag of another shape, a develop tag whose date is not one).
+SnapshotKind = Literal["release", "develop", "other"]
+RELEASE: SnapshotKind = "release"
+DEVELOP: SnapshotKind = "develop"
+OTHER: SnapshotKind = "other"
+_KINDS: tuple[SnapshotKind, ...] = (RELEASE, DEVELOP, OTHER)
 
 
 def snapshot_key(tag: str) -> SnapshotKey:
@@ -55,6 +74,16 @@ def snapshot_key(tag: str) -> SnapshotKey:
             return (_OTHERS, (), tag)
         return (_DEVELOP_DATES, day.toordinal(), tag)
     return (_OTHERS, (), tag)
+
+
+def snapshot_kind(tag: str) -> SnapshotKind:
+    """Whether *tag* is a release, a dated develop snapshot or another snapshot, by the
+    module's rule (the kinds in its order).
+
+    >>> [snapshot_kind(t) for t in ("v0.23.1", "develop-2025-04-20", "develop-2025-13-45")]
+    ['release', 'develop', 'other']
+    """
+    return _KINDS[snapshot_key(tag)[0]]
 
 
 def release_numbers(tag: str) -> tuple[int, ...] | None:

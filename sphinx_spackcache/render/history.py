@@ -9,6 +9,7 @@ domain; a package without a page stays plain text).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from docutils import nodes
 
@@ -16,20 +17,23 @@ from ..data.history import PackageChanges, PackageHistory, SnapshotDiff
 from ..data.matrix import heat_level
 from ..data.model import Spec
 from ..data.versions import sort_versions
-from .badges import badge_cell, badge_run, stack_items, value_badges, value_items
-from .labels import compiler_label
+from .badges import badge_cell, badge_run, stack_items, value_badges
+from .deferred import splice
 from .listing import package_cell
 from .names import HASH_CLASS, ROOT_CLASS
-from .phrases import RECORDS_HERE, count_phrase, join_with_and, sentence
+from .phrases import RECORDS_HERE, count_phrase, join_with_and, join_with_or, sentence
+from .spectable import SpecTablePlan, fold_columns, shared_paragraph, spec_row
 from .tables import Cells, Column, make_table, scrolling, text_cell
 
 __all__ = [
     "DIFF_KIND",
     "HISTORY_KIND",
+    "OTHERS_CLASS",
     "diff_nodes",
     "diff_sentence",
     "history_nodes",
     "history_sentence",
+    "others_paragraph",
     "snapshot_runs",
 ]
 
@@ -39,12 +43,26 @@ HISTORY_KIND = "history"
 
 
 def _plain(cell: list[nodes.Node]) -> list[nodes.Node]:
-    """*cell* with its badge runs as the ``inline`` badges they stand for: this output is
-    built by the directive, for every builder, and is small."""
+    """*cell* with its badge runs (in it, and in its further values) as the ``inline``
+    badges they stand for: this output is built by the directive, for every builder,
+    and is small."""
     plain: list[nodes.Node] = []
     for node in cell:
-        plain.extend(node.expand() if isinstance(node, badge_run) else [node])
+        if isinstance(node, badge_run):
+            plain.extend(node.expand())
+        else:
+            plain.append(_expanded(node) if isinstance(node, nodes.Element) else node)
     return plain
+
+
+_Element = TypeVar("_Element", bound=nodes.Element)
+
+
+def _expanded(element: _Element) -> _Element:
+    """*element* with the badge runs in it as ``inline`` badges (:func:`_plain`)."""
+    for run in list(element.findall(badge_run)):
+        splice(run, run.expand())  # type: ignore[arg-type]
+    return element
 
 
 def _hash_cell(spec: Spec | None) -> list[nodes.Node]:
@@ -201,41 +219,47 @@ _SPEC_COLUMNS = (
 )
 
 
-def _spec_row(package: str, tag: str, change: str, old: Spec | None, new: Spec | None) -> Cells:
+def _spec_row(
+    package: str, tag: str, change: str, old: Spec | None, new: Spec | None, plan: SpecTablePlan
+) -> Cells:
+    """A row of the table of specs: the package and the change, the spec's cells as a
+    spec table's (:func:`~.spectable.spec_row`: what *plan* folds is not repeated), and
+    the two hashes."""
     spec = new or old
     assert spec is not None
+    cells = spec_row(spec, plan)
     return {
         "package": package_cell(package, tag),
         "change": text_cell(change),
-        "version": _plain(value_badges(spec.versions, field="version")),
-        "compiler": _plain(value_badges([compiler_label(spec.compiler)], field="compiler")),
-        "arch": _plain(
-            badge_cell(
-                [
-                    *value_items([spec.platform], "platform"),
-                    *value_items([spec.os], "os"),
-                    *value_items([spec.target], "target"),
-                ],
-                None,
-            )
-        ),
-        "variants": _plain(value_badges(spec.variants, field="variants")),
+        **{key: _plain(cells[key].as_nodes()) for key in _SPEC_CELLS},
         "old": _hash_cell(old),
         "new": _hash_cell(new),
     }
 
 
-def _specs_table(diff: SnapshotDiff, one_package: bool) -> nodes.table:
-    """A row per spec rebuilt, added or removed (no Package column for one package)."""
-    rows: list[Cells] = []
-    for changes in diff.changed:
-        name = changes.package
-        rows += [_spec_row(name, diff.new, "rebuilt", r.old, r.new) for r in changes.rebuilt]
-        rows += [_spec_row(name, diff.new, "added", None, spec) for spec in changes.added]
-        rows += [_spec_row(name, diff.new, "removed", spec, None) for spec in changes.removed]
-    title = f"Specs rebuilt, added and removed from {diff.old} to {diff.new}"
+#: The columns of the table of specs whose cells are a spec table's.
+_SPEC_CELLS = ("version", "compiler", "arch", "variants")
+
+
+def _specs_table(diff: SnapshotDiff, one_package: bool) -> list[nodes.Element]:
+    """A row per spec rebuilt, added or removed (no Package column for one package),
+    after what all its rows share, said once as a spec table says it
+    (:func:`~.spectable.fold_columns`, :func:`~.spectable.shared_paragraph`)."""
+    changes: list[tuple[str, str, Spec | None, Spec | None]] = []
+    for package in diff.changed:
+        name = package.package
+        changes += [(name, "rebuilt", r.old, r.new) for r in package.rebuilt]
+        changes += [(name, "added", None, spec) for spec in package.added]
+        changes += [(name, "removed", spec, None) for spec in package.removed]
+    specs = [spec for _, _, old, new in changes if (spec := new or old) is not None]
     columns = [c for c in _SPEC_COLUMNS if not (one_package and c.key == "package")]
-    return make_table(title, columns, rows, kind=f"{DIFF_KIND}-specs")
+    plan = fold_columns(specs, columns)
+    rows = [_spec_row(name, diff.new, change, old, new, plan) for name, change, old, new in changes]
+    title = f"Specs rebuilt, added and removed from {diff.old} to {diff.new}"
+    table = scrolling(make_table(title, plan.columns, rows, kind=f"{DIFF_KIND}-specs"))
+    kinds = dict.fromkeys(change for _, change, _, _ in changes)
+    shared = shared_paragraph(plan, f" {join_with_or(list(kinds))}")
+    return [table] if shared is None else [_expanded(shared), table]
 
 
 def diff_nodes(
@@ -255,7 +279,7 @@ def diff_nodes(
     if diff.changed and (package is None or _named_changes(diff.changed[0])):
         output.append(scrolling(_changes_table(diff, one_package=package is not None)))
     if any(c.rebuilt or c.added or c.removed for c in diff.changed):
-        output.append(scrolling(_specs_table(diff, one_package=package is not None)))
+        output.extend(_specs_table(diff, one_package=package is not None))
     return output
 
 
@@ -271,25 +295,76 @@ def _named_changes(changes: PackageChanges) -> bool:
 
 def history_sentence(history: PackageHistory) -> nodes.paragraph:
     """``cmake is in 3 of the 3 snapshots: first in v0.23.1, last in develop-2025-04-20;
-    5 versions.``"""
-    seen = history.seen
-    text = (
-        f"{history.package} is in {len(seen):,} of the "
-        f"{count_phrase(len(history.tags), 'snapshot')}: first in {seen[0]}, last in "
-        f"{seen[-1]}; {count_phrase(len(history.versions), 'version')}."
-    )
+    3 versions.`` The snapshots counted are the releases and dated develop snapshots
+    (:attr:`~.PackageHistory.dated`); the others are counted apart
+    (:func:`others_paragraph`)."""
+    package = history.package
+    dated = history.dated
+    seen = [tag for tag in history.seen if tag in dated]
+    versions = count_phrase(len(history.versions), "version")
+    if seen:
+        text = (
+            f"{package} is in {len(seen):,} of the {count_phrase(len(dated), 'snapshot')}: "
+            f"first in {seen[0]}, last in {seen[-1]}; {versions}."
+        )
+    elif dated:
+        text = (
+            f"{package} is in none of the {count_phrase(len(dated), 'snapshot')}, only in "
+            f"sources that are not dated snapshots; {versions}."
+        )
+    else:
+        text = f"{package} is in no dated snapshot, only in sources that are not; {versions}."
     return sentence(text)
 
 
-def _matrix_table(history: PackageHistory) -> nodes.table:
-    columns = [Column("snapshot", "Snapshot", 22, 18)]
+#: The class of the paragraph that says what the sources of a history that are not
+#: dated snapshots are, and of the table of their counts.
+OTHERS_CLASS = f"{ROOT_CLASS}-{HISTORY_KIND}-others"
+
+
+def others_paragraph(history: PackageHistory) -> nodes.paragraph | None:
+    """What a reader should make of the sources of *history* that are neither a release
+    nor a dated develop snapshot (:attr:`~.PackageHistory.others`: mirrors read as they
+    are when the page is built, tags of other shapes): they carry no date, so they are
+    not counted among the snapshots and are shown apart, by name (``None``: there are
+    none)."""
+    others = history.others
+    if not others:
+        return None
+    having = [tag for tag in others if history.totals.get(tag)]
+    package = history.package
+    if len(others) == 1:
+        text = (
+            f"{others[0]} is not a dated snapshot (a mirror, or a tag that is neither a "
+            "release nor develop-YYYY-MM-DD): read as it is when this page is built, it says "
+            "what a cache holds, not when, so it is not counted among the snapshots and is "
+            f"shown apart. {package} is {'' if having else 'not '}in it."
+        )
+    else:
+        where = f"in {len(having):,} of them: {join_with_and(having)}" if having else "in none"
+        text = (
+            f"{join_with_and(list(others))} are not dated snapshots (mirrors, or tags that are "
+            "neither a release nor develop-YYYY-MM-DD): read as they are when this page is "
+            "built, they say what a cache holds, not when, so they are not counted among the "
+            f"snapshots and are shown apart, by name. {package} is {where}"
+            f"{'' if having else ' of them'}."
+        )
+    return nodes.paragraph(text, text, classes=[OTHERS_CLASS])
+
+
+def _matrix_table(
+    history: PackageHistory, tags: Sequence[str], title: str, heading: str = "Snapshot"
+) -> nodes.table:
+    """The counts of *tags* by version (each count shaded against the largest of the
+    whole history, :attr:`~.PackageHistory.peak`), under *heading*."""
+    columns = [Column("snapshot", heading, 22, 18)]
     columns += [
         Column(f"version-{i}", version, max(7, len(version) + 2), 8)
         for i, version in enumerate(history.versions)
     ]
     columns.append(Column("total", "Total", 7, 7))
     rows: list[Cells] = []
-    for tag in history.tags:
+    for tag in tags:
         cells: dict[str, list[nodes.Node]] = {"snapshot": text_cell(tag)}
         for i, version in enumerate(history.versions):
             count = history.counts.get((tag, version), 0)
@@ -300,13 +375,13 @@ def _matrix_table(history: PackageHistory) -> nodes.table:
                 cells[f"version-{i}"] = [inline]
         cells["total"] = text_cell(str(history.totals[tag]))
         rows.append(cells)
-    title = f"Specs of {history.package} by snapshot and version"
     return make_table(title, columns, rows, kind=HISTORY_KIND)
 
 
 _STACK_COLUMNS = (
     Column("stack", "Stack", 26, 20),
     Column("snapshots", "Snapshots", 50, 40),
+    Column("others", "Not dated", 24, 20),
 )
 
 
@@ -331,25 +406,52 @@ def snapshot_runs(tags: Sequence[str], order: Sequence[str]) -> str:
 
 
 def _stacks_table(history: PackageHistory) -> nodes.table:
-    seen = history.seen
+    """Each stack, with the dated snapshots it built the package in (as runs), and the
+    sources that are not dated snapshots, apart (a column only when one has the
+    package)."""
+    dated = history.dated
+    seen = [tag for tag in history.seen if tag in dated]
+    others = set(history.others)
     rows: list[Cells] = []
     for stack, tags in history.stacks:
-        if len(tags) == len(seen) > 1:
+        in_time = [tag for tag in tags if tag not in others]
+        if len(in_time) == len(seen) > 1:
             listed = f"all {len(seen)}"
         else:  # runs in the order of every snapshot: a snapshot without it breaks a run
-            listed = snapshot_runs(tags, history.tags)
+            listed = snapshot_runs(in_time, dated) if in_time else ""
         stack_cell = _plain(badge_cell(stack_items([stack]), None))
-        rows.append({"stack": stack_cell, "snapshots": text_cell(listed)})
+        rows.append(
+            {
+                "stack": stack_cell,
+                "snapshots": text_cell(listed),
+                "others": text_cell(", ".join(tag for tag in tags if tag in others)),
+            }
+        )
     title = f"Stacks that built {history.package}, by snapshot"
-    return make_table(title, _STACK_COLUMNS, rows, kind=f"{HISTORY_KIND}-stacks")
+    # (the Snapshots of a package in no dated snapshot, and Not dated, only when a row
+    # has one)
+    columns = [c for c in _STACK_COLUMNS if c.key == "stack" or any(r[c.key] for r in rows)]
+    return make_table(title, columns, rows, kind=f"{HISTORY_KIND}-stacks")
 
 
 def history_nodes(history: PackageHistory) -> list[nodes.Element]:
-    """The sentence, the snapshots by versions matrix, and the stacks by snapshot."""
-    output: list[nodes.Element] = [
-        history_sentence(history),
-        scrolling(_matrix_table(history)),
-    ]
+    """The sentence, the snapshots by versions matrix (the dated snapshots, then, apart,
+    the other sources that have the package, after a paragraph that says what they are),
+    and the stacks by snapshot."""
+    output: list[nodes.Element] = [history_sentence(history)]
+    package = history.package
+    if any(history.totals.get(tag) for tag in history.dated):
+        title = f"Specs of {package} by snapshot and version"
+        output.append(scrolling(_matrix_table(history, history.dated, title)))
+    others = others_paragraph(history)
+    if others is not None:
+        output.append(others)
+        having = [tag for tag in history.others if history.totals.get(tag)]
+        if having:
+            title = f"Specs of {package} in sources that are not dated snapshots, by name"
+            table = _matrix_table(history, having, title, "Source")
+            table["classes"].append(OTHERS_CLASS)
+            output.append(scrolling(table))
     if history.stacks:
         output.append(scrolling(_stacks_table(history)))
     return output

@@ -1,4 +1,4 @@
-"""Sentences: counts with their nouns, lists joined with "and", and the paragraph a
+"""Sentences: counts with their nouns, lists joined with "and" or "or", and the paragraph a
 sentence that sums up a table is."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from docutils import nodes
 
 from .names import ROOT_CLASS
 
-__all__ = ["RECORDS_HERE", "count_phrase", "join_with_and", "sentence"]
+__all__ = ["RECORDS_HERE", "count_phrase", "join_with_and", "join_with_or", "sentence"]
 
 #: What a sentence says when it counts records copied into a folder, which may be a few
 #: packages of their snapshot (``sources.base.SnapshotRecords.copied``), not the whole of
@@ -24,6 +24,11 @@ def count_phrase(number: int, singular: str, plural: str | None = None) -> str:
 
 def join_with_and(parts: Sequence[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def join_with_or(parts: Sequence[str]) -> str:
+    """``rebuilt``, ``rebuilt or removed``, ``rebuilt, added or removed``."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
 
 
 def sentence(text: str) -> nodes.paragraph:

@@ -36,6 +36,7 @@ __all__ = [
     "SpecTablePlan",
     "build_spec_table",
     "decode_spec_table",
+    "fold_columns",
     "hash_cell",
     "hash_link",
     "hash_nodes",
@@ -314,7 +315,19 @@ def plan_spec_table(
         order = variant_order(specs, (), shown) if len(specs) > 1 else ()
         chosen = tuple(pick_columns(SPEC_COLUMNS, keys))
         return SpecTablePlan(chosen, (), (), (), len(specs), variant_names=order)
-    columns = spec_columns(specs, also_in=also_in)
+    return fold_columns(specs, spec_columns(specs, also_in=also_in))
+
+
+def fold_columns(specs: Sequence[Spec], columns: Sequence[Column]) -> SpecTablePlan:
+    """The plan of a table of *specs* (a row each) with *columns*, with what every row
+    shares said once when there are two specs or more: a foldable column (version,
+    compiler, a part of the arch, size) whose value is the same on every row is left
+    out, and the variants and stacks every spec has are named once instead of on every
+    row (:func:`shared_paragraph`), the others ordered by :func:`variant_order`. Columns
+    that are not a spec's (:data:`ALSO_IN`, or a table's own, such as ``cache-diff``'s
+    change and hashes) are kept as they are. Spec tables and ``cache-diff``'s table of
+    specs are both planned here."""
+    shown = _SHOWN_BEFORE_MORE["variants"]
     if len(specs) < 2:
         return SpecTablePlan(tuple(columns), (), (), (), len(specs))
     texts = [_cell_texts(spec) for spec in specs]
@@ -323,8 +336,9 @@ def plan_spec_table(
     common: dict[str, tuple[str, ...]] = {}
     arch: list[str] = []
     for column in columns:
-        if column.key == ALSO_IN:
-            kept.append(column)  # an empty cell says something: only in this snapshot
+        if column.key == ALSO_IN or column.key not in texts[0]:
+            # (also in: an empty cell says something: only in this snapshot)
+            kept.append(column)
             continue
         if column.key == "arch":
             for part in pick_columns(SPEC_COLUMNS, ARCH_FIELDS):
@@ -357,9 +371,10 @@ def plan_spec_table(
     )
 
 
-def shared_paragraph(plan: SpecTablePlan) -> nodes.paragraph | None:
+def shared_paragraph(plan: SpecTablePlan, subject: str = "") -> nodes.paragraph | None:
     """``All 27 specs: version 24.2 · compiler none · variant build_system=python_pip``:
-    what the table's rows have in common, said once (``None`` when there is nothing)."""
+    what the table's rows have in common, said once (``None`` when there is nothing).
+    *subject*: what the rows are, after "All 27" (default: ``specs``)."""
     parts: list[tuple[str, str, list[nodes.Node]]] = [
         (column.key, _FOLDABLE[column.key], value_badges(values, field=column.key))
         for column, values in plan.shared
@@ -373,7 +388,7 @@ def shared_paragraph(plan: SpecTablePlan) -> nodes.paragraph | None:
     if not parts:
         return None
     paragraph = nodes.paragraph(classes=[f"{ROOT_CLASS}-shared"])
-    paragraph += nodes.Text(f"All {count_phrase(plan.count, 'spec')}: ")
+    paragraph += nodes.Text(f"All {count_phrase(plan.count, 'spec')}{subject}: ")
     for number, (key, name, badges) in enumerate(parts):
         if number:
             paragraph += nodes.Text(" \N{MIDDLE DOT} ")
