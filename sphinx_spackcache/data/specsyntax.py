@@ -425,7 +425,7 @@ class _Parser:
                     f"a second package name {token.value!r}: one spec at a time", token.start
                 )
             raise self.error(f"unexpected {token.value!r}", token.start)
-        if root.empty() and not root.direct:
+        if root.empty() and not root.direct and not dependencies:
             raise self.error("a spec needs a package name or a constraint", 0)
         return Query(root.freeze(), tuple(d.freeze() for d in dependencies))
 
