@@ -32,7 +32,6 @@ __all__ = [
     "colour_items",
     "counted_stack_items",
     "more_values",
-    "plain_cell",
     "stack_badge",
     "stack_badges",
     "stack_items",
@@ -248,13 +247,3 @@ def break_at(text: str) -> tuple[str, str] | None:
     if not at or not name or len(text) <= _UNBROKEN:
         return None
     return name, at + version
-
-
-def plain_cell(cell: Iterable[nodes.Node]) -> list[nodes.Node]:
-    """*cell* with its badge runs as the ``inline`` badges they stand for: for output
-    built by a directive for every builder, which is small (``cache-diff``,
-    ``cache-history``, ``cache-match``)."""
-    plain: list[nodes.Node] = []
-    for node in cell:
-        plain.extend(node.expand() if isinstance(node, badge_run) else [node])
-    return plain

@@ -34,6 +34,7 @@ __all__ = [
     "history_nodes",
     "history_sentence",
     "others_paragraph",
+    "plain_cell",
     "snapshot_runs",
 ]
 
@@ -42,10 +43,10 @@ DIFF_KIND = "diff"
 HISTORY_KIND = "history"
 
 
-def _plain(cell: list[nodes.Node]) -> list[nodes.Node]:
+def plain_cell(cell: list[nodes.Node]) -> list[nodes.Node]:
     """*cell* with its badge runs (in it, and in its further values) as the ``inline``
-    badges they stand for: this output is built by the directive, for every builder,
-    and is small."""
+    badges they stand for: for output built by a directive, for every builder, which is
+    small (``cache-diff``, ``cache-history``, ``cache-match``)."""
     plain: list[nodes.Node] = []
     for node in cell:
         if isinstance(node, badge_run):
@@ -59,7 +60,7 @@ _Element = TypeVar("_Element", bound=nodes.Element)
 
 
 def _expanded(element: _Element) -> _Element:
-    """*element* with the badge runs in it as ``inline`` badges (:func:`_plain`)."""
+    """*element* with the badge runs in it as ``inline`` badges (:func:`plain_cell`)."""
     for run in list(element.findall(badge_run)):
         splice(run, run.expand())  # type: ignore[arg-type]
     return element
@@ -158,7 +159,7 @@ def _packages_table(diff: SnapshotDiff) -> nodes.table:
                     "package": package_cell(name, tag),
                     "change": text_cell(change),
                     "specs": text_cell(str(len(specs))),
-                    "versions": _plain(value_badges(versions, field="version")),
+                    "versions": plain_cell(value_badges(versions, field="version")),
                 }
             )
     title = f"Packages added and removed from {diff.old} to {diff.new}"
@@ -187,10 +188,10 @@ def _changes_row(changes: PackageChanges, tag: str) -> Cells:
         "rebuilt": _count_text(len(changes.rebuilt)),
         "added": _count_text(len(changes.added)),
         "removed": _count_text(len(changes.removed)),
-        "versions-gained": _plain(value_badges(changes.versions_gained, field="version")),
-        "versions-lost": _plain(value_badges(changes.versions_lost, field="version")),
-        "stacks-gained": _plain(badge_cell(stack_items(changes.stacks_gained), None)),
-        "stacks-lost": _plain(badge_cell(stack_items(changes.stacks_lost), None)),
+        "versions-gained": plain_cell(value_badges(changes.versions_gained, field="version")),
+        "versions-lost": plain_cell(value_badges(changes.versions_lost, field="version")),
+        "stacks-gained": plain_cell(badge_cell(stack_items(changes.stacks_gained), None)),
+        "stacks-lost": plain_cell(badge_cell(stack_items(changes.stacks_lost), None)),
     }
 
 
@@ -231,7 +232,7 @@ def _spec_row(
     return {
         "package": package_cell(package, tag),
         "change": text_cell(change),
-        **{key: _plain(cells[key].as_nodes()) for key in _SPEC_CELLS},
+        **{key: plain_cell(cells[key].as_nodes()) for key in _SPEC_CELLS},
         "old": _hash_cell(old),
         "new": _hash_cell(new),
     }
@@ -419,7 +420,7 @@ def _stacks_table(history: PackageHistory) -> nodes.table:
             listed = f"all {len(seen)}"
         else:  # runs in the order of every snapshot: a snapshot without it breaks a run
             listed = snapshot_runs(in_time, dated) if in_time else ""
-        stack_cell = _plain(badge_cell(stack_items([stack]), None))
+        stack_cell = plain_cell(badge_cell(stack_items([stack]), None))
         rows.append(
             {
                 "stack": stack_cell,

@@ -13,7 +13,8 @@ from docutils import nodes
 
 from ..data.match import Match
 from ..data.model import short_hash
-from .badges import badge_cell, plain_cell, stack_items, value_badges, value_items
+from .badges import badge_cell, stack_items, value_badges, value_items
+from .history import plain_cell
 from .labels import compiler_label
 from .names import HASH_CLASS, ROOT_CLASS
 from .tables import Cells, Column, make_table, scrolling
