@@ -24,7 +24,7 @@ extensions = [
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 # _cache (spackcache_path) and the mirrors' folders are excluded by the extension itself
-exclude_patterns = ["_build", "snippets"]
+exclude_patterns = ["_build", "snippets", "_lockfiles"]
 nitpicky = True
 # The API page (api.rst) shows the data layer's type hints, some of them from the standard
 # library and msgspec. Their documentation is elsewhere, and the build is offline (no

@@ -153,3 +153,16 @@ def test_a_lockfile_answers_dependency_questions() -> None:
         "version 1.2.12 outside @=8.1.1",
         "compiler gcc@12.1.1-debug, not %gcc@=12.1.1",
     ]
+
+
+def test_patches_are_named_by_the_start_of_their_sha256() -> None:
+    """As Spack prints them and as a build cache's binaries are read (``spack_db``), so
+    that a lockfile's node and a cache's binary compare: poorjit's boost and zlib each
+    have one patch (a440f9696d3b..., 0d3823438487... in the file)."""
+    lockfile = load_lockfile(LOCKS / "poorjit-v4.spack.lock")
+    patches = {
+        node.name: [v for v in node.binary().variants if v.startswith("patches")]
+        for node in lockfile.nodes.values()
+        if node.name in ("boost", "zlib")
+    }
+    assert patches == {"boost": ["patches=a440f96"], "zlib": ["patches=0d38234"]}

@@ -6,6 +6,7 @@ read here with PyYAML, and from Spack's v2 test mirror read by hand (see test_gr
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -143,3 +144,130 @@ def test_text_has_the_answer_and_the_reasons(build: Build) -> None:
     text = " ".join((app.outdir / "records.txt").read_text("utf-8").split())
     assert "None of the 27 binaries of py-packaging in develop-2025-04-20 satisfies" in text
     assert text.count("version 24.2 outside @25:") == 3
+
+
+# -- :lockfile: ---------------------------------------------------------------------------
+
+LOCKFILES = Path(__file__).parent / "lockfiles"
+
+
+def mirror_lockfile() -> dict[str, object]:
+    """A version-6 lockfile of libdwarf u5uz3dc's DAG, made here from Spack's v2 test
+    mirror (its nodes are specfile-5 nodes, as a version-6 lockfile holds them), with
+    libelf jr3yipy changed to 0.8.14 under a new hash (and libdwarf, which depends on
+    it, under another): by hand, compiler-wrapper and gcc-runtime are in the mirror, gcc
+    is external, libdwarf and libelf will build."""
+    index = json.loads((MIRRORS / "spack-v2-test" / "build_cache" / "index.json").read_text())
+    specs = {key: entry["spec"] for key, entry in index["database"]["installs"].items()}
+    root = next(key for key in specs if key.startswith("u5uz3dc"))
+    libelf = next(key for key in specs if key.startswith("jr3yipy"))
+    new_libelf, new_root = "a" * 32, "b" * 32
+    nodes: dict[str, dict[str, object]] = {}
+    for key in [root, *(d["hash"] for d in specs[root]["dependencies"])]:
+        node = json.loads(json.dumps(specs[key]))
+        if key == libelf:
+            node.update(version="0.8.14", hash=new_libelf)
+            key = new_libelf
+        if key == root:
+            node["hash"] = key = new_root
+            for dependency in node["dependencies"]:
+                if dependency["hash"] == libelf:
+                    dependency["hash"] = new_libelf
+        nodes[key] = node
+    return {
+        "_meta": {"file-type": "spack-lockfile", "lockfile-version": 6, "specfile-version": 5},
+        "spack": {"version": "1.0.0", "type": "release"},
+        "roots": [{"hash": new_root, "spec": "libdwarf"}],
+        "concrete_specs": nodes,
+    }
+
+
+def test_an_environment_against_a_mirror(build: Build) -> None:
+    app = build("match", "html", conf=CONF)
+    env = app.srcdir / "env"
+    env.mkdir()
+    (env / "spack.lock").write_text(json.dumps(mirror_lockfile()), "utf-8")
+    (app.srcdir / "records.rst").write_text(
+        "Records\n=======\n\n.. cache-match::\n   :tag: spack-test\n   :lockfile: env/spack.lock\n"
+    )
+    app = build("match", "html", conf=CONF)
+    page = BeautifulSoup((app.outdir / "records.html").read_text("utf-8"), "html.parser")
+    (answer,) = [p.get_text(" ", strip=True) for p in page.select("p.spackcache-match-answer")]
+    assert answer == (
+        "2 of the 4 specs of env/spack.lock are in spack-test; 2 will build: "
+        "libdwarf@20130729, libelf@0.8.14 (1 more is external, never taken from a cache)."
+    )
+    rows = page.select("table.spackcache-match-environment tbody tr")
+    found = {
+        cell(r, "spec").split(" ")[0]: (cell(r, "status"), cell(r, "nearest"), cell(r, "differs"))
+        for r in rows
+    }
+    assert found == {
+        "libdwarf@20130729": (
+            "will build",
+            "u5uz3dc",
+            "the same spec, built against other dependencies",
+        ),
+        "libelf@0.8.14": ("will build", "jr3yipy", "version 0.8.13 outside @=0.8.14"),
+        "compiler-wrapper@1.0": ("in the cache", "", ""),
+        "gcc-runtime@10.2.1": ("in the cache", "", ""),
+        "gcc@10.2.1": ("external", "", ""),
+    }
+    assert "(root)" in cell(rows[0], "spec")  # the root comes first
+
+
+@pytest.mark.parametrize(
+    ("name", "version"), [("poorjit-v4.spack.lock", 4), ("cppxplorers-v6.spack.lock", 6)]
+)
+def test_real_lockfiles_against_the_records(build: Build, name: str, version: int) -> None:
+    """Real lockfiles (tests/lockfiles/PROVENANCE.md): every node is counted, externals
+    apart, and none is in the records' develop-2025-04-20 (none of its hashes is there:
+    checked here against every hash of the records)."""
+    raw = json.loads((LOCKFILES / name).read_text("utf-8"))
+    assert raw["_meta"]["lockfile-version"] == version
+    nodes = raw["concrete_specs"]
+    externals = sum(1 for node in nodes.values() if "external" in node)
+    held = {
+        str(s["hash"])
+        for folder in (Path(RECORDS) / "develop-2025-04-20").iterdir()
+        for s in record(folder.name)
+    }
+    assert not held & set(nodes)
+    app = build("match", "html", conf=CONF)
+    shutil.copy(LOCKFILES / name, app.srcdir / "spack.lock")
+    (app.srcdir / "records.rst").write_text(
+        "Records\n=======\n\n.. cache-match::\n   :lockfile: /spack.lock\n"
+    )
+    app = build("match", "html", conf=CONF)
+    assert not [w for w in warnings_of(app) if "records.rst" in w]
+    page = BeautifulSoup((app.outdir / "records.html").read_text("utf-8"), "html.parser")
+    (answer,) = [p.get_text(" ", strip=True) for p in page.select("p.spackcache-match-answer")]
+    countable = len(nodes) - externals
+    assert answer.startswith(
+        f"0 of the {countable} specs of /spack.lock are in develop-2025-04-20; "
+        f"{countable} will build: "
+    )
+    rows = page.select("table.spackcache-match-environment tbody tr")
+    assert len(rows) == len(nodes)
+    roots = {r["hash"] for r in raw["roots"]}
+    assert sum(1 for r in rows if "(root)" in cell(r, "spec")) == len(roots)
+
+
+def test_a_lockfile_outside_the_source_folder_or_broken_is_a_located_warning(
+    build: Build, tmp_path: Path
+) -> None:
+    app = build("match", "html", conf=CONF)
+    (app.srcdir / "broken.lock").write_text('{"_meta": {"lockfile-version": 2}}', "utf-8")
+    (app.srcdir / "records.rst").write_text(
+        "Records\n=======\n\n.. cache-match::\n   :lockfile: ../outside/spack.lock\n\n"
+        ".. cache-match::\n   :lockfile: broken.lock\n"
+    )
+    app = build("match", "html", conf=CONF)
+    warnings = [w for w in warnings_of(app) if "records.rst" in w or "broken.lock" in w]
+    assert len(warnings) == 2, warnings
+    assert (
+        "records.rst:4: WARNING: cache-match: :lockfile: '../outside/spack.lock' is outside "
+        in (warnings[0])
+    )
+    assert "broken.lock:1: WARNING: broken.lock: " in warnings[1]
+    assert warnings[1].endswith("[spackcache.spec]")

@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .model import Dependency, Spec
+from .model import Dependency, Spec, short_hash
 from .specsyntax import ExactVersion, Node, Query, Variant, VersionList
 
 __all__ = [
@@ -184,7 +184,10 @@ def _variants(parameters: Mapping[str, Any]) -> tuple[str, ...]:
         if isinstance(value, bool):
             written.append(("+" if value else "~") + name)
         elif isinstance(value, list):
-            written.append(f"{name}={','.join(str(v) for v in value)}")
+            # a patch by the start of its SHA-256, as Spack prints it and as a build
+            # cache's binaries are read (spack_db)
+            items = [short_hash(str(v)) if name == "patches" else str(v) for v in value]
+            written.append(f"{name}={','.join(items)}")
         else:
             written.append(f"{name}={value}")
     return tuple(written)

@@ -7,19 +7,32 @@ nearest others, each with what it differs in."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
 from sphinx.application import Sphinx
 
 from ..data.dag import brought_counts
-from ..data.match import check, nearest
+from ..data.lockfile import LockfileError, LockNode, load_lockfile
+from ..data.match import Match, Reason, check, nearest
 from ..data.specsyntax import SpecSyntaxError, parse_spec
 from ..data.suggest import did_you_mean
 from ..data.summary import spec_sort_key
 from ..data.targets import close_cpus, is_known_cpu
-from ..render.match import MATCH_KIND, match_sentence, nearest_table
+from ..render.match import (
+    EXTERNAL,
+    IN_CACHE,
+    MATCH_KIND,
+    WILL_BUILD,
+    NodeAnswer,
+    environment_sentence,
+    environment_table,
+    match_sentence,
+    nearest_table,
+)
 from ..render.spectable import pending_spec_table
+from ..sources.base import LoadedRecord
 from ..warnings_ import SpackCacheWarning
 from .base import SpackCacheDirective
 from .options import text_option
@@ -32,16 +45,30 @@ class CacheMatchDirective(SpackCacheDirective):
     table), and the ``:nearest:`` others (5) with what each differs in, when fewer
     satisfy it; ``:runs-on: CPU`` adds that the binary runs on that host CPU."""
 
-    required_arguments = 1
+    required_arguments = 0
+    optional_arguments = 1
     final_argument_whitespace = True
     has_content = False
     option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
         **SpackCacheDirective.option_spec,
         "runs-on": text_option,
         "nearest": text_option,
+        "lockfile": text_option,
     }
 
     def run(self) -> list[nodes.Node]:
+        if "lockfile" in self.options:
+            if self.arguments:
+                self.warn(
+                    "give a spec or :lockfile:, not both (the spec is left out)",
+                    SpackCacheWarning.OPTION,
+                )
+            return self._environment(self.options["lockfile"])
+        if not self.arguments:
+            self.warn(
+                "give a spec (cache-match:: hdf5@1.14 +mpi) or :lockfile:", SpackCacheWarning.SPEC
+            )
+            return []
         text = " ".join(self.arguments[0].split())
         try:
             query = parse_spec(text)
@@ -97,6 +124,84 @@ class CacheMatchDirective(SpackCacheDirective):
             )
             if others:
                 container += nearest_table(others, shown)
+        return [container]
+
+    # -- :lockfile: -------------------------------------------------------------------
+
+    def _lockfile_path(self, given: str) -> Path | None:
+        """The file *given* names, relative to the page (or, starting with ``/``, to the
+        source folder, as Sphinx reads paths), when it stays inside the source folder
+        (else ``None``, after a warning)."""
+        relative, absolute = self.env.relfn2path(given, self.env.docname)
+        source = Path(self.env.srcdir).resolve()
+        path = Path(absolute)
+        if not path.resolve().is_relative_to(source):
+            self.warn(
+                f":lockfile: {given!r} is outside the source folder", SpackCacheWarning.OPTION
+            )
+            return None
+        self.env.note_dependency(relative)
+        return path
+
+    @staticmethod
+    def _nearest(node: LockNode, loaded: LoadedRecord, host: str | None) -> Match | None:
+        """The binary of *node*'s package nearest to it: one with the very same fields
+        (built against other dependencies: another hash), else the nearest that differs
+        (:func:`~sphinx_spackcache.data.match.nearest`)."""
+        query = node.query()
+        known = loaded.dependencies
+        for spec in sorted(loaded.record.specs, key=spec_sort_key):
+            if check(
+                spec, query, package=node.name, dependencies=known, runs_on_cpu=host
+            ).satisfied:
+                reason = Reason("hash", "the same spec, built against other dependencies")
+                return Match(spec, (reason,))
+        found = nearest(
+            loaded.record.specs, query, 1, package=node.name, dependencies=known, runs_on_cpu=host
+        )
+        return found[0] if found else None
+
+    def _environment(self, given: str) -> list[nodes.Node]:
+        """Every node of the environment *given* against the snapshot: in it by DAG
+        hash, external, or to be built, with the nearest binary of its package."""
+        path = self._lockfile_path(given)
+        if path is None:
+            return []
+        try:
+            lockfile = load_lockfile(path)
+        except LockfileError as exc:
+            self.warn(f"{given}: {exc.message}", SpackCacheWarning.SPEC, f"{path}:{exc.line or 1}")
+            return []
+        except OSError as exc:
+            self.warn(
+                f":lockfile: {given!r} cannot be read ({exc.strerror or exc})",
+                SpackCacheWarning.OPTION,
+            )
+            return []
+        tag = self.resolve_tag()
+        if tag is None:
+            return []
+        snapshot = self.load_snapshot(tag)
+        by_package = {loaded.record.name: loaded for loaded in snapshot.records}
+        held = {spec.hash for loaded in snapshot.records for spec in loaded.record.specs}
+        roots = {key for key, _ in lockfile.roots}
+        host = self.options.get("runs-on")
+        answers = []
+        for node in lockfile.nodes.values():
+            if node.external:
+                status, near = EXTERNAL, None
+            elif node.hash in held:
+                status, near = IN_CACHE, None
+            else:
+                status = WILL_BUILD
+                loaded = by_package.get(node.name)
+                near = None if loaded is None else self._nearest(node, loaded, host)
+            answers.append(
+                NodeAnswer(node.name, node.version, node.hash, node.hash in roots, status, near)
+            )
+        container = self.output_container(MATCH_KIND)
+        container += environment_sentence(given, tag, answers)
+        container += environment_table(answers, tag)
         return [container]
 
 
