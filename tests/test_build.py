@@ -344,7 +344,18 @@ def test_script_only_on_pages_with_interactive_tables(build: Build) -> None:
 
     # one script: the CPU data, then every source of scripts/, in the order they run,
     # spackcache.js, which starts them, last
-    order = ["filters", "state", "page", "cpu", "copy", "csv", "controls", "table", "start"]
+    order = [
+        "filters",
+        "match",
+        "state",
+        "page",
+        "cpu",
+        "copy",
+        "csv",
+        "controls",
+        "table",
+        "start",
+    ]
     every = ["_static/spackcache.js"]
     assert {path.stem for path in SCRIPTS_DIR.glob("*.js")} == set(order)
     assert not list(STATIC_DIR.glob("*.js"))  # the sources are not copied as they are

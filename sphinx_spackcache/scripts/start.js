@@ -8,6 +8,7 @@
  *
  *   (the CPU data)  window.SPACKCACHE_CPUS, computed at build time from archspec
  *   filters.js      the rules of the filter options (as data/query.py)
+ *   match.js        the spec syntax and matcher of "Match a spec" (as data/match.py)
  *   state.js        the filters, search and page size, in the page address
  *   page.js         reading the badges the extension wrote
  *   cpu.js          "My CPU"

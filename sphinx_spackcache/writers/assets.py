@@ -46,6 +46,7 @@ SCRIPTS_DIR = Path(__file__).parent.parent / "scripts"
 #: ``start.js`` says what each does).
 SCRIPTS = (
     "filters.js",
+    "match.js",
     "state.js",
     "page.js",
     "cpu.js",
