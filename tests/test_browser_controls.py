@@ -324,6 +324,14 @@ def test_a_plus_in_the_address_is_spacks_plus(build: Build, browser: Browser) ->
     assert page.locator("div.spackcache-controls input[type=search]").input_value() == (
         "gcc@11.4.0 x86_64_v3"
     )
+    # a space in a filter is written %20, never "+", and reads back as a space
+    page.goto((out / "boost.html").as_uri() + "?stack=no%20such")
+    assert page.locator(".spackcache-chip").inner_text().startswith("stack: no such")
+    page.locator("div.spackcache-controls input[type=search]").fill("gcc")
+    address = page.evaluate("() => location.href")
+    assert "stack=no%20such" in address
+    page.goto(address.replace("q=gcc", ""))
+    assert page.locator(".spackcache-chip").inner_text().startswith("stack: no such")
     # a plus in the search text is written %2B and read back as a plus
     page.locator("div.spackcache-controls input[type=search]").fill("+atomic")
     address = page.evaluate("() => location.href")
@@ -350,6 +358,8 @@ def _table(text: str) -> list[list[str]]:
     [
         ("browser", "cmake.html", [(TAG, "cmake")]),
         ("browser", "py-packaging.html", [(TAG, "py-packaging")]),
+        # two pages of rows; variants shown in the order that tells the rows apart
+        ("browser", "boost.html", [(TAG, "boost")]),
         ("browser", "old.html", [("v0.23.1", "cmake")]),  # tarballs: the hashes' links
         ("also-in", "cmake.html", [(TAG, "cmake")]),
         (
@@ -369,7 +379,8 @@ def test_download_csv_is_the_exported_csv(
 ) -> None:
     """A spec table's "Download CSV", unfiltered, is the package's exported CSV
     (``_spackcache/<tag>/<package>.csv``): the same heading row and the same rows, in
-    the same order, whatever the table shows (cmake folds nothing, py-packaging says its
+    the same order, whatever the table shows (cmake folds nothing, boost shows first the
+    variants that tell its rows apart and has two pages, py-packaging says its
     version and compiler once above the table, v0.23.1's hashes link their binaries
     (tarball), the :also-in: table has a column more,
     mirrors' specs have sizes, and variants a source gives in Spack's order, booleans
