@@ -327,6 +327,11 @@ def test_a_plus_in_the_address_is_spacks_plus(build: Build, browser: Browser) ->
     # a space in a filter is written %20, never "+", and reads back as a space
     page.goto((out / "boost.html").as_uri() + "?stack=no%20such")
     assert page.locator(".spackcache-chip").inner_text().startswith("stack: no such")
+    # (no row left: the table's own "Clear filters" is a 24 x 24 target too)
+    clear = page.locator("tr.spackcache-empty button").bounding_box()
+    assert clear is not None
+    assert clear["width"] >= MINIMUM
+    assert clear["height"] >= MINIMUM
     page.locator("div.spackcache-controls input[type=search]").fill("gcc")
     address = page.evaluate("() => location.href")
     assert "stack=no%20such" in address
