@@ -55,15 +55,27 @@ SPEC_FIELDS: dict[str, str] = {
     "os": "the operating system, such as ``ubuntu22.04``",
     "platform": "the platform, such as ``linux``",
     "target": "the microarchitecture, such as ``x86_64_v3``",
-    "variants": "the variants, in Spack's spelling (``+x``, ``~x``, ``k=v``, ``k:=a,b``)",
-    "stacks": "the CI stacks that built it",
+    "variants": "the variants, in Spack's spelling (``+x``, ``~x``, ``k=v``, ``k:=a,b``), by name",
+    "stacks": "the CI stacks that built it, by name",
     "size": "the size of the binary as the source gives it, or ``null``",
     "tarball": "the URL of the binary, or ``null``",
 }
 
 
+def _variant_name(variant: str) -> str:
+    """What a variant sets: ``cxxstd`` of ``cxxstd=17``, ``patches`` of
+    ``patches:=a440f96``, ``mpi`` of ``+mpi`` (as render.spectable.variant_name, and
+    scripts/csv.js's variantName, which sorts a table's "Download CSV" the same way)."""
+    name = variant.lstrip("+~-")
+    return name.split("=", 1)[0].rstrip(":") if "=" in name else name
+
+
 def spec_export(spec: Spec) -> dict[str, Any]:
-    """One spec as an export holds it (the keys of :data:`SPEC_FIELDS`)."""
+    """One spec as an export holds it (the keys of :data:`SPEC_FIELDS`). Variants and
+    stacks are in name order whatever the source's order (cache.spack.io's records sort
+    them so; a mirror's spec.json gives Spack's, boolean variants first), so that a
+    table's "Download CSV" (scripts/csv.js), which reads them from the page, writes the
+    same rows."""
     return {
         "hash": spec.hash,
         "versions": list(spec.versions),
@@ -71,8 +83,8 @@ def spec_export(spec: Spec) -> dict[str, Any]:
         "os": spec.os,
         "platform": spec.platform,
         "target": spec.target,
-        "variants": list(spec.variants),
-        "stacks": list(spec.stacks),
+        "variants": sorted(spec.variants, key=_variant_name),
+        "stacks": sorted(spec.stacks),
         "size": spec.size,
         "tarball": spec.tarball,
     }
