@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Set
+from collections.abc import Set
 from pathlib import Path
 
 from docutils import nodes
@@ -30,8 +30,8 @@ from sphinx.util.docutils import SphinxTranslator
 from sphinx.util.osutil import relative_uri
 
 from ..config import spackcache_config
+from ..data.dag import first_known
 from ..data.export import package_exports, snapshot_json
-from ..data.model import Dependency
 from ..data.problems import RecordError
 from ..render.links import LINKS_CLASS, export_links
 from ..site.collectors import PerDocumentCollector
@@ -72,28 +72,6 @@ def export_paths(tag: str, package: str | None) -> list[str]:
     return [f"{stem}.json", f"{stem}.csv"]
 
 
-def _any_of(
-    lookups: list[Callable[[str], tuple[Dependency, ...]]],
-) -> Callable[[str], tuple[Dependency, ...]] | None:
-    """One lookup of dependencies from the records' own (``None`` when none has one):
-    the first that knows a hash answers."""
-    if not lookups:
-        return None
-    # (each record of one database gives a new bound method of that database)
-    distinct = list({id(getattr(f, "__self__", f)): f for f in lookups}.values())
-    if len(distinct) == 1:
-        return distinct[0]
-
-    def lookup(spec_hash: str) -> tuple[Dependency, ...]:
-        for each in distinct:
-            found: tuple[Dependency, ...] = each(spec_hash)
-            if found:
-                return found
-        return ()
-
-    return lookup
-
-
 def write_exports(builder: Builder, tag: str, package: str | None) -> list[tuple[str, str]]:
     """Write the exports of *package* of *tag* (``None``: of the whole snapshot) where
     their bytes changed; ``(label, path in the output)`` of each, or nothing when the
@@ -107,7 +85,7 @@ def write_exports(builder: Builder, tag: str, package: str | None) -> list[tuple
             known = [loaded.dependencies for loaded in snapshot.records if loaded.dependencies]
             # one source's lookup serves every package of a snapshot read from one
             # database; a snapshot of records has none
-            data = [snapshot_json(tag, snapshot.specs_by_package(), _any_of(known))]
+            data = [snapshot_json(tag, snapshot.specs_by_package(), first_known(known))]
         else:
             loaded = store.load(tag, package)
             data = list(package_exports(tag, package, loaded.record.specs, loaded.dependencies))
