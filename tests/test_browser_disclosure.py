@@ -314,7 +314,8 @@ def test_more_values_is_a_toggle(build: Build, browser: Browser, theme: str) -> 
 
 
 def test_dependencies_are_a_toggle_too(build: Build, browser: Browser) -> None:
-    """A spec's dependencies (a v3 mirror of tests/mirrors) under "N dependencies": the
+    """A spec's dependencies (a v3 mirror of tests/mirrors) under "N direct · M installed
+    with it": the
     label stays while they show, and closes them again; the hash column keeps its width."""
     conf = {
         "html_theme": "sphinx_rtd_theme",
@@ -333,7 +334,7 @@ def test_dependencies_are_a_toggle_too(build: Build, browser: Browser) -> None:
     assert found is not None, "no page with dependencies"
     summary = found.locator(":scope > summary")
     label = summary.inner_text()
-    assert re.fullmatch(r"\d+ dependenc(y|ies)", label), label
+    assert re.fullmatch(r"\d+ direct \N{MIDDLE DOT} \d+ installed with it", label), label
     before = found.evaluate(BOXES)
     summary.click()
     state = found.evaluate(SUMMARY)

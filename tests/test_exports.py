@@ -26,7 +26,10 @@ def test_package_exports_hold_the_records_specs(build: Build) -> None:
     folder = app.outdir / "_spackcache"
     data = json.loads((folder / DEVELOP / "py-packaging.json").read_text("utf-8"))
     assert data["schema"] == "sphinx-spackcache/export"
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
+    # records do not know dependencies: the graph keys are there, null
+    assert {spec["dependencies"] for spec in data["specs"]} == {None}
+    assert {spec["installed_with_it"] for spec in data["specs"]} == {None}
     assert (data["tag"], data["package"]) == (DEVELOP, "py-packaging")
     raw = {spec["hash"]: spec for spec in expected.specs(DEVELOP, "py-packaging")}
     assert {spec["hash"] for spec in data["specs"]} == set(raw)
@@ -195,3 +198,59 @@ def test_exports_no_page_links_any_more_are_removed(build: Build) -> None:
     assert after == {f"{DEVELOP}/py-packaging.json", f"{DEVELOP}/py-packaging.csv"}
     assert not (folder / "v0.23.1").exists()  # the folder left empty goes too
     assert mine.read_text("utf-8") == "a file of the site's own"
+
+
+def test_mirror_exports_carry_the_dependency_graph(build: Build) -> None:
+    """JSON exports of a mirror's packages and snapshot (schema version 2): each spec's
+    direct dependencies with their types and virtuals, how many binaries it brings with
+    it, and (a snapshot's) how many of its binaries depend on it, worked out here from
+    the indexes' raw JSON. CSV keeps its columns."""
+    mirrors = Path(__file__).parent / "mirrors"
+    conf = {
+        "spackcache_mirrors": {
+            "spack-test": str(mirrors / "spack-v2-test"),
+            "clingo": str(mirrors / "clingo-bootstrap"),
+        }
+    }
+    app = build("mirrors", "html", conf=conf)
+    folder = app.outdir / "_spackcache"
+    libdwarf = json.loads((folder / "spack-test" / "libdwarf.json").read_text("utf-8"))
+    assert libdwarf["schema_version"] == 2
+    found = {
+        spec["hash"][:7]: (
+            spec["installed_with_it"],
+            [(d["name"], d["types"], d["virtuals"]) for d in spec["dependencies"]],
+        )
+        for spec in libdwarf["specs"]
+    }
+    # by hand from spack-v2-test's index.json (see tests/test_graph.py)
+    assert found == {
+        "sk2gqqz": (1, [("libelf", ["build", "link"], [])]),
+        "u5uz3dc": (
+            2,
+            [
+                ("compiler-wrapper", ["build"], []),
+                ("gcc", ["build"], ["c", "cxx"]),
+                ("gcc-runtime", ["link"], []),
+                ("libelf", ["build", "link"], []),
+            ],
+        ),
+    }
+    assert "used_by" not in libdwarf["specs"][0]  # a package's export cannot say
+    header = (folder / "spack-test" / "libdwarf.csv").read_text("utf-8").splitlines()[0]
+    assert header == "hash,versions,compiler,os,platform,target,variants,stacks,size,tarball"
+
+    snapshot = json.loads((folder / "clingo.json").read_text("utf-8"))
+    raw = json.loads((mirrors / "clingo-bootstrap" / "build_cache" / "index.json").read_text())
+    users: dict[str, int] = {}
+    binaries = set()
+    for key, entry in raw["database"]["installs"].items():
+        if entry.get("in_buildcache"):
+            binaries.add(key)
+            (body,) = entry["spec"].values()  # database 5: {name: body}
+            for dependency in body.get("dependencies", {}).values():
+                users[dependency["hash"]] = users.get(dependency["hash"], 0) + 1
+    exported = {s["hash"]: s["used_by"] for specs in snapshot["packages"].values() for s in specs}
+    assert set(exported) == binaries
+    assert exported == {key: users.get(key, 0) for key in binaries}
+    assert max(exported.values()) == 5  # libgpg-error's builds, each used by five

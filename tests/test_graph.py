@@ -17,7 +17,9 @@ So the graph of both libdwarf binaries has 7 binaries and 9 edges, 5 of them bui
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -202,3 +204,106 @@ def test_myst_gives_the_same_doctree(build: Build) -> None:
     assert len(rst) == 2
     assert rst == markdown
     assert "<cache_graph" in rst[0]
+
+
+def test_used_by_lists_the_binaries_that_depend_on_each_row(build: Build) -> None:
+    """``cache-package :used-by:`` (package.rst's gcc-runtime and libelf): by hand from
+    the index, gcc-runtime izgzpze is used by libelf jr3yipy and libdwarf u5uz3dc
+    directly (2; u5uz3dc is also libelf's user, so 2 in all); libelf rqh2vuf by libdwarf
+    sk2gqqz, libelf jr3yipy by libdwarf u5uz3dc."""
+    app = build("graph", "html", conf=CONF)
+    page = BeautifulSoup((app.outdir / "package.html").read_text("utf-8"), "html.parser")
+    tables = page.select("table.spackcache-specs")
+    assert len(tables) == 4
+    found = {}
+    for table in tables[2:]:
+        for row in table.select("tbody tr"):
+            code = row.select_one("td.spackcache-hash code")
+            summary = row.select_one("td.spackcache-hash details > summary")
+            assert code is not None
+            assert summary is not None
+            listed = row.select_one("td.spackcache-hash details > p")
+            assert listed is not None
+            users = listed.get_text().split("used by: ")[1].split(", ")
+            found[code.get_text()[:7]] = (summary.get_text(), users)
+    assert found == {
+        "izgzpze": (
+            "1 direct · 0 installed with it · used by 2 (2 in all)",
+            ["libdwarf@20130729/u5uz3dc", "libelf@0.8.13/jr3yipy"],
+        ),
+        "rqh2vuf": (
+            "0 direct · 0 installed with it · used by 1 (1 in all)",
+            ["libdwarf@20130729/sk2gqqz"],
+        ),
+        "jr3yipy": (
+            "3 direct · 1 installed with it · used by 1 (1 in all)",
+            ["libdwarf@20130729/u5uz3dc"],
+        ),
+    }
+    # without :used-by: (the first two tables), no row says what uses it
+    assert "used by" not in " ".join(t.get_text() for t in tables[:2])
+
+
+def test_used_by_counts_users_through_others(build: Build, tmp_path: Path) -> None:
+    """NCAR's derecho install tree (1,256 nodes, database 7), served as a mirror: each
+    zlib build is used directly by some binaries and, through them, by many more; both
+    counts worked out here from the raw index (installed entries, any dependency type)
+    by a recursion of the test's own."""
+    source = MIRRORS / "derecho-install-tree" / "index.json"
+    installs = json.loads(source.read_text("utf-8"))["database"]["installs"]
+    direct: dict[str, set[str]] = {}
+    for key, entry in installs.items():
+        if entry.get("installed"):
+            for dependency in entry["spec"].get("dependencies", []):
+                direct.setdefault(dependency["hash"], set()).add(key)
+    memo: dict[str, set[str]] = {}
+
+    def everyone(key: str) -> set[str]:
+        if key not in memo:
+            found = set(direct.get(key, ()))
+            for user in list(found):
+                found |= everyone(user)
+            memo[key] = found
+        return memo[key]
+
+    zlib = sorted(
+        k for k, e in installs.items() if e["spec"]["name"] == "zlib" and e.get("installed")
+    )
+    expected = {k[:7]: (len(direct.get(k, ())), len(everyone(k))) for k in zlib}
+    assert all(a < b for a, b in expected.values())  # users through others, every one
+    mirror = tmp_path / "derecho"
+    (mirror / "build_cache").mkdir(parents=True)
+    shutil.copy(source, mirror / "build_cache" / "index.json")
+    conf = {**CONF, "spackcache_mirrors": {"derecho": str(mirror)}}
+    app = build("graph", "html", conf=conf)
+    (app.srcdir / "package.rst").write_text(
+        "Packages\n========\n\n.. cache-package:: zlib\n   :tag: derecho\n   :used-by:\n"
+    )
+    app = build("graph", "html", conf=conf)
+    page = BeautifulSoup((app.outdir / "package.html").read_text("utf-8"), "html.parser")
+    found = {}
+    for row in page.select("table.spackcache-specs tbody tr"):
+        code = row.select_one("td.spackcache-hash code")
+        summary = row.select_one("td.spackcache-hash details > summary")
+        assert code is not None
+        assert summary is not None
+        numbers = re.search(r"used by (\d+) \((\d+) in all\)", summary.get_text())
+        assert numbers is not None
+        found[code.get_text()[:7]] = (int(numbers[1]), int(numbers[2]))
+    assert found == expected
+
+
+def test_used_by_on_records_is_a_located_warning(build: Build) -> None:
+    app = build("graph", "html", conf=CONF)
+    (app.srcdir / "records.rst").write_text(
+        "Records\n=======\n\n.. cache-package:: py-packaging\n   :tag: develop-2025-04-20\n"
+        "   :used-by:\n"
+    )
+    app = build("graph", "html", conf=CONF)
+    (warning,) = [w for w in warnings_of(app) if "records.rst" in w]
+    assert "records.rst:4: WARNING: cache-package: :used-by: snapshot 'develop-2025-04-20'" in (
+        warning
+    )
+    assert warning.endswith("[spackcache.graph]")
+    page = BeautifulSoup((app.outdir / "records.html").read_text("utf-8"), "html.parser")
+    assert len(page.select("table.spackcache-specs tbody tr")) == 27  # the table is there

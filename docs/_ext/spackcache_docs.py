@@ -36,7 +36,7 @@ from sphinx_spackcache import config as spackcache_config
 from sphinx_spackcache.config import CONFIG_VALUES
 from sphinx_spackcache.data import export as spackcache_export
 from sphinx_spackcache.data import problems as spackcache_problems
-from sphinx_spackcache.data.export import SPEC_FIELDS
+from sphinx_spackcache.data.export import GRAPH_FIELDS, SPEC_FIELDS
 from sphinx_spackcache.data.problems import SpackCacheWarning
 
 __all__ = ["member_docstrings", "setup"]
@@ -181,14 +181,18 @@ class WarningsTableDirective(_TableDirective):
 
 
 class ExportFieldsDirective(_TableDirective):
-    """``.. spackcache-export-fields::``: the keys of a spec in the exports."""
+    """``.. spackcache-export-fields::``: the keys of a spec in the exports (with the
+    argument ``graph``, the JSON-only keys of its dependency graph)."""
+
+    optional_arguments = 1
 
     def run(self) -> list[nodes.Node]:
         path = _module_path(spackcache_export)
         self.env.note_dependency(path)
+        fields = GRAPH_FIELDS if self.arguments and self.arguments[0] == "graph" else SPEC_FIELDS
         rows: list[list[Cell]] = [
             [_literal(key), self.rst(meaning[0].upper() + meaning[1:] + ".", path)]
-            for key, meaning in SPEC_FIELDS.items()
+            for key, meaning in fields.items()
         ]
         return [self.table(("Key", "Holds"), (16, 84), rows, ["spackcache-docs-export"])]
 

@@ -31,6 +31,7 @@ __all__ = [
     "brought",
     "brought_counts",
     "counts",
+    "first_known",
     "provides",
     "remembered",
     "subgraph",
@@ -72,6 +73,24 @@ def remembered(dependencies_of: DependenciesOf) -> DependenciesOf:
         if found is None:
             found = known[spec_hash] = dependencies_of(spec_hash)
         return found
+
+    return lookup
+
+
+def first_known(lookups: Sequence[DependenciesOf]) -> DependenciesOf | None:
+    """One lookup of dependencies from several sources' (``None`` when there is none):
+    the first that knows a hash answers. The records of one database each give a bound
+    method of it: those count as one."""
+    distinct = list({id(getattr(f, "__self__", f)): f for f in lookups}.values())
+    if len(distinct) < 2:
+        return distinct[0] if distinct else None
+
+    def lookup(spec_hash: str) -> Sequence[Dependency]:
+        for each in distinct:
+            found = each(spec_hash)
+            if found:
+                return found
+        return ()
 
     return lookup
 

@@ -2,20 +2,22 @@
 and as CSV, in deterministic bytes (same data, same bytes; keys and specs in a fixed
 order), so that a file is rewritten only when what it holds changed.
 
-Schema version 1, a package::
+Schema version 2, a package::
 
-    {"schema": "sphinx-spackcache/export", "schema_version": 1,
+    {"schema": "sphinx-spackcache/export", "schema_version": 2,
      "tag": "v0.23.1", "package": "cmake", "specs": [SPEC, ...]}
 
 a snapshot::
 
-    {"schema": "sphinx-spackcache/export", "schema_version": 1,
+    {"schema": "sphinx-spackcache/export", "schema_version": 2,
      "tag": "v0.23.1", "packages": {"cmake": [SPEC, ...], ...}}
 
 where each ``SPEC`` has the keys of :data:`SPEC_FIELDS`, values as the pages show them
 (normalised: no compiler is ``null``, ``gcc@=11.4.0`` is ``gcc@11.4.0``, no size is
-``null``). Specs are in the order of the pages' tables, newest version first. New keys may
-be added within a schema version; a key that changes meaning or goes away makes a new one.
+``null``), and, in JSON only, those of :data:`GRAPH_FIELDS` (what the binary depends on
+and what depends on it; version 1 had none of them). Specs are in the order of the
+pages' tables, newest version first. New keys may be added within a schema version; a
+key that changes meaning or goes away makes a new one.
 
 Nothing here imports Sphinx or docutils.
 """
@@ -26,13 +28,15 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from .model import Spec
+from .dag import brought, remembered, used_by
+from .model import Dependency, Spec
 from .summary import spec_sort_key
 
 __all__ = [
+    "GRAPH_FIELDS",
     "SCHEMA",
     "SCHEMA_VERSION",
     "SPEC_FIELDS",
@@ -45,7 +49,7 @@ __all__ = [
 ]
 
 SCHEMA = "sphinx-spackcache/export"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: The keys of a spec in an export, in order, with what each holds.
 SPEC_FIELDS: dict[str, str] = {
@@ -55,15 +59,50 @@ SPEC_FIELDS: dict[str, str] = {
     "os": "the operating system, such as ``ubuntu22.04``",
     "platform": "the platform, such as ``linux``",
     "target": "the microarchitecture, such as ``x86_64_v3``",
-    "variants": "the variants, in Spack's spelling (``+x``, ``~x``, ``k=v``, ``k:=a,b``)",
-    "stacks": "the CI stacks that built it",
+    "variants": "the variants, in Spack's spelling (``+x``, ``~x``, ``k=v``, ``k:=a,b``), by name",
+    "stacks": "the CI stacks that built it, by name",
     "size": "the size of the binary as the source gives it, or ``null``",
     "tarball": "the URL of the binary, or ``null``",
 }
 
 
+#: The keys of a spec in a JSON export (not in CSV) about its dependency graph, with
+#: what each holds; ``null`` where the source does not know dependencies (cache.spack.io's
+#: records).
+GRAPH_FIELDS: dict[str, str] = {
+    "dependencies": (
+        "its direct dependencies, by name: each an object with ``name``, ``version``, "
+        "``hash``, ``types`` (``build``, ``link``, ``run``, ``test``) and ``virtuals`` (the "
+        "virtual packages it provides to the binary, such as ``c``, ``mpi``)"
+    ),
+    "installed_with_it": (
+        "how many binaries installing it brings (its ``link`` and ``run`` dependencies, "
+        "and theirs, each once)"
+    ),
+    "used_by": (
+        "how many binaries of the same snapshot depend on it directly (any type); in a "
+        "snapshot's export only"
+    ),
+}
+
+#: A source's direct dependencies of a spec hash (``None``: the source does not know).
+DependenciesOf = Callable[[str], Sequence[Dependency]] | None
+
+
+def _variant_name(variant: str) -> str:
+    """What a variant sets: ``cxxstd`` of ``cxxstd=17``, ``patches`` of
+    ``patches:=a440f96``, ``mpi`` of ``+mpi`` (as render.spectable.variant_name, and
+    scripts/csv.js's variantName, which sorts a table's "Download CSV" the same way)."""
+    name = variant.lstrip("+~-")
+    return name.split("=", 1)[0].rstrip(":") if "=" in name else name
+
+
 def spec_export(spec: Spec) -> dict[str, Any]:
-    """One spec as an export holds it (the keys of :data:`SPEC_FIELDS`)."""
+    """One spec as an export holds it (the keys of :data:`SPEC_FIELDS`). Variants and
+    stacks are in name order whatever the source's order (cache.spack.io's records sort
+    them so; a mirror's spec.json gives Spack's, boolean variants first), so that a
+    table's "Download CSV" (scripts/csv.js), which reads them from the page, writes the
+    same rows."""
     return {
         "hash": spec.hash,
         "versions": list(spec.versions),
@@ -71,8 +110,8 @@ def spec_export(spec: Spec) -> dict[str, Any]:
         "os": spec.os,
         "platform": spec.platform,
         "target": spec.target,
-        "variants": list(spec.variants),
-        "stacks": list(spec.stacks),
+        "variants": sorted(spec.variants, key=_variant_name),
+        "stacks": sorted(spec.stacks),
         "size": spec.size,
         "tarball": spec.tarball,
     }
@@ -82,13 +121,46 @@ def _ordered(specs: Iterable[Spec]) -> list[dict[str, Any]]:
     return [spec_export(spec) for spec in sorted(specs, key=spec_sort_key)]
 
 
+def _dependency(dependency: Dependency) -> dict[str, Any]:
+    return {
+        "name": dependency.name,
+        "version": dependency.version,
+        "hash": dependency.hash,
+        "types": list(dependency.types),
+        "virtuals": list(dependency.virtuals),
+    }
+
+
+def _with_graph(
+    ordered: list[dict[str, Any]],
+    dependencies_of: DependenciesOf,
+    users: Mapping[str, Sequence[str]] | None = None,
+) -> list[dict[str, Any]]:
+    """*ordered* with the keys of :data:`GRAPH_FIELDS` (``used_by`` only with *users*)."""
+    lookup = remembered(dependencies_of) if dependencies_of is not None else None
+    for spec in ordered:
+        key = spec["hash"]
+        if lookup is None:
+            spec["dependencies"] = spec["installed_with_it"] = None
+        else:
+            direct = sorted(lookup(key), key=lambda d: (d.name, d.hash))
+            spec["dependencies"] = [_dependency(d) for d in direct]
+            spec["installed_with_it"] = len(brought(key, lookup))
+        if users is not None:
+            spec["used_by"] = len(users.get(key, ())) if lookup is not None else None
+    return ordered
+
+
 def _dump(document: Mapping[str, Any]) -> bytes:
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def package_json(tag: str, package: str, specs: Sequence[Spec]) -> bytes:
-    """The JSON export of *package*'s *specs* in snapshot *tag*."""
-    return _package_json(tag, package, _ordered(specs))
+def package_json(
+    tag: str, package: str, specs: Sequence[Spec], dependencies_of: DependenciesOf = None
+) -> bytes:
+    """The JSON export of *package*'s *specs* in snapshot *tag* (their dependencies
+    from *dependencies_of*, where the source knows them)."""
+    return _package_json(tag, package, _with_graph(_ordered(specs), dependencies_of))
 
 
 def _package_json(tag: str, package: str, ordered: list[dict[str, Any]]) -> bytes:
@@ -96,16 +168,31 @@ def _package_json(tag: str, package: str, ordered: list[dict[str, Any]]) -> byte
     return _dump({**head, "package": package, "specs": ordered})
 
 
-def package_exports(tag: str, package: str, specs: Sequence[Spec]) -> tuple[bytes, bytes]:
+def package_exports(
+    tag: str, package: str, specs: Sequence[Spec], dependencies_of: DependenciesOf = None
+) -> tuple[bytes, bytes]:
     """The JSON (:func:`package_json`) and CSV (:func:`package_csv`) exports of
     *package*'s *specs* in snapshot *tag*, the specs sorted once for both."""
     ordered = _ordered(specs)
-    return _package_json(tag, package, ordered), _package_csv(ordered)
+    csv_bytes = _package_csv(ordered)  # before the JSON-only keys are added
+    return _package_json(tag, package, _with_graph(ordered, dependencies_of)), csv_bytes
 
 
-def snapshot_json(tag: str, specs_by_package: Mapping[str, Sequence[Spec]]) -> bytes:
-    """The JSON export of every package of snapshot *tag* (packages sorted by name)."""
-    packages = {name: _ordered(specs_by_package[name]) for name in sorted(specs_by_package)}
+def snapshot_json(
+    tag: str,
+    specs_by_package: Mapping[str, Sequence[Spec]],
+    dependencies_of: DependenciesOf = None,
+) -> bytes:
+    """The JSON export of every package of snapshot *tag* (packages sorted by name),
+    with, where *dependencies_of* says, each spec's dependencies and how many of the
+    snapshot's binaries depend on it."""
+    hashes = [spec.hash for specs in specs_by_package.values() for spec in specs]
+    lookup = remembered(dependencies_of) if dependencies_of is not None else None
+    users = used_by(hashes, lookup) if lookup is not None else {}
+    packages = {
+        name: _with_graph(_ordered(specs_by_package[name]), lookup, users)
+        for name in sorted(specs_by_package)
+    }
     head = {"schema": SCHEMA, "schema_version": SCHEMA_VERSION, "tag": tag}
     return _dump({**head, "packages": packages})
 

@@ -14,16 +14,17 @@ from sphinx.util.nodes import make_id
 
 from ..config import spackcache_config
 from ..data.checks import url_problems
-from ..data.dag import brought_counts
+from ..data.dag import brought_counts, first_known, remembered, used_by, users
 from ..data.history import also_in
-from ..data.model import Spec
+from ..data.model import Dependency, Spec
 from ..data.summary import compiler_sort_key, spec_sort_key, summarise
 from ..domain import PackageEntry, cache_domain
 from ..render.install import install_nodes
 from ..render.links import links_paragraph
-from ..render.spectable import ALSO_IN, SPEC_COLUMNS, pending_spec_table
+from ..render.spectable import ALSO_IN, SPEC_COLUMNS, USED_BY, pending_spec_table
 from ..render.summary import pending_summary
 from ..site.tracking import SnapshotCollector
+from ..sources.combined import Sources
 from ..sources.urls import package_url
 from ..warnings_ import SpackCacheWarning
 from .base import SpackCacheDirective
@@ -68,6 +69,7 @@ class CachePackageDirective(SpackCacheDirective):
         "install": optional_text_option,
         "unsigned": directives.flag,
         ALSO_IN: directives.flag,
+        USED_BY: directives.flag,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -115,6 +117,7 @@ class CachePackageDirective(SpackCacheDirective):
                 columns=columns,
                 dependencies={s.hash: known(s.hash) for s in specs} if known else None,
                 brings=brought_counts((s.hash for s in specs), known) if known else None,
+                used_by=self.users_of(tag, specs) if USED_BY in self.options else None,
                 tag=tag,
                 install_options=commands.older_options(),
                 also_in=also_in,
@@ -128,6 +131,35 @@ class CachePackageDirective(SpackCacheDirective):
         if "no-index" in self.options or "noindex" in self.options:
             return [container]
         return [self.register(container, package, tag), container]
+
+    def users_of(
+        self, tag: str, specs: Sequence[Spec]
+    ) -> dict[str, tuple[tuple[Dependency, ...], int]] | None:
+        """``:used-by:``: for each of *specs*, the binaries of snapshot *tag* that depend
+        on it directly and how many do directly or through others (``None``, after a
+        warning, when the snapshot's source does not say what depends on what)."""
+        found = snapshot_users(self.sources, tag)
+        if found is None:
+            self.warn(
+                f":used-by: snapshot {tag!r} does not say what its binaries depend on "
+                "(cache.spack.io's records do not; a Spack mirror, the snapshot index or an "
+                "OCI registry do)",
+                SpackCacheWarning.GRAPH,
+            )
+            return None
+        direct, binaries = found
+        return {
+            spec.hash: (
+                tuple(
+                    sorted(
+                        (binaries[key] for key in direct.get(spec.hash, ())),
+                        key=lambda user: (user.name, user.hash),
+                    )
+                ),
+                len(users(spec.hash, direct)),
+            )
+            for spec in specs
+        }
 
     def _table_options(self) -> tuple[str, tuple[str, ...] | None] | None:
         """``(sort, columns)`` of the spec table (columns ``None``: the default ones, with
@@ -172,6 +204,35 @@ class CachePackageDirective(SpackCacheDirective):
         container["ids"].append(anchor)
         self.state.document.note_explicit_target(container)
         return addnodes.index(entries=[("single", f"{package}; {tag}", anchor, "", None)])
+
+
+#: The users of the binaries of the last snapshots asked for (``snapshot_users``), by tag
+#: and the fingerprint of its sources: worked out once for all the pages of a snapshot.
+_USERS: dict[tuple[str, str], tuple[dict[str, tuple[str, ...]], dict[str, Dependency]]] = {}
+
+
+def snapshot_users(
+    sources: Sources, tag: str
+) -> tuple[dict[str, tuple[str, ...]], dict[str, Dependency]] | None:
+    """For snapshot *tag*: each hash's direct users among its binaries
+    (:func:`~sphinx_spackcache.data.dag.used_by`) and each binary as a dependency names
+    it (package, version, hash); ``None`` when the source does not know dependencies."""
+    key = (tag, sources.fingerprint(tag))
+    if key not in _USERS:
+        snapshot = sources.load_snapshot(tag)
+        lookup = first_known([r.dependencies for r in snapshot.records if r.dependencies])
+        if lookup is None:
+            return None
+        binaries = {
+            spec.hash: Dependency(
+                loaded.record.name, spec.versions[0] if spec.versions else "", spec.hash, ()
+            )
+            for loaded in snapshot.records
+            for spec in loaded.record.specs
+        }
+        _USERS.clear()  # one snapshot at a time: a site's pages come snapshot by snapshot
+        _USERS[key] = (used_by(binaries, remembered(lookup)), binaries)
+    return _USERS[key]
 
 
 def setup_package(app: Sphinx) -> None:

@@ -32,6 +32,7 @@ __all__ = [
     "ARCH_FIELDS",
     "DEFAULT_SPEC_COLUMNS",
     "SPEC_COLUMNS",
+    "USED_BY",
     "SpecTableData",
     "SpecTablePlan",
     "build_spec_table",
@@ -55,6 +56,9 @@ __all__ = [
 #: The key of the column of the other snapshots that hold a spec's binary
 #: (``cache-package :also-in:``): shown only when asked for, never folded.
 ALSO_IN = "also-in"
+#: The option of ``cache-package`` that adds to each row's dependencies the binaries of
+#: the snapshot that depend on it.
+USED_BY = "used-by"
 
 
 #: The spec table's columns, in order. ``size`` is shown only when some spec has one.
@@ -139,8 +143,10 @@ def hash_nodes(spec_hash: str, url: str | None) -> list[nodes.Node]:
 DependencyData = list[str]
 #: A spec's dependencies as a deferred table keeps them: how many binaries it brings
 #: with it (its ``link``/``run`` dependencies and theirs, :func:`~.dag.brought`; -1 when
-#: not worked out) and its direct dependencies.
-SpecDependencies = tuple[int, list[DependencyData]]
+#: not worked out), its direct dependencies, the binaries of the snapshot that depend on
+#: it directly (``:used-by:``, as dependencies with no types) and how many depend on it
+#: directly or through others (-1 when not worked out).
+SpecDependencies = tuple[int, list[DependencyData], list[DependencyData], int]
 
 
 def dependency_data(dependency: Dependency) -> DependencyData:
@@ -175,11 +181,11 @@ def _dependencies_cell(dependencies: SpecDependencies, tag: str) -> list[nodes.N
     is one): those installed with the binary, then those needed only to build it (or
     test it). In HTML they are folded under "N direct · M installed with it" (a
     disclosure: the table is no wider); in print they are listed."""
-    direct = dependencies[1]
+    _, direct, users, _ = dependencies
     paragraph = nodes.paragraph()
     installed = [d for d in direct if _installed(d[3])]
     build = [d for d in direct if not _installed(d[3])]
-    for group, intro in ((installed, ""), (build, "build only: ")):
+    for group, intro in ((installed, ""), (build, "build only: "), (users, "used by: ")):
         if not group:
             continue
         if len(paragraph):
@@ -198,19 +204,31 @@ def _dependencies_cell(dependencies: SpecDependencies, tag: str) -> list[nodes.N
 
 
 def dependencies_label(dependencies: SpecDependencies) -> str:
-    """``4 direct · 2 installed with it``: what a spec's dependencies' disclosure says."""
-    brings, direct = dependencies
-    label = f"{len(direct)} direct"
-    return label + f" \N{MIDDLE DOT} {brings} installed with it" if brings >= 0 else label
+    """``4 direct · 2 installed with it · used by 3 (12 in all)``: what a spec's
+    dependencies' disclosure says."""
+    brings, direct, users, everyone = dependencies
+    parts = [f"{len(direct)} direct"]
+    if brings >= 0:
+        parts.append(f"{brings} installed with it")
+    if everyone >= 0:
+        parts.append(f"used by {len(users)} ({everyone} in all)")
+    return " \N{MIDDLE DOT} ".join(parts)
+
+
+def has_dependencies(dependencies: SpecDependencies | None) -> bool:
+    """Whether a row has dependencies or users to disclose."""
+    return dependencies is not None and bool(dependencies[1] or dependencies[2])
 
 
 def _dependency_words(dependencies: SpecDependencies) -> list[str]:
     """What a spec's dependencies show: their label, names and, when some are needed
     only to build it, that."""
     words = [dependencies_label(dependencies)]
-    words += [dependency_text(*d) for d in dependencies[1]]
+    words += [dependency_text(*d) for d in (*dependencies[1], *dependencies[2])]
     if any(not _installed(d[3]) for d in dependencies[1]):
         words.append("build only:")
+    if dependencies[2]:
+        words.append("used by:")
     return words
 
 
@@ -493,7 +511,7 @@ def hash_cell(
     """The hash cell of *spec*'s row: its hash (linked to the binary where the source
     says where it is) and, where the source knows them, its dependencies."""
     cell = hash_nodes(spec.hash, hash_link(spec))
-    if dependencies is not None and dependencies[1]:
+    if dependencies is not None and has_dependencies(dependencies):
         cell += _dependencies_cell(dependencies, tag)
     return cell
 
@@ -613,6 +631,7 @@ def pending_spec_table(
     columns: Sequence[str] | None = None,
     dependencies: Mapping[str, Sequence[Dependency]] | None = None,
     brings: Mapping[str, int] | None = None,
+    used_by: Mapping[str, tuple[Sequence[Dependency], int]] | None = None,
     tag: str = "",
     install_options: Sequence[str] = (),
     also_in: Mapping[str, Sequence[str]] | None = None,
@@ -621,18 +640,26 @@ def pending_spec_table(
     """The node that :func:`build_spec_table` turns into the table of *specs* (and the
     sentence of what they share); *columns* as the user gave them, if they did; each
     spec's *dependencies* (by hash), where the source knows them, linked to *tag*'s
-    pages, and how many binaries each *brings* with it (by hash); *install_options*:
+    pages, how many binaries each *brings* with it (by hash) and, with *used_by*, the
+    binaries of the snapshot that depend on it directly (as dependencies) and how many
+    do in all; *install_options*:
     how ``spack install`` is spelled for this snapshot's Spack
     (:meth:`~sphinx_spackcache.data.install.InstallCommands.older_options`), for the
     command HTML offers to copy on each row; *also_in* (``:also-in:``): for each spec
     hash that other snapshots hold too, those snapshots, linked to *package*'s pages
     there (the :data:`ALSO_IN` column is shown when *also_in* is not ``None``)."""
     counts = brings or {}
+    users = used_by or {}
     known = {
-        spec_hash: (counts.get(spec_hash, -1), [dependency_data(d) for d in found])
-        for spec_hash, found in (dependencies or {}).items()
-        if found
+        spec_hash: (
+            counts.get(spec_hash, -1),
+            [dependency_data(d) for d in (dependencies or {}).get(spec_hash, ())],
+            [dependency_data(d) for d in users.get(spec_hash, ((), 0))[0]],
+            users[spec_hash][1] if spec_hash in users else -1,
+        )
+        for spec_hash in {*(dependencies or {}), *users}
     }
+    known = {key: found for key, found in known.items() if has_dependencies(found)}
     words = spec_words(specs, spec_columns(specs, columns, also_in=also_in is not None))
     words += [word for found in known.values() for word in _dependency_words(found)]
     elsewhere = {h: list(tags) for h, tags in (also_in or {}).items() if tags}

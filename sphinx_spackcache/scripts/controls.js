@@ -1,9 +1,12 @@
 /* sphinx-spackcache: what a reader works a table with, and what it shows of the state.
  *
- * Above each table: the search, "My CPU", the filters (each a chip that removes it),
- * "Clear filters", the count of rows, "Download CSV" and the pages. In the table: column
- * headings that sort, value badges (in the rows, the line of what the rows share and the
- * package's summary) that filter, and a row that says when no row is left.
+ * Above each table, a row of controls that keep their places whatever the state: the
+ * search, "My CPU", "Download CSV" and the pages (a group that wraps as one); under them,
+ * the line of the count of rows, the filters (each a chip that removes it) and "Clear
+ * filters". Below the table, the pages again (a long table's end is far from its top):
+ * the two pagers show the same state and work alike. In the table: column headings that
+ * sort, value badges (in the rows, the line of what the rows share and the package's
+ * summary) that filter, and a row that says when no row is left.
  */
 (function (spackcache) {
   "use strict";
@@ -27,38 +30,57 @@
     });
   }
 
+  // the table's name: its caption's text without what a theme adds to it (the link to
+  // the caption, "¶" or an icon font's glyph such as U+F0C1 in sphinx-rtd-theme)
+  function tableName(table) {
+    var caption = table.table.caption;
+    if (!caption) { return ""; }
+    var copy = caption.cloneNode(true);
+    Array.prototype.forEach.call(copy.querySelectorAll("a.headerlink, .headerlink"), function (link) {
+      link.remove();
+    });
+    return copy.textContent.replace(/[\uE000-\uF8FF\u00b6]/g, "").replace(/\s+/g, " ").trim();
+  }
+
   function searchBox(table) {
     var label = element("label", "spackcache-search");
     var search = element("input");
     search.type = "search";
     search.placeholder = "Search this table";
-    search.setAttribute("aria-label", "Search " + (table.table.caption ? table.table.caption.textContent : "the table"));
+    search.setAttribute("aria-label", "Search " + (tableName(table) || "the table"));
     search.value = state.q;
     search.addEventListener("input", function () { state.setSearch(search.value); });
     label.appendChild(search);
     return label;
   }
 
-  function pager(table, controls) {
-    var box = element("span", "spackcache-pager");
-    controls.previous = button("spackcache-previous", "\u2039 Previous", function () {
-      table.page -= 1;
-      table.render();
-    });
-    controls.next = button("spackcache-next", "Next \u203a", function () {
-      table.page += 1;
-      table.render();
-    });
-    var size = controls.size = element("select", "spackcache-size");
-    size.setAttribute("aria-label", "Rows a page");
+  // the pages of *table*: "where" says which of its two pagers (above or below it), in
+  // the names a screen reader gives them
+  function pager(table, where) {
+    var name = tableName(table);
+    var box = element("nav", "spackcache-pager");
+    box.setAttribute("aria-label", "Pages of " + (name || "the table") + ", " + where + " the table");
+    var parts = { box: box };
+    // (aria-disabled rather than disabled: the button keeps the focus on the last page)
+    function turn(by) {
+      return function (event) {
+        if (event.currentTarget.getAttribute("aria-disabled") === "true") { return; }
+        table.page += by;
+        table.render();
+      };
+    }
+    parts.previous = button("spackcache-previous", "\u2039 Previous", turn(-1));
+    parts.next = button("spackcache-next", "Next \u203a", turn(1));
+    var size = parts.size = element("select", "spackcache-size");
+    size.setAttribute("aria-label", "Rows a page (" + where + " the table)");
     state.PAGE_SIZES.forEach(function (rows) {
       var option = element("option", "", rows ? rows + " a page" : "all");
       option.value = rows;
       size.appendChild(option);
     });
     size.addEventListener("change", function () { state.setPageSize(parseInt(size.value, 10)); });
-    [controls.previous, controls.next, size].forEach(function (node) { box.appendChild(node); });
-    return box;
+    [parts.previous, parts.next, size].forEach(function (node) { box.appendChild(node); });
+    return parts;
   }
 
   // the row of controls, just before the table it works (before its scrolling box, and
@@ -66,22 +88,39 @@
   function controlsRow(table, before) {
     var controls = {};
     var row = element("div", "spackcache-controls");
+    // the controls: what is in this line depends on the table alone, never on the state
+    var bar = element("div", "spackcache-bar");
+    var tools = element("div", "spackcache-tools");
     controls.search = searchBox(table);
     controls.cpu = table.fields["runs-on"] ? spackcache.cpu.choice() : null;
-    controls.chips = element("span", "spackcache-chips");
-    controls.clear = button("spackcache-clear", "Clear filters", state.clear);
-    controls.count = element("span", "spackcache-count");
-    controls.count.setAttribute("aria-live", "polite");
     controls.download = button("spackcache-download", "Download CSV", function () {
       spackcache.csv.save(table);
     });
     controls.download.title = "Save the rows the filters keep as a CSV file";
-    controls.pager = pager(table, controls);
-    [controls.search, controls.cpu, controls.chips, controls.clear, controls.count,
-     controls.download, controls.pager].forEach(function (node) {
-      if (node) { row.appendChild(node); }
+    [controls.search, controls.cpu].forEach(function (node) {
+      if (node) { tools.appendChild(node); }
     });
+    // the pages, above the table and below it
+    controls.pagers = [pager(table, "above"), pager(table, "below")];
+    bar.appendChild(tools);
+    bar.appendChild(controls.pagers[0].box);
+    // the state: the count, the filters and "Clear filters", on a line of their own
+    // and "Download CSV", at the end of that line, in a column of its own
+    var status = element("div", "spackcache-status");
+    var line = element("div", "spackcache-status-line");
+    controls.count = element("span", "spackcache-count");
+    controls.count.setAttribute("aria-live", "polite");
+    controls.chips = element("span", "spackcache-chips");
+    controls.clear = button("spackcache-clear", "Clear filters", state.clear);
+    [controls.count, controls.chips, controls.clear].forEach(function (node) { line.appendChild(node); });
+    status.appendChild(line);
+    status.appendChild(controls.download);
+    row.appendChild(bar);
+    row.appendChild(status);
     before.parentElement.insertBefore(row, before);
+    var below = element("div", "spackcache-below");
+    below.appendChild(controls.pagers[1].box);
+    table.scroll.parentElement.insertBefore(below, table.scroll.nextSibling);
     return controls;
   }
 
@@ -164,11 +203,15 @@
     var total = table.rows.length;
     var shown = view.shown.length;
     table.empty.hidden = shown > 0;
-    controls.pager.hidden = total <= state.PAGE_SIZES[0];
-    controls.previous.hidden = controls.next.hidden = view.pages < 2;
-    controls.previous.disabled = table.page === 0;
-    controls.next.disabled = table.page >= view.pages - 1;
-    controls.size.value = state.size;
+    // a table of one page's rows has no pager; the others keep theirs whatever the
+    // filters leave (Previous and Next disabled where there is no other page)
+    controls.pagers.forEach(function (parts) {
+      parts.box.hidden = total <= state.PAGE_SIZES[0];
+      parts.previous.setAttribute("aria-disabled", String(table.page === 0));
+      parts.next.setAttribute("aria-disabled", String(table.page >= view.pages - 1));
+      parts.size.value = state.size;
+    });
+    controls.pagers[1].box.parentElement.hidden = controls.pagers[1].box.hidden;
     var rows = total === 1 ? " row" : " rows";
     var range = view.pages > 1
       ? ", " + (view.first + 1) + "\u2013" + Math.min(view.first + view.size, shown) + " shown" : "";

@@ -26,6 +26,7 @@
     this.kind = table.classList.contains("spackcache-specs") ? "spec" : "package";
     this.scroll = table.closest(".spackcache-scroll") || table;
     var shared = this.scroll.classList.contains("spackcache-scroll") ? page.sharedLine(this.scroll) : null;
+    this.sharedLine = shared;
     this.shared = shared ? page.valuesIn(shared) : {};
     // the values of the shared line are on every row: the search finds them there too,
     // as a filter on one of them keeps every row

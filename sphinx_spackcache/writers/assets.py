@@ -23,6 +23,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from ..data.export import SPEC_FIELDS
 from ..data.targets import CPU_GROUPS, compatibility_table
 from ..render.deferred import deferred_table
 from ..render.names import ROOT_CLASS
@@ -73,10 +74,17 @@ def cpu_data_script() -> bytes:
     return f"{head}window.SPACKCACHE_CPUS = {text};\n".encode()
 
 
+def export_fields_script() -> bytes:
+    """The columns of the exported CSV files (``window.SPACKCACHE_EXPORT_FIELDS``), which a
+    spec table's "Download CSV" writes too (``scripts/csv.js``)."""
+    text = json.dumps(list(SPEC_FIELDS), separators=(",", ":"))
+    return f"window.SPACKCACHE_EXPORT_FIELDS = {text};\n".encode()
+
+
 def page_script() -> bytes:
-    """``_static/spackcache.js``: the CPU data, then each of :data:`SCRIPTS` under a line
-    that names it."""
-    parts = [cpu_data_script()]
+    """``_static/spackcache.js``: the CPU data and the exports' columns, then each of
+    :data:`SCRIPTS` under a line that names it."""
+    parts = [cpu_data_script(), export_fields_script()]
     for name in SCRIPTS:
         source = (SCRIPTS_DIR / name).read_bytes()
         parts.append(f"\n/* ---- sphinx_spackcache/scripts/{name} ---- */\n".encode() + source)

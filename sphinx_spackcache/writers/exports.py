@@ -30,6 +30,7 @@ from sphinx.util.docutils import SphinxTranslator
 from sphinx.util.osutil import relative_uri
 
 from ..config import spackcache_config
+from ..data.dag import first_known
 from ..data.export import package_exports, snapshot_json
 from ..data.problems import RecordError
 from ..render.links import LINKS_CLASS, export_links
@@ -81,10 +82,13 @@ def write_exports(builder: Builder, tag: str, package: str | None) -> list[tuple
         paths = export_paths(tag, package)
         if package is None:
             snapshot = store.load_snapshot(tag)
-            data = [snapshot_json(tag, snapshot.specs_by_package())]
+            known = [loaded.dependencies for loaded in snapshot.records if loaded.dependencies]
+            # one source's lookup serves every package of a snapshot read from one
+            # database; a snapshot of records has none
+            data = [snapshot_json(tag, snapshot.specs_by_package(), first_known(known))]
         else:
-            specs = store.load(tag, package).record.specs
-            data = list(package_exports(tag, package, specs))
+            loaded = store.load(tag, package)
+            data = list(package_exports(tag, package, loaded.record.specs, loaded.dependencies))
         files = dict(zip(paths, data, strict=True))
     except (RecordError, OSError):
         return []

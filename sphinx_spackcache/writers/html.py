@@ -46,6 +46,7 @@ from ..render.spectable import (
     SpecTableData,
     also_in_cell,
     decode_spec_table,
+    has_dependencies,
     hash_cell,
     hash_link,
     hash_nodes,
@@ -400,7 +401,7 @@ def _write_hash(translator: HTML5Translator, spec: Spec, data: SpecTableData) ->
     else:
         paragraph = nodes.paragraph("", "", *hash_nodes(spec.hash, url))
         paragraph.children[0].walkabout(translator)
-    if dependencies is None or not dependencies[1]:
+    if not has_dependencies(dependencies):
         body.append("</p>")
         return
     body.append("</p>\n")
