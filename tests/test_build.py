@@ -350,6 +350,7 @@ def test_script_only_on_pages_with_interactive_tables(build: Build) -> None:
         "state",
         "page",
         "cpu",
+        "matchbox",
         "copy",
         "csv",
         "controls",

@@ -614,7 +614,8 @@ class spec_table_data(deferred_table):  # noqa: N801 (docutils node naming)
     """A spec table before it is built: attributes ``specs`` (JSON), ``columns``, and,
     from a Spack mirror, ``dependencies`` (JSON: hash -> ``[name, version, hash]`` each)
     and ``tag``; with ``:also-in:``, ``also_in`` (JSON: hash -> the other snapshots that
-    hold it, only hashes that are elsewhere) and ``package``; two children, the table's
+    hold it, only hashes that are elsewhere); ``package``, whose binaries they are (a
+    class of the table in HTML, ``spackcache-of-<package>``); two children, the table's
     ``title`` and an ``inline`` of its words for search."""
 
     def needs_links(self) -> bool:
@@ -672,7 +673,8 @@ def pending_spec_table(
         stacks=sorted({stack for spec in specs for stack in spec.stacks}),
         **({"dependencies": encode(known), "tag": tag} if known else {}),
         **({"install_options": list(install_options)} if install_options else {}),
-        **({"also_in": encode(elsewhere), "package": package} if also_in is not None else {}),
+        **({"also_in": encode(elsewhere)} if also_in is not None else {}),
+        **({"package": package} if package else {}),
     )
 
 
@@ -720,6 +722,8 @@ def table_shell(node: spec_table_data, data: SpecTableData, *, rows: bool = True
         package=data.package,
     )
     table["classes"].extend(install_classes(node.get("install_options", ())))
+    if data.package:  # whose binaries the rows are, for the "Match a spec" box
+        table["classes"].append(f"{ROOT_CLASS}-of-{data.package}")
     return table
 
 

@@ -12,6 +12,7 @@
  *   state.js        the filters, search and page size, in the page address
  *   page.js         reading the badges the extension wrote
  *   cpu.js          "My CPU"
+ *   matchbox.js     "Match a spec" (with match.js)
  *   copy.js         copying a hash or its install command
  *   csv.js          "Download CSV"
  *   controls.js     the controls, sortable headings and filtering badges

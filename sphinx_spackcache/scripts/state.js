@@ -1,11 +1,12 @@
 /* sphinx-spackcache: what the reader chose, kept in the page address.
  *
- * The filters, the search text and the number of rows a page
- * (?stack=e4s*&os=ubuntu22.04&q=cmake&rows=25), so that a filtered view can be linked.
+ * The filters, the search text, the spec to match (matchbox.js) and the number of rows a
+ * page (?stack=e4s*&os=ubuntu22.04&q=cmake&rows=25&match=cmake@3.31+ownlibs), so that a
+ * filtered view can be linked.
  * Every table of the page shows the same state: a change is written to the address and
  * then told to each function given to onChange (start.js renders the tables again).
  *
- * A "+" in a filter is a plus, as Spack writes a variant (?variant=+atomic, typed by
+ * A "+" in a filter or the spec to match is a plus, as Spack writes a variant (?variant=+atomic, typed by
  * hand, keeps the rows with +atomic; a form's "+ for a space" would read " atomic"); in
  * the search text it is a space, as a search box's form writes it (?q=amzn2+aarch64).
  * What is written back is percent-encoded where it must be, so a value reads back as
@@ -60,6 +61,7 @@
     var size = parseInt(query.rows, 10);
     return {
       q: query.q || "",
+      match: query.match || "",
       filters: filters,
       size: PAGE_SIZES.indexOf(size) >= 0 ? size : DEFAULT_PAGE_SIZE,
     };
@@ -69,7 +71,7 @@
 
   // the parameters of the address that are not the state's stay as they were
   function write() {
-    var ours = Object.keys(NAMES).concat(["q", "rows"]);
+    var ours = Object.keys(NAMES).concat(["q", "rows", "match"]);
     var pairs = window.location.search.replace(/^\?/, "").split("&").filter(function (pair) {
       var name = decode(pair.split("=")[0].replace(/\+/g, " "));
       return pair && ours.indexOf(name) < 0;
@@ -79,6 +81,7 @@
     });
     if (state.q) { pairs.push("q=" + encode("q", state.q)); }
     if (state.size !== DEFAULT_PAGE_SIZE) { pairs.push("rows=" + state.size); }
+    if (state.match) { pairs.push("match=" + encode("match", state.match)); }
     var search = pairs.join("&");
     var url = window.location.pathname + (search ? "?" + search : "") + window.location.hash;
     window.history.replaceState(null, "", url);
@@ -116,6 +119,11 @@
 
   state.setSearch = function (text) {
     state.q = text;
+    changed();
+  };
+
+  state.setMatch = function (text) {
+    state.match = text;
     changed();
   };
 

@@ -43,6 +43,7 @@
     this.original = this.rows.slice();
     var container = table.closest(".spackcache");
     spackcache.controls.build(this, [shared, container && container.querySelector("dl.spackcache-summary")]);
+    this.matchbox = this.kind === "spec" ? spackcache.matchbox.attach(this) : null;
   }
 
   Table.prototype.headings = function () {
@@ -94,17 +95,19 @@
     return true;
   };
 
-  // the rows the search and filters keep, in the order shown
+  // the rows the search, filters and the spec to match keep, in the order shown
   Table.prototype.shownRows = function () {
     var self = this;
     var filters = this.filters();
     var terms = state.terms();
-    return this.rows.filter(function (entry) { return self.matches(entry, filters, terms); });
+    var kept = this.rows.filter(function (entry) { return self.matches(entry, filters, terms); });
+    return this.matchbox ? this.matchbox.keep(kept) : kept;
   };
 
   // show the page of rows kept, and the controls as they now are
   Table.prototype.render = function () {
     var shown = this.shownRows();
+    if (this.matchbox) { shown = this.matchbox.listed(shown); }
     var size = state.size || Math.max(shown.length, 1);
     var pages = Math.max(1, Math.ceil(shown.length / size));
     this.page = Math.min(Math.max(this.page, 0), pages - 1);
@@ -112,6 +115,7 @@
     var visible = new Set(shown.slice(first, first + size));
     this.rows.forEach(function (entry) { entry.row.hidden = !visible.has(entry); });
     spackcache.controls.show(this, { shown: shown, pages: pages, first: first, size: size });
+    if (this.matchbox) { this.matchbox.show(); }
     if (this.kind === "package") { this.carryFilters(); }
   };
 

@@ -51,6 +51,7 @@ SCRIPTS = (
     "state.js",
     "page.js",
     "cpu.js",
+    "matchbox.js",
     "copy.js",
     "csv.js",
     "controls.js",
