@@ -5,13 +5,17 @@ has a dark mode, at 1280 and 1440 pixels, on the real records of docs/_cache
 listing, the coverage matrix and cmake's history, each followed by a paragraph):
 
 * a package's summary fits its column (rtd: 732 px in a 696 px column);
+* no badge's text wraps inside its pill (``intel-oneapi-compilers@2025.1.0``,
+  ``developer-tools-x86_64_v3-linux-gnu``, ``2024-09-`` / ``26``): it is whole, or cut
+  short on its one line where its table has no room;
+* "+N" is on the line of the value before it (it was alone on a third line of stacks).
 * a table leaves below it the room the theme leaves below its own tables (rtd: 0 px);
 * a listing's package names do not break (``py-`` / ``setuptools``);
 * a matrix's headings, the "Stack" one too, sit at the bottom of the heading row.
 
-Each assertion failed on the code before (commit 202b071). Not checked yet (not done): badge
-text that wraps inside its pill, "+N" alone on a line, and "+1" hiding a value that had
-room (``more`` in LAYOUT measures the last two).
+Each assertion failed on the code before (commit 202b071). Not done: a "+1" that hides
+one value (showing it instead put a spec's stacks on three lines in furo, alabaster and
+pydata-sphinx-theme at 1280 px, against the two-line limit of tests/test_browser.py).
 """
 
 from __future__ import annotations
@@ -62,7 +66,16 @@ LAYOUT = r"""() => {
             right: Math.round(box.right - column.right),
             overflow: dl.scrollWidth - dl.clientWidth};
   });
-  const wrapped = visible.filter(b => lines(b) > 1).map(b => b.textContent.trim());
+  // a badge whose box is taller than one line of its text
+  const tall = b => {
+    const style = getComputedStyle(b);
+    const inner = b.getBoundingClientRect().height - parseFloat(style.paddingTop)
+      - parseFloat(style.paddingBottom) - parseFloat(style.borderTopWidth)
+      - parseFloat(style.borderBottomWidth);
+    return inner > 1.5 * parseFloat(style.lineHeight);
+  };
+  const wrapped = visible.filter(tall).map(b => b.textContent.trim());
+  const cut = visible.filter(b => b.closest('td') && b.scrollHeight > b.clientHeight + 1).length;
   // "+N" and the last badge (or note) before it in its cell
   const more = [...document.querySelectorAll('table.spackcache-table td > details.spackcache-more')]
     .filter(d => d.checkVisibility() && !d.open).map(d => {
@@ -102,7 +115,7 @@ LAYOUT = r"""() => {
       return {text: th.textContent.trim(),
               bottom: Math.round(content.getBoundingClientRect().bottom)};
     }));
-  return {summaries, wrapped, badges: visible.length, more, ours, own, paragraphs, names,
+  return {summaries, wrapped, cut, badges: visible.length, more, ours, own, paragraphs, names,
           headings};
 }"""
 
@@ -140,11 +153,16 @@ def test_layout_in_every_theme(build: Build, browser: Browser, theme: str) -> No
                 facts = facts_of(page, (out / f"{name}.html").as_uri())
                 here = f"{where} {name}"
                 assert facts["badges"] > 0, here
+                # no badge's text on two lines (a badge cut short keeps to one)
+                assert facts["wrapped"] == [], f"{here}: {facts['wrapped']}"
                 # the summary fits its column (cmake's two)
                 for summary in facts["summaries"]:
                     assert summary["width"] <= summary["column"], f"{here}: {summary}"
                     assert summary["right"] <= 0, f"{here}: {summary}"
                     assert summary["overflow"] <= 1, f"{here}: {summary}"
+                # "+N" never alone on a line
+                for more in facts["more"]:
+                    assert not more["alone"], f"{here}: {more}"
                 # the room below a table: at least what the theme leaves below its own tables
                 # or between two paragraphs, whichever is less (cmake.rst has both)
                 if name == "cmake":
@@ -162,6 +180,7 @@ def test_layout_in_every_theme(build: Build, browser: Browser, theme: str) -> No
                 if name == "cmake":
                     assert len(facts["summaries"]) == 2, here
                     assert len(facts["ours"]) == 2, here
+                    assert facts["more"], here  # cmake has "+N" cells
                 if name == "listing":
                     assert len(facts["ours"]) == 1, here
                 if name == "matrix":
