@@ -4,6 +4,7 @@ dark pages (computed here from the stylesheet's values)."""
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -13,11 +14,13 @@ import pytest
 from bs4 import BeautifulSoup
 
 from sphinx_spackcache.render.names import PALETTE_SIZE
-from sphinx_spackcache.site.colours import TIERS, StackCollector, assign_hues, hues_of
+from sphinx_spackcache.site.colours import KNOWN_STACKS, StackCollector, assign_hues, hues_of
 from sphinx_spackcache.writers.assets import STATIC_DIR, STYLESHEET
 
 from . import records as expected
-from .conftest import RECORDS, Build
+from .conftest import DOCS, RECORDS, Build
+
+TAG = "develop-2025-04-20"
 
 #: Backgrounds of the themes' pages: white and near-white, and the dark ones of furo,
 #: pydata-sphinx-theme (its page, and the lighter rows of its tables) and others.
@@ -75,15 +78,62 @@ def test_the_palette_meets_contrast_on_light_and_dark_pages() -> None:
 
 
 def test_each_stack_its_own_colour_while_there_are_colours() -> None:
-    for count in (1, 5, 12, 13, 24, 26, 36):
+    for count in (1, 2, 3, 5, 12, 13, 24, 26, 36):
         stacks = [f"stack-{i}" for i in range(count)]
         hues = assign_hues(stacks)
         assert sorted(hues) == sorted(stacks)
         assert len(set(hues.values())) == count
-        tier = next(t for t in TIERS if count <= t)
-        assert max(hues.values()) < tier  # the most distinct colours first
     hues = assign_hues(f"stack-{i}" for i in range(50))
     assert set(hues.values()) == set(range(36))  # then they share
+
+
+#: The CI stacks of the real records, read from them here (every record's ``meta``
+#: stacks): tests/records and docs/_cache, the records of three snapshots.
+def record_stacks() -> set[str]:
+    found: set[str] = set()
+    for folder in (RECORDS, DOCS / "_cache"):
+        for record in folder.glob("*/*/specs.md"):
+            for line in record.read_text("utf-8").splitlines():
+                if line.startswith("meta: "):
+                    found.update(json.loads(line[len("meta: ") :])["stacks"])
+    return found
+
+
+def test_spack_stacks_have_the_same_colour_on_every_site() -> None:
+    """Issue 25: a stack's colour depended on which stacks a site had (e4s olive in the
+    docs, purple on a site of three records). Spack's stacks keep theirs, whatever else a
+    site shows, and no two of them share one."""
+    stacks = record_stacks()
+    assert len(stacks) == 31
+    assert {"e4s", "root", "tutorial", "aws-isc"} <= stacks
+    assert stacks <= KNOWN_STACKS.keys()
+    assert len(set(KNOWN_STACKS.values())) == len(KNOWN_STACKS) <= PALETTE_SIZE
+    # the docs' site (all 31), the stacks of two records (sherpa and py-packaging of
+    # develop-2025-04-20, read from them), e4s alone, and a site with stacks of its own
+    two = {s for p in ("sherpa", "py-packaging") for s in expected.stack_counts(TAG, p)}
+    assert len(two) == 16
+    sites = [stacks, two, {"e4s"}, {"e4s", "hep", "my-stack", "site-gpu", "x"}]
+    for known in ("e4s", "hep", "root"):
+        seen = {assign_hues(site)[known] for site in sites if known in site}
+        assert seen == {KNOWN_STACKS[known]}, known
+    assert assign_hues(sites[0])["e4s"] == assign_hues(sites[2])["e4s"] == 1  # the second
+
+
+def test_other_stacks_take_colours_no_stack_of_the_site_has() -> None:
+    """A site's own stacks: first the colours no known stack has, then those of known
+    stacks the site does not show; never the colour of a stack it shows."""
+    spare = set(range(PALETTE_SIZE)) - set(KNOWN_STACKS.values())
+    assert len(spare) == 2
+    hues = assign_hues(["e4s", "root", "my-stack", "site-gpu"])
+    assert {hues["my-stack"], hues["site-gpu"]} == spare
+    many = [f"site-{i}" for i in range(6)]
+    hues = assign_hues(["e4s", "root", "hep", *many])
+    assert len(set(hues.values())) == 9
+    assert spare < {hues[s] for s in many}
+    assert not {hues[s] for s in many} & {KNOWN_STACKS[s] for s in ("e4s", "root", "hep")}
+    # every known stack and two more: all 36 colours, each once
+    hues = assign_hues([*KNOWN_STACKS, "my-stack", "site-gpu"])
+    assert sorted(hues.values()) == list(range(PALETTE_SIZE))
 
 
 def test_colours_do_not_depend_on_order() -> None:

@@ -26,6 +26,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from sphinx_spackcache.data.dag import Subgraph, subgraph
+from sphinx_spackcache.data.model import Dependency
+from sphinx_spackcache.render.graph import dot_source
+
 from .conftest import MIRRORS, RECORDS, Build, resolved, warnings_of
 from .test_myst import our_nodes
 
@@ -307,3 +311,22 @@ def test_used_by_on_records_is_a_located_warning(build: Build) -> None:
     assert warning.endswith("[spackcache.graph]")
     page = BeautifulSoup((app.outdir / "records.html").read_text("utf-8"), "html.parser")
     assert len(page.select("table.spackcache-specs tbody tr")) == 27  # the table is there
+
+
+def test_a_wide_graph_runs_left_to_right_with_one_line_labels() -> None:
+    """Seven binaries one edge from the root (more than WIDEST_RANK, 6): the figure runs
+    from left to right, each box one line; three stay top down."""
+    root = ("r" * 32, "root", "1")
+
+    def graph(width: int) -> Subgraph:
+        edges = tuple(
+            ("r" * 32, Dependency(f"dep{i}", "1", chr(97 + i) * 32, ("link",)))
+            for i in range(width)
+        )
+        return subgraph([root], lambda key: [e for k, e in edges if k == key])
+
+    wide, narrow = dot_source(graph(7), title="wide"), dot_source(graph(3), title="narrow")
+    assert "rankdir=LR" in wide
+    assert "rankdir=TB" in narrow
+    assert 'label="dep0@1 /aaaaaaa"' in wide
+    assert 'label="dep0@1\\n/aaaaaaa"' in narrow

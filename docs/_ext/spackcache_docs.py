@@ -38,6 +38,9 @@ from sphinx_spackcache.data import export as spackcache_export
 from sphinx_spackcache.data import problems as spackcache_problems
 from sphinx_spackcache.data.export import GRAPH_FIELDS, SPEC_FIELDS
 from sphinx_spackcache.data.problems import SpackCacheWarning
+from sphinx_spackcache.render.badges import stack_badge
+from sphinx_spackcache.site import colours as spackcache_colours
+from sphinx_spackcache.site.colours import KNOWN_STACKS
 
 __all__ = ["member_docstrings", "setup"]
 
@@ -197,6 +200,21 @@ class ExportFieldsDirective(_TableDirective):
         return [self.table(("Key", "Holds"), (16, 84), rows, ["spackcache-docs-export"])]
 
 
+class StackColoursDirective(_TableDirective):
+    """``.. spackcache-stack-colours::``: Spack's stacks with fixed colours, each as its
+    badge (coloured as on every page) and its place in the palette (0 to 35)."""
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(_module_path(spackcache_colours))
+        rows: list[list[Cell]] = [
+            [[nodes.paragraph("", "", stack_badge(stack))], str(hue)]
+            for stack, hue in sorted(KNOWN_STACKS.items(), key=lambda item: item[1])
+        ]
+        table = self.table(("Stack", "Colour"), (80, 20), rows, ["spackcache-docs-colours"])
+        # (in the extension's own container: the page links its stylesheet)
+        return [nodes.container("", table, classes=["spackcache"])]
+
+
 class LayersDirective(SphinxDirective):
     """``.. spackcache-layers::``: the layers, top to bottom, each with its modules and the
     layers it imports (from the real imports), as a diagram in a literal block."""
@@ -295,5 +313,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("spackcache-warnings-table", WarningsTableDirective)
     app.add_directive("spackcache-export-fields", ExportFieldsDirective)
     app.add_directive("spackcache-layers", LayersDirective)
+    app.add_directive("spackcache-stack-colours", StackColoursDirective)
     app.add_directive("spackcache-data-path", DataPathDirective)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

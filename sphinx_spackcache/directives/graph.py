@@ -38,7 +38,7 @@ __all__ = ["CacheGraphDirective", "setup_graph"]
 class CacheGraphDirective(SpackCacheDirective):
     """``.. cache-graph:: NAME``: the dependency graph of the package's binaries in one
     snapshot (those the filters and ``:hash:`` keep), ``:depth:`` edges deep (3), at
-    most ``:max-nodes:`` binaries in the figure (60), only what each binary brings with
+    most ``:max-nodes:`` binaries in the figure (40), only what each binary brings with
     it (``link``/``run``) with ``:installed:``."""
 
     required_arguments = 1
@@ -59,7 +59,7 @@ class CacheGraphDirective(SpackCacheDirective):
         loaded = None if tag is None else self.load_record(tag, package)
         if tag is None or loaded is None:
             return []
-        depth, max_nodes = self.count("depth", 3), self.count("max-nodes", 60)
+        depth, max_nodes = self.count("depth", 3), self.count("max-nodes", 40)
         if depth is None or max_nodes is None:
             return []
         dependencies_of = loaded.dependencies

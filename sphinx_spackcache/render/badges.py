@@ -13,7 +13,6 @@ from typing import Any
 from docutils import nodes
 
 from .names import (
-    AT_CLASS,
     HUE_CLASS_PREFIX,
     ROOT_CLASS,
     STACK_ATTR,
@@ -27,7 +26,6 @@ __all__ = [
     "Cell",
     "badge_cell",
     "badge_run",
-    "break_at",
     "colour_badges",
     "colour_items",
     "counted_stack_items",
@@ -69,7 +67,7 @@ def stack_hash(stack: str) -> int:
 
 
 #: The parts of an item of a :class:`badge_run`, by position.
-ITEM_TEXT, ITEM_CLASSES, ITEM_STACK, ITEM_BREAKABLE = range(4)
+ITEM_TEXT, ITEM_CLASSES, ITEM_STACK = range(3)
 
 
 def colour_badges(node: nodes.Element, hues: Mapping[str, int], size: int) -> None:
@@ -128,8 +126,8 @@ class more_values(nodes.General, nodes.Element):  # noqa: N801 (docutils node na
 
 class badge_run(nodes.Inline, nodes.Element):  # noqa: N801 (docutils node naming)
     """The badges of one table cell, side by side, as one node: attribute ``items``, one
-    ``[text, classes, stack, breakable]`` a badge (*stack*: the stack a stack badge names,
-    else ""; *breakable*: a value that may break before its ``@``, see :func:`break_at`).
+    ``[text, classes, stack]`` a badge (*stack*: the stack a stack badge names, else "";
+    a badge's text stays on one line, see ``static/spackcache.css``).
 
     A snapshot's spec tables show some 170,000 badges. As ``inline`` nodes (with their
     text and the spaces between them, three nodes a badge) they took a third of the time
@@ -145,9 +143,8 @@ class badge_run(nodes.Inline, nodes.Element):  # noqa: N801 (docutils node namin
         return _spaced(_badge_node(*item) for item in self["items"])
 
 
-def _badge_node(text: str, classes: Sequence[str], stack: str, breakable: bool) -> nodes.inline:
-    node = nodes.inline(text, text, classes=list(classes), **({STACK_ATTR: stack} if stack else {}))
-    return _breakable_at(node) if breakable else node
+def _badge_node(text: str, classes: Sequence[str], stack: str) -> nodes.inline:
+    return nodes.inline(text, text, classes=list(classes), **({STACK_ATTR: stack} if stack else {}))
 
 
 def badge_cell(items: list[list[Any]], shown: int | None) -> list[nodes.Node]:
@@ -202,7 +199,7 @@ def value_items(values: Iterable[str], field: str = "") -> list[list[Any]]:
         VALUE_CLASS,
         *([f"{ROOT_CLASS}-{field}"] if field else []),
     )
-    return [[value, classes, "", True] for value in values]
+    return [[value, classes, ""] for value in values]
 
 
 def stack_items(stacks: Iterable[str]) -> list[list[Any]]:
@@ -212,7 +209,7 @@ def stack_items(stacks: Iterable[str]) -> list[list[Any]]:
 
 def counted_stack_items(stacks: Iterable[tuple[str, int | None]]) -> list[list[Any]]:
     """:func:`stack_badges` as the items of a :class:`badge_run`."""
-    return [[stack_label(stack, count), _STACK_CLASSES, stack, False] for stack, count in stacks]
+    return [[stack_label(stack, count), _STACK_CLASSES, stack] for stack, count in stacks]
 
 
 def value_badges(
@@ -221,29 +218,3 @@ def value_badges(
     """Neutral (outline) badges for the values of one cell, as a :class:`badge_run`;
     past *shown* of them, the rest in a :class:`more_values` (a compact table in HTML)."""
     return badge_cell(value_items(values, field), shown)
-
-
-#: A value this long or shorter stays on one line (gcc@12.4.0, cce@18.0.0).
-_UNBROKEN = 10
-
-
-def _breakable_at(node: nodes.inline) -> nodes.inline:
-    """*node* (a badge) with what follows an ``@`` (a compiler's version) in an inline of
-    its own, which HTML may put on the next line: ``intel-oneapi-compilers`` /
-    ``@2025.1.0``. The text stays whole for searching, copying and other builders."""
-    parts = break_at(node.astext())
-    if parts is None:
-        return node
-    node.children = []
-    node += nodes.Text(parts[0])
-    node += nodes.inline(parts[1], parts[1], classes=[AT_CLASS])
-    return node
-
-
-def break_at(text: str) -> tuple[str, str] | None:
-    """``("intel-oneapi-compilers", "@2025.1.0")``: where a long value may break (``None``
-    for a value of at most 10 characters, or without a name before its ``@``)."""
-    name, at, version = text.partition("@")
-    if not at or not name or len(text) <= _UNBROKEN:
-        return None
-    return name, at + version

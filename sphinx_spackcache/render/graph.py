@@ -88,6 +88,26 @@ def _spelled(name: str, version: str) -> str:
     return f"{name}@{version}" if version else name
 
 
+#: The most binaries one rank of a top-down figure holds; past it, the figure runs from
+#: left to right (a binary with forty direct dependencies would make a row forty boxes
+#: wide, shrunk to the page's width until no label can be read).
+WIDEST_RANK = 6
+
+
+def _direction(graph: Subgraph) -> str:
+    """``TB`` (top down), or ``LR`` when a rank (the binaries as many edges from the
+    roots) holds more than :data:`WIDEST_RANK`: the figure then grows down the page,
+    which scrolls, rather than across it."""
+    depth = dict.fromkeys(graph.roots, 0)
+    for key, dependency in graph.edges:  # (in the order reached: breadth first)
+        if key in depth and dependency.hash not in depth:
+            depth[dependency.hash] = depth[key] + 1
+    widths: dict[int, int] = {}
+    for level in depth.values():
+        widths[level] = widths.get(level, 0) + 1
+    return "LR" if max(widths.values(), default=0) > WIDEST_RANK else "TB"
+
+
 def dot_source(
     graph: Subgraph,
     *,
@@ -98,10 +118,13 @@ def dot_source(
     hash; the roots drawn heavier; a binary whose dependencies are not all drawn says
     so), an edge per dependency (dashed when only needed to build, labelled with the
     virtuals it provides). *url* gives the address a binary links to, if any."""
+    direction = _direction(graph)
+    # left to right, the boxes of a rank stand one above the other: one line each, close
+    across = direction == "LR"
     lines = [
         f"digraph {_quoted(title)} {{",
-        '  graph [rankdir=TB, bgcolor="transparent", fontname="sans-serif", nodesep=0.25,'
-        " ranksep=0.4];",
+        f'  graph [rankdir={direction}, bgcolor="transparent", fontname="sans-serif",'
+        f" nodesep={0.08 if across else 0.25}, ranksep={0.8 if across else 0.4}];",
         '  node [shape=box, style="rounded,filled", fillcolor="#f2f4f7", color="#5a6b80",'
         ' fontname="sans-serif", fontsize=10, margin="0.12,0.04"];',
         '  edge [color="#5a6b80", fontname="sans-serif", fontsize=9, arrowsize=0.6];',
@@ -109,8 +132,11 @@ def dot_source(
     roots = set(graph.roots)
     for key, (name, version) in graph.nodes.items():
         label = [_spelled(name, version), f"/{short_hash(key)}"]
+        if across:
+            label = [" ".join(label)]
         if key in graph.cut:
-            label.append("(more below)")
+            label[-1] += " (more below)" if across else ""
+            label += [] if across else ["(more below)"]
         attributes = [f"label={_quoted(*label)}"]
         attributes.append(f"tooltip={_quoted(f'{_spelled(name, version)}/{key}')}")
         if key in roots:

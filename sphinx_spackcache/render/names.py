@@ -7,7 +7,6 @@ passes (``static/`` uses them too). A class only one module writes (``-scroll``,
 from __future__ import annotations
 
 __all__ = [
-    "AT_CLASS",
     "COVERAGE_CLASS",
     "COVERAGE_KIND",
     "DEPENDENCY_CLASS",
@@ -36,8 +35,7 @@ DEPENDENCY_CLASS = f"{ROOT_CLASS}-dependency"
 #: A stack badge and a value badge (the text writer puts summary badges on lines).
 STACK_CLASS = f"{ROOT_CLASS}-stack"
 VALUE_CLASS = f"{ROOT_CLASS}-value"
-#: The part of a long value after its ``@``, which HTML may put on the next line.
-AT_CLASS = f"{ROOT_CLASS}-at"
+
 #: The colour classes of stack badges: ``spackcache-hue-0`` to ``-35``.
 HUE_CLASS_PREFIX = f"{ROOT_CLASS}-hue-"
 #: How many stack colours the stylesheet defines.

@@ -1,13 +1,15 @@
-"""Stack colours: a stack's badge has the same colour on every page of a site, and no two
-stacks of the site share one while there are colours left (36 of them).
+"""Stack colours: a stack's badge has the same colour on every page of a site, Spack's
+known stacks have the same colour on every site, and no two stacks of a site share one
+while there are colours left (36 of them).
 
-A colour derived from the name alone (a hash) would be stable but would give 26 stacks
-some ten clashes. So the colours are given out for the site, once all pages are read:
-each stack takes the colour its name hashes to, or, when an earlier stack (in hash
-order) has it, the next free one (:func:`assign_hues`). The result depends only on which
-stacks the site shows, not on the order pages are read in (``-j``), and it changes only
-when a stack appears or goes; then every page with stack badges is written again, so
-that no two pages disagree.
+Spack's CI stacks (:data:`KNOWN_STACKS`) each have a colour of their own, fixed: e4s looks
+the same in these docs as on a site of three records. The other stacks a site shows take
+the colours no stack of the site has: first the colours no known stack has, then those of
+the known stacks the site does not show, each the one its name hashes to among them, or,
+when an earlier stack (in hash order) has it, the next free one (:func:`assign_hues`). The
+result depends only on which stacks the site shows, not on the order pages are read in
+(``-j``), and it changes only when a stack appears or goes; then every page with stack
+badges is written again, so that no two pages disagree.
 
 Stack badges carry the stack's name (attribute ``stack``). :class:`StackCollector`, an
 ``EnvironmentCollector`` (as :class:`~.tracking.SnapshotCollector` is), notes each page's
@@ -34,7 +36,7 @@ from ..render.names import PALETTE_SIZE, STACK_ATTR, STACKS_ATTR
 from .collectors import PerDocumentCollector, kept
 
 __all__ = [
-    "TIERS",
+    "KNOWN_STACKS",
     "ColourStackBadges",
     "StackCollector",
     "assign_hues",
@@ -43,25 +45,76 @@ __all__ = [
 ]
 
 
-#: The palette is ordered so that its first 12 colours, and its first 24, are as far
-#: apart as they can be: a site with few stacks draws from the most distinct ones.
-TIERS = (12, 24, PALETTE_SIZE)
+#: Spack's CI stacks, each on a colour of its own (its position in the palette), the same
+#: on every site. The stacks of cache.spack.io's records (tests/records, docs/_cache and
+#: the records they were taken from: v0.23.1, develop-2025-04-13 and develop-2025-04-20),
+#: most specs first, so that the stacks seen most take the palette's first, most distinct
+#: colours; then three stacks of binaries.spack.io that those records do not hold, from
+#: the CI stacks of spack/spack-packages (``stacks/<name>/spack.yaml``, whose binaries
+#: binaries.spack.io publishes under ``<ref>/<name>/``, spack/spack-infrastructure
+#: ``images/cache-indexer/cache_indexer.py``). Two colours are left for other stacks.
+KNOWN_STACKS: dict[str, int] = {
+    stack: hue
+    for hue, stack in enumerate(
+        (
+            # cache.spack.io's records, by number of specs (1,455 to 3)
+            "root",
+            "e4s",
+            "e4s-neoverse-v2",
+            "e4s-oneapi",
+            "hep",
+            "ml-linux-aarch64-cuda",
+            "ml-linux-x86_64-cuda",
+            "ml-linux-aarch64-cpu",
+            "ml-linux-x86_64-cpu",
+            "tutorial",
+            "e4s-rocm-external",
+            "aws-pcluster-x86_64_v4",
+            "ml-darwin-aarch64-mps",
+            "bootstrap-x86_64-linux-gnu",
+            "ml-linux-x86_64-rocm",
+            "e4s-cray-rhel",
+            "radiuss",
+            "bootstrap-aarch64-darwin",
+            "data-vis-sdk",
+            "radiuss-aws-aarch64",
+            "radiuss-aws",
+            "developer-tools-darwin",
+            "developer-tools-x86_64_v3-linux-gnu",
+            "aws-pcluster-neoverse_v1",
+            "developer-tools-aarch64-linux-gnu",
+            "e4s-neoverse_v1",
+            "build_systems",
+            "e4s-power",
+            "aws-isc-aarch64",
+            "aws-isc",
+            "developer-tools-manylinux2014",
+            # binaries.spack.io's, not in those records
+            "e4s-cray-sles",
+            "tools-sdk",
+            "windows-vis",
+        )
+    )
+}
 
 
 def assign_hues(stacks: Iterable[str]) -> dict[str, int]:
-    """Each stack's colour: among the first 12, 24 or 36 of the palette (the fewest that
-    give every stack its own), the one its name hashes to, else the next free one, the
-    stacks taken in the order of their hashes. All distinct while there are at most 36
-    stacks; then they share, as evenly as the hashes fall."""
-    names = sorted(set(stacks), key=lambda name: (stack_hash(name), name))
-    size = next((tier for tier in TIERS if len(names) <= tier), PALETTE_SIZE)
-    hues: dict[str, int] = {}
+    """Each stack's colour: a known stack's own (:data:`KNOWN_STACKS`); each other stack,
+    taken in the order of their hashes, one of the colours still free, those no known
+    stack has while they last, then those of the known stacks not in *stacks*: the one
+    its name hashes to among them. All distinct while there are at most 36 stacks; then
+    the others share, as evenly as the hashes fall."""
+    names = set(stacks)
+    hues = {stack: KNOWN_STACKS[stack] for stack in names if stack in KNOWN_STACKS}
+    reserved = set(KNOWN_STACKS.values())
+    unreserved = [hue for hue in range(PALETTE_SIZE) if hue not in reserved]
+    absent = sorted(reserved - set(hues.values()))
     taken: set[int] = set()
-    for stack in names:
-        hue = stack_hash(stack) % size
-        if len(taken) < size:
-            while hue in taken:
-                hue = (hue + 1) % size
+    for stack in sorted(names - hues.keys(), key=lambda name: (stack_hash(name), name)):
+        group = [hue for hue in unreserved if hue not in taken]
+        group = group or [hue for hue in absent if hue not in taken]
+        group = group or list(range(PALETTE_SIZE))
+        hue = group[stack_hash(stack) % len(group)]
         taken.add(hue)
         hues[stack] = hue
     return hues

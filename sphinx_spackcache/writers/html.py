@@ -24,7 +24,6 @@ from ..render.badges import (
     MORE_CLASS,
     Cell,
     badge_run,
-    break_at,
     colour_badges,
     colour_items,
     counted_stack_items,
@@ -40,7 +39,7 @@ from ..render.listing import (
     package_table,
     package_table_data,
 )
-from ..render.names import AT_CLASS, PALETTE_SIZE, ROOT_CLASS
+from ..render.names import PALETTE_SIZE, ROOT_CLASS
 from ..render.spectable import (
     ALSO_IN,
     SpecTableData,
@@ -455,23 +454,16 @@ def visit_badge_run(translator: HTML5Translator, node: badge_run) -> None:
 
 def _write_badges(translator: HTML5Translator, items: list[list[Any]]) -> None:
     body = translator.body
-    for number, (text, classes, _stack, breakable) in enumerate(items):
+    for number, (text, classes, _stack) in enumerate(items):
         if number:
             body.append(" ")
-        body.append(_badge(translator, text, " ".join(classes), breakable))
+        body.append(_badge(translator, text, " ".join(classes)))
 
 
-def _badge(translator: HTML5Translator, text: str, classes: str, breakable: bool) -> str:
+def _badge(translator: HTML5Translator, text: str, classes: str) -> str:
     """A badge as the ``span`` an ``inline`` badge is written as (through ``starttag``,
-    and the text through ``encode``: both escape), a long ``name@version`` with a place
-    to break before its ``@``."""
-    encode = translator.encode
-    parts = break_at(text) if breakable else None
-    start = _start_tag(translator, "span", classes)
-    if parts is None:
-        return f"{start}{encode(text)}</span>"
-    at = _start_tag(translator, "span", AT_CLASS)
-    return f"{start}{encode(parts[0])}{at}{encode(parts[1])}</span></span>"
+    and the text through ``encode``: both escape)."""
+    return f"{_start_tag(translator, 'span', classes)}{translator.encode(text)}</span>"
 
 
 def depart_badge_run(translator: HTML5Translator, node: badge_run) -> None:
