@@ -50,7 +50,7 @@ def _differs(page: Page) -> list[str]:
 
 
 def _note(page: Page) -> str:
-    return page.locator("p.spackcache-match-note").first.inner_text().strip()
+    return page.locator("p.spackcache-matchbox-note").first.inner_text().strip()
 
 
 @pytest.mark.parametrize("theme", ["furo", "sphinx_rtd_theme"])
@@ -68,18 +68,18 @@ def test_the_match_box_keeps_the_rows_that_satisfy_a_spec(
 
     # the box is in the row of controls, after the search, and fits the page
     visit("cmake.html", "")
-    box = page.locator("div.spackcache-controls label.spackcache-match input")
+    box = page.locator("div.spackcache-controls label.spackcache-matchbox input")
     assert box.count() == 1
     assert box.is_visible()
     assert page.evaluate(
         "() => { const s = document.querySelector('.spackcache-controls .spackcache-search');"
-        " return s.nextElementSibling.matches('label.spackcache-match') }"
+        " return s.nextElementSibling.matches('label.spackcache-matchbox') }"
     )
     right = page.evaluate(
-        "() => document.querySelector('label.spackcache-match').getBoundingClientRect().right"
+        "() => document.querySelector('label.spackcache-matchbox').getBoundingClientRect().right"
     )
     assert 0 < right <= 1280
-    assert not page.locator("p.spackcache-match-note").first.is_visible()
+    assert not page.locator("p.spackcache-matchbox-note").first.is_visible()
     assert _count(page) == len(cmake) == 36
 
     # cmake@3.25 target=x86_64_v3: 3.25.x built for x86_64_v3 or a descendant of it: 3 of
@@ -138,7 +138,8 @@ def test_the_match_box_keeps_the_rows_that_satisfy_a_spec(
         and "cxxstd=17" in s["variants"]
     ]
     assert _count(page) == len(wanted) == 12
-    assert page.locator("label.spackcache-match input").input_value() == "boost@1.86+mpi cxxstd=17"
+    typed = page.locator("label.spackcache-matchbox input").input_value()
+    assert typed == "boost@1.86+mpi cxxstd=17"
 
     # a target range up to a CPU: every target that runs on a zen3
     visit("cmake.html", "?match=target=:zen3&rows=0")
@@ -170,6 +171,6 @@ def test_the_match_box_keeps_the_rows_that_satisfy_a_spec(
     assert _count(page) == 36
     note = _note(page)
     assert note.startswith("Not a spec this box reads: unexpected character '$', at column 12")
-    assert page.locator("p.spackcache-match-note mark").inner_text() == "$"
-    assert "spackcache-match-bad" in (box.get_attribute("class") or "")
+    assert page.locator("p.spackcache-matchbox-note mark").inner_text() == "$"
+    assert "spackcache-matchbox-bad" in (box.get_attribute("class") or "")
     watched.close()  # asserts no script error and no request off the page

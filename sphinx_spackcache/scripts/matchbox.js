@@ -72,7 +72,7 @@
     this.nearest = [];
     this.reasons = new Map();
     this.satisfied = this.total = this.unknownOnly = 0;
-    this.label = element("label", "spackcache-match");
+    this.label = element("label", "spackcache-matchbox");
     this.label.appendChild(document.createTextNode("Match a spec "));
     this.input = element("input");
     this.input.type = "text";
@@ -83,7 +83,7 @@
     var input = this.input;
     this.input.addEventListener("input", function () { state.setMatch(input.value); });
     this.label.appendChild(this.input);
-    this.note = element("p", "spackcache-match-note");
+    this.note = element("p", "spackcache-matchbox-note");
     this.note.setAttribute("aria-live", "polite");
     this.note.hidden = true;
     var controls = table.controls;
@@ -143,11 +143,11 @@
       table.body.appendChild(table.empty);
       this.moved = false;
     }
-    this.input.classList.toggle("spackcache-match-bad", !!spec.error);
+    this.input.classList.toggle("spackcache-matchbox-bad", !!spec.error);
     this.note.textContent = "";
     this.note.hidden = !spec.error && !spec.query;
     if (spec.error) {
-      this.note.classList.add("spackcache-match-error");
+      this.note.classList.add("spackcache-matchbox-error");
       var text = spec.error.text;
       var at = spec.error.column;
       this.note.appendChild(document.createTextNode("Not a spec this box reads: " + spec.error.message
@@ -160,7 +160,7 @@
       this.note.appendChild(document.createTextNode(" (every row is shown)"));
       return;
     }
-    this.note.classList.remove("spackcache-match-error");
+    this.note.classList.remove("spackcache-matchbox-error");
     if (!spec.query) { return; }
     var binaries = this.satisfied === 1 ? " binary satisfies " : " binaries satisfy ";
     this.note.appendChild(document.createTextNode(this.satisfied + " of " + this.total + binaries));
