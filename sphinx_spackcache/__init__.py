@@ -63,7 +63,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     return {
         "version": __version__,
         # bumped whenever what the extension keeps in the environment changes shape
-        "env_version": 13,
+        "env_version": 14,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
