@@ -30,7 +30,16 @@ def main(folder: Path) -> int:
         return 1
     for tex in documents:
         command = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", tex.name]
-        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+        # latexmk passes on TeX's output, whose lines are cut at a byte count, through the
+        # middle of a UTF-8 character ("·" became a lone 0xb7): read it leniently
+        done = subprocess.run(
+            command,
+            cwd=folder,
+            capture_output=True,
+            encoding="utf-8",
+            errors="replace",
+            check=False,
+        )
         log = tex.with_suffix(".log")
         text = log.read_text("utf-8", errors="replace") if log.exists() else ""
         if done.returncode != 0:
