@@ -126,6 +126,7 @@ def test_a_mirror_matches_direct_and_transitive_dependencies(html: SphinxTestApp
 def test_what_cannot_be_read_is_a_located_warning(html: SphinxTestApp) -> None:
     _, warnings = outputs(html)
     bad = sorted(w.split("bad.rst:")[1] for w in warnings if "bad.rst:" in w)
+    runs_on = bad.pop()
     assert bad == [
         "11: WARNING: cache-match: :nearest: 'none' is not a whole number of at least 1 "
         "[spackcache.option]",
@@ -133,9 +134,15 @@ def test_what_cannot_be_read_is_a_located_warning(html: SphinxTestApp) -> None:
         "character '@' at character 13 (py-packaging\u25b8@@1) [spackcache.spec]",
         "6: WARNING: cache-match: '+mpi' names no package; write the package first "
         "(hdf5+mpi) [spackcache.spec]",
-        "8: WARNING: cache-match: :runs-on: 'zen9' is not a CPU archspec knows; did you "
-        "mean zen, zen6, zen5, zen4, zen3? [spackcache.option]",
     ]
+    # (the close names depend on archspec's version: the floors' archspec has no zen5)
+    assert runs_on.startswith(
+        "8: WARNING: cache-match: :runs-on: 'zen9' is not a CPU archspec knows; did you mean zen"
+    )
+    assert {"zen3", "zen4"} <= set(
+        runs_on.split("did you mean ")[1].removesuffix("? [spackcache.option]").split(", ")
+    )
+    assert runs_on.endswith("? [spackcache.option]")
     assert len(warnings) == 4
 
 
