@@ -76,15 +76,20 @@ def test_the_cases_cover_every_filter_option() -> None:
 
 
 def _in_node(function: str, data: Any) -> Any:
+    """:func:`in_node` after ``scripts/filters.js``."""
+    return in_node("filters.js", function, data)
+
+
+def in_node(script: str, function: str, data: Any) -> Any:
     """What the JavaScript *function* returns for *data* (JSON both ways), in Node.js,
-    after the page's CPU data and ``scripts/filters.js`` (with ``window`` the global
+    after the page's CPU data and ``scripts/<script>`` (with ``window`` the global
     object): the page's script, not a copy of it."""
     assert NODE is not None
     program = "\n".join(
         [
             "globalThis.window = globalThis;",
             cpu_data_script().decode(),
-            (SCRIPTS_DIR / "filters.js").read_text("utf-8"),
+            (SCRIPTS_DIR / script).read_text("utf-8"),
             "const data = JSON.parse(require('fs').readFileSync(0, 'utf8'));",
             f"process.stdout.write(JSON.stringify(({function})(data)));",
         ]

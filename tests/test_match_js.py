@@ -13,8 +13,6 @@ the page never passes them, and ``^dep`` is unknown there as it is in the direct
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -22,37 +20,19 @@ import pytest
 
 from sphinx_spackcache.data.match import nearest
 from sphinx_spackcache.sources.records import load_record
-from sphinx_spackcache.writers.assets import SCRIPTS_DIR, cpu_data_script
+
+from .test_filter_rules import NODE, in_node
 
 HERE = Path(__file__).parent
 VECTORS: dict[str, Any] = json.loads((HERE / "match_vectors.json").read_text(encoding="utf-8"))
-NODE = shutil.which("node") or shutil.which("nodejs")
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="needs Node.js")
 
 
 def _in_node(function: str, data: Any) -> Any:
-    """What the JavaScript *function* returns for *data* (JSON both ways), in Node.js,
-    after the page's CPU data and ``scripts/match.js`` (``window`` the global object)."""
-    assert NODE is not None
-    program = "\n".join(
-        [
-            "globalThis.window = globalThis;",
-            cpu_data_script().decode(),
-            (SCRIPTS_DIR / "match.js").read_text("utf-8"),
-            "const data = JSON.parse(require('fs').readFileSync(0, 'utf8'));",
-            f"process.stdout.write(JSON.stringify(({function})(data)));",
-        ]
-    )
-    done = subprocess.run(
-        [NODE, "-e", program],
-        input=json.dumps(data),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return json.loads(done.stdout)
+    """What the JavaScript *function* returns for *data*, in Node.js, after the page's
+    CPU data and ``scripts/match.js`` (tests/test_filter_rules.py's runner)."""
+    return in_node("match.js", function, data)
 
 
 #: Each case of the vectors through the script: what it answers (or what it throws).
