@@ -3,16 +3,21 @@ Chromium, on the pages of tests/roots/test-browser, in furo and sphinx_rtd_theme
 pixels. The rows expected are counted from the records (tests/records/_cache, read with
 PyYAML by tests/records.py) and archspec, by rules written out here, not by the matcher:
 Spack's ``@3.25`` is 3.25 and every 3.25.x, ``target=x86_64_v3:`` is x86_64_v3 and every
-target that has it as an ancestor, ``target=:zen3`` every target that runs on a zen3."""
+target that has it as an ancestor, ``target=:zen3`` every target that runs on a zen3.
+On a mirror's pages (tests/roots/test-match-deps), ``^dep`` and ``%dep`` are held against
+the dependencies the page carries, read off the indexes by hand."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import pytest
 
 from . import records as expected
-from .conftest import Build
+from .conftest import MIRRORS, RECORDS, Build, warnings_of
 from .test_browser import TAG, Watched, site
 from .test_browser import browser as browser  # the fixture, shared
 from .test_browser import pytestmark as pytestmark
@@ -174,3 +179,81 @@ def test_the_match_box_keeps_the_rows_that_satisfy_a_spec(
     assert page.locator("p.spackcache-matchbox-note mark").inner_text() == "$"
     assert "spackcache-matchbox-bad" in (box.get_attribute("class") or "")
     watched.close()  # asserts no script error and no request off the page
+
+
+#: NCAR's derecho install tree as a mirror: cmake 3.26.3 (k34xtup) and 3.27.9 (5tno2tn),
+#: their dependencies read off the index by hand. Direct: curl (8.1.2 and 8.4.0), ncurses,
+#: zlib; through curl only: nghttp2 (1.48.0 and 1.52.0), libssh2 (1.10.0 and 1.11.0),
+#: openssl 1.1.1l (both); diffutils 3.6 only for 3.27.9 (curl 8.4.0 -> nghttp2 1.52.0 ->
+#: diffutils, three levels down). The spack-v2-test mirror's libdwarf sk2gqqz depends on
+#: libelf rqh2vuf alone, u5uz3dc on gcc-runtime 10.2.1 among others.
+OLD, NEW = "k34xtup", "5tno2tn"
+
+
+def test_the_match_box_checks_dependencies_on_a_mirror(
+    build: Build, browser: Browser, tmp_path: Path
+) -> None:
+    """^dep@version anywhere in a binary's graph, and %dep among its direct dependencies,
+    on the pages of a mirror (tests/roots/test-match-deps), as the directive answers
+    them (tests/match_vectors.json has the same cases); unknown on cache.spack.io's
+    records, which have no dependencies."""
+    mirror = tmp_path / "derecho"
+    (mirror / "build_cache").mkdir(parents=True)
+    shutil.copy(MIRRORS / "derecho-install-tree" / "index.json", mirror / "build_cache")
+    conf = {
+        "html_theme": "furo",
+        "spackcache_path": str(RECORDS),
+        "spackcache_mirrors": {
+            "derecho": str(mirror),
+            "spack-test": str(MIRRORS / "spack-v2-test"),
+        },
+    }
+    app = build("match-deps", "html", conf=conf)
+    assert warnings_of(app) == []
+    watched = Watched(browser, viewport={"width": 1280, "height": 900})
+    page = watched.page
+
+    def visit(name: str, spec: str) -> None:
+        page.goto((app.outdir / f"{name}.html").as_uri() + "?match=" + quote(spec))
+
+    def short(selector: str = ROWS) -> list[str]:
+        return [h[:7] for h in _hashes(page, selector)]
+
+    visit("derecho", "cmake ^nghttp2@1.52:")  # through curl
+    assert short() == [NEW, OLD]
+    assert short(f"{ROWS}.spackcache-nearest") == [OLD]
+    assert _note(page).startswith("1 of 2 binary satisfies cmake ^nghttp2@1.52:")
+    assert _differs(page) == ["Differs in: dependency nghttp2@1.48.0 outside @1.52:"]
+    visit("derecho", "cmake ^libssh2@1.10 ^openssl@1.1.1l")
+    assert short()[0] == OLD
+    assert _differs(page) == ["Differs in: dependency libssh2@1.11.0 outside @1.10"]
+    visit("derecho", "^diffutils")  # three levels down
+    assert short()[0] == NEW
+    assert _differs(page) == ["Differs in: no dependency diffutils"]
+    visit("derecho", "cmake ^openssl@1.1.1l")
+    assert sorted(short()) == sorted([NEW, OLD])
+    assert _count(page, DIFFERS) == 0
+    # % is a direct dependency: curl is one, nghttp2 is not
+    visit("derecho", "cmake %curl@8.4")
+    assert short()[0] == NEW
+    assert _differs(page) == ["Differs in: compiler gcc@7.5.0, no direct dependency %curl@8.4"]
+    visit("derecho", "cmake %nghttp2")
+    assert _note(page).startswith("0 of 2 binaries satisfy cmake %nghttp2")
+    # a virtual: no source says which dependency provides it
+    visit("derecho", "cmake ^mpi")
+    assert (
+        _differs(page) == ["Differs in: unknown: ^mpi is virtual: providers are not recorded"] * 2
+    )
+    # another mirror, another table
+    visit("libdwarf", "libdwarf ^gcc-runtime@10.2.1")
+    assert short() == ["u5uz3dc", "sk2gqqz"]
+    assert _differs(page) == ["Differs in: no dependency gcc-runtime"]
+    # cache.spack.io's records: no dependencies on the page, so unknown, never guessed
+    assert page.locator("div.spackcache-graph").count() == 1
+    visit("records", "cmake ^zlib")
+    assert page.locator("div.spackcache-graph").count() == 0
+    assert _note(page).startswith("0 of 36 binaries satisfy cmake ^zlib")
+    assert set(_differs(page)) == {
+        "Differs in: unknown: ^zlib: dependencies not recorded by this source"
+    }
+    watched.close()

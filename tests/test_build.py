@@ -355,6 +355,7 @@ def test_script_only_on_pages_with_interactive_tables(build: Build) -> None:
         "csv",
         "controls",
         "table",
+        "fit",
         "start",
     ]
     every = ["_static/spackcache.js"]

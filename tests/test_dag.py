@@ -10,12 +10,14 @@ import json
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from sphinx_spackcache.data.dag import (
     Branch,
     brought,
+    closure,
     counts,
     provides,
     tree,
@@ -183,3 +185,48 @@ def test_a_chain_deeper_than_the_stack_is_walked() -> None:
     }
     assert len(brought("0", lambda key: by_hash[key])) == depth
     assert len(tree("0", lambda key: by_hash[key])) == depth
+
+
+def test_the_closure_of_cmake_holds_every_dependency_once(
+    database: Database, raw: dict[str, dict[str, object]]
+) -> None:
+    """The dependencies of derecho's two cmake builds, directly or through others, as a
+    spec table's page carries them for "Match a spec" (``^name@version``): each
+    dependency once, however many reach it; from each build, by following the numbers,
+    what a recursion over the raw JSON (every dependency type) finds. By hand: 3.26.3
+    (k34xtup) reaches nghttp2 1.48.0 and libssh2 1.10.0 only through curl 8.1.2, 3.27.9
+    (5tno2tn) nghttp2 1.52.0, libssh2 1.11.0 and diffutils 3.6 through curl 8.4.0."""
+    newer = "5tno2tnppck2ozsggwuyk7nytwg4u3qp"
+
+    def edges(key: str) -> list[dict[str, str]]:
+        return cast("list[dict[str, str]]", raw[key].get("dependencies", []))
+
+    def reach(key: str) -> set[str]:
+        found: set[str] = set()
+        for dependency in edges(key):
+            found |= {dependency["hash"]} | reach(dependency["hash"])
+        return found
+
+    def name_version(key: str) -> tuple[str, str]:
+        return str(raw[key]["name"]), str(raw[key]["version"])
+
+    found = closure([CMAKE, newer], database.dependencies)
+    assert list(found.roots) == [CMAKE, newer]
+    assert len(found.nodes) == len(reach(CMAKE) | reach(newer)) == 17
+
+    def follow(numbers: tuple[int, ...]) -> set[tuple[str, str]]:
+        seen: set[int] = set()
+        pending = list(numbers)
+        while pending:
+            number = pending.pop()
+            if number not in seen:
+                seen.add(number)
+                pending.extend(found.nodes[number][2])
+        return {found.nodes[n][:2] for n in seen}
+
+    for key in (CMAKE, newer):
+        assert follow(found.roots[key]) == {name_version(h) for h in reach(key)}
+        direct = {name_version(d["hash"]) for d in edges(key)}
+        assert {found.nodes[n][:2] for n in found.roots[key]} == direct
+    assert ("nghttp2", "1.48.0") in follow(found.roots[CMAKE]) - follow(found.roots[newer])
+    assert {("nghttp2", "1.52.0"), ("diffutils", "3.6")} <= follow(found.roots[newer])

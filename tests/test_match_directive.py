@@ -123,6 +123,55 @@ def test_a_mirror_matches_direct_and_transitive_dependencies(html: SphinxTestApp
     ]
 
 
+def _named(nodes: list[tuple[str, ...]], numbers: str) -> set[tuple[str, ...]]:
+    """The (name, version) of the dependencies *numbers* (``0,3``) point to."""
+    return {nodes[int(n)][:2] for n in numbers.split(",") if n}
+
+
+def _reach(nodes: list[tuple[str, ...]], numbers: str) -> set[tuple[str, ...]]:
+    """Those and, recursively, theirs."""
+    found: set[tuple[str, ...]] = set()
+    for n in numbers.split(","):
+        if n:
+            found |= {nodes[int(n)][:2]} | _reach(nodes, nodes[int(n)][2])
+    return found
+
+
+def test_a_mirror_table_carries_every_dependency_for_the_box(html: SphinxTestApp) -> None:
+    """Before each spec table of a mirror, a hidden element holds its binaries'
+    dependencies, directly or through others, for the "Match a spec" box: by hand from
+    the v2 test mirror's index.json, libdwarf sk2gqqz has libelf 0.8.13 (rqh2vuf, no
+    dependencies); u5uz3dc has compiler-wrapper 1.0, gcc 10.2.1, gcc-runtime 10.2.1
+    (which has gcc) and libelf 0.8.13 (jr3yipy, which has compiler-wrapper, gcc and
+    gcc-runtime): five dependencies in all, each written once. A page of records has none."""
+    page = BeautifulSoup((html.outdir / "mirror.html").read_text("utf-8"), "html.parser")
+    graphs = page.select("div.spackcache-graph")
+    assert len(graphs) == len(page.select("table.spackcache-specs")) == 2
+    sk2, u5 = "sk2gqqz4n5njmvktycnd25wq25jxiqkr", "u5uz3dcch5if4eve4sef67o2rf2lbfgh"
+    everything = {
+        ("compiler-wrapper", "1.0"),
+        ("gcc", "10.2.1"),
+        ("gcc-runtime", "10.2.1"),
+        ("libelf", "0.8.13"),
+    }
+    for graph in graphs:
+        assert graph.has_attr("hidden")
+        # the element right before the table's line of what its rows share
+        shared = graph.find_next_sibling()
+        assert shared is not None
+        assert "spackcache-shared" in shared["class"]
+        nodes = [tuple(word.split(":")) for word in str(graph["data-nodes"]).split()]
+        roots = dict(word.split(":") for word in str(graph["data-roots"]).split())
+        assert len(nodes) == 5  # two builds of libelf, compiler-wrapper, gcc, gcc-runtime
+        assert set(roots) == {sk2, u5}
+        assert _named(nodes, roots[sk2]) == {("libelf", "0.8.13")}
+        assert _reach(nodes, roots[sk2]) == {("libelf", "0.8.13")}
+        assert _named(nodes, roots[u5]) == _reach(nodes, roots[u5]) == everything
+    records = BeautifulSoup((html.outdir / "records.html").read_text("utf-8"), "html.parser")
+    assert records.select("table.spackcache-specs")
+    assert not records.select("div.spackcache-graph")
+
+
 def test_what_cannot_be_read_is_a_located_warning(html: SphinxTestApp) -> None:
     _, warnings = outputs(html)
     bad = sorted(w.split("bad.rst:")[1] for w in warnings if "bad.rst:" in w)

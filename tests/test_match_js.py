@@ -7,8 +7,10 @@ texts in the same order, the same unknowns, the same printing back, the same par
 errors at the same columns; and the same ranking of :func:`nearest` on a real record.
 
 A case's ``dependencies`` (a mirror's direct dependencies by hash) go to the script in
-the JSON shape of the vectors: a page of cache.spack.io records has none, so the box of
-the page never passes them, and ``^dep`` is unknown there as it is in the directive."""
+the JSON shape of the vectors, the shape the box makes of what a mirror's page carries
+(``div.spackcache-graph``; tests/test_browser_match.py checks it on derecho's cmake, with
+the cases of the vectors that come from that graph); a page of cache.spack.io records
+has none, and ``^dep`` is unknown there as it is in the directive."""
 
 from __future__ import annotations
 

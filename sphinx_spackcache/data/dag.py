@@ -26,10 +26,12 @@ from .model import Dependency
 __all__ = [
     "INSTALLED",
     "Branch",
+    "DependencyClosure",
     "DependencyCounts",
     "Subgraph",
     "brought",
     "brought_counts",
+    "closure",
     "counts",
     "first_known",
     "provides",
@@ -114,6 +116,43 @@ def brought(spec_hash: str, dependencies_of: DependenciesOf) -> frozenset[str]:
                 pending.append(dependency.hash)
     found.discard(spec_hash)
     return frozenset(found)
+
+
+@dataclass(frozen=True, slots=True)
+class DependencyClosure:
+    """Every dependency of some binaries, directly or through others (any type), each
+    once: what ``^name@version`` (:mod:`~.match`) is held against, numbered so that each
+    is written once however many binaries share it."""
+
+    #: ``(name, version, numbers of its direct dependencies)`` of each dependency, in the
+    #: order found (breadth first from the binaries, in the order given).
+    nodes: tuple[tuple[str, str, tuple[int, ...]], ...]
+    #: Each binary's direct dependencies, by its hash (numbers into :attr:`nodes`).
+    roots: dict[str, tuple[int, ...]]
+
+
+def closure(hashes: Iterable[str], dependencies_of: DependenciesOf) -> DependencyClosure:
+    """The :class:`DependencyClosure` of *hashes*: their dependencies, those dependencies'
+    and so on, as ``data/match.py`` walks them for ``^`` (every type: Spack's ``^`` is any
+    node of the graph)."""
+    numbers: dict[str, int] = {}
+    found: list[Dependency] = []
+
+    def number(dependency: Dependency) -> int:
+        if dependency.hash not in numbers:
+            numbers[dependency.hash] = len(found)
+            found.append(dependency)
+        return numbers[dependency.hash]
+
+    roots = {key: tuple(number(d) for d in dependencies_of(key)) for key in hashes}
+    edges: list[tuple[int, ...]] = []
+    while len(edges) < len(found):  # found grows as its nodes' dependencies are numbered
+        edges.append(tuple(number(d) for d in dependencies_of(found[len(edges)].hash)))
+    nodes = tuple(
+        (dependency.name, dependency.version, children)
+        for dependency, children in zip(found, edges, strict=True)
+    )
+    return DependencyClosure(nodes, roots)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from sphinx.util.nodes import make_id
 
 from ..config import spackcache_config
 from ..data.checks import url_problems
-from ..data.dag import brought_counts, first_known, remembered, used_by, users
+from ..data.dag import brought_counts, closure, first_known, remembered, used_by, users
 from ..data.history import also_in
 from ..data.model import Dependency, Spec
 from ..data.summary import compiler_sort_key, spec_sort_key, summarise
@@ -122,6 +122,7 @@ class CachePackageDirective(SpackCacheDirective):
                 install_options=commands.older_options(),
                 also_in=also_in,
                 package=package,
+                closure=closure([s.hash for s in specs], known) if known else None,
             )
         elif query:
             self.warn(

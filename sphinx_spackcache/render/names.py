@@ -10,6 +10,7 @@ __all__ = [
     "COVERAGE_CLASS",
     "COVERAGE_KIND",
     "DEPENDENCY_CLASS",
+    "GRAPH_CLASS",
     "HASH_CLASS",
     "HUE_CLASS_PREFIX",
     "PALETTE_SIZE",
@@ -32,6 +33,9 @@ COVERAGE_CLASS = f"{ROOT_CLASS}-{COVERAGE_KIND}"
 HASH_CLASS = f"{ROOT_CLASS}-hash"
 #: A dependency named in a spec's hash cell (``libelf@0.8.13/rqh2vuf``).
 DEPENDENCY_CLASS = f"{ROOT_CLASS}-dependency"
+#: The hidden element before a spec table of a source that records dependencies: every
+#: dependency of its binaries, for the "Match a spec" box (``^name@version``).
+GRAPH_CLASS = f"{ROOT_CLASS}-graph"
 #: A stack badge and a value badge (the text writer puts summary badges on lines).
 STACK_CLASS = f"{ROOT_CLASS}-stack"
 VALUE_CLASS = f"{ROOT_CLASS}-value"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from docutils import nodes
 
+from ..data.dag import DependencyClosure
 from ..data.model import Dependency, Spec, is_safe_url, short_hash
 from ..data.versions import sort_versions
 from ..domain import package_ref
@@ -615,7 +616,9 @@ class spec_table_data(deferred_table):  # noqa: N801 (docutils node naming)
     from a Spack mirror, ``dependencies`` (JSON: hash -> ``[name, version, hash]`` each)
     and ``tag``; with ``:also-in:``, ``also_in`` (JSON: hash -> the other snapshots that
     hold it, only hashes that are elsewhere); ``package``, whose binaries they are (a
-    class of the table in HTML, ``spackcache-of-<package>``); two children, the table's
+    class of the table in HTML, ``spackcache-of-<package>``); from a source that
+    records dependencies, ``closure`` (JSON: a :class:`~.data.dag.DependencyClosure`,
+    written by HTML only, for the "Match a spec" box); two children, the table's
     ``title`` and an ``inline`` of its words for search."""
 
     def needs_links(self) -> bool:
@@ -637,6 +640,7 @@ def pending_spec_table(
     install_options: Sequence[str] = (),
     also_in: Mapping[str, Sequence[str]] | None = None,
     package: str = "",
+    closure: DependencyClosure | None = None,
 ) -> spec_table_data:
     """The node that :func:`build_spec_table` turns into the table of *specs* (and the
     sentence of what they share); *columns* as the user gave them, if they did; each
@@ -648,7 +652,9 @@ def pending_spec_table(
     (:meth:`~sphinx_spackcache.data.install.InstallCommands.older_options`), for the
     command HTML offers to copy on each row; *also_in* (``:also-in:``): for each spec
     hash that other snapshots hold too, those snapshots, linked to *package*'s pages
-    there (the :data:`ALSO_IN` column is shown when *also_in* is not ``None``)."""
+    there (the :data:`ALSO_IN` column is shown when *also_in* is not ``None``);
+    *closure*: every dependency of *specs*, where the source knows them, which HTML
+    carries for the "Match a spec" box (``^name@version``)."""
     counts = brings or {}
     users = used_by or {}
     known = {
@@ -675,6 +681,7 @@ def pending_spec_table(
         **({"install_options": list(install_options)} if install_options else {}),
         **({"also_in": encode(elsewhere)} if also_in is not None else {}),
         **({"package": package} if package else {}),
+        **({"closure": encode(closure)} if closure is not None else {}),
     )
 
 

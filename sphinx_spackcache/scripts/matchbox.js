@@ -8,8 +8,12 @@
  * table's class spackcache-of-<package>. The spec is held against it by match.js (the
  * directive's rules, on the same shared test vectors). A value a table does not show
  * (a column left out with :columns:) is not on the page: the spec's field is then
- * "unknown", never guessed. The dependencies of a mirror's binaries are not read from
- * the page: ^dep and %dep other than the compiler are unknown here.
+ * "unknown", never guessed. A table of a source that records dependencies (a Spack
+ * mirror, an OCI registry, the snapshot index) has before it a hidden div.spackcache-graph
+ * (writers/html.py, _write_closure): every dependency of its binaries, directly or through
+ * others, by name and version. From it ^dep@version (anywhere in the binary's graph) and
+ * %dep (a direct dependency) are answered as the directive answers them; on a page of
+ * cache.spack.io records there is none, and they are unknown, as in the directive.
  *
  * A spec that does not parse keeps every row, and the note says why and at which column.
  */
@@ -59,6 +63,38 @@
     return entry.binary;
   }
 
+  // the element before *table* (before its line of what every row shares, if any, and
+  // the controls put there) that holds its binaries' dependencies, or null
+  function graphOf(table) {
+    var element = (table.sharedLine || table.scroll).previousElementSibling;
+    while (element && element.classList.contains("spackcache-controls")) {
+      element = element.previousElementSibling;
+    }
+    return element && element.classList.contains("spackcache-graph") ? element : null;
+  }
+
+  // the dependencies the page carries for *table*, as match.js takes them: hash -> direct
+  // dependencies ({name, version, hash}; a dependency's hash is "#" and its number), or
+  // null where the page carries none
+  function dependenciesOf(table) {
+    var graph = graphOf(table);
+    if (!graph) { return null; }
+    var found = {};
+    function edges(text) {
+      return text ? text.split(",").map(function (n) { return nodes[parseInt(n, 10)]; }) : [];
+    }
+    var nodes = graph.getAttribute("data-nodes").split(" ").filter(Boolean).map(function (word, n) {
+      var parts = word.split(":");
+      return { name: parts[0], version: parts[1], hash: "#" + n, edges: parts[2] };
+    });
+    nodes.forEach(function (node) { found[node.hash] = edges(node.edges); });
+    graph.getAttribute("data-roots").split(" ").filter(Boolean).forEach(function (word) {
+      var at = word.indexOf(":");
+      found[word.slice(0, at)] = edges(word.slice(at + 1));
+    });
+    return found;
+  }
+
   function packageOf(table) {
     var found = Array.prototype.filter.call(table.table.classList, function (name) {
       return name.indexOf("spackcache-of-") === 0;
@@ -69,6 +105,7 @@
   function Box(table) {
     this.table = table;
     this.package = packageOf(table);
+    this.dependencies = dependenciesOf(table);
     this.nearest = [];
     this.reasons = new Map();
     this.satisfied = this.total = this.unknownOnly = 0;
@@ -100,7 +137,7 @@
     this.nearest = [];
     this.reasons = new Map();
     if (!spec.query) { return kept; }
-    var options = { package: this.package };
+    var options = { package: this.package, dependencies: this.dependencies };
     var yes = [], others = [], byBinary = new Map();
     kept.forEach(function (entry) {
       var binary = binaryOf(table, entry);

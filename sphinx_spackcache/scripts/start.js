@@ -17,6 +17,7 @@
  *   csv.js          "Download CSV"
  *   controls.js     the controls, sortable headings and filtering badges
  *   table.js        one table: its rows, which are kept, sorted and shown
+ *   fit.js          "+N" only where it saves room
  *   start.js        this: every table of the page, kept in step with the state
  */
 (function (spackcache) {
@@ -36,6 +37,7 @@
     });
     spackcache.state.onChange(update);
     update();
+    spackcache.fit.watch(document);
   }
 
   if (document.readyState === "loading") {

@@ -56,6 +56,7 @@ SCRIPTS = (
     "csv.js",
     "controls.js",
     "table.js",
+    "fit.js",
     "start.js",
 )
 #: The one script file pages link (in ``_static``).

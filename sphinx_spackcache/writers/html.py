@@ -17,6 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxTranslator
 from sphinx.writers.html5 import HTML5Translator
 
+from ..data.dag import DependencyClosure
 from ..data.model import Spec
 from ..domain import PKG_ROLE, cache_domain
 from ..render.badges import (
@@ -30,7 +31,7 @@ from ..render.badges import (
     more_values,
 )
 from ..render.coverage import coverage_table_data
-from ..render.deferred import deferred, deferred_table, splice
+from ..render.deferred import decoder, deferred, deferred_table, splice
 from ..render.listing import (
     PACKAGE_COLUMNS,
     decode_package_rows,
@@ -39,7 +40,7 @@ from ..render.listing import (
     package_table,
     package_table_data,
 )
-from ..render.names import PALETTE_SIZE, ROOT_CLASS
+from ..render.names import GRAPH_CLASS, PALETTE_SIZE, ROOT_CLASS
 from ..render.spectable import (
     ALSO_IN,
     SpecTableData,
@@ -201,7 +202,10 @@ def visit_spec_table(translator: HTML5Translator, node: spec_table_data) -> None
     they were most of the time of writing its pages. Here only the table's frame (title,
     columns, heading) is built as nodes; each row is written by :func:`visit_table_rows`
     through the translator's own ``starttag`` and ``encode`` (which escape), the same
-    bytes the nodes would give (see :data:`DIRECT_OUTPUT`)."""
+    bytes the nodes would give (see :data:`DIRECT_OUTPUT`). Before it, from a source
+    that records dependencies, the dependencies of its binaries (:func:`_write_closure`)."""
+    if node.get("closure"):
+        _write_closure(translator, _CLOSURE_DECODER.decode(node["closure"]))
     if not DIRECT_OUTPUT:
         visit_deferred(translator, node)
         return
@@ -226,6 +230,33 @@ def visit_spec_table(translator: HTML5Translator, node: spec_table_data) -> None
     before: list[nodes.Element] = [] if shared is None else [shared]
     own = {"hash": write_hash, ALSO_IN: write_also_in}
     _write_table(translator, node, table, data.plan.columns, rows, own, before)
+
+
+_CLOSURE_DECODER = decoder(DependencyClosure)
+
+
+def _write_closure(translator: HTML5Translator, closure: DependencyClosure) -> None:
+    """Every dependency of a spec table's binaries, directly or through others, for the
+    "Match a spec" box (``scripts/matchbox.js``: ``^name@version``, ``%name``), as two
+    attributes of a hidden ``div`` (escaped by ``starttag``), in words rather than JSON
+    (whose quotes an attribute writes as ``&quot;``): ``data-nodes``, each dependency as
+    ``name:version:n,m`` (*n*, *m*: the numbers of its own direct dependencies, counted
+    from 0 in this list), and ``data-roots``, each binary as ``hash:n,m`` (its direct
+    dependencies). A package's name and a concrete version hold no colon and no space."""
+    nodes_text = " ".join(
+        f"{name}:{version}:{','.join(map(str, children))}"
+        for name, version, children in closure.nodes
+    )
+    roots_text = " ".join(
+        f"{key}:{','.join(map(str, children))}" for key, children in closure.roots.items()
+    )
+    element = nodes.Element(classes=[GRAPH_CLASS])
+    attributes: dict[str, Any] = {
+        "hidden": "hidden",
+        "data-nodes": nodes_text,
+        "data-roots": roots_text,
+    }
+    translator.body.append(translator.starttag(element, "div", "", **attributes) + "</div>\n")
 
 
 def visit_package_table(translator: HTML5Translator, node: package_table_data) -> None:
