@@ -101,8 +101,10 @@ def patch_base_url(text: str, base: str) -> str:
 
 
 def tally(events: Iterable[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
-    """Requests, bytes (encoded) and failed requests (and their URLs) from Chrome DevTools Protocol
-    ``Network`` events (``requestWillBeSent``, ``loadingFinished``, ``loadingFailed``)."""
+    """From Chrome DevTools Protocol ``Network`` events (``requestWillBeSent``,
+    ``loadingFinished``, ``loadingFailed``): the requests that loaded, their bytes
+    (encoded), the requests to other hosts that failed (``blocked``: no network here)
+    and the URLs of those and of failed requests to this machine (``errors``)."""
     requests: dict[str, str] = {}
     finished: dict[str, int] = {}
     failed: set[str] = set()
@@ -116,11 +118,14 @@ def tally(events: Iterable[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
             finished[request_id] = int(params.get("encodedDataLength", 0))
         elif kind == "Network.loadingFailed":
             failed.add(request_id)
+    failed_urls = [url for key, url in requests.items() if key in failed]
+    blocked = sorted(url for url in failed_urls if not is_local(url))
     return {
         "requests": len(requests.keys() - failed),
-        "blocked": len(requests.keys() & failed),
+        "blocked": len(blocked),
         "bytes": sum(size for key, size in finished.items() if key in requests),
-        "blocked_urls": sorted({url for key, url in requests.items() if key in failed}),
+        "blocked_urls": blocked,
+        "errors": sorted(url for url in failed_urls if is_local(url)),
     }
 
 

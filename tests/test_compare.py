@@ -58,8 +58,16 @@ def test_requests_bytes_and_blocked_from_network_events() -> None:
         ("Network.loadingFinished", {"requestId": "2", "encodedDataLength": 200}),
         ("Network.loadingFinished", {"requestId": "4", "encodedDataLength": 7}),
         ("Network.loadingFailed", {"requestId": "3"}),
+        ("Network.requestWillBeSent", {"requestId": "5", "request": {"url": "http://127.0.0.1/x.js"}}),
+        ("Network.loadingFailed", {"requestId": "5"}),
     ]  # fmt: skip
-    assert tally(events) == {"requests": 2, "blocked": 1, "bytes": 1200, "blocked_urls": [cdn]}
+    assert tally(events) == {
+        "requests": 2,
+        "blocked": 1,
+        "bytes": 1200,
+        "blocked_urls": [cdn],
+        "errors": ["http://127.0.0.1/x.js"],
+    }
 
 
 def test_medians_and_a_page_that_never_got_ready() -> None:
