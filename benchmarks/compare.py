@@ -2,7 +2,7 @@
 same synthetic bucket, both sites served from 127.0.0.1, their pages loaded in Chromium.
 
 ``python benchmarks/compare.py [--spack-cache DIR] [--their-python PY] [--specs N]
-[--stacks N] [--rounds N] [--work DIR]``
+[--stacks N] [--rounds N] [--package NAME ...] [--work DIR [--reuse]]``
 
 1. Writes a synthetic ref of the Spack build cache in binaries.spack.io's layout
    (``benchmarks/live.py``'s generator: ``--stacks`` stack indexes holding ``--specs``
@@ -18,7 +18,10 @@ same synthetic bucket, both sites served from 127.0.0.1, their pages loaded in C
    click, requests, jinja2) and, if the checkout has one, ``build.py``; its ``_build``
    is served and measured. A checkout without ``build.py`` is measured as far as it
    goes: its data step and the files it writes.
-4. Each page is loaded once to warm up, then ``--rounds`` times, each in a fresh browser
+4. The pages: each site's home page and the page of two packages, the one with the most
+   binaries and one of the median number (or those ``--package`` names). ``--reuse``
+   keeps the bucket and our build of a run before in ``--work``.
+5. Each page is loaded once to warm up, then ``--rounds`` times, each in a fresh browser
    context with the cache off (Debian's ``chromium``, Playwright), with JavaScript and
    without. No host name but localhost resolves, so a request to any other host (the
    CDN assets of their pages: there is no network here) fails at once and is counted as
@@ -27,7 +30,7 @@ same synthetic bucket, both sites served from 127.0.0.1, their pages loaded in C
    them), DOM elements once the page is ready, and "ready": the time until the page
    shows its content (theirs: the spec table has a row, "n/a" if it never has one;
    ours: load, as the HTML holds it).
-5. Also: the time Chromium takes to fetch, gunzip and parse a set of gzipped JSON files
+6. Also: the time Chromium takes to fetch, gunzip and parse a set of gzipped JSON files
    (``fetch`` + ``DecompressionStream`` + ``JSON.parse``), for the files their data step
    writes: what their single-page application downloads before it can show any package.
 
@@ -184,6 +187,37 @@ def plain_stacks() -> None:
     live.write_stack = write_stack
 
 
+def binaries_per_package(databases: Iterable[bytes]) -> dict[str, int]:
+    """The number of distinct binaries (entries ``in_buildcache``) of each package in
+    the stacks' databases *databases*."""
+    hashes: dict[str, set[str]] = {}
+    for data in databases:
+        for key, entry in json.loads(data)["database"]["installs"].items():
+            if entry.get("in_buildcache") is True:
+                hashes.setdefault(entry["spec"]["name"], set()).add(key)
+    return {name: len(found) for name, found in hashes.items()}
+
+
+def pick_packages(counts: dict[str, int]) -> list[str]:
+    """The package with the most binaries and one of the median number (the lower
+    median, the first by name among equals): a worst and a typical package page."""
+    commonest = min(counts, key=lambda name: (-counts[name], name))
+    ordered = sorted(counts, key=lambda name: (counts[name], name))
+    middle = ordered[(len(ordered) - 1) // 2]
+    return [commonest] if middle == commonest else [commonest, middle]
+
+
+def stack_databases(bucket: Path) -> list[bytes]:
+    """The databases of the stacks (but ``root``) of ``live.REF`` in a bucket written
+    before (no gzipped blobs: see :func:`plain_stacks`)."""
+    index = json.loads((bucket / "cache_spack_io_index.json").read_bytes())
+    return [
+        (bucket / entry["url"].removeprefix(live.BUCKET)).read_bytes()
+        for entry in index[live.REF]
+        if entry["label"] != "root"
+    ]
+
+
 def write_ours(project: Path, conf: str) -> None:
     """Our site: a home page that lists the ref's packages and generates their pages."""
     shutil.rmtree(project, ignore_errors=True)
@@ -328,34 +362,54 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--specs", type=int, default=30_000, help="spec entries in all")
     parser.add_argument("--stacks", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--package", help="the package page to load (default: the commonest)")
+    parser.add_argument(
+        "--package",
+        action="append",
+        help="a package whose page to load (repeatable; default: the one with the most "
+        "binaries and one of the median number)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse WORK's bucket and our build from a run before (their data step runs again)",
+    )
     parser.add_argument("--work", type=Path, default=None, help="folder to work in (kept)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
     work = args.work or Path(tempfile.mkdtemp(prefix="spackcache-compare-"))
-    shutil.rmtree(work / "bucket", ignore_errors=True)
     work.mkdir(parents=True, exist_ok=True)
-    plain_stacks()
-    _, databases, commonest = live.generate(work / "bucket", args.specs, args.stacks)
-    package = args.package or commonest.split()[0]
+    if args.reuse:
+        databases = stack_databases(work / "bucket")
+    else:
+        shutil.rmtree(work / "bucket", ignore_errors=True)
+        plain_stacks()
+        _, databases, _ = live.generate(work / "bucket", args.specs, args.stacks)
+    counts = binaries_per_package(databases)
+    packages = args.package or pick_packages(counts)
     entries = sum(data.count(b'"ref_count"') for data in databases)
     print(
-        f"bucket: ref {live.REF}, {len(databases)} stacks, {entries:,} spec entries; "
-        f"package page: {package}"
+        f"bucket: ref {live.REF}, {len(databases)} stacks, {entries:,} spec entries, "
+        f"{sum(counts.values()):,} binaries of {len(counts):,} packages; package pages: "
+        + ", ".join(f"{name} ({counts.get(name, 0):,} binaries)" for name in packages)
     )
     bucket = live.Server(work / "bucket")
     servers = [bucket]
-    result: dict[str, Any] = {"specs": entries, "stacks": len(databases), "package": package}
+    result: dict[str, Any] = {
+        "entries": entries,
+        "stacks": len(databases),
+        "binaries": sum(counts.values()),
+        "packages": {name: counts.get(name, 0) for name in packages},
+    }
     try:
-        ours_out = build_ours(work, bucket)
+        ours_out = work / "out" / "ours"
+        if not (args.reuse and (ours_out / "index.html").exists()):
+            ours_out = build_ours(work, bucket)
         pages: list[tuple[str, str, str | None]] = []
         ours = live.Server(ours_out)
         servers.append(ours)
-        pages += [
-            ("ours: home", ours.url + "/index.html", None),
-            ("ours: package", f"{ours.url}/packages/{package}.html", None),
-        ]
+        pages.append(("ours: home", ours.url + "/index.html", None))
+        pages += [(f"ours: {name}", f"{ours.url}/packages/{name}.html", None) for name in packages]
         parse_files: list[Path] = []
         if args.spack_cache:
             theirs = run_theirs(args.spack_cache.resolve(), work, bucket, args.their_python)
@@ -365,9 +419,10 @@ def main(argv: list[str] | None = None) -> None:
             if theirs["build_dir"]:
                 site = live.Server(Path(theirs["build_dir"]))
                 servers.append(site)
+                pages.append(("theirs: home", site.url + "/", None))
                 pages += [
-                    ("theirs: home", site.url + "/", None),
-                    ("theirs: package", f"{site.url}/?package={package}", THEIR_TABLE_READY),
+                    (f"theirs: {name}", f"{site.url}/?package={name}", THEIR_TABLE_READY)
+                    for name in packages
                 ]
         chromium = shutil.which("chromium") or shutil.which("chromium-browser")
         rows = []

@@ -12,7 +12,16 @@ from pathlib import Path
 BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
-from compare import is_local, median_of, patch_base_url, run_theirs, table, tally  # noqa: E402
+from compare import (  # noqa: E402
+    binaries_per_package,
+    is_local,
+    median_of,
+    patch_base_url,
+    pick_packages,
+    run_theirs,
+    table,
+    tally,
+)
 from live import Server  # noqa: E402
 
 SNAPSHOT = Path(__file__).parent / "snapshot-index"
@@ -130,3 +139,21 @@ def test_a_checkout_is_copied_pointed_at_the_bucket_and_run(tmp_path: Path) -> N
     # what the fixture's snapshot index names: read from 127.0.0.1, not the network
     refs = ["develop-2026-11-26", "develop-2026-11-29", "v1.0.0"]
     assert json.loads(gzip.decompress(written.read_bytes())) == refs
+
+
+def test_binaries_are_counted_once_and_only_those_in_the_build_cache() -> None:
+    def database(installs: dict[str, tuple[str, bool]]) -> bytes:
+        entries = {
+            key: {"spec": {"name": name}, "in_buildcache": there}
+            for key, (name, there) in installs.items()
+        }
+        return json.dumps({"database": {"version": "7", "installs": entries}}).encode()
+
+    first = database({"h1": ("zlib", True), "h2": ("zlib", True), "h3": ("cmake", False)})
+    second = database({"h1": ("zlib", True), "h4": ("cmake", True), "h5": ("hdf5", True)})
+    assert binaries_per_package([first, second]) == {"zlib": 2, "cmake": 1, "hdf5": 1}
+
+
+def test_the_worst_and_a_typical_package() -> None:
+    assert pick_packages({"a": 5, "b": 1, "c": 3, "d": 3, "e": 2}) == ["a", "c"]
+    assert pick_packages({"y": 4, "x": 4}) == ["x"]
