@@ -8,6 +8,7 @@ import gzip
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
@@ -58,7 +59,7 @@ def test_the_base_url_is_replaced_in_every_spelling_and_nothing_else() -> None:
 
 def test_requests_bytes_and_blocked_from_network_events() -> None:
     cdn = "https://cdn.jsdelivr.net/npm/remixicon@3.2.0/fonts/remixicon.css"
-    events = [
+    events: list[tuple[str, dict[str, Any]]] = [
         ("Network.requestWillBeSent", {"requestId": "1", "request": {"url": "http://127.0.0.1/"}}),
         ("Network.requestWillBeSent", {"requestId": "2", "request": {"url": "http://127.0.0.1/a.css"}}),
         ("Network.requestWillBeSent", {"requestId": "3", "request": {"url": cdn}}),
@@ -80,7 +81,7 @@ def test_requests_bytes_and_blocked_from_network_events() -> None:
 
 
 def test_medians_and_a_page_that_never_got_ready() -> None:
-    runs = [
+    runs: list[dict[str, Any]] = [
         {"dcl_ms": 10, "load_ms": 30, "ready_ms": 30, "requests": 5, "blocked": 0,
          "bytes": 100, "elements": 7},
         {"dcl_ms": 30, "load_ms": 10, "ready_ms": None, "requests": 5, "blocked": 0,
