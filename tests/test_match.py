@@ -124,10 +124,13 @@ _version_items = st.one_of(
     st.tuples(_versions, st.sampled_from(["", ":"])).map("".join),
     _versions.map(lambda v: ":" + v),
 )
+#: Variant names: any name but the keys Spack reads as the architecture (``os=a,a`` is a
+#: bad os, not a variant).
+_variant_names = _names.filter(lambda n: n not in {"arch", "os", "platform", "target"})
 _variants = st.one_of(
-    _names.map(lambda n: "+" + n),
-    _names.map(lambda n: "~" + n),
-    st.tuples(_names, st.lists(_names, min_size=1, max_size=3)).map(
+    _variant_names.map(lambda n: "+" + n),
+    _variant_names.map(lambda n: "~" + n),
+    st.tuples(_variant_names, st.lists(_names, min_size=1, max_size=3)).map(
         lambda t: f"{t[0]}={','.join(t[1])}"
     ),
 )
