@@ -309,3 +309,40 @@ def test_bad_options_are_located_warnings(example: tuple[Path, Server], make_app
     assert not (src.parent / "elsewhere").exists()
     # the numbers are still shown
     assert f"{len(REFS)} snapshots:" in (app.outdir / "index.txt").read_text("utf-8")
+
+
+def test_a_new_ref_in_the_index_is_picked_up_by_an_incremental_build(
+    example: tuple[Path, Server], make_app: Make
+) -> None:
+    """The index gains a ref between two builds, conf.py unchanged: the next build (the
+    index asked for again: spackcache_fetch_max_age 0) writes the ref's pages, adds its
+    section to the package pages and counts it on the home page."""
+    src, server = example
+    index = server.root / "cache_spack_io_index.json"
+    whole = json.loads(index.read_bytes())
+    index.write_text(json.dumps({k: v for k, v in whole.items() if k != "v1.0.0"}), "utf-8")
+    conf = {"show_warning_types": True, "spackcache_fetch_max_age": 0}
+    app = make_app("html", srcdir=src, confoverrides=conf)
+    app.build()
+    app.cleanup()
+    assert warnings_of(app) == []
+    assert not (src / "refs" / "v1.0.0.rst").exists()
+    assert f"{len(REFS) - 1} snapshots:" in soup(app, "index").get_text()
+    index.write_text(json.dumps(whole), "utf-8")
+    app = make_app("html", srcdir=src, confoverrides=conf)
+    app.build()
+    app.cleanup()
+    assert warnings_of(app) == []
+    assert (src / "refs" / "v1.0.0.rst").is_file()
+    text = " ".join(soup(app, "index").get_text().split())
+    assert f"{len(REFS)} snapshots:" in text
+    assert "Get started with v1.0.0, the newest release:" in text
+    page = soup(app, "packages/gcc-runtime")
+    assert "In v1.0.0" in page.get_text()
+    # the binary that v1.0.0 holds too says so in the other refs' tables
+    table = page.select("table.spackcache-specs")[0]
+    assert all("v1.0.0" in refs for refs in also_in_cells(table).values())
+    listing = " ".join(soup(app, "packages").get_text().split())
+    assert f"{len(REFS)} snapshots (develop, develop-2026-11-29, develop-2026-11-26, v1.0.0)" in (
+        listing
+    )
