@@ -246,6 +246,10 @@ def test_search_and_pdf_have_the_pages(example: tuple[Path, Server], make_app: M
     src, _server = example
     app = build(make_app, src)
     search = (app.outdir / "searchindex.js").read_text("utf-8")
+    # the package pages are not in the theme's sidebar (only the PDF's root lists them)
+    sidebar = soup(app, "refs/develop").select(".sidebar-tree a")
+    assert sidebar
+    assert not [a for a in sidebar if "packages/" in a["href"]]
     for docname in ("packages/gcc-runtime", "refs/develop", "refs/develop/e4s", "match"):
         assert f'"{docname}"' in search
     app = build(make_app, src, "latex")
@@ -261,6 +265,12 @@ def test_search_and_pdf_have_the_pages(example: tuple[Path, Server], make_app: M
         for stack in REFS[ref]:
             assert f"{stack} in {ref}" in chapters
     assert "Changes since develop-2026-11-26" in chapters
+    # a chapter per package (contents.rst), with a section per ref that holds it
+    for package in {n for ref in REFS for n, _ in binaries(ref)}:
+        start = chapters.index(package)
+        held = newest_first(set(holding(package)))
+        expected = (["History"] if len(held) > 1 else []) + [f"In {ref}" for ref in held]
+        assert chapters[start + 1 : start + 1 + len(expected)] == expected
     assert "Will my environment come from the cache?" in tex
 
 

@@ -50,4 +50,7 @@ html_theme = "furo"
 html_title = "Spack build cache"
 
 # -- LaTeX / PDF ------------------------------------------------------------
-latex_documents = [(root_doc, "spack-cache.tex", project, author, "manual")]
+# the PDF starts at contents.rst, which adds a chapter per package: in HTML the package
+# pages stay out of the sidebar (cache-index :nav: listing), as thousands of them would
+# make every page of the site cost in proportion
+latex_documents = [("contents", "spack-cache.tex", project, author, "manual")]
