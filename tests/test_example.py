@@ -8,6 +8,7 @@ tests/test_snapshot_index.py), never from the code under test."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import time
@@ -21,6 +22,8 @@ from sphinx.testing.util import SphinxTestApp
 from .conftest import warnings_of
 from .test_docs_live import DEVELOP, live  # noqa: F401 (the fixture)
 from .test_fetch import Server
+from .test_pdf import compile_pdf
+from .test_pdf import missing as pdf_tools_missing
 from .test_snapshot_index import CLINGO, GZ, INDEX, V2, V3, dropped, in_cache
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "spack-cache"
@@ -356,3 +359,20 @@ def test_a_new_ref_in_the_index_is_picked_up_by_an_incremental_build(
     assert f"{len(REFS)} snapshots (develop, develop-2026-11-29, develop-2026-11-26, v1.0.0)" in (
         listing
     )
+
+
+@pytest.mark.pdf
+@pytest.mark.slow
+@pytest.mark.skipif(
+    bool(pdf_tools_missing) and not os.environ.get("CI"),
+    reason=f"needs {', '.join(pdf_tools_missing)} (installed by .ci/run)",
+)
+def test_the_pdf_compiles_with_every_page(example: tuple[Path, Server], make_app: Make) -> None:
+    src, _server = example
+    app = build(make_app, src, "latex")
+    assert warnings_of(app) == []
+    text = " ".join(compile_pdf(app.outdir / "spack-cache.tex").split())
+    assert "Will my environment come from the cache?" in text
+    for package in {n for ref in REFS for n, _ in binaries(ref)}:
+        for ref in holding(package):
+            assert f"Specs of {package} in {ref}" in text
