@@ -376,3 +376,30 @@ def test_the_pdf_compiles_with_every_page(example: tuple[Path, Server], make_app
     for package in {n for ref in REFS for n, _ in binaries(ref)}:
         for ref in holding(package):
             assert f"Specs of {package} in {ref}" in text
+
+
+@pytest.mark.slow
+def test_a_parallel_build_writes_the_same_pages(
+    example: tuple[Path, Server], make_app: Make, tmp_path: Path
+) -> None:
+    """-j 2 (parallel read and write, the workers forked after the generated pages are
+    written) gives the same pages and warnings as -j 1."""
+    src, _server = example
+    pages = ("index", "packages", "packages/gcc-runtime", "refs/develop", "refs/develop/e4s")
+    bodies = {}
+    for parallel in (1, 2):
+        app = make_app(
+            "html",
+            srcdir=src,
+            parallel=parallel,
+            builddir=tmp_path / f"j{parallel}",
+            confoverrides={"show_warning_types": True},
+        )
+        app.build()
+        app.cleanup()
+        assert warnings_of(app) == []
+        bodies[parallel] = {
+            page: str(soup(app, page).select_one("article[role=main]")) for page in pages
+        }
+    assert bodies[1] == bodies[2]
+    assert all(body.startswith("<article") for body in bodies[1].values())
