@@ -403,3 +403,22 @@ def test_a_parallel_build_writes_the_same_pages(
         }
     assert bodies[1] == bodies[2]
     assert all(body.startswith("<article") for body in bodies[1].values())
+
+
+def test_package_and_snapshot_pages_may_share_a_folder(
+    example: tuple[Path, Server], make_app: Make
+) -> None:
+    """Each generator removes only the stale pages it generated: in one folder, neither
+    removes the other's."""
+    src, _server = example
+    own_page(
+        src,
+        ".. cache-snapshots::\n   :toctree: pages\n\n"
+        ".. cache-index::\n   :all-tags:\n   :toctree: pages\n",
+    )
+    for _ in range(2):
+        app = build(make_app, src, "text")
+        assert warnings_of(app) == []
+        stems = {p.stem for p in (src / "pages").glob("*.rst")}
+        packages = {n for ref in REFS for n, _ in binaries(ref)}
+        assert stems == packages | set(REFS)

@@ -363,7 +363,7 @@ def write_plan(app: Sphinx, plan: PagePlan, kind: str, directive: str = "cache-i
     (generated pages only), saying how many (*kind*: ``package``, ``snapshot``); a file
     in the way that *directive* did not generate is a warning."""
     written = _write_pages(app, plan.pages, kind, directive)
-    removed = _remove_stale_pages(plan)
+    removed = _remove_stale_pages(plan, directive)
     if written or removed:
         _logger.info("sphinx-spackcache: %d %s pages written, %d removed", written, kind, removed)
 
@@ -515,24 +515,29 @@ def _write_pages(app: Sphinx, pages: dict[Path, str], kind: str, directive: str)
     return written
 
 
-def _remove_stale_pages(plan: PagePlan) -> int:
-    """Remove the generated pages in the plan's folders that it does not want; how many."""
+def _remove_stale_pages(plan: PagePlan, directive: str) -> int:
+    """Remove the pages that *directive* generated in the plan's folders and that it does
+    not want (never another directive's: ``cache-index`` and ``cache-snapshots`` may
+    share a folder); how many."""
     removed = 0
     for folder in plan.folders:
         for stale in folder.glob(f"*{STUB_SUFFIX}"):
-            if stale not in plan.pages and _is_stub(stale):
+            if stale not in plan.pages and _is_stub(stale, directive):
                 stale.unlink(missing_ok=True)  # another build may have removed it first
                 removed += 1
     return removed
 
 
-def _is_stub(path: Path) -> bool:
+def _is_stub(path: Path, directive: str | None = None) -> bool:
+    """Whether *path* is a generated page (of *directive*, when given)."""
     try:
         with path.open(encoding="utf-8") as stream:
             first = stream.readline().rstrip("\n")
     except (OSError, UnicodeDecodeError):
         return False
-    return first.startswith(f":{STUB_FIELD}: ") or first == OLD_STUB_MARKER
+    if first == OLD_STUB_MARKER:
+        return directive in (None, "cache-index")
+    return first.startswith(f":{STUB_FIELD}: {directive} in " if directive else f":{STUB_FIELD}: ")
 
 
 def setup_stubs(app: Sphinx) -> None:
