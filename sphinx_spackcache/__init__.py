@@ -20,11 +20,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .directives.listing import setup_listing
     from .directives.match import setup_match
     from .directives.package import setup_package
+    from .directives.snapshots import setup_snapshots
     from .domain import setup_domain
     from .site.colours import setup_colours
     from .site.copybutton import setup_copybutton
     from .site.navigation import setup_navigation
     from .site.preload import setup_preload
+    from .site.snapshot_pages import setup_snapshot_pages
     from .site.sources import setup_sources
     from .site.stubs import setup_stubs
     from .site.tracking import setup_tracking
@@ -53,6 +55,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_exports(app)
     setup_listing(app)
     setup_stubs(app)
+    setup_snapshots(app)
+    setup_snapshot_pages(app)
     setup_navigation(app)
     setup_latex(app)
     setup_manpage(app)

@@ -31,10 +31,12 @@ from .versions import MAX_DIGITS, VersionKey, version_key
 
 __all__ = [
     "DEVELOP",
+    "DEVELOP_BRANCH",
     "OTHER",
     "RELEASE",
     "RELEASE_TAG",
     "SnapshotKind",
+    "diff_base",
     "newest_snapshot",
     "previous_snapshot",
     "release_numbers",
@@ -119,3 +121,25 @@ def previous_snapshot(tag: str, tags: Iterable[str]) -> str | None:
     earlier = [t for t in snapshot_order(tags) if snapshot_key(t)[0] == kind and t != tag]
     earlier = [t for t in earlier if snapshot_key(t) < snapshot_key(tag)]
     return earlier[-1] if earlier else None
+
+
+#: The ref of Spack's ``develop`` branch itself in binaries.spack.io's snapshot index
+#: (spack/spack-infrastructure's cache-indexer keeps ``develop``, ``develop-YYYY-MM-DD``
+#: and ``vX.Y.Z``): the newest of the develop snapshots, though it has no date.
+DEVELOP_BRANCH = "develop"
+
+
+def diff_base(tag: str, tags: Iterable[str]) -> str | None:
+    """The snapshot that *tag* is compared with to say what changed: the one before it
+    (:func:`previous_snapshot`); for :data:`DEVELOP_BRANCH`, which has no date, the
+    newest dated develop snapshot of *tags*.
+
+    >>> diff_base("develop", ["v1.0.0", "develop-2026-11-26", "develop-2026-11-29"])
+    'develop-2026-11-29'
+    >>> diff_base("develop-2026-11-26", ["develop-2026-11-26", "develop-2026-11-29"]) is None
+    True
+    """
+    if tag == DEVELOP_BRANCH:
+        dated = [t for t in snapshot_order(tags) if snapshot_kind(t) == DEVELOP]
+        return dated[-1] if dated else None
+    return previous_snapshot(tag, tags)

@@ -7,23 +7,27 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from ..data.model import Spec
 from ..data.query import SpecQuery
+from ..data.snapshots import snapshot_order
 from ..data.suggest import first_few
 from ..data.summary import summarise
 from ..render.links import links_paragraph
 from ..render.listing import PACKAGE_COLUMNS, PackageRow, pending_package_table
 from ..render.phrases import RECORDS_HERE, count_phrase, sentence
 from ..site.stubs import (
+    ALL_TAGS,
     NAV_MODES,
     NAV_TOCTREE,
     stub_docname,
     stub_folder,
     stub_folder_problem,
 )
+from ..site.tracking import SnapshotCollector
 from ..warnings_ import SpackCacheWarning
 from .base import SpackCacheDirective
 from .options import FILTER_OPTIONS, text_option, words_option
@@ -41,16 +45,24 @@ PACKAGE_SORTS: Mapping[str, Callable[[PackageRow], Any]] = {
 }
 
 
+#: How a listing of every snapshot counts its specs: each binary once, whichever
+#: snapshots hold it.
+BINARIES = ("binary", "binaries")
+
+
 def package_rows(
-    tag: str, specs_by_package: Mapping[str, Sequence[Spec]], query: SpecQuery
+    tag: str | Mapping[str, str], specs_by_package: Mapping[str, Sequence[Spec]], query: SpecQuery
 ) -> list[PackageRow]:
     """One row for each package of *specs_by_package* with specs that *query* keeps,
-    summarising those specs."""
+    summarising those specs, linked to its page in snapshot *tag* (or the snapshot that
+    *tag* names for it)."""
     rows = []
     for name, specs in specs_by_package.items():
         shown = query.apply(specs)
         if shown:
-            rows.append(PackageRow(name, tag, summarise(shown)))
+            rows.append(
+                PackageRow(name, tag if isinstance(tag, str) else tag[name], summarise(shown))
+            )
     return rows
 
 
@@ -68,9 +80,17 @@ class _ListingDirective(SpackCacheDirective):
     kind: ClassVar[str] = ""
 
     def listing(
-        self, tag: str, title: str, specs_by_package: Mapping[str, Sequence[Spec]], lead: str
+        self,
+        tag: str | Mapping[str, str],
+        title: str,
+        specs_by_package: Mapping[str, Sequence[Spec]],
+        lead: str,
+        *,
+        nouns: tuple[str, str] = ("spec", "specs"),
     ) -> list[nodes.Node]:
-        """Filter *specs_by_package* (package -> specs), and show one row per package left."""
+        """Filter *specs_by_package* (package -> specs), and show one row per package left,
+        linked to its page in snapshot *tag* (or, by package, in the snapshot *tag* names);
+        the sentence counts the specs as *nouns* (singular, plural)."""
         options = self.listing_options()
         if options is None:
             return []
@@ -83,7 +103,9 @@ class _ListingDirective(SpackCacheDirective):
         rows.sort(key=PACKAGE_SORTS[sort])
         if query:
             title += f" ({len(rows)} of {len(specs_by_package)} shown)"
-        container = self.listing_output(tag, lead, rows, title, columns)
+        container = self.listing_output(
+            tag if isinstance(tag, str) else None, lead, rows, title, columns, nouns
+        )
         container += self.navigation([row.name for row in rows])
         return [container]
 
@@ -96,16 +118,23 @@ class _ListingDirective(SpackCacheDirective):
         return sort, columns
 
     def listing_output(
-        self, tag: str, lead: str, rows: Sequence[PackageRow], title: str, columns: Sequence[str]
+        self,
+        tag: str | None,
+        lead: str,
+        rows: Sequence[PackageRow],
+        title: str,
+        columns: Sequence[str],
+        nouns: tuple[str, str] = ("spec", "specs"),
     ) -> nodes.container:
-        """The sentence of counts after *lead*, the snapshot's links (``cache-index``) and
-        the table of *rows*."""
+        """The sentence of counts after *lead* (the specs counted as *nouns*), the
+        snapshot's links (``cache-index`` of one snapshot, *tag*) and the table of
+        *rows*."""
         container = self.output_container(self.kind)
         total = sum(row.summary.num_specs for row in rows)
         container += sentence(
-            f"{lead}: {count_phrase(len(rows), 'package')}, {count_phrase(total, 'spec')}."
+            f"{lead}: {count_phrase(len(rows), 'package')}, {count_phrase(total, *nouns)}."
         )
-        if self.kind == "index":
+        if self.kind == "index" and tag is not None:
             container += links_paragraph(None, tag, None)
         container += pending_package_table(rows, title=title, columns=columns)
         return container
@@ -168,18 +197,50 @@ class CacheIndexDirective(_ListingDirective):
         **_ListingDirective.option_spec,
         "toctree": text_option,
         "nav": text_option,
+        ALL_TAGS: directives.flag,
     }
 
     default_columns = ("package", "specs", "versions", "compilers", "targets", "stacks")
     kind = "index"
 
     def run(self) -> list[nodes.Node]:
+        if ALL_TAGS in self.options:
+            return self.every_snapshot()
         tag = self.resolve_tag()
         if tag is None:
             return []
         snapshot = self.load_snapshot(tag)
         lead = f"{tag} ({RECORDS_HERE})" if snapshot.copied else tag
         return self.listing(tag, f"Packages of {tag}", snapshot.specs_by_package(), lead)
+
+    def every_snapshot(self) -> list[nodes.Node]:
+        """``:all-tags:``: one row per package of any snapshot of the build, over its
+        binaries in all of them (each hash once), linked to its page in the newest
+        snapshot that holds it; the generated pages show it in every one
+        (:func:`~sphinx_spackcache.site.stubs.across_stub_text`)."""
+        if "tag" in self.options:
+            self.warn(
+                f":{ALL_TAGS}: lists every snapshot; leave out :tag:", SpackCacheWarning.OPTION
+            )
+            return []
+        if not self.sources_exist():
+            return []
+        tags = snapshot_order(self.sources.tags())
+        if not tags:
+            self.warn("there is no snapshot to list", SpackCacheWarning.TAG)
+            return []
+        SnapshotCollector.note(self.env, self.sources, None)  # a snapshot that comes or goes
+        union: dict[str, dict[str, Spec]] = {}
+        newest: dict[str, str] = {}
+        for tag in tags:  # oldest first: a binary's newest snapshot wins
+            for name, specs in self.load_snapshot(tag).specs_by_package().items():
+                union.setdefault(name, {}).update((spec.hash, spec) for spec in specs)
+                newest[name] = tag
+        specs_by_package = {name: tuple(union[name].values()) for name in sorted(union)}
+        lead = f"{count_phrase(len(tags), 'snapshot')} ({', '.join(reversed(tags))})"
+        return self.listing(
+            newest, "Packages of every snapshot", specs_by_package, lead, nouns=BINARIES
+        )
 
 
 class CacheStackDirective(_ListingDirective):

@@ -40,7 +40,7 @@ from sphinx.util.display import status_iterator
 
 from ..config import spackcache_config
 from ..data.query import FILTER_FIELDS, SpecQuery, split_patterns
-from ..data.snapshots import previous_snapshot
+from ..data.snapshots import previous_snapshot, snapshot_order
 from ..sources.combined import Sources
 from ..sources.files import file_stem, write_atomically
 from ..sources.records import RecordError
@@ -49,6 +49,7 @@ from ..warnings_ import SpackCacheWarning, warn
 from .sources import build_sources
 
 __all__ = [
+    "ALL_TAGS",
     "NAV_LISTING",
     "NAV_MODES",
     "NAV_TOCTREE",
@@ -56,12 +57,16 @@ __all__ = [
     "STUB_FIELD",
     "IndexRequest",
     "PageLinks",
+    "PagePlan",
+    "across_stub_text",
     "find_index_requests",
+    "index_requests",
     "setup_stubs",
     "stub_docname",
     "stub_folder",
     "stub_folder_problem",
     "stub_text",
+    "write_plan",
 ]
 
 _logger = logging.getLogger(__name__)
@@ -83,9 +88,20 @@ NAV_MODES = (NAV_LISTING, NAV_TOCTREE)
 #: The file-wide metadata field of a generated page that is in no toctree: its index,
 #: previous and next pages, as ``index | all/boost | all/opendatadetector``.
 NAV_FIELD = "spackcache-nav"
+#: The ``cache-index`` option (a flag) that lists every package of every snapshot of the
+#: build, and generates one page per package across them (:func:`across_stub_text`).
+ALL_TAGS = "all-tags"
 
-_RST_START = re.compile(r"^(?P<indent>[ \t]*)\.\. cache-index::[ \t]*$")
-_MYST_START = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})\{cache-index\}[ \t]*$")
+
+def _starts(directive: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The first line of *directive* in reStructuredText and in MyST."""
+    name = re.escape(directive)
+    return (
+        re.compile(rf"^(?P<indent>[ \t]*)\.\. {name}::[ \t]*$"),
+        re.compile(rf"^(?P<indent>[ \t]*)(?P<fence>`{{3,}}|~{{3,}})\{{{name}\}}[ \t]*$"),
+    )
+
+
 _OPTION = re.compile(r"^[ \t]*:(?P<name>[\w-]+):[ \t]*(?P<value>.*?)[ \t]*$")
 
 
@@ -96,6 +112,13 @@ class IndexRequest:
     docname: str
     line: int
     options: dict[str, str] = field(hash=False)
+    #: The directive: ``cache-index``, or ``cache-snapshots`` (:mod:`.snapshot_pages`).
+    directive: str = "cache-index"
+
+    @property
+    def all_tags(self) -> bool:
+        """Whether the index lists every snapshot's packages (``:all-tags:``)."""
+        return ALL_TAGS in self.options
 
     @property
     def folder(self) -> str:
@@ -176,13 +199,17 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
-def find_index_requests(docname: str, text: str) -> Iterator[IndexRequest]:
-    """The ``cache-index`` directives with a ``:toctree:`` option in *text*.
+def find_index_requests(
+    docname: str, text: str, directive: str = "cache-index"
+) -> Iterator[IndexRequest]:
+    """The *directive* directives (``cache-index`` unless told) with a ``:toctree:``
+    option in *text*.
 
     Like autosummary, this reads the source, not the parsed document, so it skips what
     would not run: reStructuredText literal blocks (``::``, ``code-block``) and comments,
     and MyST fences other than ``{cache-index}``.
     """
+    rst_start, myst_start = _starts(directive)
     lines = text.splitlines()
     skip_deeper_than: int | None = None  # inside an rst literal block or comment
     fence: str | None = None  # inside a MyST code fence
@@ -195,7 +222,7 @@ def find_index_requests(docname: str, text: str) -> Iterator[IndexRequest]:
             if not line.strip() or _indent(line) > skip_deeper_than:
                 continue
             skip_deeper_than = None
-        start = _RST_START.match(line) or _MYST_START.match(line)
+        start = rst_start.match(line) or myst_start.match(line)
         if start is None:
             literal = _RST_LITERAL.match(line)
             if literal is not None:
@@ -210,7 +237,7 @@ def find_index_requests(docname: str, text: str) -> Iterator[IndexRequest]:
                 break
             options[option["name"]] = option["value"]
         if options.get("toctree"):
-            yield IndexRequest(docname, number + 1, options)
+            yield IndexRequest(docname, number + 1, options, directive)
 
 
 def stub_text(
@@ -264,6 +291,37 @@ def stub_text(
     )
 
 
+def across_stub_text(
+    package: str,
+    tags: list[str],
+    source: str,
+    *,
+    index: bool = True,
+    links: PageLinks | None = None,
+) -> str:
+    """The text of the generated page of *package* across the snapshots *tags* (newest
+    first: those that hold it) of a ``cache-index :all-tags:``: its ``cache-history``,
+    then a section per snapshot, its ``cache-package`` with ``:also-in:`` (which other
+    snapshots hold each binary) and ``:install:``. *index* and *links* as for
+    :func:`stub_text`."""
+    head = f":{STUB_FIELD}: cache-index in {source}; edits are overwritten\n"
+    back = ""
+    if links is not None:
+        head += f":orphan:\n:{NAV_FIELD}: {links.as_field()}\n"
+        back = f"Listed on :doc:`/{links.listing}`.\n\n"
+    no_index = "" if index else "   :no-index:\n"
+    parts = [f"{head}\n{package}\n{'=' * len(package)}\n\n{back}"]
+    if len(tags) > 1:
+        parts.append(f"History\n-------\n\n.. cache-history:: {package}\n\n")
+    for tag in tags:
+        heading = f"In {tag}"
+        parts.append(
+            f"{heading}\n{'-' * len(heading)}\n\n.. cache-package:: {package}\n"
+            f"   :tag: {tag}\n   :also-in:\n   :install:\n{no_index}\n"
+        )
+    return "".join(parts).rstrip("\n") + "\n"
+
+
 def _listed_packages(sources: Sources, tag: str, options: dict[str, str]) -> list[str]:
     query = SpecQuery.from_options(
         {f: p for f, v in options.items() if f in FILTER_FIELDS and (p := _patterns(v))}
@@ -294,18 +352,24 @@ def _generate_stubs(app: Sphinx) -> None:
     if not spackcache_config(app).generate:
         return
     sources = build_sources(app.env)
-    requests = _index_requests(app)
+    requests = index_requests(app)
     if not requests or not sources.exists():
         return
-    plan = _plan_pages(app, sources, requests)
-    written = _write_pages(app, plan.pages)
-    removed = _remove_stale_pages(plan)
+    write_plan(app, _plan_pages(app, sources, requests), "package")
+
+
+def write_plan(app: Sphinx, plan: PagePlan, kind: str, directive: str = "cache-index") -> None:
+    """Write the pages of *plan* that changed and remove the stale ones of its folders
+    (generated pages only), saying how many (*kind*: ``package``, ``snapshot``); a file
+    in the way that *directive* did not generate is a warning."""
+    written = _write_pages(app, plan.pages, kind, directive)
+    removed = _remove_stale_pages(plan, directive)
     if written or removed:
-        _logger.info("sphinx-spackcache: %d package pages written, %d removed", written, removed)
+        _logger.info("sphinx-spackcache: %d %s pages written, %d removed", written, kind, removed)
 
 
-def _index_requests(app: Sphinx) -> list[IndexRequest]:
-    """Every ``cache-index`` with ``:toctree:`` in the sources.
+def index_requests(app: Sphinx, directive: str = "cache-index") -> list[IndexRequest]:
+    """Every *directive* (``cache-index`` unless told) with ``:toctree:`` in the sources.
 
     At ``builder-inited`` an environment loaded from the last build still lists the
     documents of that build (Sphinx looks for the sources again only when it starts
@@ -323,34 +387,39 @@ def _index_requests(app: Sphinx) -> list[IndexRequest]:
             text = path.read_text("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        if "cache-index" in text:
-            requests.extend(find_index_requests(docname, text))
+        if directive in text:
+            requests.extend(find_index_requests(docname, text, directive))
     return requests
 
 
 @dataclass
-class _PagePlan:
+class PagePlan:
     """The generated pages the indexes want (path -> text), and the folders they go in."""
 
     pages: dict[Path, str] = field(default_factory=dict)
     folders: set[Path] = field(default_factory=set)
 
 
-def _plan_pages(app: Sphinx, sources: Sources, requests: list[IndexRequest]) -> _PagePlan:
+def _plan_pages(app: Sphinx, sources: Sources, requests: list[IndexRequest]) -> PagePlan:
     """The page of each package each index lists. The first index to list a package of
     a tag generates its cross-reference target (indexes without filters first, then by
     document and line); pages generated by other indexes are ``:no-index:`` copies."""
     settings = spackcache_config(app)
-    plan = _PagePlan()
+    plan = PagePlan()
     indexed: set[tuple[str, str]] = set()
     requests = sorted(
         requests, key=lambda r: (any(f in r.options for f in FILTER_FIELDS), r.docname, r.line)
-    )
+    )  # then those of :all-tags: first: their pages hold a package of every snapshot
+    requests = [r for r in requests if r.all_tags] + [r for r in requests if not r.all_tags]
     for request in requests:
+        if stub_folder_problem(app.srcdir, request.docname, request.options["toctree"]):
+            continue  # the directive reports it
+        if request.all_tags:
+            if "tag" not in request.options:  # else the directive reports it
+                _plan_across(app, sources, request, plan, indexed)
+            continue
         tag = sources.choose_tag(request.options.get("tag"), settings.default_tag)
         if tag is None or not sources.has_tag(tag):
-            continue  # the directive reports it
-        if stub_folder_problem(app.srcdir, request.docname, request.options["toctree"]):
             continue  # the directive reports it
         folder = Path(app.srcdir, request.folder)
         plan.folders.add(folder)
@@ -381,13 +450,47 @@ def _plan_pages(app: Sphinx, sources: Sources, requests: list[IndexRequest]) -> 
     return plan
 
 
-def _write_pages(app: Sphinx, pages: dict[Path, str]) -> int:
+def _plan_across(
+    app: Sphinx,
+    sources: Sources,
+    request: IndexRequest,
+    plan: PagePlan,
+    indexed: set[tuple[str, str]],
+) -> None:
+    """The pages of a ``cache-index :all-tags:``: one per package of any snapshot, which
+    shows it in every snapshot that holds it (the filters as in each snapshot)."""
+    folder = Path(app.srcdir, request.folder)
+    plan.folders.add(folder)
+    holding: dict[str, list[str]] = {}
+    for tag in reversed(snapshot_order(sources.tags())):  # newest first
+        for package in _listed_packages(sources, tag, request.options):
+            if is_valid_name(package):
+                holding.setdefault(package, []).append(tag)
+    packages = sorted(holding)
+    docnames = [stub_docname(request.folder, package) for package in packages]
+    for number, package in enumerate(packages):
+        is_target = not any((package, tag) in indexed for tag in holding[package])
+        indexed.update((package, tag) for tag in holding[package])
+        links = None
+        if request.nav == NAV_LISTING:
+            links = PageLinks(
+                request.docname,
+                docnames[number - 1] if number else "",
+                docnames[number + 1] if number + 1 < len(docnames) else "",
+            )
+        text = across_stub_text(
+            package, holding[package], request.docname, index=is_target, links=links
+        )
+        plan.pages[folder / f"{file_stem(package)}{STUB_SUFFIX}"] = text
+
+
+def _write_pages(app: Sphinx, pages: dict[Path, str], kind: str, directive: str) -> int:
     """Write each page whose text changed (never over a file it did not generate); how
     many were written."""
     written = 0
     for path in status_iterator(
         sorted(pages),
-        "package pages... ",
+        f"{kind} pages... ",
         "purple",
         len(pages),
         app.verbosity,
@@ -401,7 +504,7 @@ def _write_pages(app: Sphinx, pages: dict[Path, str]) -> int:
             pass
         if path.exists() and not _is_stub(path):
             warn(
-                f"cache-index: {path} exists and was not generated; not overwritten",
+                f"{directive}: {path} exists and was not generated; not overwritten",
                 SpackCacheWarning.STUB,
                 f"{path}:1",
             )
@@ -412,24 +515,29 @@ def _write_pages(app: Sphinx, pages: dict[Path, str]) -> int:
     return written
 
 
-def _remove_stale_pages(plan: _PagePlan) -> int:
-    """Remove the generated pages in the plan's folders that it does not want; how many."""
+def _remove_stale_pages(plan: PagePlan, directive: str) -> int:
+    """Remove the pages that *directive* generated in the plan's folders and that it does
+    not want (never another directive's: ``cache-index`` and ``cache-snapshots`` may
+    share a folder); how many."""
     removed = 0
     for folder in plan.folders:
         for stale in folder.glob(f"*{STUB_SUFFIX}"):
-            if stale not in plan.pages and _is_stub(stale):
+            if stale not in plan.pages and _is_stub(stale, directive):
                 stale.unlink(missing_ok=True)  # another build may have removed it first
                 removed += 1
     return removed
 
 
-def _is_stub(path: Path) -> bool:
+def _is_stub(path: Path, directive: str | None = None) -> bool:
+    """Whether *path* is a generated page (of *directive*, when given)."""
     try:
         with path.open(encoding="utf-8") as stream:
             first = stream.readline().rstrip("\n")
     except (OSError, UnicodeDecodeError):
         return False
-    return first.startswith(f":{STUB_FIELD}: ") or first == OLD_STUB_MARKER
+    if first == OLD_STUB_MARKER:
+        return directive in (None, "cache-index")
+    return first.startswith(f":{STUB_FIELD}: {directive} in " if directive else f":{STUB_FIELD}: ")
 
 
 def setup_stubs(app: Sphinx) -> None:
