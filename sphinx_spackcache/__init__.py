@@ -25,6 +25,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .site.copybutton import setup_copybutton
     from .site.navigation import setup_navigation
     from .site.preload import setup_preload
+    from .site.rows import setup_rows
     from .site.sources import setup_sources
     from .site.stubs import setup_stubs
     from .site.tracking import setup_tracking
@@ -41,6 +42,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_sources(app)  # right after: the values are checked first
     setup_preload(app)
     setup_domain(app)
+    setup_rows(app)
     setup_tracking(app)
     setup_package(app)
     setup_html(app)

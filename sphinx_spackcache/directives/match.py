@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from ..data.dag import brought_counts
+from ..data.dag import brought_counts, installed_closure
 from ..data.lockfile import LockfileError, LockNode, load_lockfile
 from ..data.match import Match, Reason, check, nearest
 from ..data.specsyntax import SpecSyntaxError, parse_spec
@@ -117,6 +117,7 @@ class CacheMatchDirective(SpackCacheDirective):
                 brings=brought_counts((s.hash for s in found), known) if known else None,
                 tag=tag,
                 package=package,
+                closure=installed_closure((s.hash for s in found), known) if known else None,
             )
         if len(found) < wanted:
             others = nearest(

@@ -14,7 +14,14 @@ from sphinx.util.nodes import make_id
 
 from ..config import spackcache_config
 from ..data.checks import url_problems
-from ..data.dag import brought_counts, first_known, remembered, used_by, users
+from ..data.dag import (
+    brought_counts,
+    first_known,
+    installed_closure,
+    remembered,
+    used_by,
+    users,
+)
 from ..data.history import also_in
 from ..data.model import Dependency, Spec
 from ..data.summary import compiler_sort_key, spec_sort_key, summarise
@@ -110,7 +117,7 @@ class CachePackageDirective(SpackCacheDirective):
                 if columns is not None and ALSO_IN not in columns:
                     columns = (*columns, ALSO_IN)
                 also_in = self.elsewhere(tag, package, specs)
-            known = loaded.dependencies
+            known = remembered(loaded.dependencies) if loaded.dependencies else None
             container += pending_spec_table(
                 sorted(specs, key=SPEC_SORTS[sort]),
                 title=title,
@@ -122,6 +129,7 @@ class CachePackageDirective(SpackCacheDirective):
                 install_options=commands.older_options(),
                 also_in=also_in,
                 package=package,
+                closure=installed_closure((s.hash for s in specs), known) if known else None,
             )
         elif query:
             self.warn(
