@@ -145,7 +145,7 @@ class CacheDomain(Domain):
     label = "Spack build cache"
     object_types = {"package": ObjType("package", PKG_ROLE)}  # noqa: RUF012 - Sphinx API
     roles = {PKG_ROLE: XRefRole()}  # noqa: RUF012
-    initial_data = {"packages": {}, "keys": {}, "tags": {}, "rows": {}}  # noqa: RUF012
+    initial_data = {"packages": {}, "keys": {}, "tags": {}, "rows": {}, "linking": {}}  # noqa: RUF012
     data_version = 6
 
     @property
@@ -180,12 +180,24 @@ class CacheDomain(Domain):
         rows: dict[str, dict[str, str]] = self.data.setdefault("rows", {})
         return rows
 
-    def note_rows(self, docname: str, rows: dict[str, str]) -> None:
-        """The rows of page *docname*: spec hash -> the id of its first row there."""
+    @property
+    def linking(self) -> dict[str, bool]:
+        """The pages that may link to rows (their spec tables list dependencies, or
+        they draw a graph): written again when a row moves (``site.rows``)."""
+        linking: dict[str, bool] = self.data.setdefault("linking", {})
+        return linking
+
+    def note_rows(self, docname: str, rows: dict[str, str], *, links: bool = False) -> None:
+        """The rows of page *docname*: spec hash -> the id of its first row there; and
+        whether the page *links* to rows."""
         if rows:
             self.rows_by_docname[docname] = rows
         else:
             self.rows_by_docname.pop(docname, None)
+        if links:
+            self.linking[docname] = True
+        else:
+            self.linking.pop(docname, None)
 
     def row_target(
         self, spec_hash: str, package: str, tag: str, fromdocname: str
@@ -215,6 +227,7 @@ class CacheDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         self.rows_by_docname.pop(docname, None)
+        self.linking.pop(docname, None)
         for key in dict.fromkeys(self.keys_by_docname.pop(docname, ())):
             places = self.places_by_key.get(key)
             if places is None:
@@ -236,6 +249,9 @@ class CacheDomain(Domain):
         for docname, rows in otherdata.get("rows", {}).items():
             if docname in wanted:
                 self.rows_by_docname[docname] = rows
+        for docname in otherdata.get("linking", {}):
+            if docname in wanted:
+                self.linking[docname] = True
         for places in otherdata.get("packages", {}).values():
             for entry in places:
                 if entry.docname in wanted:

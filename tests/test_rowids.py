@@ -170,6 +170,26 @@ def test_dependency_names_link_to_the_row_of_their_binary(build: Build) -> None:
     }
 
 
+def test_an_incremental_build_follows_a_row_that_moved(build: Build) -> None:
+    """a.rst gains a section whose id is that of libelf jr3yipy's row: the row takes
+    ``-2``, and b.html, not read again, is written again with its link to it."""
+    app = build("rowids", "html", conf=CONF)
+    link = f"a.html#spec-{JR3}"
+    assert link in {str(a["href"]) for a in html(app, "b").select("a[href]")}
+    page = app.srcdir / "a.rst"
+    text = page.read_text("utf-8")
+    title = f"spec {JR3}"
+    page.write_text(text.replace("\n\n", f"\n\n{title}\n{'-' * len(title)}\n\n", 1))
+    app = build("rowids", "html", conf=CONF)
+    assert warnings_of(app) == []
+    a, b = html(app, "a"), html(app, "b")
+    assert a.find(id=f"spec-{JR3}").name == "section"
+    assert a.find(id=f"spec-{JR3}-2").name == "tr"
+    hrefs = {str(a["href"]) for a in b.select("a[href]")}
+    assert f"{link}-2" in hrefs
+    assert link not in hrefs
+
+
 def test_graph_nodes_link_to_rows(build: Build) -> None:
     """cache-graph's boxes go to the row of their binary: on the graph's page when it
     has one, else on the package's page (the SVG sits in _images/: one folder up)."""

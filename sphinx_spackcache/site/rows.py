@@ -16,20 +16,36 @@ A binary in two tables of one page (two ``cache-package`` of one package, one wi
 an id the page already uses otherwise is skipped the same way. Each page's first row of
 each binary is noted in the ``cache`` domain (:meth:`~.domain.CacheDomain.note_rows`),
 where links find it.
+
+Links to rows are resolved when pages are written, so a page read again whose rows
+moved (gone, added, another id) has every page that may link to rows (spec tables
+with dependencies, graphs) written again (:func:`rows_moved`): an incremental build
+never keeps a link to a row that is not there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
+from weakref import WeakKeyDictionary
 
 import msgspec
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 
 from ..domain import cache_domain
+from ..render.graph import cache_graph
 from ..render.spectable import spec_table_data
 
-__all__ = ["ROW_ID_PREFIX", "assign_row_ids", "row_id", "row_ids", "setup_rows"]
+__all__ = [
+    "ROW_ID_PREFIX",
+    "assign_row_ids",
+    "row_id",
+    "row_ids",
+    "rows_before",
+    "rows_moved",
+    "setup_rows",
+]
 
 #: What a row's id starts with: an id must start with a letter (see the module's text).
 ROW_ID_PREFIX = "spec-"
@@ -72,15 +88,42 @@ def assign_row_ids(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     taken = set(doctree.ids)
     first: dict[str, str] = {}
+    links = any(True for _ in doctree.findall(cache_graph))
     for table in doctree.findall(spec_table_data):
+        links = links or bool(table.get("dependencies"))
         hashes = [spec.hash for spec in _HASHES.decode(table["specs"])]
         ids = row_ids(hashes, taken)
         table["row_ids"] = ids
         for spec_hash, each in zip(hashes, ids, strict=True):
             first.setdefault(spec_hash, each)
-    cache_domain(env).note_rows(env.docname, first)
+    cache_domain(env).note_rows(env.docname, first, links=links)
+
+
+#: The rows of every page before this build read any (:func:`rows_before`).
+_BEFORE: WeakKeyDictionary[BuildEnvironment, dict[str, dict[str, str]]] = WeakKeyDictionary()
+
+
+def rows_before(
+    app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
+) -> list[str]:
+    """``env-get-outdated`` (before pages are forgotten and read): keep the rows of
+    every page as they were."""
+    _BEFORE[env] = {key: dict(rows) for key, rows in cache_domain(env).rows_by_docname.items()}
+    return []
+
+
+def rows_moved(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-get-updated``: when the rows of some page changed, the pages that may link
+    to rows, to be written again (their links are resolved when written)."""
+    domain = cache_domain(env)
+    before = _BEFORE.pop(env, None)
+    if before is None or before == domain.rows_by_docname:
+        return []
+    return sorted(docname for docname in domain.linking if docname in env.all_docs)
 
 
 def setup_rows(app: Sphinx) -> None:
     """Give spec table rows their ids when a page has been read."""
     app.connect("doctree-read", assign_row_ids)
+    app.connect("env-get-outdated", rows_before)
+    app.connect("env-get-updated", rows_moved)
