@@ -24,11 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup
+from docutils import nodes
 
 from sphinx_spackcache.data.dag import bounded_tree
 from sphinx_spackcache.data.model import Dependency
 
-from .conftest import MIRRORS, RECORDS, Build, warnings_of
+from .conftest import MIRRORS, RECORDS, Build, resolved, warnings_of
 from .test_graph import HREF, SVG, parts, svgs
 
 INDEX = MIRRORS / "spack-v2-test" / "build_cache" / "index.json"
@@ -275,10 +276,17 @@ def test_a_row_discloses_its_whole_tree_in_html_only(build: Build) -> None:
         f"gcc-runtime@10.2.1/{RUNTIME[:7]}": f"#spec-{RUNTIME}",
         f"libelf@0.8.13/{JR3[:7]}": f"#spec-{JR3}",
     }
-    text = build("rowids", "text", conf=CONF, freshenv=True)
-    page = (Path(text.outdir) / "a.txt").read_text("utf-8")
-    assert "whole tree" not in page
+    # print: the counts and the direct list, no tree (no list in any table)
     label = f"{len(NODES[U5]['dependencies'])} direct · {len(brings(U5))} installed with it"
+    for builder in ("text", "latex"):
+        printed = build("rowids", builder, conf=CONF, freshenv=True)
+        doctree = resolved(printed, "a")
+        tables = list(doctree.findall(nodes.table))
+        assert len(tables) == 4
+        assert [t for t in tables if any(t.findall(nodes.bullet_list))] == []
+        assert label in doctree.astext()
+    page = (Path(printed.outdir).parent / "text" / "a.txt").read_text("utf-8")
+    assert "whole tree" not in page
     assert label in " ".join(page.split())
 
 
