@@ -20,6 +20,7 @@ tree a row: the binaries of one package share most of what they bring.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from docutils import nodes
 
@@ -97,19 +98,33 @@ def _line(branch: Branch, tag: str, text: Callable[..., str]) -> nodes.paragraph
 
 
 def _nested(branches: Sequence[Branch], tag: str, text: Callable[..., str]) -> nodes.bullet_list:
-    """*branches* (depth first) as nested bullet lists, one item a line."""
-    top = nodes.bullet_list()
-    lists = [top]  # lists[d - 1]: the list of the lines of depth d
-    last: nodes.list_item | None = None
+    """*branches* (depth first) as nested bullet lists, one item a line. The lists are
+    made from the leaves up, each node given its children before it has a parent:
+    docutils looks up a new child's document through its parents, and items added to a
+    list already deep in a tree took a quarter of the time of a snapshot's trees."""
+    # the items of each open level: (line, the items below it)
+    levels: list[list[tuple[nodes.paragraph, list[Any]]]] = [[]]
     for branch in branches:
-        del lists[branch.depth :]
-        if len(lists) < branch.depth and last is not None:
-            deeper = nodes.bullet_list()
-            last += deeper
-            lists.append(deeper)
-        last = nodes.list_item("", _line(branch, tag, text))
-        lists[-1] += last
-    return top
+        while len(levels) > branch.depth:
+            below = levels.pop()
+            levels[-1][-1][1].extend(below)
+        if len(levels) < branch.depth:
+            levels.append([])
+        levels[-1].append((_line(branch, tag, text), []))
+    while len(levels) > 1:
+        below = levels.pop()
+        levels[-1][-1][1].extend(below)
+
+    def made(items: list[tuple[nodes.paragraph, list[Any]]]) -> nodes.bullet_list:
+        return nodes.bullet_list(
+            "",
+            *(
+                nodes.list_item("", line, *([made(below)] if below else []))
+                for line, below in items
+            ),
+        )
+
+    return made(levels[0])
 
 
 def tree_disclosure(
