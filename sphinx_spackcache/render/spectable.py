@@ -181,11 +181,11 @@ def _installed(types: str) -> bool:
 def _dependencies_cell(
     dependencies: SpecDependencies, tag: str, tree: nodes.Element | None = None
 ) -> list[nodes.Node]:
-    """The direct dependencies of a spec, each linked to its package's page (where there
-    is one): those installed with the binary, then those needed only to build it (or
-    test it). In HTML they are folded under "N direct · M installed with it" (a
-    disclosure: the table is no wider), with the whole *tree* after them; in print
-    they are listed."""
+    """The direct dependencies of a spec, each linked to its binary's row or its
+    package's page (where there is one, see ``CacheDomain.row_target``): those
+    installed with the binary, then those needed only to build it (or test it). In HTML
+    they are folded under "N direct · M installed with it" (a disclosure: the table is
+    no wider), with the whole *tree* after them; in print they are listed."""
     _, direct, users, _ = dependencies
     paragraph = nodes.paragraph()
     installed = [d for d in direct if _installed(d[3])]
@@ -525,7 +525,9 @@ def hash_cell(
     (:func:`~sphinx_spackcache.render.trees.tree_disclosure`)."""
     cell = hash_nodes(spec.hash, hash_link(spec))
     if dependencies is not None and has_dependencies(dependencies):
-        tree = closure and tree_disclosure(spec.hash, closure, tag, dependency_text)
+        tree = None
+        if closure is not None:
+            tree = tree_disclosure(spec.hash, closure, tag, dependency_text)
         cell += _dependencies_cell(dependencies, tag, tree)
     return cell
 
