@@ -26,6 +26,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .site.copybutton import setup_copybutton
     from .site.navigation import setup_navigation
     from .site.preload import setup_preload
+    from .site.rows import setup_rows
     from .site.snapshot_pages import setup_snapshot_pages
     from .site.sources import setup_sources
     from .site.stubs import setup_stubs
@@ -43,6 +44,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_sources(app)  # right after: the values are checked first
     setup_preload(app)
     setup_domain(app)
+    setup_rows(app)
     setup_tracking(app)
     setup_package(app)
     setup_html(app)
@@ -67,7 +69,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     return {
         "version": __version__,
         # bumped whenever what the extension keeps in the environment changes shape
-        "env_version": 14,
+        "env_version": 15,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -37,12 +37,14 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from .config import spackcache_config
+from .data.model import short_hash
 from .data.snapshots import newest_snapshot
 from .warnings_ import SpackCacheWarning, warn
 
 __all__ = [
     "DOMAIN_NAME",
     "EXACT_ATTR",
+    "HASH_ATTR",
     "LISTING_ATTR",
     "PACKAGE_ATTR",
     "PKG_ROLE",
@@ -65,6 +67,11 @@ PACKAGE_ATTR = "spackcache_package"
 #: Attribute of a ``pending_xref`` from a listing that goes to the page of its snapshot
 #: or nowhere (not to the package's preferred page): see :func:`package_ref`.
 EXACT_ATTR = "spackcache_exact"
+#: Attribute of a ``pending_xref`` that names one binary (its hash): in HTML it goes to
+#: that binary's row, on the same page when it is there, else on the package's page
+#: when that page has it, else to the package as usual (see
+#: :meth:`CacheDomain.row_target`).
+HASH_ATTR = "spackcache_hash"
 
 
 def package_key(package: str, tag: str) -> str:
@@ -73,13 +80,19 @@ def package_key(package: str, tag: str) -> str:
 
 
 def package_ref(
-    package: str, tag: str, content: nodes.Element, *, exact: bool = False
+    package: str,
+    tag: str,
+    content: nodes.Element,
+    *,
+    exact: bool = False,
+    spec_hash: str = "",
 ) -> pending_xref:
     """A reference from a package listing: *content* (the package's name) links to the
     page documenting *package* with ``cache-package`` for *tag*, else (unless *exact*:
     a spec table's column of the other snapshots that hold a binary names a snapshot,
     not the package) to the package's preferred page, else it stays as it is, without a
-    warning."""
+    warning. With *spec_hash*, HTML links go to that binary's row where there is one
+    (:meth:`CacheDomain.row_target`)."""
     return pending_xref(
         "",
         content,
@@ -89,6 +102,7 @@ def package_ref(
         refexplicit=True,
         **{LISTING_ATTR: True, PACKAGE_ATTR: package},
         **({EXACT_ATTR: True} if exact else {}),
+        **({HASH_ATTR: spec_hash} if spec_hash else {}),
     )
 
 
@@ -131,8 +145,8 @@ class CacheDomain(Domain):
     label = "Spack build cache"
     object_types = {"package": ObjType("package", PKG_ROLE)}  # noqa: RUF012 - Sphinx API
     roles = {PKG_ROLE: XRefRole()}  # noqa: RUF012
-    initial_data = {"packages": {}, "keys": {}, "tags": {}}  # noqa: RUF012
-    data_version = 5
+    initial_data = {"packages": {}, "keys": {}, "tags": {}, "rows": {}, "linking": {}}  # noqa: RUF012
+    data_version = 6
 
     @property
     def places_by_key(self) -> dict[str, list[PackageEntry]]:
@@ -159,6 +173,48 @@ class CacheDomain(Domain):
         tags: dict[str, list[str]] = self.data.setdefault("tags", {})
         return tags
 
+    @property
+    def rows_by_docname(self) -> dict[str, dict[str, str]]:
+        """docname -> spec hash -> the id of the first row of a spec table of that page
+        that shows the binary (``site.rows`` gives rows their ids)."""
+        rows: dict[str, dict[str, str]] = self.data.setdefault("rows", {})
+        return rows
+
+    @property
+    def linking(self) -> dict[str, bool]:
+        """The pages that may link to rows (their spec tables list dependencies, or
+        they draw a graph): written again when a row moves (``site.rows``)."""
+        linking: dict[str, bool] = self.data.setdefault("linking", {})
+        return linking
+
+    def note_rows(self, docname: str, rows: dict[str, str], *, links: bool = False) -> None:
+        """The rows of page *docname*: spec hash -> the id of its first row there; and
+        whether the page *links* to rows."""
+        if rows:
+            self.rows_by_docname[docname] = rows
+        else:
+            self.rows_by_docname.pop(docname, None)
+        if links:
+            self.linking[docname] = True
+        else:
+            self.linking.pop(docname, None)
+
+    def row_target(
+        self, spec_hash: str, package: str, tag: str, fromdocname: str
+    ) -> tuple[str, str] | None:
+        """Where a link from page *fromdocname* to the binary *spec_hash* (of *package*
+        in snapshot *tag*) goes, as ``(docname, id)``: its row on the same page, else its
+        row on the page of ``package@tag``, else that entry's anchor; ``None`` when
+        neither the page nor the package has it."""
+        here = self.rows_by_docname.get(fromdocname, {}).get(spec_hash)
+        if here is not None:
+            return fromdocname, here
+        entry = self.find(package_key(package, tag))
+        if entry is None:
+            return None
+        row = self.rows_by_docname.get(entry.docname, {}).get(spec_hash)
+        return entry.docname, row or entry.anchor
+
     def note_package(self, entry: PackageEntry) -> None:
         """Register a documented package (a duplicate is reported by
         :meth:`check_consistency`)."""
@@ -170,6 +226,8 @@ class CacheDomain(Domain):
         self.keys_by_docname.setdefault(entry.docname, []).append(entry.key)
 
     def clear_doc(self, docname: str) -> None:
+        self.rows_by_docname.pop(docname, None)
+        self.linking.pop(docname, None)
         for key in dict.fromkeys(self.keys_by_docname.pop(docname, ())):
             places = self.places_by_key.get(key)
             if places is None:
@@ -188,6 +246,12 @@ class CacheDomain(Domain):
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         wanted = set(docnames)
+        for docname, rows in otherdata.get("rows", {}).items():
+            if docname in wanted:
+                self.rows_by_docname[docname] = rows
+        for docname in otherdata.get("linking", {}):
+            if docname in wanted:
+                self.linking[docname] = True
         for places in otherdata.get("packages", {}).values():
             for entry in places:
                 if entry.docname in wanted:
@@ -237,6 +301,14 @@ class CacheDomain(Domain):
         node: pending_xref,
         contnode: Element,
     ) -> nodes.reference | None:
+        spec_hash = node.get(HASH_ATTR)
+        if spec_hash and builder.format == "html":
+            package = node.get(PACKAGE_ATTR) or target.split("@", 1)[0]
+            tag = target.split("@", 1)[1] if "@" in target else ""
+            found = self.row_target(spec_hash, package, tag, fromdocname)
+            if found is not None:
+                title = f"{package} /{short_hash(spec_hash)}"
+                return make_refnode(builder, fromdocname, *found, contnode, title)
         entry = self.find(target.strip())
         if entry is None and node.get(LISTING_ATTR) and not node.get(EXACT_ATTR):
             entry = self.preferred(node.get(PACKAGE_ATTR) or target.split("@", 1)[0])

@@ -37,6 +37,16 @@ CONF = {
     "spackcache_mirrors": {"spack-test": str(MIRRORS / "spack-v2-test")},
     "spackcache_path": str(RECORDS),
 }
+#: The full hashes of the mirror's binaries, from its index.json by hand.
+FULL = {
+    "u5uz3dc": "u5uz3dcch5if4eve4sef67o2rf2lbfgh",
+    "sk2gqqz": "sk2gqqz4n5njmvktycnd25wq25jxiqkr",
+    "jr3yipy": "jr3yipyxyjulcdvckwwwjrrumis7glpa",
+    "rqh2vuf": "rqh2vuf6fqwkmipzgi2wjx352mq7y7ez",
+    "izgzpze": "izgzpzeljwairalfjm3k6fntbb64nt6n",
+    "vd7v4ss": "vd7v4ssgnoqdplgxyig3orum67n4vmhq",
+    "qeehcxy": "qeehcxyvluwnihsc2qxstmpomtxo3lrc",
+}
 TREE_U5 = """\
 libdwarf@20130729 /u5uz3dc
     compiler-wrapper@1.0 /qeehcxy [build]
@@ -99,7 +109,7 @@ def test_html_draws_each_binary_once_linked_to_its_package_page(build: Build) ->
             texts = [t.text or "" for t in a.iter(f"{{{SVG['svg']}}}text")]
             if a.get(HREF):  # (a tooltip alone makes an <a> too)
                 links[" ".join(texts)] = a.get(HREF)
-    # libdwarf's and libelf's binaries link to their entries on the package page (the
+    # libdwarf's and libelf's binaries link to their rows on the package page (the
     # SVG sits in _images/, so the link goes up a folder); gcc & co. have no page
     assert sorted(links) == [
         "libdwarf@20130729 /sk2gqqz",
@@ -114,7 +124,13 @@ def test_html_draws_each_binary_once_linked_to_its_package_page(build: Build) ->
         assert path == "../package.html"
         target = page.find(id=anchor)
         assert target is not None, name
-        assert name.split("@")[0] in target.get_text()
+        # the row of that binary (its id: "spec-" and the full hash, from index.json)
+        short = name.split("/")[1]
+        assert anchor == f"spec-{FULL[short]}"
+        assert target.name == "tr"
+        code = target.select_one("code.spackcache-hash")
+        assert code is not None
+        assert code.get_text() == FULL[short]
 
     # :installed: and :hash: u5uz3dc: what the binary brings with it
     assert len(parts(installed, "node")) == 3

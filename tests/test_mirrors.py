@@ -572,7 +572,7 @@ def test_a_spec_row_discloses_its_dependencies(build: Build) -> None:
     <details> "N direct · M installed with it", M counted by a recursion over the index
     here; text: in full), those needed only to build after the others, one that
     provides virtuals spelled as Spack 1.0 prints it (``%c,cxx=gcc@10.2.1``), each linked
-    to its package's page where there is one (libelf has one on this site; the others
+    to its row where there is one (libelf's binaries are rows of this page; the others
     stay plain text, without a warning)."""
     app = build("mirrors", conf=MIRROR_CONF)
     assert app.warning.getvalue() == ""
@@ -605,18 +605,22 @@ def test_a_spec_row_discloses_its_dependencies(build: Build) -> None:
         # those installed with the binary first, then those needed only to build it
         expected = [spelled(d) for d in direct if installed(d)]
         expected += [spelled(d) for d in direct if not installed(d)]
-        (details,) = row.select("td.spackcache-hash details")
-        (summary,) = details.select("summary")
+        (details,) = row.select("td.spackcache-hash > details")
+        (summary,) = details.select(":scope > summary")
         assert summary.get_text() == (
             f"{len(direct)} direct \N{MIDDLE DOT} {len(brings(spec_hash))} installed with it"
         )
-        shown = [s.get_text() for s in details.select("span.spackcache-dependency")]
+        listed = details.select_one(":scope > p")
+        assert listed is not None
+        shown = [s.get_text() for s in listed.select("span.spackcache-dependency")]
         assert shown == expected
         if any(not installed(d) for d in direct):
-            assert "build only: " in details.get_text()
-        links = {a.get_text(): a["href"] for a in details.select("a")}
-        libelf = [text for text in expected if text.startswith("libelf@")]
-        assert links == dict.fromkeys(libelf, "#cache-package-libelf-spack-test")
+            assert "build only: " in listed.get_text()
+        links = {a.get_text(): a["href"] for a in listed.select("a")}
+        # libelf's binaries are rows of this page (the table above): a link goes to the
+        # row of that binary, "spec-" and its full hash
+        libelf = {spelled(d): f"#spec-{d['hash']}" for d in direct if d["name"] == "libelf"}
+        assert links == libelf
     libelf_table = html.select("table.spackcache-specs")[0]
     for row in libelf_table.select("tbody tr"):  # the core2 libelf depends on nothing
         (code,) = row.select("td.spackcache-hash code")

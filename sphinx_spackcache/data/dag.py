@@ -29,11 +29,14 @@ __all__ = [
     "DependencyClosure",
     "DependencyCounts",
     "Subgraph",
+    "TreeCut",
+    "bounded_tree",
     "brought",
     "brought_counts",
     "closure",
     "counts",
     "first_known",
+    "installed_closure",
     "provides",
     "remembered",
     "subgraph",
@@ -321,3 +324,51 @@ def subgraph(
         cut=cut,
         reachable=len(everything),
     )
+
+
+def installed_closure(
+    hashes: Iterable[str], dependencies_of: DependenciesOf
+) -> dict[str, tuple[Dependency, ...]]:
+    """The ``link``/``run`` edges of *hashes* and of everything they bring with them
+    (:func:`brought`), by hash: all that the trees of *hashes*' binaries are drawn from
+    (a table's binaries share most of it: kept once for the table, not once a row)."""
+    found: dict[str, tuple[Dependency, ...]] = {}
+    pending = list(dict.fromkeys(hashes))
+    while pending:
+        key = pending.pop()
+        if key in found:
+            continue
+        edges = tuple(d for d in dependencies_of(key) if installed_with(d))
+        found[key] = edges
+        pending.extend(d.hash for d in edges if d.hash not in found)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class TreeCut:
+    """A tree of :func:`bounded_tree` and what it leaves out."""
+
+    branches: tuple[Branch, ...]
+    #: The depth the tree stops at to fit (``None``: as deep as it goes).
+    depth: int | None
+    #: Lines left off the end past the limit (when even one edge deep is too long).
+    dropped: int
+
+
+def bounded_tree(spec_hash: str, dependencies_of: DependenciesOf, *, limit: int) -> TreeCut:
+    """The tree of what *spec_hash* brings with it (:func:`tree` of ``link``/``run``
+    edges, shared subtrees once) in at most *limit* lines: the whole tree when it fits,
+    else the deepest tree that fits, 3 edges deep or 2; else the first *limit* lines of
+    the tree 2 edges deep (one edge deep would say no more than the direct
+    dependencies do) and how many lines are left off."""
+    whole = tree(spec_hash, dependencies_of, installed_only=True)
+    if len(whole) <= limit:
+        return TreeCut(whole, None, 0)
+    deepest = max(branch.depth for branch in whole)
+    shallowest = min(2, deepest)
+    for depth in range(min(deepest - 1, 3), shallowest - 1, -1):
+        cut = tree(spec_hash, dependencies_of, installed_only=True, max_depth=depth)
+        if len(cut) <= limit:
+            return TreeCut(cut, depth, 0)
+    cut = tree(spec_hash, dependencies_of, installed_only=True, max_depth=shallowest)
+    return TreeCut(cut[:limit], shallowest, len(cut) - limit)

@@ -10,6 +10,7 @@ program, a figure gives way to the tree with one located warning.
 
 from __future__ import annotations
 
+import posixpath
 import shutil
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -26,7 +27,7 @@ from sphinx.util.docutils import SphinxTranslator
 
 from ..data.dag import Subgraph, brought, installed_with, subgraph, tree
 from ..data.model import short_hash
-from ..domain import cache_domain, package_key
+from ..domain import cache_domain
 from ..render.graph import cache_graph, decode_subgraph, dot_source, graph_attributes, tree_block
 from ..warnings_ import SpackCacheWarning, warn
 from .base import SpackCacheDirective
@@ -131,8 +132,9 @@ class CacheGraphDirective(SpackCacheDirective):
 
 
 def _figure(translator: SphinxTranslator, node: cache_graph) -> graphviz | None:
-    """The Graphviz figure of *node*, its binaries linked (in HTML) to their package's
-    page of the snapshot where there is one; ``None``, after a located warning, when
+    """The Graphviz figure of *node*, its binaries linked (in HTML) to their rows: on
+    this page where it has one, else on their package's page of the snapshot (its
+    anchor when that page has no row of the binary); ``None``, after a located warning, when
     the ``dot`` program cannot be found."""
     builder = translator.builder
     config = builder.config
@@ -144,7 +146,7 @@ def _figure(translator: SphinxTranslator, node: cache_graph) -> graphviz | None:
             node,
         )
         return None
-    entries = cache_domain(builder.env).entries
+    domain = cache_domain(builder.env)
     html = builder.format == "html"
     # the page being written (HTML builders say; a LaTeX document is many pages: the
     # one the directive is in)
@@ -153,10 +155,16 @@ def _figure(translator: SphinxTranslator, node: cache_graph) -> graphviz | None:
     )
 
     def url(package: str, spec_hash: str) -> str | None:
-        entry = entries.get(package_key(package, node["tag"]))
-        if not html or entry is None:
+        # its row on this page, else its row on its package's page, else that page
+        found = domain.row_target(spec_hash, package, node["tag"], docname) if html else None
+        if found is None:
             return None
-        return f"{builder.get_relative_uri(docname, entry.docname)}#{entry.anchor}"
+        target, anchor = found
+        page = builder.get_relative_uri(docname, target)
+        if not page:  # this page: by its name (a bare "#" would name the SVG itself)
+            own = builder.get_target_uri(docname)
+            page = "./" if own.endswith("/") else posixpath.basename(own)
+        return f"{page}#{anchor}"
 
     figure = graphviz()
     figure["code"] = dot_source(decode_subgraph(node["graph"]), title=node["alt"], url=url)

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from ..data.dag import brought_counts, closure
+from ..data.dag import brought_counts, closure, installed_closure
 from ..data.lockfile import LockfileError, LockNode, load_lockfile
 from ..data.match import Match, Reason, check, nearest
 from ..data.specsyntax import SpecSyntaxError, parse_spec
@@ -118,6 +118,7 @@ class CacheMatchDirective(SpackCacheDirective):
                 tag=tag,
                 package=package,
                 closure=closure([s.hash for s in found], known) if known else None,
+                installed=installed_closure((s.hash for s in found), known) if known else None,
             )
         if len(found) < wanted:
             others = nearest(

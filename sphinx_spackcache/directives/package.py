@@ -14,7 +14,15 @@ from sphinx.util.nodes import make_id
 
 from ..config import spackcache_config
 from ..data.checks import url_problems
-from ..data.dag import brought_counts, closure, first_known, remembered, used_by, users
+from ..data.dag import (
+    brought_counts,
+    closure,
+    first_known,
+    installed_closure,
+    remembered,
+    used_by,
+    users,
+)
 from ..data.history import also_in
 from ..data.model import Dependency, Spec
 from ..data.summary import compiler_sort_key, spec_sort_key, summarise
@@ -110,7 +118,7 @@ class CachePackageDirective(SpackCacheDirective):
                 if columns is not None and ALSO_IN not in columns:
                     columns = (*columns, ALSO_IN)
                 also_in = self.elsewhere(tag, package, specs)
-            known = loaded.dependencies
+            known = remembered(loaded.dependencies) if loaded.dependencies else None
             container += pending_spec_table(
                 sorted(specs, key=SPEC_SORTS[sort]),
                 title=title,
@@ -123,6 +131,7 @@ class CachePackageDirective(SpackCacheDirective):
                 also_in=also_in,
                 package=package,
                 closure=closure([s.hash for s in specs], known) if known else None,
+                installed=installed_closure((s.hash for s in specs), known) if known else None,
             )
         elif query:
             self.warn(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from docutils import nodes
 
@@ -27,6 +28,7 @@ from .labels import compiler_label
 from .names import DEPENDENCY_CLASS, HASH_CLASS, ROOT_CLASS
 from .phrases import count_phrase
 from .tables import Cells, Column, make_table, pick_columns
+from .trees import ClosureData, closure_data, closure_lookup, tree_disclosure
 
 __all__ = [
     "ALSO_IN",
@@ -177,11 +179,14 @@ def _installed(types: str) -> bool:
     return not types or bool({"link", "run"} & set(types.split(",")))
 
 
-def _dependencies_cell(dependencies: SpecDependencies, tag: str) -> list[nodes.Node]:
-    """The direct dependencies of a spec, each linked to its package's page (where there
-    is one): those installed with the binary, then those needed only to build it (or
-    test it). In HTML they are folded under "N direct · M installed with it" (a
-    disclosure: the table is no wider); in print they are listed."""
+def _dependencies_cell(
+    dependencies: SpecDependencies, tag: str, tree: nodes.Element | None = None
+) -> list[nodes.Node]:
+    """The direct dependencies of a spec, each linked to its binary's row or its
+    package's page (where there is one, see ``CacheDomain.row_target``): those
+    installed with the binary, then those needed only to build it (or test it). In HTML
+    they are folded under "N direct · M installed with it" (a disclosure: the table is
+    no wider), with the whole *tree* after them; in print they are listed."""
     _, direct, users, _ = dependencies
     paragraph = nodes.paragraph()
     installed = [d for d in direct if _installed(d[3])]
@@ -198,10 +203,13 @@ def _dependencies_cell(dependencies: SpecDependencies, tag: str) -> list[nodes.N
                 paragraph += nodes.Text(", ")
             text = dependency_text(name, version, spec_hash, types, virtuals)
             inline = nodes.inline(text, text, classes=[DEPENDENCY_CLASS])
-            paragraph += package_ref(name, tag, inline)
+            paragraph += package_ref(name, tag, inline, spec_hash=spec_hash)
     count = len(direct)
     label = dependencies_label(dependencies)
-    return [more_values("", paragraph, count=count, label=label, classes=[f"{ROOT_CLASS}-more"])]
+    more = more_values("", paragraph, count=count, label=label, classes=[f"{ROOT_CLASS}-more"])
+    if tree is not None:
+        more += tree
+    return [more]
 
 
 def dependencies_label(dependencies: SpecDependencies) -> str:
@@ -507,13 +515,21 @@ def _ordered(variants: list[str], plan: SpecTablePlan) -> list[str]:
 
 
 def hash_cell(
-    spec: Spec, dependencies: SpecDependencies | None = None, tag: str = ""
+    spec: Spec,
+    dependencies: SpecDependencies | None = None,
+    tag: str = "",
+    closure: Callable[[str], Sequence[Dependency]] | None = None,
 ) -> list[nodes.Node]:
     """The hash cell of *spec*'s row: its hash (linked to the binary where the source
-    says where it is) and, where the source knows them, its dependencies."""
+    says where it is) and, where the source knows them, its dependencies, with their
+    whole tree when the table kept their *closure*
+    (:func:`~sphinx_spackcache.render.trees.tree_disclosure`)."""
     cell = hash_nodes(spec.hash, hash_link(spec))
     if dependencies is not None and has_dependencies(dependencies):
-        cell += _dependencies_cell(dependencies, tag)
+        tree = None
+        if closure is not None:
+            tree = tree_disclosure(spec.hash, closure, tag, dependency_text)
+        cell += _dependencies_cell(dependencies, tag, tree)
     return cell
 
 
@@ -536,9 +552,10 @@ def _spec_cells(
     tag: str = "",
     also_in: Sequence[str] = (),
     package: str = "",
+    closure: Callable[[str], Sequence[Dependency]] | None = None,
 ) -> Cells:
     cells: dict[str, list[nodes.Node]] = {key: cell.as_nodes() for key, cell in row.items()}
-    cells["hash"] = hash_cell(spec, dependencies, tag)
+    cells["hash"] = hash_cell(spec, dependencies, tag, closure)
     cells[ALSO_IN] = also_in_cell(package, also_in)
     return cells
 
@@ -576,25 +593,37 @@ def spec_table(
     tag: str = "",
     also_in: Mapping[str, Sequence[str]] | None = None,
     package: str = "",
+    row_ids: Sequence[str] = (),
+    closure: Callable[[str], Sequence[Dependency]] | None = None,
 ) -> nodes.table:
     """One row per spec, in the order given, as :func:`plan_spec_table` plans it (from
     *columns*, unless a *plan* is given); with *dependencies* (spec hash -> its direct
-    dependencies), each row's hash cell lists them, linked to the pages of *tag*; with
-    *also_in* (spec hash -> the other snapshots that hold it), the :data:`ALSO_IN` cells
-    link to *package*'s pages there."""
+    dependencies), each row's hash cell lists them, linked to the pages of *tag* (and
+    their whole tree, from *closure*); with *also_in* (spec hash -> the other snapshots
+    that hold it), the :data:`ALSO_IN` cells link to *package*'s pages there; *row_ids*:
+    each row's id (``site.rows``)."""
     plan = plan or plan_spec_table(specs, columns, also_in=also_in is not None)
     known = dependencies or {}
     elsewhere = also_in or {}
     rows = (
-        _spec_cells(spec, cells, known.get(spec.hash), tag, elsewhere.get(spec.hash, ()), package)
+        _spec_cells(
+            spec, cells, known.get(spec.hash), tag, elsewhere.get(spec.hash, ()), package, closure
+        )
         for spec, cells in zip(specs, spec_rows(specs, plan, elsewhere), strict=True)
     )
-    return make_table(title, plan.columns, rows, kind="specs")
+    table = make_table(title, plan.columns, rows, kind="specs")
+    if row_ids and specs:
+        body = table.next_node(nodes.tbody)
+        assert body is not None
+        for row, row_id in zip(body.children, row_ids, strict=True):
+            row["ids"].append(row_id)  # type: ignore[index]
+    return table
 
 
 _SPECS_DECODER = decoder(list[Spec])
 _DEPENDENCIES_DECODER = decoder(dict[str, SpecDependencies])
 _ALSO_IN_DECODER = decoder(dict[str, list[str]])
+_CLOSURE_DECODER = decoder(ClosureData)
 
 #: The older ``spack install`` options a snapshot's Spack needs, as the classes of its
 #: spec table, from which the HTML script writes each row's install command (today's
@@ -618,7 +647,8 @@ class spec_table_data(deferred_table):  # noqa: N801 (docutils node naming)
     hold it, only hashes that are elsewhere); ``package``, whose binaries they are (a
     class of the table in HTML, ``spackcache-of-<package>``); from a source that
     records dependencies, ``closure`` (JSON: a :class:`~.data.dag.DependencyClosure`,
-    written by HTML only, for the "Match a spec" box); two children, the table's
+    written by HTML only, for the "Match a spec" box), and ``installed`` (JSON: the
+    ``link``/``run`` edges each row's whole tree is drawn from); two children, the table's
     ``title`` and an ``inline`` of its words for search."""
 
     def needs_links(self) -> bool:
@@ -641,6 +671,7 @@ def pending_spec_table(
     also_in: Mapping[str, Sequence[str]] | None = None,
     package: str = "",
     closure: DependencyClosure | None = None,
+    installed: Mapping[str, Sequence[Dependency]] | None = None,
 ) -> spec_table_data:
     """The node that :func:`build_spec_table` turns into the table of *specs* (and the
     sentence of what they share); *columns* as the user gave them, if they did; each
@@ -654,7 +685,10 @@ def pending_spec_table(
     hash that other snapshots hold too, those snapshots, linked to *package*'s pages
     there (the :data:`ALSO_IN` column is shown when *also_in* is not ``None``);
     *closure*: every dependency of *specs*, where the source knows them, which HTML
-    carries for the "Match a spec" box (``^name@version``)."""
+    carries for the "Match a spec" box (``^name@version``);
+    *installed*: the ``link``/``run`` edges of the specs and of all they bring
+    (:func:`~sphinx_spackcache.data.dag.installed_closure`), from which HTML draws each
+    row's whole tree."""
     counts = brings or {}
     users = used_by or {}
     known = {
@@ -671,6 +705,9 @@ def pending_spec_table(
     words += [word for found in known.values() for word in _dependency_words(found)]
     elsewhere = {h: list(tags) for h, tags in (also_in or {}).items() if tags}
     words += [tag for tags in elsewhere.values() for tag in tags]
+    trees: dict[str, Any] = (
+        {"installed": encode(closure_data(installed))} if known and installed else {}
+    )
     return spec_table_data.pending(
         list(dict.fromkeys(words)),
         title=title,
@@ -682,6 +719,7 @@ def pending_spec_table(
         **({"also_in": encode(elsewhere)} if also_in is not None else {}),
         **({"package": package} if package else {}),
         **({"closure": encode(closure)} if closure is not None else {}),
+        **trees,
     )
 
 
@@ -700,6 +738,10 @@ class SpecTableData:
     also_in: Mapping[str, Sequence[str]] | None = None
     #: The package whose pages in those snapshots they link to.
     package: str = ""
+    #: Each row's id (given when the page was read: ``site.rows``), else none.
+    row_ids: Sequence[str] = ()
+    #: The ``link``/``run`` edges each row's tree is drawn from, where the table kept them.
+    installed: Callable[[str], Sequence[Dependency]] | None = None
 
 
 def decode_spec_table(node: spec_table_data) -> SpecTableData:
@@ -710,8 +752,18 @@ def decode_spec_table(node: spec_table_data) -> SpecTableData:
     dependencies = (
         _DEPENDENCIES_DECODER.decode(node["dependencies"]) if node.get("dependencies") else {}
     )
+    installed = None
+    if "installed" in node:
+        installed = closure_lookup(_CLOSURE_DECODER.decode(node["installed"]))
     return SpecTableData(
-        specs, plan, dependencies, node.get("tag", ""), also_in, node.get("package", "")
+        specs,
+        plan,
+        dependencies,
+        node.get("tag", ""),
+        also_in,
+        node.get("package", ""),
+        node.get("row_ids", ()),
+        installed,
     )
 
 
@@ -727,6 +779,8 @@ def table_shell(node: spec_table_data, data: SpecTableData, *, rows: bool = True
         tag=data.tag,
         also_in=data.also_in,
         package=data.package,
+        row_ids=data.row_ids,
+        closure=data.installed,
     )
     table["classes"].extend(install_classes(node.get("install_options", ())))
     if data.package:  # whose binaries the rows are, for the "Match a spec" box

@@ -106,8 +106,7 @@
 
   // show the page of rows kept, and the controls as they now are
   Table.prototype.render = function () {
-    var shown = this.shownRows();
-    if (this.matchbox) { shown = this.matchbox.listed(shown); }
+    var shown = this.listedRows();
     var size = state.size || Math.max(shown.length, 1);
     var pages = Math.max(1, Math.ceil(shown.length / size));
     this.page = Math.min(Math.max(this.page, 0), pages - 1);
@@ -117,6 +116,28 @@
     spackcache.controls.show(this, { shown: shown, pages: pages, first: first, size: size });
     if (this.matchbox) { this.matchbox.show(); }
     if (this.kind === "package") { this.carryFilters(); }
+  };
+
+  // the rows listed, in the order shown: those the search, filters and the spec to match
+  // keep (render() pages through these)
+  Table.prototype.listedRows = function () {
+    var shown = this.shownRows();
+    return this.matchbox ? this.matchbox.listed(shown) : shown;
+  };
+
+  // open the page that holds *row* (a row of this table) and say whether it is shown:
+  // false when the search, the filters or the spec to match leave it out
+  Table.prototype.showRow = function (row) {
+    var listed = this.listedRows();
+    for (var i = 0; i < listed.length; i++) {
+      if (listed[i].row === row) {
+        var size = state.size || Math.max(listed.length, 1);
+        this.page = Math.floor(i / size);
+        this.render();
+        return true;
+      }
+    }
+    return false;
   };
 
   // links from a package listing to package pages take the filters along

@@ -148,18 +148,21 @@ class table_rows(nodes.Element):  # noqa: N801 (docutils node naming)
     """The body rows of a table while the HTML writer writes it (:func:`visit_table_rows`):
     in the table's ``tbody``, only for the length of the visit (never in a doctree that
     is kept). Each row's cells are :class:`Cell` data, by column key, but for the
-    columns in *own*, whose content those functions write."""
+    columns in *own*, whose content those functions write; *row_ids*: each row's id,
+    where rows have one (a spec table's)."""
 
     def __init__(
         self,
         columns: Sequence[Column],
         rows: list[dict[str, Cell]],
         own: Mapping[str, CellWriter],
+        row_ids: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.columns = columns
         self.rows = rows
         self.own = own
+        self.row_ids = row_ids
 
 
 def _write_table(
@@ -170,6 +173,7 @@ def _write_table(
     rows: list[dict[str, Cell]],
     own: Mapping[str, CellWriter],
     before: list[nodes.Element],
+    row_ids: Sequence[str] = (),
 ) -> None:
     """Write *table* (its frame: title, *columns*, heading) with *rows* in its body, in
     *node*'s place, after *before*: the columns' widths from what the cells show, the
@@ -191,7 +195,7 @@ def _write_table(
     )
     body = table.next_node(nodes.tbody)
     assert body is not None
-    body += table_rows(columns, rows, own)
+    body += table_rows(columns, rows, own, row_ids)
     _write_built(translator, node, [*before, node.scroll(table)])
 
 
@@ -229,7 +233,7 @@ def visit_spec_table(translator: HTML5Translator, node: spec_table_data) -> None
     table = table_shell(node, data, rows=False)
     before: list[nodes.Element] = [] if shared is None else [shared]
     own = {"hash": write_hash, ALSO_IN: write_also_in}
-    _write_table(translator, node, table, data.plan.columns, rows, own, before)
+    _write_table(translator, node, table, data.plan.columns, rows, own, before, data.row_ids)
 
 
 _CLOSURE_DECODER = decoder(DependencyClosure)
@@ -366,8 +370,9 @@ def visit_table_rows(translator: HTML5Translator, node: table_rows) -> None:
     """HTML: the rows of a table, as the translator writes a ``row`` of ``entry`` nodes,
     each a ``paragraph`` of badges and perhaps a :class:`more_values`."""
     body = translator.body
+    ids = node.row_ids
     for number, cells in enumerate(node.rows):
-        row = nodes.row()
+        row = nodes.row(ids=[ids[number]] if ids else [])
         translator.visit_row(row)
         for column in node.columns:
             body.append(_start_tag(translator, "td", f"{ROOT_CLASS}-{column.key}"))
@@ -435,7 +440,7 @@ def _write_hash(translator: HTML5Translator, spec: Spec, data: SpecTableData) ->
         body.append("</p>")
         return
     body.append("</p>\n")
-    more = hash_cell(spec, dependencies, data.tag)[1:]
+    more = hash_cell(spec, dependencies, data.tag, data.installed)[1:]
     _resolve_package_links(translator, more)  # type: ignore[arg-type]
     for node in more:
         node.walkabout(translator)

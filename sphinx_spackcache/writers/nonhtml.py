@@ -12,6 +12,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..render.badges import ALIKE_CLASS, badge_run, more_values
 from ..render.deferred import deferred, splice
+from ..render.trees import TREE_CLASS
 
 __all__ = ["BuildDeferredOutput", "UnfoldMoreValues", "setup_nonhtml"]
 
@@ -51,12 +52,16 @@ class UnfoldMoreValues(_NotForHtml):
     (after its label, where it has one of its own: "3 direct · 2 installed with it: ")
     (for the same builders as :class:`BuildDeferredOutput`), and the notes on rows that
     look alike while values are folded (:data:`~sphinx_spackcache.render.badges.ALIKE_CLASS`)
-    go."""
+    go; a row's whole dependency tree (:mod:`~sphinx_spackcache.render.trees`) is
+    left out: print keeps the counts and the direct dependencies."""
 
     #: after the tables are built (5), before the LaTeX, text and man touches (400)
     default_priority = 6
 
     def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(more_values)):
+            if TREE_CLASS in node["classes"]:  # a row's whole tree: HTML only
+                node.parent.remove(node)
         for node in list(self.document.findall(more_values)):
             label = node.get("label")
             if label and node.children and isinstance(node[0], nodes.paragraph):

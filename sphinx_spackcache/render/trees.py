@@ -1,0 +1,160 @@
+"""The whole dependency tree of a spec table's row, on demand (issue 27): in HTML a
+disclosure under the row's dependencies, a ``<details>`` (no script needed) holding a
+nested list of every binary the row's binary brings with it (its ``link``/``run``
+dependencies and theirs), each linked to its row or its package's page.
+
+Large trees are collapsed as ``cache-graph`` collapses them: a shared subtree is shown
+once (where it is met again, "dependencies above"), and a tree longer than
+:data:`TREE_LINES` lines stops at a depth that fits (:func:`~.data.dag.bounded_tree`),
+which the disclosure says in words.
+
+Print (text, LaTeX, man) shows no tree: a table cell holding a tree for every row
+would run to pages; it keeps the counts and the direct dependencies, and
+``cache-graph`` draws (or prints) the tree of a binary. The post-transform of
+:mod:`~sphinx_spackcache.writers.nonhtml` takes the disclosure out.
+
+A table keeps the edges its trees are drawn from once (:func:`closure_data`), not a
+tree a row: the binaries of one package share most of what they bring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from docutils import nodes
+
+from ..data.dag import Branch, bounded_tree
+from ..data.model import Dependency
+from ..domain import package_ref
+from .badges import more_values
+from .names import DEPENDENCY_CLASS, ROOT_CLASS
+from .phrases import count_phrase
+
+__all__ = [
+    "TREE_CLASS",
+    "TREE_LINES",
+    "ClosureData",
+    "closure_data",
+    "closure_lookup",
+    "tree_disclosure",
+]
+
+#: The class of a row's tree disclosure (HTML only).
+TREE_CLASS = f"{ROOT_CLASS}-tree"
+#: The most lines a row's tree shows: past it, the tree stops at a depth that fits. Of
+#: the 1,225 binaries of NCAR's derecho install tree (tests/mirrors), half have trees of
+#: at most 10 lines, nine in ten at most 49; 23 have more than 100 (the longest, gnuplot,
+#: 315 lines: 82 to two edges deep).
+TREE_LINES = 100
+
+#: The ``link``/``run`` edges of a table's binaries and of all they bring, as a
+#: deferred table keeps them: hash -> ``[name, version, hash, types, virtuals]`` each
+#: (the types and virtuals joined with commas).
+ClosureData = dict[str, list[list[str]]]
+
+
+def closure_data(closure: Mapping[str, Sequence[Dependency]]) -> ClosureData:
+    """*closure* (:func:`~.data.dag.installed_closure`) as a deferred table keeps it."""
+    return {
+        key: [[d.name, d.version, d.hash, ",".join(d.types), ",".join(d.virtuals)] for d in edges]
+        for key, edges in closure.items()
+    }
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(text.split(",")) if text else ()
+
+
+def closure_lookup(data: ClosureData) -> Callable[[str], Sequence[Dependency]]:
+    """The dependencies of a hash, from what :func:`closure_data` kept."""
+    edges = {
+        key: tuple(
+            Dependency(name, version, spec_hash, _split(types), _split(virtuals))
+            for name, version, spec_hash, types, virtuals in found
+        )
+        for key, found in data.items()
+    }
+    return lambda key: edges.get(key, ())
+
+
+def _line(branch: Branch, tag: str, text: Callable[..., str]) -> nodes.paragraph:
+    dependency = branch.dependency
+    shown = text(
+        dependency.name,
+        dependency.version,
+        dependency.hash,
+        ",".join(dependency.types),
+        ",".join(dependency.virtuals),
+    )
+    inline = nodes.inline(shown, shown, classes=[DEPENDENCY_CLASS])
+    paragraph = nodes.paragraph()
+    paragraph += package_ref(dependency.name, tag, inline, spec_hash=dependency.hash)
+    if branch.shown_before:
+        paragraph += nodes.Text(" (dependencies above)")
+    elif branch.cut:
+        paragraph += nodes.Text(" (more below, not shown)")
+    return paragraph
+
+
+def _nested(branches: Sequence[Branch], tag: str, text: Callable[..., str]) -> nodes.bullet_list:
+    """*branches* (depth first) as nested bullet lists, one item a line. The lists are
+    made from the leaves up, each node given its children before it has a parent:
+    docutils looks up a new child's document through its parents, and items added to a
+    list already deep in a tree took a quarter of the time of a snapshot's trees."""
+    # the items of each open level: (line, the items below it)
+    levels: list[list[tuple[nodes.paragraph, list[Any]]]] = [[]]
+    for branch in branches:
+        while len(levels) > branch.depth:
+            below = levels.pop()
+            levels[-1][-1][1].extend(below)
+        if len(levels) < branch.depth:
+            levels.append([])
+        levels[-1].append((_line(branch, tag, text), []))
+    while len(levels) > 1:
+        below = levels.pop()
+        levels[-1][-1][1].extend(below)
+
+    def made(items: list[tuple[nodes.paragraph, list[Any]]]) -> nodes.bullet_list:
+        return nodes.bullet_list(
+            "",
+            *(
+                nodes.list_item("", line, *([made(below)] if below else []))
+                for line, below in items
+            ),
+        )
+
+    return made(levels[0])
+
+
+def tree_disclosure(
+    spec_hash: str,
+    dependencies_of: Callable[[str], Sequence[Dependency]],
+    tag: str,
+    text: Callable[..., str],
+) -> more_values | None:
+    """The disclosure of the tree of what *spec_hash* brings with it, each binary named
+    by *text* (``libelf@0.8.13/rqh2vuf``) and linked in *tag*; ``None`` when the tree
+    would show no more than the direct dependencies do (none of them brings anything)."""
+    cut = bounded_tree(spec_hash, dependencies_of, limit=TREE_LINES)
+    if not any(branch.depth > 1 or branch.cut for branch in cut.branches):
+        return None
+    everything = {spec_hash}
+    pending = [spec_hash]
+    while pending:
+        for dependency in dependencies_of(pending.pop()):
+            if dependency.hash not in everything:
+                everything.add(dependency.hash)
+                pending.append(dependency.hash)
+    total = len(everything) - 1
+    label = f"whole tree ({count_phrase(total, 'binary', 'binaries')})"
+    children: list[nodes.Element] = []
+    shown = len({branch.dependency.hash for branch in cut.branches})
+    if cut.depth is not None:
+        said = f"Shown to {count_phrase(cut.depth, 'edge')} deep"
+        if cut.dropped:
+            said += f", its first {len(cut.branches)} lines ({cut.dropped:,} more not shown)"
+        said += f": {shown} of the {total} binaries it brings."
+        children.append(nodes.paragraph(said, said))
+    children.append(_nested(cut.branches, tag, text))
+    return more_values("", *children, count=total, label=label, classes=[TREE_CLASS])
