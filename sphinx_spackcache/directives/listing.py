@@ -12,6 +12,7 @@ from sphinx.application import Sphinx
 
 from ..data.model import Spec
 from ..data.query import SpecQuery
+from ..data.sizes import SizeSum
 from ..data.suggest import first_few
 from ..data.summary import summarise
 from ..render.links import links_paragraph
@@ -81,6 +82,8 @@ class _ListingDirective(SpackCacheDirective):
             self.warn("the filters leave no package to list", SpackCacheWarning.FILTER)
             return []
         rows.sort(key=PACKAGE_SORTS[sort])
+        if "columns" not in self.options and any(row.summary.sized for row in rows):
+            columns = (*columns, "size")
         if query:
             title += f" ({len(rows)} of {len(specs_by_package)} shown)"
         container = self.listing_output(tag, lead, rows, title, columns)
@@ -102,8 +105,14 @@ class _ListingDirective(SpackCacheDirective):
         the table of *rows*."""
         container = self.output_container(self.kind)
         total = sum(row.summary.num_specs for row in rows)
+        size = SizeSum(
+            sum(row.summary.size_bytes for row in rows),
+            sum(row.summary.sized for row in rows),
+            total,
+        ).phrase()
         container += sentence(
-            f"{lead}: {count_phrase(len(rows), 'package')}, {count_phrase(total, 'spec')}."
+            f"{lead}: {count_phrase(len(rows), 'package')}, {count_phrase(total, 'spec')}"
+            + (f" ({size})." if size else ".")
         )
         if self.kind == "index":
             container += links_paragraph(None, tag, None)
