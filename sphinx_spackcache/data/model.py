@@ -127,7 +127,7 @@ class Spec(msgspec.Struct, frozen=True, gc=False):
     #: The SHA-256 of the binary's tarball.
     record_sha256: str | None = msgspec.field(default=None, name="spackcache_sha256")
     #: The bytes of the binary and of every binary it brings with it, each once
-    #: (:func:`~.sizes.with_dependencies`; ``None``: one of them has no size).
+    #: (:func:`~sphinx_spackcache.data.sizes.with_dependencies`; ``None``: one has no size).
     record_bytes_with_deps: int | None = msgspec.field(
         default=None, name="spackcache_bytes_with_deps"
     )

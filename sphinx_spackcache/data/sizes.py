@@ -1,5 +1,5 @@
 """What binaries weigh: each one's compressed size (a v3 mirror's spec manifest gives
-it, :mod:`~sphinx_spackcache.sources.manifests`), the size of a binary with everything
+it, ``sphinx_spackcache.sources.manifests``), the size of a binary with everything
 it brings with it, and the sums a summary or a listing shows ("4.2 GB in 64
 binaries").
 

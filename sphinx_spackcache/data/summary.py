@@ -56,7 +56,7 @@ class PackageSummary:
 
     @property
     def size(self) -> SizeSum:
-        """The specs' sizes added up (:meth:`~.sizes.SizeSum.phrase`)."""
+        """The specs' sizes added up (:meth:`~sphinx_spackcache.data.sizes.SizeSum.phrase`)."""
         return SizeSum(self.size_bytes, self.sized, self.num_specs)
 
 
