@@ -328,3 +328,20 @@ def test_parallel_reading_fetches_and_shows_what_serial_does(
     for page in ("libelf", "libdwarf", "runtime", "listing"):
         serial = (tmp_path / "out-1" / f"{page}.html").read_bytes()
         assert (tmp_path / "out-2" / f"{page}.html").read_bytes() == serial, page
+
+
+def test_a_progress_line_from_many_manifests(
+    server: Server, build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The test mirror's pages need 1 to 4 manifests each: below PROGRESS_FROM (20), no
+    progress line; from 2 on (as from 20 in a real build), a line per page that fetches
+    that many, naming the snapshot and the package."""
+    app = build("sizes", conf=conf_for(server, tmp_path / "quiet"))
+    assert "spec manifests..." not in app.status.getvalue()
+    monkeypatch.setattr("sphinx_spackcache.site.manifests.PROGRESS_FROM", 2)
+    shutil.rmtree(app.outdir.parent)  # read every page again, with an empty fetch cache
+    app = build("sizes", conf=conf_for(server, tmp_path / "loud"))
+    status = strip_colors(app.status.getvalue())
+    assert "sizes of spack-test/libdwarf: spec manifests..." in status
+    assert "sizes of spack-test/libelf: spec manifests..." in status
+    assert "sizes of spack-test/gcc-runtime" not in status  # one manifest

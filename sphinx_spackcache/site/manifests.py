@@ -107,7 +107,7 @@ def _fetched(
             f"sizes of {tag}/{package}: spec manifests... ",
             "purple",
             len(jobs),
-            env.app.verbosity,
+            0,  # one line that counts (the environment no longer gives Sphinx's -v)
             stringify_func=name,
         )
     return sorted(results, key=lambda result: result.hash)
