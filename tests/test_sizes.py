@@ -345,3 +345,12 @@ def test_a_progress_line_from_many_manifests(
     assert "sizes of spack-test/libdwarf: spec manifests..." in status
     assert "sizes of spack-test/libelf: spec manifests..." in status
     assert "sizes of spack-test/gcc-runtime" not in status  # one manifest
+
+
+def test_spackcache_fetch_sizes_off_asks_for_no_manifest(
+    server: Server, build: Build, tmp_path: Path
+) -> None:
+    app = build("sizes", conf={**conf_for(server, tmp_path), "spackcache_fetch_sizes": False})
+    assert warnings_of(app) == []
+    assert manifest_requests(server) == []
+    assert rows(app.outdir / "libdwarf.html") == dict.fromkeys(of_package("libdwarf"), (None, None))

@@ -54,7 +54,7 @@ def with_sizes(
     """*specs* of *package* in *tag*, each with its size and SHA-256 (fetched from the
     http(s) mirror's spec manifests where the local copy has none) and its size with
     dependencies (where the source knows them); and why some have no size."""
-    remotes = sources.manifest_mirrors(tag)
+    remotes = sources.manifest_mirrors(tag) if spackcache_config(env).fetch_sizes else {}
     if not remotes and not any(spec.record_bytes is not None for spec in specs):
         return tuple(specs), []
     lookup = remembered(dependencies_of) if dependencies_of else None
