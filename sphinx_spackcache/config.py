@@ -163,7 +163,8 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
             "matches the checksum it was fetched with, is revalidated with the mirror's "
             "``index.json.hash`` or, in the v3 layout, its index manifest (one small "
             "request) and fetched again only when the mirror changed; when the mirror "
-            "cannot be reached, the copy is used, with a warning."
+            "cannot be reached, the copy is used, with a warning. ``manifests/`` keeps "
+            "the spec manifests fetched for sizes (``spackcache_fetch_sizes``)."
         ),
     ),
     ConfigValue(
@@ -189,6 +190,20 @@ CONFIG_VALUES: tuple[ConfigValue, ...] = (
             "Seconds after a mirror was checked during which a build does not ask it "
             "again (so that rebuilding while writing costs no request); ``0`` checks on "
             "every build, as does a build from a fresh environment (``-E``)."
+        ),
+    ),
+    ConfigValue(
+        name="spackcache_fetch_sizes",
+        default=True,
+        rebuild="env",
+        types=(bool,),
+        type_text="bool",
+        description=(
+            "Whether the spec manifests of a v3 mirror over ``http(s)`` are fetched for "
+            "the binaries a page shows (and those they bring with them), for their sizes "
+            "and SHA-256: one request per binary the first time, 16 at a time, then kept "
+            "in the fetch cache. ``False``: no such request, and no size for those "
+            "binaries (a mirror in a folder has its sizes either way)."
         ),
     ),
     ConfigValue(
@@ -303,6 +318,8 @@ class SpackCacheConfig:
     fetch_timeout: float
     #: ``spackcache_fetch_max_age``, in seconds.
     fetch_max_age: float
+    #: ``spackcache_fetch_sizes``.
+    fetch_sizes: bool
     #: ``spackcache_mirror_url``: a template, or templates by snapshot (``"*"``: others).
     mirror_url: str | Mapping[str, str]
     #: ``spackcache_package_url``: a template (``""``: no link).
@@ -341,6 +358,7 @@ def spackcache_config(holder: Sphinx | BuildEnvironment) -> SpackCacheConfig:
             fetch_cache=config.spackcache_fetch_cache,
             fetch_timeout=float(config.spackcache_fetch_timeout),
             fetch_max_age=float(config.spackcache_fetch_max_age),
+            fetch_sizes=bool(config.spackcache_fetch_sizes),
             mirror_url=dict(mirror_url) if isinstance(mirror_url, dict) else mirror_url,
             package_url=config.spackcache_package_url,
             export=bool(config.spackcache_export),

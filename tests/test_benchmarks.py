@@ -192,3 +192,21 @@ def test_the_live_scale_benchmark_runs(tmp_path: Path) -> None:
     assert all(path.read_bytes().startswith(b'{"database":{"version":"7"') for path in plain)
     (gzipped,) = (bucket / "e4s-neoverse_v2" / "blobs" / "sha256").glob("*/*")
     assert gzipped.read_bytes()[:2] == b"\x1f\x8b"
+
+
+@pytest.mark.slow
+def test_the_sizes_benchmark_runs(tmp_path: Path) -> None:
+    """benchmarks/sizes.py end to end, once, without latency (its figures are in
+    docs/benchmarks.rst, not checked here): every manifest fetched both ways, and the
+    rebuilds ask for none."""
+    options = ["--rounds", "1", "--latency", "0", "--pages", "2", "--work", str(tmp_path)]
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "sizes.py"), *options],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    assert "1. cold fetch of 1,186 manifests" in done.stdout, done.stdout
+    assert "nothing changed: 0 manifests asked for" in done.stdout
+    assert "fetch cache kept): 0 asked for" in done.stdout

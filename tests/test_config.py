@@ -41,6 +41,7 @@ def test_the_values_of_a_build_read_once_and_frozen(build: Build) -> None:
         fetch_cache=None,
         fetch_timeout=3.0,
         fetch_max_age=600.0,
+        fetch_sizes=True,
         mirror_url={"*": "https://b.example/{tag}"},
         package_url="https://packages.spack.io/package.html?name={package}",
         export=False,

@@ -60,6 +60,9 @@ def live(tmp_path: Path) -> Iterator[Server]:
     blob(root / "develop", V3.read_bytes())  # the root mirror: never read
     v2_mirror(root / "develop" / "e4s", V2.read_bytes())
     blob(root / "develop" / "ml", GZ.read_bytes())
+    # its spec manifests, beside the blob, as a v3 stack mirror has them (their sizes)
+    spec_manifests = MIRRORS / "spack-v3-test" / "v3" / "manifests" / "spec"
+    shutil.copytree(spec_manifests, root / "develop" / "ml" / "v3" / "manifests" / "spec")
     shutil.copytree(MIRRORS / "spack-v3-test", root / "site" / "2026.11" / "ml")
     server = Server(root)
     yield server
@@ -204,10 +207,13 @@ def test_a_kept_fetch_cache_asks_for_the_index_and_v2_hashes_only(
             "/develop/e4s/v3/manifests/index/index.manifest.json",
             "/develop/e4s/build_cache/index.json.hash",
             "/develop/e4s/build_cache/index.json",
+            # the spec manifest of the binary the page shows, from the v3 stack (its size)
+            "/develop/ml/v3/manifests/spec/gcc-runtime/"
+            "gcc-runtime-10.2.1-izgzpzeljwairalfjm3k6fntbb64nt6n.spec.manifest.json",
         ]
     )
     # a new environment (as a CI that keeps only the fetch cache): the index is asked
-    # for again, a v2 stack's hash too, a blob never
+    # for again, a v2 stack's hash too, a blob or a spec manifest never
     shutil.rmtree(app.outdir.parent)
     count = len(live.requests)
     app = run(make_app, src, live)

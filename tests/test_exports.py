@@ -26,7 +26,7 @@ def test_package_exports_hold_the_records_specs(build: Build) -> None:
     folder = app.outdir / "_spackcache"
     data = json.loads((folder / DEVELOP / "py-packaging.json").read_text("utf-8"))
     assert data["schema"] == "sphinx-spackcache/export"
-    assert data["schema_version"] == 2
+    assert data["schema_version"] == 3
     # records do not know dependencies: the graph keys are there, null
     assert {spec["dependencies"] for spec in data["specs"]} == {None}
     assert {spec["installed_with_it"] for spec in data["specs"]} == {None}
@@ -215,7 +215,7 @@ def test_mirror_exports_carry_the_dependency_graph(build: Build) -> None:
     app = build("mirrors", "html", conf=conf)
     folder = app.outdir / "_spackcache"
     libdwarf = json.loads((folder / "spack-test" / "libdwarf.json").read_text("utf-8"))
-    assert libdwarf["schema_version"] == 2
+    assert libdwarf["schema_version"] == 3
     found = {
         spec["hash"][:7]: (
             spec["installed_with_it"],

@@ -71,6 +71,10 @@ def lay_out(root: Path) -> None:
         blob(root / ref, V3.read_bytes())  # the root mirrors: never read
     v2_mirror(root / "develop-2026-11-26" / "e4s", V2.read_bytes())
     blob(root / "develop-2026-11-26" / "ml", V3.read_bytes())
+    # a v3 stack mirror keeps its spec manifests beside its index blob (their sizes)
+    for ref in ("develop-2026-11-26", "develop-2026-11-29"):
+        spec_manifests = MIRRORS / "spack-v3-test" / "v3" / "manifests" / "spec"
+        shutil.copytree(spec_manifests, root / ref / "ml" / "v3" / "manifests" / "spec")
     v2_mirror(root / "develop-2026-11-26" / "bootstrap", CLINGO.read_bytes())
     v2_mirror(root / "develop-2026-11-29" / "e4s", dropped(V2, "libdwarf"))
     blob(root / "develop-2026-11-29" / "ml", GZ.read_bytes())

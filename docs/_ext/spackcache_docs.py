@@ -36,7 +36,7 @@ from sphinx_spackcache import config as spackcache_config
 from sphinx_spackcache.config import CONFIG_VALUES
 from sphinx_spackcache.data import export as spackcache_export
 from sphinx_spackcache.data import problems as spackcache_problems
-from sphinx_spackcache.data.export import GRAPH_FIELDS, SPEC_FIELDS
+from sphinx_spackcache.data.export import GRAPH_FIELDS, SIZE_FIELDS, SPEC_FIELDS
 from sphinx_spackcache.data.problems import SpackCacheWarning
 from sphinx_spackcache.render.badges import stack_badge
 from sphinx_spackcache.site import colours as spackcache_colours
@@ -185,14 +185,16 @@ class WarningsTableDirective(_TableDirective):
 
 class ExportFieldsDirective(_TableDirective):
     """``.. spackcache-export-fields::``: the keys of a spec in the exports (with the
-    argument ``graph``, the JSON-only keys of its dependency graph)."""
+    argument ``graph``, the JSON-only keys of its dependency graph; ``sizes``, of its
+    size)."""
 
     optional_arguments = 1
 
     def run(self) -> list[nodes.Node]:
         path = _module_path(spackcache_export)
         self.env.note_dependency(path)
-        fields = GRAPH_FIELDS if self.arguments and self.arguments[0] == "graph" else SPEC_FIELDS
+        which = self.arguments[0] if self.arguments else ""
+        fields = {"graph": GRAPH_FIELDS, "sizes": SIZE_FIELDS}.get(which, SPEC_FIELDS)
         rows: list[list[Cell]] = [
             [_literal(key), self.rst(meaning[0].upper() + meaning[1:] + ".", path)]
             for key, meaning in fields.items()

@@ -2,22 +2,23 @@
 and as CSV, in deterministic bytes (same data, same bytes; keys and specs in a fixed
 order), so that a file is rewritten only when what it holds changed.
 
-Schema version 2, a package::
+Schema version 3, a package::
 
-    {"schema": "sphinx-spackcache/export", "schema_version": 2,
+    {"schema": "sphinx-spackcache/export", "schema_version": 3,
      "tag": "v0.23.1", "package": "cmake", "specs": [SPEC, ...]}
 
 a snapshot::
 
-    {"schema": "sphinx-spackcache/export", "schema_version": 2,
+    {"schema": "sphinx-spackcache/export", "schema_version": 3,
      "tag": "v0.23.1", "packages": {"cmake": [SPEC, ...], ...}}
 
 where each ``SPEC`` has the keys of :data:`SPEC_FIELDS`, values as the pages show them
 (normalised: no compiler is ``null``, ``gcc@=11.4.0`` is ``gcc@11.4.0``, no size is
 ``null``), and, in JSON only, those of :data:`GRAPH_FIELDS` (what the binary depends on
-and what depends on it; version 1 had none of them). Specs are in the order of the
-pages' tables, newest version first. New keys may be added within a schema version; a
-key that changes meaning or goes away makes a new one.
+and what depends on it; version 1 had none of them) and of :data:`SIZE_FIELDS` (its size
+in bytes, with its dependencies, and its SHA-256; version 2 had none of them). Specs are
+in the order of the pages' tables, newest version first. New keys may be added within
+a schema version; a key that changes meaning or goes away makes a new one.
 
 Nothing here imports Sphinx or docutils.
 """
@@ -33,12 +34,14 @@ from typing import Any
 
 from .dag import brought, remembered, used_by
 from .model import Dependency, Spec
+from .sizes import sizes_with_dependencies
 from .summary import spec_sort_key
 
 __all__ = [
     "GRAPH_FIELDS",
     "SCHEMA",
     "SCHEMA_VERSION",
+    "SIZE_FIELDS",
     "SPEC_FIELDS",
     "csv_cell",
     "package_csv",
@@ -49,7 +52,7 @@ __all__ = [
 ]
 
 SCHEMA = "sphinx-spackcache/export"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: The keys of a spec in an export, in order, with what each holds.
 SPEC_FIELDS: dict[str, str] = {
@@ -83,6 +86,17 @@ GRAPH_FIELDS: dict[str, str] = {
         "how many binaries of the same snapshot depend on it directly (any type); in a "
         "snapshot's export only"
     ),
+}
+
+#: The keys of a spec in a JSON export (not in CSV) about its size, with what each
+#: holds; ``null`` where the source does not say (only a v3 mirror's spec manifests do).
+SIZE_FIELDS: dict[str, str] = {
+    "bytes": "the compressed size of the binary in bytes (its tarball's ``contentLength``)",
+    "bytes_with_dependencies": (
+        "the bytes of the binary and of every binary installing it brings, each once "
+        "(``null`` when one of them has no size)"
+    ),
+    "sha256": "the SHA-256 of the binary's tarball",
 }
 
 #: A source's direct dependencies of a spec hash (``None``: the source does not know).
@@ -151,6 +165,39 @@ def _with_graph(
     return ordered
 
 
+def _with_sizes(
+    ordered: list[dict[str, Any]],
+    specs: Iterable[Spec],
+    dependencies_of: DependenciesOf,
+    everything: Iterable[Spec] = (),
+) -> list[dict[str, Any]]:
+    """*ordered* (of *specs*) with the keys of :data:`SIZE_FIELDS`; a size with
+    dependencies a spec does not hold is worked out from the sizes of *specs* and
+    *everything* (the snapshot's other specs)."""
+    by_hash = {spec.hash: spec for spec in specs}
+    sizes = {
+        spec.hash: spec.record_bytes
+        for spec in (*everything, *by_hash.values())
+        if spec.record_bytes is not None
+    }
+    missing = [key for key, spec in by_hash.items() if spec.record_bytes_with_deps is None]
+    totals = (
+        sizes_with_dependencies(missing, sizes, dependencies_of)
+        if dependencies_of is not None and sizes
+        else {}
+    )
+    for entry in ordered:
+        spec = by_hash[entry["hash"]]
+        entry["bytes"] = spec.record_bytes
+        entry["bytes_with_dependencies"] = (
+            spec.record_bytes_with_deps
+            if spec.record_bytes_with_deps is not None
+            else totals.get(spec.hash)
+        )
+        entry["sha256"] = spec.record_sha256
+    return ordered
+
+
 def _dump(document: Mapping[str, Any]) -> bytes:
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
@@ -160,7 +207,8 @@ def package_json(
 ) -> bytes:
     """The JSON export of *package*'s *specs* in snapshot *tag* (their dependencies
     from *dependencies_of*, where the source knows them)."""
-    return _package_json(tag, package, _with_graph(_ordered(specs), dependencies_of))
+    ordered = _with_graph(_ordered(specs), dependencies_of)
+    return _package_json(tag, package, _with_sizes(ordered, specs, dependencies_of))
 
 
 def _package_json(tag: str, package: str, ordered: list[dict[str, Any]]) -> bytes:
@@ -175,7 +223,8 @@ def package_exports(
     *package*'s *specs* in snapshot *tag*, the specs sorted once for both."""
     ordered = _ordered(specs)
     csv_bytes = _package_csv(ordered)  # before the JSON-only keys are added
-    return _package_json(tag, package, _with_graph(ordered, dependencies_of)), csv_bytes
+    graph = _with_graph(ordered, dependencies_of)
+    return _package_json(tag, package, _with_sizes(graph, specs, dependencies_of)), csv_bytes
 
 
 def snapshot_json(
@@ -189,8 +238,14 @@ def snapshot_json(
     hashes = [spec.hash for specs in specs_by_package.values() for spec in specs]
     lookup = remembered(dependencies_of) if dependencies_of is not None else None
     users = used_by(hashes, lookup) if lookup is not None else {}
+    every = [spec for specs in specs_by_package.values() for spec in specs]
     packages = {
-        name: _with_graph(_ordered(specs_by_package[name]), lookup, users)
+        name: _with_sizes(
+            _with_graph(_ordered(specs_by_package[name]), lookup, users),
+            specs_by_package[name],
+            lookup,
+            every,
+        )
         for name in sorted(specs_by_package)
     }
     head = {"schema": SCHEMA, "schema_version": SCHEMA_VERSION, "tag": tag}

@@ -120,6 +120,17 @@ class Spec(msgspec.Struct, frozen=True, gc=False):
     stacks: tuple[Value, ...]
     record_size: Value | int | float | None = msgspec.field(default=None, name="size")
     record_tarball: str | None = msgspec.field(default=None, name="tarball")
+    # What a v3 mirror's spec manifest says of the binary (:mod:`..sources.manifests`),
+    # never what a record says: :func:`~..sources.records.parse_record` drops these.
+    #: The binary's compressed size in bytes (its tarball's ``contentLength``).
+    record_bytes: int | None = msgspec.field(default=None, name="spackcache_bytes")
+    #: The SHA-256 of the binary's tarball.
+    record_sha256: str | None = msgspec.field(default=None, name="spackcache_sha256")
+    #: The bytes of the binary and of every binary it brings with it, each once
+    #: (:func:`~sphinx_spackcache.data.sizes.with_dependencies`; ``None``: one has no size).
+    record_bytes_with_deps: int | None = msgspec.field(
+        default=None, name="spackcache_bytes_with_deps"
+    )
 
     @property
     def compiler(self) -> str | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .model import NO_COMPILER, DeclaredMeta, Spec
 from .problems import excerpt, quoted
+from .sizes import SizeSum, size_sum
 from .versions import sort_versions, version_key
 
 __all__ = [
@@ -48,6 +49,15 @@ class PackageSummary:
     targets: tuple[str, ...]
     #: ``(stack, number of specs in it)``, sorted by stack name.
     stacks: tuple[tuple[str, int], ...]
+    #: The bytes of the specs that have a size (a v3 mirror's manifests give them).
+    size_bytes: int = 0
+    #: How many specs have a size.
+    sized: int = 0
+
+    @property
+    def size(self) -> SizeSum:
+        """The specs' sizes added up (:meth:`~sphinx_spackcache.data.sizes.SizeSum.phrase`)."""
+        return SizeSum(self.size_bytes, self.sized, self.num_specs)
 
 
 def summarise(specs: Iterable[Spec]) -> PackageSummary:
@@ -55,6 +65,7 @@ def summarise(specs: Iterable[Spec]) -> PackageSummary:
     specs = tuple(specs)
     by_stack = Counter(stack for spec in specs for stack in set(spec.stacks))
     compilers = {spec.compiler for spec in specs}
+    sizes = size_sum(specs)
     return PackageSummary(
         num_specs=len(specs),
         versions=sort_versions(v for spec in specs for v in spec.versions),
@@ -63,6 +74,8 @@ def summarise(specs: Iterable[Spec]) -> PackageSummary:
         platforms=tuple(sorted({spec.platform for spec in specs})),
         targets=tuple(sorted({spec.target for spec in specs})),
         stacks=tuple(sorted(by_stack.items())),
+        size_bytes=sizes.bytes,
+        sized=sizes.sized,
     )
 
 

@@ -13,6 +13,7 @@ from sphinx.application import Sphinx
 
 from ..data.model import Spec
 from ..data.query import SpecQuery
+from ..data.sizes import SizeSum
 from ..data.snapshots import snapshot_order
 from ..data.suggest import first_few
 from ..data.summary import summarise
@@ -101,6 +102,8 @@ class _ListingDirective(SpackCacheDirective):
             self.warn("the filters leave no package to list", SpackCacheWarning.FILTER)
             return []
         rows.sort(key=PACKAGE_SORTS[sort])
+        if "columns" not in self.options and any(row.summary.sized for row in rows):
+            columns = (*columns, "size")
         if query:
             title += f" ({len(rows)} of {len(specs_by_package)} shown)"
         container = self.listing_output(
@@ -131,8 +134,14 @@ class _ListingDirective(SpackCacheDirective):
         *rows*."""
         container = self.output_container(self.kind)
         total = sum(row.summary.num_specs for row in rows)
+        size = SizeSum(
+            sum(row.summary.size_bytes for row in rows),
+            sum(row.summary.sized for row in rows),
+            total,
+        ).phrase()
         container += sentence(
-            f"{lead}: {count_phrase(len(rows), 'package')}, {count_phrase(total, *nouns)}."
+            f"{lead}: {count_phrase(len(rows), 'package')}, {count_phrase(total, *nouns)}"
+            + (f" ({size})." if size else ".")
         )
         if self.kind == "index" and tag is not None:
             container += links_paragraph(None, tag, None)

@@ -18,6 +18,7 @@ from ..data.model import Spec
 from ..data.problems import Problem, RecordError
 from ..data.suggest import did_you_mean, first_few
 from ..data.summary import PackageSummary, summarise
+from ..site.manifests import with_sizes
 from ..site.sources import build_sources
 from ..site.tracking import SnapshotCollector
 from ..sources.base import LoadedRecord, SnapshotRecords
@@ -243,6 +244,25 @@ class LoadingDirective(SphinxDirective):
             return loaded
         specs = tuple(spec for spec in loaded.record.specs if spec.hash in loaded.roots)
         return dataclasses.replace(loaded, record=dataclasses.replace(loaded.record, specs=specs))
+
+    def sized(self, tag: str, loaded: LoadedRecord) -> LoadedRecord:
+        """*loaded* with each spec's size, SHA-256 and size with dependencies (from an
+        http(s) mirror's spec manifests where its copy has none,
+        :func:`~sphinx_spackcache.site.manifests.with_sizes`), warning about the
+        manifests that cannot be used (one warning: the count and the first few)."""
+        record = loaded.record
+        specs, problems = with_sizes(
+            self.env, self.sources, tag, record.name, record.specs, loaded.dependencies
+        )
+        if problems:
+            what = "binary has" if len(problems) == 1 else "binaries have"
+            self.warn(
+                f"{len(problems)} {what} no size, their spec manifests cannot be used: "
+                + "; ".join(problems[:3])
+                + (f"; and {len(problems) - 3} more" if len(problems) > 3 else ""),
+                SpackCacheWarning.RECORD,
+            )
+        return dataclasses.replace(loaded, record=dataclasses.replace(record, specs=specs))
 
     def summarise_checked(self, loaded: LoadedRecord) -> PackageSummary:
         """Sum up a record's specs, warning where its ``meta`` disagrees."""

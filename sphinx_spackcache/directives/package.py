@@ -86,6 +86,7 @@ class CachePackageDirective(SpackCacheDirective):
         loaded = None if tag is None else self.load_record(tag, package)
         if tag is None or loaded is None:
             return []
+        loaded = self.sized(tag, loaded)
         record = loaded.record
         summary = self.summarise_checked(loaded)  # the whole record, against its meta
         table = self._table_options()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from docutils import nodes
 
+from ..data.sizes import human_size
 from ..data.summary import PackageSummary
 from ..domain import package_ref
 from .badges import Cell, stack_items, value_items
@@ -39,6 +40,8 @@ PACKAGE_COLUMNS = (
     Column("platforms", "Platforms", 10, 8),
     Column("targets", "Targets", 16, 12),
     Column("stacks", "Stacks", 28, 22),
+    # the sizes of the specs shown added up (where a v3 mirror's manifests give them)
+    Column("size", "Size", 9, 7),
 )
 
 
@@ -78,6 +81,7 @@ def package_row(row: PackageRow) -> dict[str, Cell]:
     }
     cells["package"] = Cell(text=row.name)  # linked by package_cell
     cells["specs"] = Cell(text=texts["specs"][0])
+    cells["size"] = Cell(text=texts["size"][0])
     cells["stacks"] = Cell(stack_items(texts["stacks"]), shown)
     return cells
 
@@ -118,6 +122,7 @@ def _package_texts(row: PackageRow) -> dict[str, Sequence[str]]:
         "platforms": summary.platforms,
         "targets": summary.targets,
         "stacks": [stack for stack, _ in summary.stacks],
+        "size": (human_size(summary.size_bytes) if summary.sized else "-",),
     }
 
 

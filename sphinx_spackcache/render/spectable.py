@@ -20,6 +20,7 @@ from docutils import nodes
 
 from ..data.dag import DependencyClosure
 from ..data.model import Dependency, Spec, is_safe_url, short_hash
+from ..data.sizes import human_size
 from ..data.versions import sort_versions
 from ..domain import package_ref
 from .badges import Cell, badge_cell, more_values, stack_items, value_badges, value_items
@@ -36,6 +37,7 @@ __all__ = [
     "DEFAULT_SPEC_COLUMNS",
     "SPEC_COLUMNS",
     "USED_BY",
+    "WITH_DEPENDENCIES",
     "SpecTableData",
     "SpecTablePlan",
     "build_spec_table",
@@ -64,6 +66,10 @@ ALSO_IN = "also-in"
 USED_BY = "used-by"
 
 
+#: The key of the column of a binary's size with every binary it brings with it
+#: (:func:`~..data.sizes.with_dependencies`), shown when some spec has one.
+WITH_DEPENDENCIES = "size-with-deps"
+
 #: The spec table's columns, in order. ``size`` is shown only when some spec has one.
 SPEC_COLUMNS = (
     Column("hash", "Hash", 34, 30),
@@ -78,6 +84,10 @@ SPEC_COLUMNS = (
     Column("variants", "Variants", 24, 14),
     Column("stacks", "Stacks", 24, 11),
     Column("size", "Size", 8, 6),
+    # the size of the binary and of all it brings with it (a v3 mirror's manifests)
+    Column(WITH_DEPENDENCIES, "With deps", 9, 7),
+    # the SHA-256 of the binary's tarball: only with ``:columns:`` (64 characters)
+    Column("sha256", "SHA-256", 66, 20),
     # the other snapshots that hold the same binary (``:also-in:``)
     Column(ALSO_IN, "Also in", 20, 12),
 )
@@ -94,6 +104,10 @@ ARCH_FIELDS = ("platform", "os", "target")
 
 _SPEC_TEXT: dict[str, Callable[[Spec], str]] = {
     "size": lambda spec: spec.size or "-",
+    WITH_DEPENDENCIES: lambda spec: (
+        "-" if spec.record_bytes_with_deps is None else human_size(spec.record_bytes_with_deps)
+    ),
+    "sha256": lambda spec: spec.record_sha256 or "-",
 }
 
 
@@ -579,6 +593,8 @@ def spec_columns(
     one and :data:`ALSO_IN` with *also_in*."""
     if keys is None:
         keys = [*DEFAULT_SPEC_COLUMNS, *(["size"] if any(spec.size for spec in specs) else [])]
+        if any(spec.record_bytes_with_deps is not None for spec in specs):
+            keys.append(WITH_DEPENDENCIES)
         keys += [ALSO_IN] if also_in else []
     return pick_columns(SPEC_COLUMNS, keys)
 

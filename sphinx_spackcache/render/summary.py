@@ -43,8 +43,10 @@ def summary_texts(summary: PackageSummary) -> list[tuple[str, Sequence[str]]]:
         ("Targets", summary.targets),
         ("Stacks", [stack_label(stack, count) for stack, count in summary.stacks]),
     )
+    size = summary.size.phrase()
     return [
         ("Specs", (str(summary.num_specs),)),
+        *([("Size", (size,))] if size else []),
         *((f"{name} ({len(texts)})", texts) for name, texts in values),
     ]
 

@@ -51,11 +51,22 @@ from ..sources.locations import (
     stacked_mirrors,
 )
 from ..sources.oci import fetch_oci
-from ..sources.snapshot_index import MAX_SNAPSHOT_INDEX, IndexRef, read_snapshot_index
+from ..sources.snapshot_index import (
+    MAX_SNAPSHOT_INDEX,
+    IndexRef,
+    blob_checksum,
+    read_snapshot_index,
+)
 from ..sources.urls import is_oci, is_url
 from ..warnings_ import SpackCacheWarning, warn
 
-__all__ = ["build_sources", "install_mirrors", "local_mirror_folder", "setup_sources"]
+__all__ = [
+    "build_sources",
+    "fetch_cache",
+    "install_mirrors",
+    "local_mirror_folder",
+    "setup_sources",
+]
 
 # Where the resolved record folder and mirror folders are kept on the build environment
 # (short paths only).
@@ -64,6 +75,7 @@ _MIRRORS_ATTR = "spackcache_mirror_roots"
 _VERDICTS_ATTR = "spackcache_verdicts"
 _STACKED_ATTR = "spackcache_stacked"
 _INSTALL_ATTR = "spackcache_install_urls"
+_REMOTES_ATTR = "spackcache_remotes"
 #: The folder of the fetch cache where the mirrors keep their verdicts on gzip bombs.
 _VERDICTS = "verdicts"
 
@@ -76,7 +88,17 @@ def build_sources(env: BuildEnvironment) -> Sources:
     mirrors: dict[str, str] = getattr(env, _MIRRORS_ATTR, None) or {}
     verdicts: str | None = getattr(env, _VERDICTS_ATTR, None)
     stacked: dict[str, dict[str, str]] = getattr(env, _STACKED_ATTR, None) or {}
-    return Sources.of_folders(root, mirrors, Path(verdicts) if verdicts else None, stacked)
+    remotes: dict[str, dict[str, str]] = getattr(env, _REMOTES_ATTR, None) or {}
+    return Sources.of_folders(root, mirrors, Path(verdicts) if verdicts else None, stacked, remotes)
+
+
+def fetch_cache(env: BuildEnvironment) -> Path:
+    """The folder of the fetch cache (``spackcache_fetch_cache``)."""
+    verdicts: str | None = getattr(env, _VERDICTS_ATTR, None)
+    if verdicts is None:  # pragma: no cover - builder-inited always runs first
+        settings = spackcache_config(env)
+        return fetch_folder(Path(env.srcdir), Path(env.doctreedir), settings.fetch_cache)
+    return Path(verdicts).parent
 
 
 def install_mirrors(env: BuildEnvironment) -> dict[str, str]:
@@ -115,7 +137,8 @@ def _find_sources(app: Sphinx) -> None:
     root = record_folder(base, settings.path)
     setattr(app.env, _ROOT_ATTR, root)
     mirrors = mirror_folders(base, settings.mirrors)
-    mirrors.update(_fetch_mirrors(app, settings, base))
+    remotes: dict[str, dict[str, str]] = {}
+    mirrors.update(_fetch_mirrors(app, settings, base, remotes))
     setattr(app.env, _MIRRORS_ATTR, mirrors)
     verdicts = fetch_folder(base, Path(app.doctreedir), settings.fetch_cache) / _VERDICTS
     setattr(app.env, _VERDICTS_ATTR, str(verdicts))
@@ -131,8 +154,9 @@ def _find_sources(app: Sphinx) -> None:
             )
         else:
             stacks[ref.ref] = {stack.label: stack.url for stack in ref.stacks}
-    stacked = _fetch_stacks(app, settings, base, stacks)
+    stacked = _fetch_stacks(app, settings, base, stacks, remotes)
     setattr(app.env, _STACKED_ATTR, stacked)
+    setattr(app.env, _REMOTES_ATTR, remotes)
     setattr(
         app.env,
         _INSTALL_ATTR,
@@ -158,10 +182,13 @@ def _find_sources(app: Sphinx) -> None:
             )
 
 
-def _fetch_mirrors(app: Sphinx, settings: SpackCacheConfig, base: Path) -> dict[str, str]:
+def _fetch_mirrors(
+    app: Sphinx, settings: SpackCacheConfig, base: Path, remotes: dict[str, dict[str, str]]
+) -> dict[str, str]:
     """Fetch the indexes of the http(s) mirrors and of the OCI registries (or find their
     copies fresh; not on a fresh environment); the local folder of each one there is
-    something to read for."""
+    something to read for. The URL of each http(s) mirror with a copy goes in
+    *remotes* (where its spec manifests are)."""
     urls = mirror_urls(settings.mirrors)
     if not urls:
         return {}
@@ -187,6 +214,8 @@ def _fetch_mirrors(app: Sphinx, settings: SpackCacheConfig, base: Path) -> dict[
             )
         if result.folder is not None:
             folders[name] = str(result.folder)
+            if not is_oci(urls[name]):
+                remotes[name] = {name: urls[name]}
     return folders
 
 
@@ -241,10 +270,12 @@ def _fetch_stacks(
     settings: SpackCacheConfig,
     base: Path,
     stacks: Mapping[str, Mapping[str, str]],
+    remotes: dict[str, dict[str, str]],
 ) -> dict[str, dict[str, str]]:
     """The local folder of each stack of each snapshot of one mirror per stack (a URL
     fetched into a copy; a stack that cannot be fetched, with no copy, is left out
-    after a warning; a snapshot with no stack left, too)."""
+    after a warning; a snapshot with no stack left, too); the mirror of each stack
+    fetched goes in *remotes* (a blob's mirror is the URL before ``blobs/``)."""
     jobs = [(name, label, where) for name, by in stacks.items() for label, where in by.items()]
     urls = [job for job in jobs if is_url(job[2])]
     cache_root = fetch_folder(base, Path(app.doctreedir), settings.fetch_cache)
@@ -277,6 +308,13 @@ def _fetch_stacks(
             )
         if result.folder is not None:
             folders[(name, label)] = str(result.folder)
+            checksum = blob_checksum(url)
+            mirror = (
+                url[: len(url) - len(f"blobs/sha256/{checksum[:2]}/{checksum}")]
+                if checksum
+                else url
+            )
+            remotes.setdefault(name, {})[label] = mirror
     stacked: dict[str, dict[str, str]] = {}
     for name, label, _ in jobs:  # in the order of the stacks
         if (name, label) in folders:

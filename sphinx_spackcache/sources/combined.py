@@ -12,11 +12,14 @@ Nothing here imports Sphinx or docutils.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from ..data.model import Spec
+from ..data.problems import RecordError
 from .base import LoadedRecord, SnapshotRecords, fingerprint_of
-from .mirror import MirrorSource
+from .mirror import INDEX_V3, MirrorSource
 from .stacked import StackedSource
 from .store import CacheStore
 
@@ -35,6 +38,9 @@ class Sources:
         self.records = records
         #: The mirrors (one, or one per stack) by snapshot name.
         self.mirrors = dict(mirrors or {})
+        #: The http(s) URL each copy of a mirror was fetched from, by snapshot name and
+        #: stack (a mirror's stack is its snapshot's name): where its spec manifests are.
+        self.remotes: dict[str, dict[str, str]] = {}
 
     @classmethod
     def of_folders(
@@ -43,12 +49,14 @@ class Sources:
         mirrors: Mapping[str, str],
         verdicts: Path | None = None,
         stacked: Mapping[str, Mapping[str, str]] | None = None,
+        remotes: Mapping[str, Mapping[str, str]] | None = None,
     ) -> Sources:
         """The sources of record folder *root*, of the mirror folders *mirrors*
         (name -> folder) and of the snapshots *stacked* of one mirror folder per stack
         (name -> stack -> folder; a name of *mirrors* wins); *verdicts*: where the
         mirrors keep the verdicts on blobs too large to inflate (see
-        :class:`~.mirror.MirrorSource`)."""
+        :class:`~.mirror.MirrorSource`); *remotes*: the URL each copy of a mirror was
+        fetched from (name -> stack -> URL, :attr:`remotes`)."""
         sources: dict[str, MirrorSource | StackedSource] = {
             name: StackedSource(name, {label: Path(f) for label, f in stacks.items()}, verdicts)
             for name, stacks in (stacked or {}).items()
@@ -56,7 +64,9 @@ class Sources:
         sources.update(
             (name, MirrorSource(name, Path(folder), verdicts)) for name, folder in mirrors.items()
         )
-        return cls(CacheStore(root), sources)
+        made = cls(CacheStore(root), sources)
+        made.remotes = {name: dict(by) for name, by in (remotes or {}).items()}
+        return made
 
     @property
     def root(self) -> Path:
@@ -135,3 +145,29 @@ class Sources:
         if tag is not None:
             return self._source(tag).fingerprint(tag)
         return fingerprint_of(self.tags())
+
+    def manifest_mirrors(self, tag: str) -> dict[str, str]:
+        """The http(s) mirror of each stack of *tag* whose copy is of a v3 mirror (whose
+        spec manifests give sizes: :mod:`.manifests`), by stack; empty for a snapshot
+        read from local folders only."""
+        remotes = self.remotes.get(tag)
+        source = self.mirrors.get(tag)
+        if not remotes or source is None:
+            return {}
+        stacks = source.stacks if isinstance(source, StackedSource) else {tag: source}
+        return {
+            label: remotes[label]
+            for label, stack in stacks.items()
+            if label in remotes and os.path.lexists(stack.root / INDEX_V3)
+        }
+
+    def spec_of(self, tag: str, package: str, spec_hash: str) -> Spec | None:
+        """The spec *spec_hash* of *package* in *tag* (``None`` when it is not there)."""
+        source = self.mirrors.get(tag)
+        if source is None:
+            return None
+        try:
+            specs = source.database().packages.get(package, ())
+        except RecordError:
+            return None
+        return next((spec for spec in specs if spec.hash == spec_hash), None)

@@ -42,6 +42,7 @@ import functools
 import hashlib
 import http.client
 import json
+import os
 import socket
 import ssl
 import stat
@@ -580,10 +581,24 @@ class _HTTPHandler(urllib.request.HTTPHandler):
         return self.do_open(connection, req)
 
 
+def _tls_context() -> ssl.SSLContext:
+    """The default SSL context, its sockets of :class:`_DeadlineSSLSocket` (made once per
+    ``SSL_CERT_FILE`` and ``SSL_CERT_DIR``: it loads the system's certificates, some
+    50 ms, which one request per spec manifest would pay every time; each socket holds
+    its own deadline)."""
+    return _tls_context_for(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
+@functools.cache
+def _tls_context_for(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    context.sslsocket_class = _DeadlineSSLSocket
+    return context
+
+
 class _HTTPSHandler(urllib.request.HTTPSHandler):
     def __init__(self, deadline: Deadline) -> None:
-        self.context = ssl.create_default_context()
-        self.context.sslsocket_class = _DeadlineSSLSocket
+        self.context = _tls_context()
         super().__init__(context=self.context)
         self.deadline = deadline
 

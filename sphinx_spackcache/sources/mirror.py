@@ -32,6 +32,7 @@ import os
 import re
 import zlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -47,6 +48,7 @@ from ..data.problems import (
     quoted,
     replace_unshowable,
 )
+from ..data.sizes import human_size
 from ..data.suggest import close_names
 from .base import LoadedRecord, SnapshotRecords, fingerprint_of
 from .files import ParsedFiles, read_regular, write_atomically
@@ -58,14 +60,20 @@ __all__ = [
     "INDEX_HASH",
     "INDEX_V3",
     "MAX_INDEX",
+    "SIZE_GROUP",
+    "TARBALL_MEDIA_TYPE",
     "IndexSource",
     "Indexed",
     "MirrorSource",
+    "NotASizeError",
+    "Tarball",
     "blob_path",
     "clear_mirror_cache",
     "human_size",
     "index_record",
     "parse_manifest",
+    "tarball",
+    "with_tarball",
 ]
 
 # Where a mirror keeps its index, relative to its root, as paths (``root / INDEX``) and
@@ -84,7 +92,8 @@ _MAX_MANIFEST = 1024**2
 _CHUNK = 1024**2
 #: The media type of a Spack database blob (followed by its version).
 DB_MEDIA_TYPE = "application/vnd.spack.db."
-_TARBALL_MEDIA_TYPE = "application/vnd.spack.install."
+#: The media type of a binary's tarball (followed by its version and format).
+TARBALL_MEDIA_TYPE = "application/vnd.spack.install."
 
 _parsed: ParsedFiles[Database] = ParsedFiles()
 
@@ -267,18 +276,6 @@ class MirrorSource(IndexSource):
 
 
 # -- the v3 layout -------------------------------------------------------------------
-
-
-def human_size(size: int) -> str:
-    """``4.2 MB``: a size in bytes in decimal units, as ``du --si`` gives it (a size of a
-    file: at most ``2**63 - 1``, which :func:`_sizes` checks; far larger ones are too
-    large for a float)."""
-    value = float(size)
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    raise AssertionError("unreachable")
 
 
 def _manifest(path: Path) -> dict[str, Any]:
@@ -500,49 +497,92 @@ def _views(
 #: The largest tarball size believed (2**63 - 1: the largest a file system can tell, and
 #: Spack's ``contentLength`` is the tarball's ``os.stat`` size).
 _MAX_SIZE = 2**63 - 1
-_SIZE_GROUP = "spec manifests give a contentLength that is not a size, so no size is shown"
+#: What many spec manifests whose tarball record is not usable are reported as.
+SIZE_GROUP = "spec manifests give a contentLength that is not a size, so no size is shown"
+
+
+class NotASizeError(ValueError):
+    """A spec manifest's tarball record gives a ``contentLength`` that is not a size."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tarball:
+    """What a spec manifest says of its binary's tarball."""
+
+    #: Its size in bytes (``contentLength``).
+    size: int
+    #: Its SHA-256 (``None`` when the manifest gives another algorithm or no checksum).
+    sha256: str | None
+
+
+def tarball(manifest: dict[str, Any], name: str) -> Tarball | None:
+    """The tarball record of the spec *manifest* (parsed, :func:`parse_manifest`; named
+    *name* in messages), ``None`` when it has none (Spack's
+    ``URLBuildcacheEntry.TARBALL_MEDIATYPE``, ``lib/spack/spack/url_buildcache.py``).
+
+    :raises NotASizeError: when its ``contentLength`` is not a size (a bool, text, a
+        float, a negative number, a number larger than any file).
+    """
+    for record in manifest["data"]:
+        if not str(record.get("mediaType", "")).startswith(TARBALL_MEDIA_TYPE):
+            continue
+        length = record.get("contentLength")
+        if not (isinstance(length, int) and not isinstance(length, bool)):
+            length = None
+        if length is None or not 0 <= length <= _MAX_SIZE:
+            if "contentLength" not in record:
+                return None
+            message = f"contentLength {quoted(record.get('contentLength'))} is not a size"
+            raise NotASizeError(f"{name}: {message}")
+        checksum = record.get("checksum")
+        usable = (
+            record.get("checksumAlgorithm") == "sha256"
+            and isinstance(checksum, str)
+            and _SHA256.fullmatch(checksum) is not None
+        )
+        return Tarball(length, checksum if usable and isinstance(checksum, str) else None)
+    return None
+
+
+def with_tarball(spec: Spec, found: Tarball) -> Spec:
+    """*spec* with the size and SHA-256 of its tarball."""
+    return msgspec.structs.replace(
+        spec,
+        record_size=human_size(found.size),
+        record_bytes=found.size,
+        record_sha256=found.sha256,
+    )
+
+
 _UNREAD_GROUP = "spec manifests cannot be read, so their binaries have no size"
 
 
-def _sizes(spec_manifests: Path) -> tuple[dict[str, int], list[Problem]]:
-    """spec hash -> the size of its tarball, from the spec manifests; and a problem for
-    each ``contentLength`` that is not a size (a bool, text, a float, a negative number,
-    a number larger than any file) and each manifest that cannot be read (a number out
-    of JSON's range, ``NaN``: not JSON)."""
-    sizes: dict[str, int] = {}
+def _sizes(spec_manifests: Path) -> tuple[dict[str, Tarball], list[Problem]]:
+    """spec hash -> its tarball (size and SHA-256), from the spec manifests; and a
+    problem for each manifest whose tarball record is not usable (:func:`.manifests.tarball`)
+    and each manifest that cannot be read (a number out of JSON's range, ``NaN``: not
+    JSON)."""
+    sizes: dict[str, Tarball] = {}
     problems: list[Problem] = []
     for manifest in spec_manifests.glob("*/*.spec.manifest.json"):
         spec_hash = manifest.name.removesuffix(".spec.manifest.json").rsplit("-", 1)[-1]
         try:
-            records = _manifest(manifest)["data"]
+            found = tarball(_manifest(manifest), manifest.name)
         except RecordError as exc:
             message = f"{manifest.name}: {exc.problem.message}"
             problems.append(Problem(manifest.parent, 1, message, group=_UNREAD_GROUP))
             continue
-        for record in records:
-            if isinstance(record, dict) and str(record.get("mediaType", "")).startswith(
-                _TARBALL_MEDIA_TYPE
-            ):
-                length = record.get("contentLength")
-                if (
-                    isinstance(length, int)
-                    and not isinstance(length, bool)
-                    and 0 <= length <= _MAX_SIZE
-                ):
-                    sizes[spec_hash] = length
-                    continue
-                if "contentLength" in record:
-                    message = f"{manifest.name}: contentLength {quoted(length)} is not a size"
-                    problems.append(Problem(manifest.parent, 1, message, group=_SIZE_GROUP))
+        except NotASizeError as exc:
+            problems.append(Problem(manifest.parent, 1, str(exc), group=SIZE_GROUP))
+            continue
+        if found is not None:
+            sizes[spec_hash] = found
     return sizes, problems
 
 
 def _with_views_and_size(
-    spec: Spec, name: str, views: dict[str, list[str]], sizes: dict[str, int]
+    spec: Spec, name: str, views: dict[str, list[str]], sizes: dict[str, Tarball]
 ) -> Spec:
-    size = sizes.get(spec.hash)
-    return msgspec.structs.replace(
-        spec,
-        stacks=(name, *views.get(spec.hash, ())),
-        record_size=human_size(size) if size is not None else None,
-    )
+    spec = msgspec.structs.replace(spec, stacks=(name, *views.get(spec.hash, ())))
+    found = sizes.get(spec.hash)
+    return spec if found is None else with_tarball(spec, found)

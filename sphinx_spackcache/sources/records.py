@@ -210,6 +210,12 @@ def _showable(spec: Spec) -> tuple[Spec, list[str]]:
         changes["record_size"] = str(size)
     elif isinstance(size, int) and size.bit_length() > _SIZE_BITS:
         changes["record_size"] = f"(a number of {size.bit_length():,} bits)"
+    if spec.record_bytes is not None or spec.record_sha256 or spec.record_bytes_with_deps:
+        # only a mirror's spec manifests give these (a record that names them is not
+        # believed, and nothing is said: they are not cache.spack.io's keys)
+        spec = msgspec.structs.replace(
+            spec, record_bytes=None, record_sha256=None, record_bytes_with_deps=None
+        )
     if not changes:
         return spec, []
     keys = [_STR_FIELDS.get(name) or _OPTIONAL_FIELDS.get(name) or name for name in changes]
@@ -358,7 +364,7 @@ def _decode_all_at_once(
         except DECODING_FAILURES:
             entries = []
         problems.extend(json_entry_repeats(entries, path, line))
-    if _may_hold_unshowable(value.raw):
+    if _may_hold_unshowable(value.raw) or b"spackcache_" in value.raw:
         specs = _make_showable(specs, None, path, line, problems)
     return specs
 

@@ -60,10 +60,13 @@ def merge_databases(databases: Mapping[str, Database]) -> _Merged:
                     known[spec.hash] = spec
                 else:
                     stacks = tuple(dict.fromkeys((*first.stacks, *spec.stacks)))
+                    sized = first if first.record_size or not spec.record_size else spec
                     known[spec.hash] = msgspec.structs.replace(
                         first,
                         stacks=stacks,
-                        record_size=first.record_size or spec.record_size,
+                        record_size=sized.record_size,
+                        record_bytes=sized.record_bytes,
+                        record_sha256=sized.record_sha256,
                     )
     return _Merged(
         packages={name: tuple(by_package[name].values()) for name in sorted(by_package)},

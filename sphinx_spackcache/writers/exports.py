@@ -35,6 +35,7 @@ from ..data.export import package_exports, snapshot_json
 from ..data.problems import RecordError
 from ..render.links import LINKS_CLASS, export_links
 from ..site.collectors import PerDocumentCollector
+from ..site.manifests import with_sizes
 from ..site.sources import build_sources
 from ..sources.files import file_stem, write_if_changed
 
@@ -88,7 +89,12 @@ def write_exports(builder: Builder, tag: str, package: str | None) -> list[tuple
             data = [snapshot_json(tag, snapshot.specs_by_package(), first_known(known))]
         else:
             loaded = store.load(tag, package)
-            data = list(package_exports(tag, package, loaded.record.specs, loaded.dependencies))
+            # the sizes the page shows: the manifests its reading fetched are copies now
+            # (one that could not be used was warned about there)
+            specs, _ = with_sizes(
+                builder.env, store, tag, package, loaded.record.specs, loaded.dependencies
+            )
+            data = list(package_exports(tag, package, specs, loaded.dependencies))
         files = dict(zip(paths, data, strict=True))
     except (RecordError, OSError):
         return []
