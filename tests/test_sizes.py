@@ -228,6 +228,8 @@ def test_every_builder_shows_the_sizes(
         assert total in out
     assert "With deps" in out
     sizes = tarballs()
+    # the SHA-256 HTML carries to copy is not printed (the ``sha256`` column would show it)
+    assert not any(sha in out for _, sha, _ in sizes.values())
     total = megabytes(sum(sizes[k][0] for k in of_package("libdwarf")))
     assert f"{total} in 2 binaries" in out
 
@@ -354,3 +356,28 @@ def test_spackcache_fetch_sizes_off_asks_for_no_manifest(
     assert warnings_of(app) == []
     assert manifest_requests(server) == []
     assert rows(app.outdir / "libdwarf.html") == dict.fromkeys(of_package("libdwarf"), (None, None))
+
+
+def test_html_rows_carry_their_tarballs_sha256_to_copy(build: Build, tmp_path: Path) -> None:
+    """Each row of a binary whose spec manifest gives its tarball's SHA-256 carries it in
+    its hash cell, for the script's "copy the SHA-256" button (an empty ``<data>``
+    element, nothing shown); print leaves it out (:func:`test_every_builder_shows_the_sizes`)."""
+    conf = {"spackcache_mirrors": {"spack-test": str(V3)}}
+    app = build("sizes", conf=conf)
+    assert warnings_of(app) == []
+    sizes = tarballs()
+    for page, package in (("libdwarf", "libdwarf"), ("libelf", "libelf"), ("runtime", None)):
+        soup = BeautifulSoup((app.outdir / f"{page}.html").read_text("utf-8"), "html.parser")
+        found = {}
+        for row in soup.select("table.spackcache-specs tbody tr"):
+            code = row.select_one("td.spackcache-hash code")
+            assert code is not None
+            (data,) = row.select("data")
+            assert data.get("class") == ["spackcache-sha256"]
+            assert data.get_text() == ""
+            # in the hash cell's paragraph, after the hash
+            assert data.find_parent("td") is code.find_parent("td")
+            found[code.get_text()] = data["value"]
+        keys = of_package(package) if package else list(found)
+        assert keys
+        assert found == {key: sizes[key][1] for key in keys}, page

@@ -12,6 +12,7 @@ sentence of what all specs share and the standard docutils ``table``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,7 @@ __all__ = [
     "ALSO_IN",
     "ARCH_FIELDS",
     "DEFAULT_SPEC_COLUMNS",
+    "SHA256_CLASS",
     "SPEC_COLUMNS",
     "USED_BY",
     "WITH_DEPENDENCIES",
@@ -56,6 +58,8 @@ __all__ = [
     "spec_table_data",
     "spec_words",
     "table_shell",
+    "tarball_sha256",
+    "tarball_sha256_nodes",
 ]
 
 #: The key of the column of the other snapshots that hold a spec's binary
@@ -153,6 +157,33 @@ def hash_nodes(spec_hash: str, url: str | None) -> list[nodes.Node]:
     if url is not None:
         return [nodes.reference("", "", code, refuri=url, reftitle="Download the binary")]
     return [code]
+
+
+#: The class of the element that carries a binary's tarball SHA-256 in its row's hash cell
+#: (HTML only), which ``scripts/copy.js`` offers to copy.
+SHA256_CLASS = f"{ROOT_CLASS}-sha256"
+
+#: A SHA-256 as Spack's spec manifests give it (``checksum``, ``checksumAlgorithm``
+#: ``sha256``): 64 lowercase hexadecimal digits.
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+class tarball_sha256(nodes.Inline, nodes.Element):  # noqa: N801 (docutils node naming)
+    """The SHA-256 of a binary's tarball (attribute ``sha256``), in its row's hash cell:
+    no text; HTML writes it as an empty ``<data class="spackcache-sha256" value="...">``
+    (``writers.html``), from which ``scripts/copy.js`` makes the row's "copy the SHA-256"
+    button. Other builders leave it out (``writers.nonhtml``): print has the ``sha256``
+    column for that."""
+
+
+def tarball_sha256_nodes(spec: Spec) -> list[nodes.Node]:
+    """The :class:`tarball_sha256` of *spec*'s binary, where the source gave a SHA-256
+    (and only one that is 64 hexadecimal digits: nothing else from the data is offered
+    to copy)."""
+    checksum = spec.record_sha256
+    if checksum is None or _SHA256.fullmatch(checksum) is None:
+        return []
+    return [tarball_sha256(sha256=checksum)]
 
 
 #: A dependency as a deferred table keeps it: ``[name, version, hash, types, virtuals]``
@@ -537,8 +568,9 @@ def hash_cell(
     """The hash cell of *spec*'s row: its hash (linked to the binary where the source
     says where it is) and, where the source knows them, its dependencies, with their
     whole tree when the table kept their *closure*
-    (:func:`~sphinx_spackcache.render.trees.tree_disclosure`)."""
-    cell = hash_nodes(spec.hash, hash_link(spec))
+    (:func:`~sphinx_spackcache.render.trees.tree_disclosure`). After the hash, for HTML,
+    the SHA-256 of its tarball where the source gave one (:func:`tarball_sha256_nodes`)."""
+    cell = hash_nodes(spec.hash, hash_link(spec)) + tarball_sha256_nodes(spec)
     if dependencies is not None and has_dependencies(dependencies):
         tree = None
         if closure is not None:

@@ -1,5 +1,9 @@
 /* sphinx-spackcache: each row of a spec table can copy its hash or the command that
- * installs that binary, spelled for the snapshot's Spack (the table's classes say which).
+ * installs that binary, spelled for the snapshot's Spack (the table's classes say which),
+ * and, where the source gave it (a v3 mirror's spec manifest), the SHA-256 of the
+ * binary's tarball: from the empty <data class="spackcache-sha256" value="..."> of the
+ * hash cell, as the bare 64 hexadecimal digits (what the manifest's "checksum" and
+ * `sha256sum` print), by a button in the row's Size cell, else beside the hash's buttons.
  */
 (function (spackcache) {
   "use strict";
@@ -7,6 +11,8 @@
   var element = spackcache.page.element;
   // a spec's hash, as Spack writes it (base32, 32 characters)
   var SPACK_HASH = /^[a-z2-7]{32}$/;
+  // a SHA-256 as Spack's spec manifests give it
+  var SHA256 = /^[0-9a-f]{64}$/;
   // icons are drawn (no icon font, nothing fetched): a 16x16 picture of stroked shapes
   var SVG = "http://www.w3.org/2000/svg";
 
@@ -37,6 +43,12 @@
   function copyIcon() {
     return icon([["rect", { x: "5", y: "5", width: "9", height: "9", rx: "1.5" }],
                  ["rect", { x: "2", y: "2", width: "9", height: "9", rx: "1.5" }]]);
+  }
+
+  // a hash sign: a checksum
+  function checksumIcon() {
+    return icon([["path", { d: "M6.5 2L5 14M11 2L9.5 14M2.5 5.5h11.5M2 10.5h11.5",
+                            "stroke-linecap": "round" }]]);
   }
 
   // the clipboard where the page may use it, else a selected text area
@@ -85,19 +97,40 @@
       // the two buttons one above the other: the column is no wider than for one
       var where = element("span", "spackcache-copies");
       (code.closest("p") || cell).appendChild(where);
-      buttons.forEach(function (kind) {
-        var button = element("button", kind[0]);
-        button.appendChild(kind[1]);
-        button.type = "button";
-        button.title = kind[2];
-        button.setAttribute("aria-label", kind[2]);
-        button.addEventListener("click", function (event) {
-          event.preventDefault();
-          copy(kind[3], button);
-        });
-        where.appendChild(button);
-      });
+      buttons.forEach(function (kind) { where.appendChild(button(kind)); });
+      addChecksumButton(cell, hash, where);
     });
+  }
+
+  function button(kind) {
+    var made = element("button", kind[0]);
+    made.appendChild(kind[1]);
+    made.type = "button";
+    made.title = kind[4] || kind[2];
+    made.setAttribute("aria-label", kind[2]);
+    made.addEventListener("click", function (event) {
+      event.preventDefault();
+      copy(kind[3], made);
+    });
+    return made;
+  }
+
+  // the SHA-256 of the row's tarball, where its hash cell carries one: in the Size cell
+  // (the size and the checksum of the same file), else after the hash's buttons
+  function addChecksumButton(cell, hash, besideHash) {
+    var data = cell.querySelector("data.spackcache-sha256");
+    if (!data || !SHA256.test(data.value)) { return; }
+    var name = "Copy the SHA-256 of " + hash.slice(0, 7) + "'s tarball";
+    var made = button(["spackcache-copy spackcache-copy-sha256", checksumIcon(), name,
+                       data.value, name + ": " + data.value]);
+    var size = cell.parentNode.querySelector("td.spackcache-size > p");
+    if (size) {
+      var where = element("span", "spackcache-copies");
+      where.appendChild(made);
+      size.appendChild(where);
+    } else {
+      besideHash.appendChild(made);
+    }
   }
 
   spackcache.copy = { addButtons: addButtons, installCommand: installCommand };

@@ -43,6 +43,7 @@ from ..render.listing import (
 from ..render.names import GRAPH_CLASS, PALETTE_SIZE, ROOT_CLASS
 from ..render.spectable import (
     ALSO_IN,
+    SHA256_CLASS,
     SpecTableData,
     also_in_cell,
     decode_spec_table,
@@ -54,6 +55,8 @@ from ..render.spectable import (
     spec_rows,
     spec_table_data,
     table_shell,
+    tarball_sha256,
+    tarball_sha256_nodes,
 )
 from ..render.summary import decode_summary, field_list, summary_data, summary_texts
 from ..render.tables import Column, cell_width, fit_widths, pick_columns, size_columns
@@ -71,6 +74,7 @@ __all__ = [
     "visit_package_table",
     "visit_spec_table",
     "visit_summary",
+    "visit_tarball_sha256",
 ]
 
 
@@ -436,14 +440,28 @@ def _write_hash(translator: HTML5Translator, spec: Spec, data: SpecTableData) ->
     else:
         paragraph = nodes.paragraph("", "", *hash_nodes(spec.hash, url))
         paragraph.children[0].walkabout(translator)
+    for checksum in tarball_sha256_nodes(spec):
+        checksum.walkabout(translator)
     if not has_dependencies(dependencies):
         body.append("</p>")
         return
     body.append("</p>\n")
-    more = hash_cell(spec, dependencies, data.tag, data.installed)[1:]
+    cell = hash_cell(spec, dependencies, data.tag, data.installed)
+    more = [node for node in cell if isinstance(node, more_values)]
     _resolve_package_links(translator, more)  # type: ignore[arg-type]
     for node in more:
         node.walkabout(translator)
+
+
+def visit_tarball_sha256(translator: HTML5Translator, node: tarball_sha256) -> None:
+    """HTML: a binary's tarball SHA-256 as an empty ``<data>`` element whose ``value`` is
+    the SHA-256 (through ``starttag``, which escapes), for ``scripts/copy.js``'s "copy
+    the SHA-256" button; nothing on the page shows it. The same visit writes it for both
+    ways a spec table's rows are written (:data:`DIRECT_OUTPUT`)."""
+    element = nodes.Element(classes=[SHA256_CLASS])
+    translator.body.append(translator.starttag(element, "data", "", value=node["sha256"]))
+    translator.body.append("</data>")
+    raise nodes.SkipNode
 
 
 def depart_deferred(translator: SphinxTranslator, node: deferred) -> None:
@@ -534,4 +552,5 @@ def setup_html(app: Sphinx) -> None:
     app.add_enumerable_node(spec_table_data, "table", html=(visit_spec_table, depart_deferred))
     app.add_node(table_rows, html=(visit_table_rows, depart_deferred))
     app.add_node(more_values, html=(visit_more_values, depart_more_values))
+    app.add_node(tarball_sha256, html=(visit_tarball_sha256, depart_deferred))
     app.add_node(badge_run, html=(visit_badge_run, depart_badge_run))

@@ -12,6 +12,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..render.badges import ALIKE_CLASS, badge_run, more_values
 from ..render.deferred import deferred, splice
+from ..render.spectable import tarball_sha256
 from ..render.trees import TREE_CLASS
 
 __all__ = ["BuildDeferredOutput", "UnfoldMoreValues", "setup_nonhtml"]
@@ -31,7 +32,10 @@ class _NotForHtml(SphinxPostTransform):
 
 
 class BuildDeferredOutput(_NotForHtml):
-    """Build the deferred output of a doctree (for builders that are not HTML)."""
+    """Build the deferred output of a doctree (for builders that are not HTML), without
+    what only HTML's script uses: a row's tarball SHA-256 to copy
+    (:class:`~sphinx_spackcache.render.spectable.tarball_sha256`; print has the
+    ``sha256`` column)."""
 
     #: before Sphinx's reference resolution (10) and this extension's LaTeX, text and
     #: man touches (400)
@@ -43,6 +47,8 @@ class BuildDeferredOutput(_NotForHtml):
             for element in built:  # the inline badges, as Sphinx's touches expect them
                 for run in list(element.findall(badge_run)):
                     splice(run, run.expand())  # type: ignore[arg-type]
+                for checksum in list(element.findall(tarball_sha256)):
+                    checksum.parent.remove(checksum)
             splice(node, built)
 
 
