@@ -39,6 +39,16 @@ def laid_out(page: Page) -> list[int]:
     return positions
 
 
+def filter_buttons(page: Page) -> tuple[int, int]:
+    """(shown rows, hidden rows) of boost's table whose badges are filter buttons."""
+    counts: list[int] = page.evaluate(
+        "() => { const rows = [...document.querySelectorAll('table.spackcache-specs > tbody > tr')]"
+        ".filter(r => r.id && r.querySelector('.spackcache-filter[role=button]'));"
+        " return [rows.filter(r => !r.hidden).length, rows.filter(r => r.hidden).length]; }"
+    )
+    return counts[0], counts[1]
+
+
 def test_rows_past_the_first_page_wait_for_the_pager(build: Build, browser: Browser) -> None:
     count = len(expected.specs(TAG, "boost"))
     assert count == 64
@@ -77,8 +87,15 @@ def test_rows_past_the_first_page_wait_for_the_pager(build: Build, browser: Brow
     )
     assert more_past_the_first_page > 0  # so that the count below could be other than 0
     assert page.evaluate("() => window.fittedInHidden") == 0
+    # the badges become filter buttons as their rows are shown, not all at once
+    assert filter_buttons(page) == (50, 0)
     page.locator(".spackcache-controls button.spackcache-next").click()
     assert laid_out(page) == list(range(51, count + 1))
+    assert filter_buttons(page) == (count - 50, 50)  # (the first page: done before)
+    stack = page.locator("tbody tr:not([hidden]) td.spackcache-stacks .spackcache-filter").first
+    stack.click()
+    assert "stack=" in page.url
+    page.goto(url)
     page.locator(".spackcache-controls select.spackcache-size").select_option("0")  # all
     assert laid_out(page) == list(range(1, count + 1))
     watched.close()
