@@ -82,7 +82,10 @@
     cells.forEach(unfit);
     var tried = [];
     cells.forEach(function (cell) {
-      if (!cell.isConnected) { return; }
+      // a cell of a row the pager hides has no width to fit in: it is fitted when shown
+      // (the observer below sees its size change); fitting those of thousands of hidden
+      // rows cost seconds on a page of 6,734 specs (benchmarks/bigpage.py)
+      if (!cell.isConnected || cell.parentElement.hidden) { return; }
       var details = disclosure(cell);
       var paragraph = details && details.previousElementSibling;
       if (!paragraph || paragraph.tagName !== "P" || !paragraph.lastElementChild) { return; }

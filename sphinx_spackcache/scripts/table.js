@@ -113,6 +113,12 @@
     var first = this.page * size;
     var visible = new Set(shown.slice(first, first + size));
     this.rows.forEach(function (entry) { entry.row.hidden = !visible.has(entry); });
+    visible.forEach(function (entry) {
+      if (!entry.filtering) { spackcache.controls.filtering(entry.row); entry.filtering = true; }
+    });
+    // the rows are ours to show now (spackcache.css hid those past the first page until
+    // the pager ran)
+    this.table.classList.add("spackcache-paged");
     spackcache.controls.show(this, { shown: shown, pages: pages, first: first, size: size });
     if (this.matchbox) { this.matchbox.show(); }
     if (this.kind === "package") { this.carryFilters(); }
