@@ -113,6 +113,10 @@ class Template:
     quiet: list[str]  # names whose entries have few dependents (at most 10 in all)
 
 
+#: A package: its name group and real name.
+Package = tuple[int, str]
+
+
 @dataclass
 class RefState:
     """A ref's packages: which are present, their rebuild generation and version bump."""
@@ -120,9 +124,9 @@ class RefState:
     name: str
     salt: str  # "" for develop (copies shared between snapshots), the ref for a release
     copies: int
-    absent: set[str] = field(default_factory=set)
-    generation: dict[str, int] = field(default_factory=dict)
-    bumped: dict[str, int] = field(default_factory=dict)
+    absent: set[Package] = field(default_factory=set)
+    generation: dict[Package, int] = field(default_factory=dict)
+    bumped: dict[Package, int] = field(default_factory=dict)
     last_built: int = -1  # a partial last copy: how many built entries of it (-1: all)
 
 
@@ -157,7 +161,7 @@ def load_template() -> Template:
         for dep in node.deps:
             dependents[dep] |= {node.key} | dependents[node.key]
     by_name: dict[str, set[str]] = {}
-    depended = set()
+    depended: set[str] = set()
     for node in nodes:
         by_name.setdefault(node.name, set()).update(dependents[node.key])
         depended.update(node.deps)
@@ -362,8 +366,8 @@ def write_mirror(mirror: Path, data: bytes, compress: bool) -> str:
 def tarball_size(name: str, spec_hash: str) -> int:
     """A tarball's size: a package's own scale (10 kB to 300 MB, from its name) times
     0.8 to 1.25 (from the hash)."""
-    scale = int.from_bytes(hashlib.sha256(name.encode()).digest()[:4]) / 2**32
-    jitter = int.from_bytes(hashlib.sha256(spec_hash.encode()).digest()[:4]) / 2**32
+    scale = int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big") / 2**32
+    jitter = int.from_bytes(hashlib.sha256(spec_hash.encode()).digest()[:4], "big") / 2**32
     return int(10 ** (4 + 4.5 * scale) * (0.8 + 0.45 * jitter))
 
 
