@@ -228,14 +228,15 @@ def change_a_stack(bucket: Path, index: dict[str, Any], databases: list[bytes]) 
 
 
 class Server:
-    """An http.server on 127.0.0.1 serving *root*, in a thread."""
+    """An http.server on 127.0.0.1 serving *root*, in a thread (on *port*; 0: any free
+    one)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, port: int = 0) -> None:
         class Quiet(SimpleHTTPRequestHandler):
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(root)))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), partial(Quiet, directory=str(root)))
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         Thread(target=self.httpd.serve_forever, daemon=True).start()
 

@@ -3,6 +3,10 @@ from ``python benchmarks/run.py`` and are reported in the docs)."""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -210,3 +214,85 @@ def test_the_sizes_benchmark_runs(tmp_path: Path) -> None:
     assert "1. cold fetch of 1,186 manifests" in done.stdout, done.stdout
     assert "nothing changed: 0 manifests asked for" in done.stdout
     assert "fetch cache kept): 0 asked for" in done.stdout
+
+
+@pytest.mark.slow
+def test_the_synthetic_bucket_has_the_layout_and_counts_asked_for(tmp_path: Path) -> None:
+    """At a tiny scale: 4 stacks, 6,000 binaries, 500 packages (478 of Derecho's names, 22
+    synthetic). Counted here from the files (every index blob, every spec manifest), not
+    from what the generator says it wrote."""
+    from bucket import add_ref, generate
+    from live import BUCKET
+
+    generate(tmp_path, binaries=6_000, packages=500, stacks=4, develop=2, seed=5)
+    root = tmp_path / "bucket"
+    index = json.loads((root / "cache_spack_io_index.json").read_text())
+    refs = ["develop-2026-11-23", "develop-2026-11-30", "v1.0.0"]
+    assert sorted(index) == refs
+    binaries: dict[str, set[str]] = {}
+    names: set[str] = set()
+    for ref in refs:
+        labels = [entry["label"] for entry in index[ref]]
+        assert labels == ["root", "e4s", "e4s-neoverse_v1", "e4s-neoverse_v2", "e4s-oneapi"]
+        in_stacks: set[str] = set()
+        for entry in index[ref]:
+            mirror = root / ref if entry["label"] == "root" else root / ref / entry["label"]
+            # the index manifest names the blob the snapshot index names, by its checksum
+            manifest = json.loads(
+                (mirror / "v3" / "manifests" / "index" / "index.manifest.json").read_text()
+            )
+            (record,) = manifest["data"]
+            relative = f"blobs/sha256/{record['checksum'][:2]}/{record['checksum']}"
+            assert entry["url"] == f"{BUCKET}{mirror.relative_to(root).as_posix()}/{relative}"
+            data = (mirror / relative).read_bytes()
+            assert record["contentLength"] == len(data)
+            assert hashlib.sha256(data).hexdigest() == record["checksum"]
+            assert record["compression"] == ("gzip" if data[:2] == b"\x1f\x8b" else "none")
+            installs = json.loads(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)
+            built = {
+                key: entry["spec"]
+                for key, entry in installs["database"]["installs"].items()
+                if entry["in_buildcache"]
+            }
+            if entry["label"] == "root":
+                top = built
+            else:
+                in_stacks |= set(built)
+            for spec in installs["database"]["installs"].values():
+                for dep in spec["spec"].get("dependencies", ()):
+                    assert dep["hash"] in installs["database"]["installs"]  # closed
+        assert in_stacks == set(top)  # the top-level mirror: the stacks' binaries
+        binaries[ref] = set(top)
+        names |= {spec["name"] for spec in top.values()}
+        # one spec manifest per binary of the top-level mirror, named as Spack names it
+        found = {}
+        for path in (root / ref / "v3" / "manifests" / "spec").glob("*/*.spec.manifest.json"):
+            # <name>-<version>-<hash>, in the folder <name> (a version may hold a "-")
+            name = path.parent.name
+            rest, spec_hash = path.name.removesuffix(".spec.manifest.json").rsplit("-", 1)
+            assert (name, rest) == (top[spec_hash]["name"], f"{name}-{top[spec_hash]['version']}")
+            tarball, spec_blob = json.loads(path.read_text())["data"]
+            assert tarball["mediaType"] == "application/vnd.spack.install.v3.tar+gzip"
+            assert tarball["contentLength"] > 0
+            assert re.fullmatch(r"[0-9a-f]{64}", tarball["checksum"])
+            assert spec_blob["mediaType"] == "application/vnd.spack.spec.v5+json"
+            found[spec_hash] = path
+        assert set(found) == set(top)
+    assert len(set().union(*binaries.values())) == 6_000
+    assert len(names) == 500
+    assert len([n for n in names if re.search(r"-s1$", n)]) == 22
+    old, new = binaries["develop-2026-11-23"], binaries["develop-2026-11-30"]
+    assert len(old & new) > 0.75 * len(old)  # most binaries shared
+    assert old - new
+    assert new - old
+    assert not (old | new) & binaries["v1.0.0"]
+    # the same seed writes the same bytes
+    again = tmp_path / "again"
+    generator, _ = generate(again, binaries=6_000, packages=500, stacks=4, develop=2, seed=5)
+    assert (again / "bucket" / "cache_spack_io_index.json").read_bytes() == (
+        root / "cache_spack_io_index.json"
+    ).read_bytes()
+    # a new ref: named in the index, sharing most of its binaries with the one before
+    assert add_ref(again, generator) == "develop-2026-12-07"
+    index = json.loads((again / "bucket" / "cache_spack_io_index.json").read_text())
+    assert sorted(index) == [*refs[:2], "develop-2026-12-07", "v1.0.0"]
