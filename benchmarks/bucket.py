@@ -20,8 +20,9 @@ real spec shapes (issue 28, item 2).
   and ``sha256`` checksum (media type ``application/vnd.spack.install.v3.tar+gzip``),
   the spec record ``application/vnd.spack.spec.v5+json``, both ``gzip``. Neither blob
   exists (their sizes and checksums are made up, deterministically), the manifests are
-  not clear-signed, and the stacks' mirrors have their index only (the extension reads
-  a stack's index blob, never its spec manifests);
+  not clear-signed; each stack's mirror has its index and the spec manifests of the
+  binaries it lists (hard links to the top-level mirror's files: the extension reads a
+  binary's size from the manifest in the first of its stacks' mirrors);
 * ``cache_spack_io_index.json``, as spack/spack-infrastructure's cache-indexer writes it:
   ``{ref: [{"label": "root", "url": "s3://spack-binaries/<ref>/blobs/sha256/..."},
   {"label": "<stack>", "url": "s3://spack-binaries/<ref>/<stack>/blobs/sha256/..."}]}``.
@@ -61,6 +62,7 @@ import gzip
 import hashlib
 import json
 import math
+import os
 import random
 import re
 import shutil
@@ -387,7 +389,8 @@ def spec_manifest(name: str, spec_hash: str) -> str:
 class Written:
     entries: int = 0  # spec entries of the stacks' indexes
     index_bytes: int = 0  # bytes of the stacks' index JSON
-    manifests: int = 0
+    manifests: int = 0  # in the top-level mirrors
+    stack_manifests: int = 0  # in the stacks' mirrors (hard links to the same files)
     built: set[str] = field(default_factory=set)  # distinct binaries
     packages: set[str] = field(default_factory=set)
 
@@ -421,6 +424,17 @@ def write_ref(generator: Generator, bucket: Path, ref: RefState, written: Writte
                 file = folder / f"{name}-{version.replace('/', '_')}-{spec_hash}.spec.manifest.json"
                 file.write_text(spec_manifest(name, spec_hash))
                 written.manifests += 1
+                # and in each stack mirror that lists it, as Spack's CI pushes it there
+                # first (a hard link: the same bytes)
+                if copy == 0:
+                    held = stacks if node.key in generator.shared else stacks[:1]
+                else:
+                    held = [stacks[(copy - 1) % len(stacks)]]
+                for stack in held:
+                    linked = top / stack / "v3" / "manifests" / "spec" / name / file.name
+                    linked.parent.mkdir(parents=True, exist_ok=True)
+                    os.link(file, linked)
+                    written.stack_manifests += 1
 
         def renamed(found: re.Match[str], names: dict[str, str] = hashes) -> str:
             return f'"{names.get(found[1], found[1])}"'
@@ -512,7 +526,8 @@ def main(argv: list[str] | None = None) -> None:
             f"refs: {refs}; {len(generator.stacks)} stacks each; {len(written.packages):,} "
             f"packages; {len(written.built):,} binaries; {written.entries:,} stack index "
             f"entries ({written.index_bytes / 1e6:.0f} MB of JSON); {written.manifests:,} spec "
-            f"manifests; written in {time.perf_counter() - start:.0f} s"
+            f"manifests (and {written.stack_manifests:,} links to them in stack mirrors); "
+            f"written in {time.perf_counter() - start:.0f} s"
         )
     if args.serve:
         server = Server(args.work / "bucket", port=args.port)

@@ -258,6 +258,12 @@ def test_the_synthetic_bucket_has_the_layout_and_counts_asked_for(tmp_path: Path
                 top = built
             else:
                 in_stacks |= set(built)
+                # a stack's mirror has the spec manifest of each binary it lists
+                held = {
+                    path.name.removesuffix(".spec.manifest.json").rsplit("-", 1)[1]
+                    for path in (mirror / "v3" / "manifests" / "spec").glob("*/*.json")
+                }
+                assert held == set(built), entry["label"]
             for spec in installs["database"]["installs"].values():
                 for dep in spec["spec"].get("dependencies", ()):
                     assert dep["hash"] in installs["database"]["installs"]  # closed
