@@ -24,6 +24,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .domain import setup_domain
     from .site.colours import setup_colours
     from .site.copybutton import setup_copybutton
+    from .site.manifests import setup_manifests
     from .site.navigation import setup_navigation
     from .site.preload import setup_preload
     from .site.rows import setup_rows
@@ -42,6 +43,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinx_design")
     setup_config(app)
     setup_sources(app)  # right after: the values are checked first
+    setup_manifests(app)
     setup_preload(app)
     setup_domain(app)
     setup_rows(app)

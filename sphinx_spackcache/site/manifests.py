@@ -10,9 +10,12 @@ which asks for it again); the binary is shown without a size.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import msgspec
+from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.display import status_iterator
 
@@ -25,10 +28,27 @@ from ..sources.manifests import ManifestResult, fetch_manifests, manifest_jobs
 from ..sources.mirror import with_tarball
 from .sources import fetch_cache
 
-__all__ = ["PROGRESS_FROM", "with_sizes"]
+__all__ = ["PROGRESS_FROM", "setup_manifests", "with_sizes"]
 
 #: From how many manifests to fetch on a page a progress line is shown.
 PROGRESS_FROM = 20
+
+#: The manifests that could not be used in this build (in this process), by URL: each is
+#: asked for once per build, not once per page and export that shows its binary (a
+#: mirror without spec manifests would otherwise cost a request per binary per page:
+#: 25 minutes of 404s for a site of 600 packages in three refs). Emptied when a build
+#: starts reading, so the next build asks again.
+_FAILED: dict[str, ManifestResult] = {}
+
+
+def _forget_failures(*_: Any) -> None:
+    _FAILED.clear()
+
+
+def setup_manifests(app: Sphinx) -> None:
+    """Ask again, in each build, for the manifests the last one could not use."""
+    app.connect("builder-inited", _forget_failures)
+    app.connect("env-before-read-docs", _forget_failures)
 
 
 def _closure(specs: Iterable[Spec], dependencies_of: DependenciesOf) -> dict[str, tuple[str, str]]:
@@ -98,6 +118,11 @@ def _fetched(
     jobs = manifest_jobs(binaries, remotes, fetch_cache(env))
     if not jobs:
         return []
+    failed = [
+        dataclasses.replace(_FAILED[job.url], requested=False) for job in jobs if job.url in _FAILED
+    ]
+    jobs = [job for job in jobs if job.url not in _FAILED]
+    urls = {job.hash: job.url for job in jobs}
     settings = spackcache_config(env)
     results: Iterable[ManifestResult] = fetch_manifests(jobs, timeout=settings.fetch_timeout)
     if len(jobs) >= PROGRESS_FROM:
@@ -110,4 +135,6 @@ def _fetched(
             0,  # one line that counts (the environment no longer gives Sphinx's -v)
             stringify_func=name,
         )
-    return sorted(results, key=lambda result: result.hash)
+    found = list(results)
+    _FAILED.update((urls[r.hash], r) for r in found if r.tarball is None and r.requested)
+    return sorted([*found, *failed], key=lambda result: result.hash)
