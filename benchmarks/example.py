@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +54,17 @@ def build(project: Path, out: Path, server: Server, *extra: str) -> dict[str, An
     """Build *project* into *out* in a child process; its report (wall, rss_kib, ...), the
     documents it read and its warnings. Its output is kept in ``<out>.log``."""
     args = [*pinned(), sys.executable, "-c", _RUNNER, "-b", "html", *extra, str(project), str(out)]
+    index = f"{server.url}/cache_spack_io_index.json"
+    with urllib.request.urlopen(index) as answer:
+        refs = sorted(json.load(answer))
     environment = {
+        # every ref of the bucket, a plain package name meaning the newest develop
+        # snapshot (examples/spack-cache's variables; the user's own win)
+        "SPACKCACHE_REFS": "*",
+        "SPACKCACHE_DEFAULT_TAG": max(r for r in refs if r.startswith("develop")),
         **os.environ,
         "NO_COLOR": "1",
-        "SPACKCACHE_INDEX_URL": f"{server.url}/cache_spack_io_index.json",
+        "SPACKCACHE_INDEX_URL": index,
         "SPACKCACHE_BUCKET": f"{server.url}/",
     }
     environment.pop("FORCE_COLOR", None)
