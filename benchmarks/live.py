@@ -266,6 +266,9 @@ def ours_conf(server: Server, fetched: Path) -> str:
         f"spackcache_default_tag = {REF!r}\n"
         f"spackcache_fetch_cache = {str(fetched)!r}\n"
         "spackcache_fetch_timeout = 300\n"
+        # what this measures is reading indexes: its stacks have no spec manifests
+        # (benchmarks/sizes.py measures those)
+        "spackcache_fetch_sizes = False\n"
     )
 
 

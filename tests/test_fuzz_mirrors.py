@@ -665,9 +665,13 @@ def test_the_fuzzer_makes_what_it_says() -> None:
             note(f"{kind}: entries skipped", counts["problems"] > 0)
             note(f"{kind}: index unusable", counts["specs"] == 0)
 
-    collect()
     # each at least once (the counts vary with what else ran in the process before: with
-    # pytest-xdist, "huge integer" came out 2 to 10 times in 300)
+    # pytest-xdist, "huge integer" came out 2 to 10 times in 300, and once 0, in CI, after
+    # other tests in the same worker: up to three rounds of 300 until each was made)
+    for _ in range(3):
+        collect()
+        if len(seen) == 16 and all(count >= 1 for count in seen.values()):
+            break
     assert all(count >= 1 for count in seen.values()), str(sorted(seen.items()))
     assert len(seen) == 16
 
