@@ -302,6 +302,29 @@ def test_cache_snapshots_without_pages_lists_each_ref(
     assert not (src / "refs").exists()
 
 
+def test_snapshot_pages_not_generated_is_one_located_warning(
+    example: tuple[Path, Server], make_app: Make
+) -> None:
+    """With spackcache_generate off, ``cache-snapshots :toctree:`` says its pages are
+    missing (as ``cache-index :toctree:`` does of its own), and lists the refs still."""
+    src, _server = example
+    own_page(src, ".. cache-snapshots::\n   :toctree: refs\n")
+    app = make_app(
+        "text",
+        srcdir=src,
+        confoverrides={"show_warning_types": True, "spackcache_generate": False},
+    )
+    app.build()
+    (found,) = warnings_of(app)
+    assert (
+        f"index.rst:4: WARNING: cache-snapshots: :toctree: {len(REFS)} snapshot pages are "
+        "missing in 'refs'" in found
+    )
+    assert found.endswith("[spackcache.stub]")
+    assert not (src / "refs").exists()
+    assert f"{len(REFS)} snapshots:" in (app.outdir / "index.txt").read_text("utf-8")
+
+
 def test_bad_options_are_located_warnings(example: tuple[Path, Server], make_app: Make) -> None:
     src, _server = example
     own_page(

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx import addnodes
 
 from ..config import spackcache_config
 from ..data.install import InstallCommands, install_commands
@@ -25,6 +26,7 @@ from ..data.suggest import close_names, did_you_mean, first_few
 from ..data.targets import close_cpus
 from ..render.names import ROOT_CLASS
 from ..site.sources import install_mirrors, local_mirror_folder
+from ..site.stubs import stub_folder
 from ..site.tracking import KeyCollector
 from ..sources.keys import mirror_keys
 from ..sources.snapshot_index import ROOT
@@ -62,6 +64,37 @@ class SpackCacheDirective(LoadingDirective):
         self.set_source_info(container)
         container["support_smartquotes"] = False
         return container
+
+    def generated_pages(self, docnames: Sequence[str], what: str) -> list[str]:
+        """The pages of *docnames* (generated in ``:toctree:``'s folder) that exist; one
+        warning when some do not (*what*: ``package``, ``snapshot``)."""
+        missing = [d for d in docnames if d not in self.env.found_docs]
+        if missing:
+            folder = stub_folder(self.env.docname, self.options["toctree"])
+            self.warn(
+                f":toctree: {len(missing)} {what} pages are missing in {folder!r} "
+                f"(first: {missing[0]}); is spackcache_generate off?",
+                SpackCacheWarning.STUB,
+            )
+        return [d for d in docnames if d not in missing]
+
+    def toctree_node(
+        self, docnames: Sequence[str], *, hidden: bool, maxdepth: int, caption: str | None
+    ) -> nodes.Node:
+        """A toctree of the pages *docnames*, in that order, as ``.. toctree::`` makes one."""
+        tocnode = addnodes.toctree()
+        tocnode["parent"] = self.env.docname
+        tocnode["entries"] = [(None, d) for d in docnames]
+        tocnode["includefiles"] = list(docnames)
+        tocnode["maxdepth"] = maxdepth
+        tocnode["glob"] = False
+        tocnode["hidden"] = hidden
+        tocnode["caption"] = caption
+        tocnode["numbered"] = 0
+        tocnode["titlesonly"] = False
+        tocnode["rawentries"] = []
+        self.set_source_info(tocnode)
+        return nodes.compound("", tocnode, classes=["toctree-wrapper"])
 
     def install_commands_for(
         self,

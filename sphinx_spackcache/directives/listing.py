@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from ..data.model import Spec
@@ -171,31 +170,11 @@ class _ListingDirective(SpackCacheDirective):
         """The generated pages of *packages* that exist (see :mod:`~sphinx_spackcache.site.stubs`);
         a warning when some do not."""
         folder = stub_folder(self.env.docname, self.options["toctree"])
-        docnames = [stub_docname(folder, package) for package in packages]
-        missing = [d for d in docnames if d not in self.env.found_docs]
-        if missing:
-            self.warn(
-                f":toctree: {len(missing)} package pages are missing in {folder!r} "
-                f"(first: {missing[0]}); is spackcache_generate off?",
-                SpackCacheWarning.STUB,
-            )
-        return [d for d in docnames if d not in missing]
+        return self.generated_pages([stub_docname(folder, p) for p in packages], "package")
 
     def toctree(self, docnames: Sequence[str]) -> nodes.Node:
         """A hidden toctree of the pages *docnames* (``:nav: toctree``)."""
-        tocnode = addnodes.toctree()
-        tocnode["parent"] = self.env.docname
-        tocnode["entries"] = [(None, d) for d in docnames]
-        tocnode["includefiles"] = list(docnames)
-        tocnode["maxdepth"] = -1
-        tocnode["glob"] = False
-        tocnode["hidden"] = True
-        tocnode["caption"] = None
-        tocnode["numbered"] = 0
-        tocnode["titlesonly"] = False
-        tocnode["rawentries"] = []
-        self.set_source_info(tocnode)
-        return nodes.compound("", tocnode, classes=["toctree-wrapper"])
+        return self.toctree_node(docnames, hidden=True, maxdepth=-1, caption=None)
 
 
 class CacheIndexDirective(_ListingDirective):

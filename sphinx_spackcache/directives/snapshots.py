@@ -10,7 +10,6 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from ..data.snapshots import RELEASE, snapshot_kind, snapshot_order
@@ -105,28 +104,8 @@ class CacheSnapshotsDirective(SpackCacheDirective):
     def toctree(self, tags: list[str]) -> nodes.Node:
         """A toctree of the generated page of each of *tags*, in that order."""
         folder = stub_folder(self.env.docname, self.options["toctree"])
-        docnames = [f"{folder}/{file_stem(tag)}" for tag in tags]
-        missing = [d for d in docnames if d not in self.env.found_docs]
-        if missing:
-            self.warn(
-                f":toctree: {len(missing)} snapshot pages are missing in {folder!r} "
-                f"(first: {missing[0]}); is spackcache_generate off?",
-                SpackCacheWarning.STUB,
-            )
-        shown = [d for d in docnames if d not in missing]
-        tocnode = addnodes.toctree()
-        tocnode["parent"] = self.env.docname
-        tocnode["entries"] = [(None, d) for d in shown]
-        tocnode["includefiles"] = shown
-        tocnode["maxdepth"] = 1
-        tocnode["glob"] = False
-        tocnode["hidden"] = False
-        tocnode["caption"] = "Snapshots"
-        tocnode["numbered"] = 0
-        tocnode["titlesonly"] = False
-        tocnode["rawentries"] = []
-        self.set_source_info(tocnode)
-        return nodes.compound("", tocnode, classes=["toctree-wrapper"])
+        shown = self.generated_pages([f"{folder}/{file_stem(tag)}" for tag in tags], "snapshot")
+        return self.toctree_node(shown, hidden=False, maxdepth=1, caption="Snapshots")
 
 
 def setup_snapshots(app: Sphinx) -> None:
