@@ -30,7 +30,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -429,13 +429,7 @@ def _plan_pages(app: Sphinx, sources: Sources, requests: list[IndexRequest]) -> 
         for number, package in enumerate(packages):
             is_target = (package, tag) not in indexed
             indexed.add((package, tag))
-            links = None
-            if request.nav == NAV_LISTING:
-                links = PageLinks(
-                    request.docname,
-                    docnames[number - 1] if number else "",
-                    docnames[number + 1] if number + 1 < len(docnames) else "",
-                )
+            links = _neighbours(request, docnames, number)
             text = stub_text(
                 package,
                 tag,
@@ -448,6 +442,18 @@ def _plan_pages(app: Sphinx, sources: Sources, requests: list[IndexRequest]) -> 
             )
             plan.pages[folder / f"{file_stem(package)}{STUB_SUFFIX}"] = text
     return plan
+
+
+def _neighbours(request: IndexRequest, docnames: Sequence[str], number: int) -> PageLinks | None:
+    """With ``:nav: listing``, what page *number* of *docnames* links back to: the index
+    and the pages before and after it."""
+    if request.nav != NAV_LISTING:
+        return None
+    return PageLinks(
+        request.docname,
+        docnames[number - 1] if number else "",
+        docnames[number + 1] if number + 1 < len(docnames) else "",
+    )
 
 
 def _plan_across(
@@ -471,13 +477,7 @@ def _plan_across(
     for number, package in enumerate(packages):
         is_target = not any((package, tag) in indexed for tag in holding[package])
         indexed.update((package, tag) for tag in holding[package])
-        links = None
-        if request.nav == NAV_LISTING:
-            links = PageLinks(
-                request.docname,
-                docnames[number - 1] if number else "",
-                docnames[number + 1] if number + 1 < len(docnames) else "",
-            )
+        links = _neighbours(request, docnames, number)
         text = across_stub_text(
             package, holding[package], request.docname, index=is_target, links=links
         )
