@@ -75,7 +75,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from live import BUCKET, SHAPES, STACK_NAMES, TARGET, Server
+from live import BUCKET, SHAPES, STACK_NAMES, TARGET, Server, blob
 
 RELEASE = "v1.0.0"
 #: The first develop snapshot; the next ones are a week apart.
@@ -326,14 +326,6 @@ def develop_name(number: int) -> str:
     return f"develop-{date.isoformat()}"
 
 
-def write_blob(mirror: Path, data: bytes) -> str:
-    checksum = hashlib.sha256(data).hexdigest()
-    relative = f"blobs/sha256/{checksum[:2]}/{checksum}"
-    (mirror / relative).parent.mkdir(parents=True, exist_ok=True)
-    (mirror / relative).write_bytes(data)
-    return relative
-
-
 def manifest_text(records: list[tuple[int, str, str, str]]) -> str:
     """A v3 manifest as Spack writes it (``json.dump(..., indent=0, separators=(",",
     ":"))``) of (contentLength, mediaType, compression, sha256) records."""
@@ -356,7 +348,7 @@ def write_mirror(mirror: Path, data: bytes, compress: bool) -> str:
     if compress:
         data = gzip.compress(data, compresslevel=6, mtime=0)
         compression = "gzip"
-    relative = write_blob(mirror, data)
+    relative = blob(mirror, data)
     index = mirror / "v3" / "manifests" / "index" / "index.manifest.json"
     index.parent.mkdir(parents=True, exist_ok=True)
     checksum = relative.rsplit("/", 1)[1]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import inspect
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -95,6 +95,19 @@ def build(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> Build:
         return app
 
     return _build
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Any]:
+    """tests/mirrors served by a local http.server (tests/test_fetch.py's ``Server``,
+    which counts the requests), from a copy a test may change."""
+    from .test_fetch import Server
+
+    root = tmp_path / "served"
+    shutil.copytree(MIRRORS, root)
+    running = Server(root)
+    yield running
+    running.stop()
 
 
 def resolved(app: SphinxTestApp, docname: str) -> nodes.document:

@@ -9,7 +9,6 @@ import json
 import shutil
 import threading
 import time
-from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -80,15 +79,6 @@ class Server:
             self.httpd.shutdown()
             self.httpd.server_close()
             self.thread.join()
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    root = tmp_path / "served"
-    shutil.copytree(MIRRORS, root)
-    running = Server(root)
-    yield running
-    running.stop()
 
 
 def fetch(server: Server, cache: Path, **kwargs: Any) -> Any:

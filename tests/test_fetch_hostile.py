@@ -26,13 +26,10 @@ from bs4 import BeautifulSoup
 from sphinx_spackcache.sources import mirror
 from sphinx_spackcache.sources.fetch import fetch_mirror
 
-from . import test_fetch
 from .conftest import MIRRORS, Build
 from .test_fetch import MANIFEST, Server
 from .test_mirror_files import make_special, within
 
-#: The mirror server of test_fetch (a fixture), with tests/mirrors copied.
-server = test_fetch.server
 INDEX = "build_cache/index.json"
 HASH = "build_cache/index.json.hash"
 

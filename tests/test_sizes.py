@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -115,15 +114,6 @@ def rows(html: Path) -> dict[str, tuple[str | None, str | None]]:
 
 def manifest_requests(server: Server) -> list[str]:
     return sorted(path for path in server.requests if "/v3/manifests/spec/" in path)
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    root = tmp_path / "served"
-    shutil.copytree(MIRRORS, root)
-    running = Server(root)
-    yield running
-    running.stop()
 
 
 def conf_for(server: Server, tmp_path: Path) -> dict[str, Any]:
