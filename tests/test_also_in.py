@@ -69,6 +69,11 @@ def _html_cells(path: Path) -> dict[str, Tag]:
     page = BeautifulSoup(path.read_text("utf-8"), "html.parser")
     table = page.select_one("table.spackcache-specs")
     assert table is not None
+    return also_in_cells(table)
+
+
+def also_in_cells(table: Tag) -> dict[str, Tag]:
+    """Spec hash -> its "Also in" cell, in the HTML spec table *table*."""
     headings = [th.get_text(strip=True) for th in table.select("thead th")]
     assert headings[-1] == "Also in"
     cells = {}

@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup, Tag
 from sphinx.testing.util import SphinxTestApp
 
 from .conftest import warnings_of
+from .test_also_in import also_in_cells
 from .test_docs_live import DEVELOP, live  # noqa: F401 (the fixture)
 from .test_fetch import Server
 from .test_pdf import compile_pdf
@@ -131,17 +132,9 @@ def test_the_example_builds_in_seconds_without_a_warning(
     assert {p.stem for p in (src / "packages").glob("*.rst")} == packages
 
 
-def also_in_cells(table: Tag) -> dict[str, list[str]]:
+def also_in_refs(table: Tag) -> dict[str, list[str]]:
     """Hash -> the refs its "Also in" cell names, in one HTML spec table."""
-    headings = [th.get_text(strip=True) for th in table.select("thead th")]
-    assert headings[-1] == "Also in"
-    cells = {}
-    for row in table.select("tbody tr"):
-        code, cell = row.select_one("code.spackcache-hash"), row.select_one("td.spackcache-also-in")
-        assert code is not None
-        assert cell is not None
-        cells[code.get_text(strip=True)] = [a.get_text() for a in cell.select("a")]
-    return cells
+    return {h: [a.get_text() for a in cell.select("a")] for h, cell in also_in_cells(table).items()}
 
 
 def test_a_package_page_across_every_ref(example: tuple[Path, Server], make_app: Make) -> None:
@@ -159,7 +152,7 @@ def test_a_package_page_across_every_ref(example: tuple[Path, Server], make_app:
         f"Specs of gcc-runtime in {ref}" for ref in newest_first(set(held))
     ]
     for ref, table in zip(newest_first(set(held)), tables, strict=True):
-        cells = also_in_cells(table)
+        cells = also_in_refs(table)
         assert set(cells) == held[ref]
         for spec_hash, refs in cells.items():
             others = {r for r, hashes in held.items() if spec_hash in hashes} - {ref}
@@ -173,7 +166,7 @@ def test_a_package_page_across_every_ref(example: tuple[Path, Server], make_app:
     # a package of one ref: one section, no history, its binaries in no other ref
     page = soup(app, "packages/clingo-bootstrap")
     (table,) = page.select("table.spackcache-specs")
-    cells = also_in_cells(table)
+    cells = also_in_refs(table)
     assert set(cells) == holding("clingo-bootstrap")["develop-2026-11-26"]
     assert set(map(tuple, cells.values())) == {()}
     assert "History" not in page.get_text()
@@ -377,7 +370,7 @@ def test_a_new_ref_in_the_index_is_picked_up_by_an_incremental_build(
     assert "In v1.0.0" in page.get_text()
     # the binary that v1.0.0 holds too says so in the other refs' tables
     table = page.select("table.spackcache-specs")[0]
-    assert all("v1.0.0" in refs for refs in also_in_cells(table).values())
+    assert all("v1.0.0" in refs for refs in also_in_refs(table).values())
     listing = " ".join(soup(app, "packages").get_text().split())
     assert f"{len(REFS)} snapshots (develop, develop-2026-11-29, develop-2026-11-26, v1.0.0)" in (
         listing
