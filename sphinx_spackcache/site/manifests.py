@@ -20,7 +20,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.display import status_iterator
 
 from ..config import spackcache_config
-from ..data.dag import DependenciesOf, installed_with, remembered
+from ..data.dag import DependenciesOf, installed_closure, remembered
 from ..data.model import Spec
 from ..data.sizes import sizes_with_dependencies
 from ..sources.combined import Sources
@@ -51,18 +51,6 @@ def setup_manifests(app: Sphinx) -> None:
     app.connect("env-before-read-docs", _forget_failures)
 
 
-def _closure(specs: Iterable[Spec], dependencies_of: DependenciesOf) -> dict[str, tuple[str, str]]:
-    """hash -> (package, version) of every binary *specs* bring with them."""
-    found: dict[str, tuple[str, str]] = {}
-    pending = [spec.hash for spec in specs]
-    while pending:
-        for dependency in dependencies_of(pending.pop()):
-            if installed_with(dependency) and dependency.hash not in found:
-                found[dependency.hash] = (dependency.name, dependency.version)
-                pending.append(dependency.hash)
-    return found
-
-
 def with_sizes(
     env: BuildEnvironment,
     sources: Sources,
@@ -78,7 +66,11 @@ def with_sizes(
     if not remotes and not any(spec.record_bytes is not None for spec in specs):
         return tuple(specs), []
     lookup = remembered(dependencies_of) if dependencies_of else None
-    closure = _closure(specs, lookup) if lookup else {}
+    closure = {
+        dependency.hash: (dependency.name, dependency.version)
+        for edges in (installed_closure((s.hash for s in specs), lookup) if lookup else {}).values()
+        for dependency in edges
+    }
     nodes: dict[str, tuple[str, Spec]] = {spec.hash: (package, spec) for spec in specs}
     for spec_hash, (name, _) in closure.items():
         if spec_hash not in nodes:
