@@ -12,7 +12,6 @@ Nothing here imports Sphinx or docutils.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -50,19 +49,25 @@ class Sources:
         verdicts: Path | None = None,
         stacked: Mapping[str, Mapping[str, str]] | None = None,
         remotes: Mapping[str, Mapping[str, str]] | None = None,
+        *,
+        settled: bool = False,
     ) -> Sources:
         """The sources of record folder *root*, of the mirror folders *mirrors*
         (name -> folder) and of the snapshots *stacked* of one mirror folder per stack
         (name -> stack -> folder; a name of *mirrors* wins); *verdicts*: where the
         mirrors keep the verdicts on blobs too large to inflate (see
         :class:`~.mirror.MirrorSource`); *remotes*: the URL each copy of a mirror was
-        fetched from (name -> stack -> URL, :attr:`remotes`)."""
+        fetched from (name -> stack -> URL, :attr:`remotes`); *settled*: the folders do
+        not change while these sources are used (see :class:`~.mirror.MirrorSource`)."""
         sources: dict[str, MirrorSource | StackedSource] = {
-            name: StackedSource(name, {label: Path(f) for label, f in stacks.items()}, verdicts)
+            name: StackedSource(
+                name, {label: Path(f) for label, f in stacks.items()}, verdicts, settled=settled
+            )
             for name, stacks in (stacked or {}).items()
         }
         sources.update(
-            (name, MirrorSource(name, Path(folder), verdicts)) for name, folder in mirrors.items()
+            (name, MirrorSource(name, Path(folder), verdicts, settled=settled))
+            for name, folder in mirrors.items()
         )
         made = cls(CacheStore(root), sources)
         made.remotes = {name: dict(by) for name, by in (remotes or {}).items()}
@@ -158,7 +163,7 @@ class Sources:
         return {
             label: remotes[label]
             for label, stack in stacks.items()
-            if label in remotes and os.path.lexists(stack.root / INDEX_V3)
+            if label in remotes and stack.index_path == stack.root / INDEX_V3
         }
 
     def spec_of(self, tag: str, package: str, spec_hash: str) -> Spec | None:

@@ -157,7 +157,12 @@ class IndexSource:
 
     def has_record(self, tag: str, package: str) -> bool:
         """Whether *package* has a spec in the snapshot."""
-        return package in self.packages(tag)
+        if tag != self.name:
+            return False
+        try:
+            return package in self.database().packages
+        except RecordError:
+            return False
 
     def close_packages(self, tag: str, package: str, limit: int = 5) -> list[str]:
         """Names in the snapshot that look like *package*, best first."""
@@ -231,12 +236,22 @@ class MirrorSource(IndexSource):
     """One Spack mirror in a local folder: a :class:`~.base.Source` of one snapshot.
 
     *verdicts* is the folder where the verdict on a gzipped blob too large to inflate is
-    kept between builds (``None``: it is not kept)."""
+    kept between builds (``None``: it is not kept).
 
-    def __init__(self, name: str, root: Path, verdicts: Path | None = None) -> None:
+    *settled*: the folder does not change while this object is used (a build's, whose
+    mirrors were fetched when it started), so its index file is found and its database
+    checked once, not at each question (a live-scale site asks hundreds of thousands of
+    them: a tenth of its reading was the file system answering the same thing)."""
+
+    def __init__(
+        self, name: str, root: Path, verdicts: Path | None = None, *, settled: bool = False
+    ) -> None:
         self.name = name
         self.root = root
         self.verdicts = verdicts
+        self.settled = settled
+        self._index_path: Path | None = None
+        self._database: Database | None = None
 
     @property
     def index_path(self) -> Path:
@@ -244,8 +259,13 @@ class MirrorSource(IndexSource):
         (whatever kind of file is there: reading it says what is wrong), or the v2
         ``build_cache/index.json`` (also when neither is there, or the folder cannot be
         read)."""
+        if self._index_path is not None:
+            return self._index_path
         v3 = self.root / INDEX_V3
-        return v3 if os.path.lexists(v3) else self.root / INDEX
+        found = v3 if os.path.lexists(v3) else self.root / INDEX
+        if self.settled:
+            self._index_path = found
+        return found
 
     def database(self) -> Database:
         """The parsed index, parsed at most once per version of the file (this process).
@@ -253,13 +273,18 @@ class MirrorSource(IndexSource):
         :raises RecordError: when the index is missing, unreadable or not a Spack
             database.
         """
+        if self._database is not None:
+            return self._database
         location = str(self.index_path)
         try:
             stat = os.stat(location)
         except OSError as exc:
             message = f"mirror {self.name!r}: cannot read its index: {exc.strerror or exc}"
             raise RecordError(location, 0, message) from None
-        return _parsed.get(location, stat, lambda: self._read(location))
+        found = _parsed.get(location, stat, lambda: self._read(location))
+        if self.settled:
+            self._database = found
+        return found
 
     def _read(self, location: str) -> Database:
         """The index at *location*, parsed.

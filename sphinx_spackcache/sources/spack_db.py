@@ -35,7 +35,7 @@ import gc
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
@@ -91,6 +91,10 @@ _Node = tuple[str, str, dict[str, Any]]
 #: tuples took five times as long); they are decoded when a page asks.
 _Kept = tuple[Any, bytes]
 
+#: How many nodes' dependencies a :class:`Database` keeps decoded (then it starts
+#: again): the closures of a site's pages, not a whole live stack's (a few hundred MB).
+_DECODED_KEPT = 50_000
+
 
 @dataclass(frozen=True, slots=True)
 class Database:
@@ -110,12 +114,26 @@ class Database:
     #: Every node of the file by hash, kept small (:data:`_Kept`; read when dependencies
     #: are asked for).
     nodes: Mapping[str, _Kept]
+    #: The dependencies worked out so far, by hash (at most :data:`_DECODED_KEPT`): the
+    #: pages of a site ask for the same ones again and again (every package's closure
+    #: holds its compiler's runtime, glibc, zlib...), and decoding them anew was a
+    #: sixth of a live-scale build's reading (``benchmarks/example.py``).
+    _decoded: dict[str, tuple[Dependency, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def dependencies(self, spec_hash: str) -> tuple[Dependency, ...]:
         """The direct dependencies of the spec *spec_hash*, by package name (worked out
         when asked: a page shows a few specs' dependencies, not a whole database's)."""
+        found = self._decoded.get(spec_hash)
+        if found is not None:
+            return found
         node = self.nodes.get(spec_hash)
-        return _dependencies(node[1], self.nodes) if node else ()
+        found = _dependencies(node[1], self.nodes) if node else ()
+        if len(self._decoded) >= _DECODED_KEPT:
+            self._decoded.clear()
+        self._decoded[spec_hash] = found
+        return found
 
 
 @contextmanager

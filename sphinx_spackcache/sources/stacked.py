@@ -87,21 +87,37 @@ def clear_stacked_cache() -> None:
 
 class StackedSource(IndexSource):
     """One snapshot *name* made of the stack mirrors *stacks* (label -> local folder):
-    a :class:`~.base.Source` of one snapshot. *verdicts*: as for
+    a :class:`~.base.Source` of one snapshot. *verdicts* and *settled*: as for
     :class:`~.mirror.MirrorSource`."""
 
     kind = "snapshot"
 
-    def __init__(self, name: str, stacks: Mapping[str, Path], verdicts: Path | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        stacks: Mapping[str, Path],
+        verdicts: Path | None = None,
+        *,
+        settled: bool = False,
+    ) -> None:
         self.name = name
+        self.settled = settled
         self.stacks = {
-            label: MirrorSource(label, Path(folder), verdicts) for label, folder in stacks.items()
+            label: MirrorSource(label, Path(folder), verdicts, settled=settled)
+            for label, folder in stacks.items()
         }
+        self._index_paths: tuple[Path, ...] | None = None
+        self._database: _Merged | None = None
 
     @property
     def index_paths(self) -> tuple[Path, ...]:
         """The index file of each stack (what a page that shows the snapshot depends on)."""
-        return tuple(stack.index_path for stack in self.stacks.values())
+        if self._index_paths is not None:
+            return self._index_paths
+        found = tuple(stack.index_path for stack in self.stacks.values())
+        if self.settled:
+            self._index_paths = found
+        return found
 
     @property
     def index_path(self) -> Path:
@@ -125,6 +141,8 @@ class StackedSource(IndexSource):
 
         :raises RecordError: when no stack's index can be used.
         """
+        if self._database is not None:
+            return self._database
         versions = self._versions()
         cached = _merged.get(self.name)
         if cached is None or cached[0] != versions:
@@ -137,6 +155,8 @@ class StackedSource(IndexSource):
             _merged[self.name] = cached
         if isinstance(cached[1], RecordError):
             raise cached[1].with_traceback(None)
+        if self.settled:
+            self._database = cached[1]
         return cached[1]
 
     def _merge(self) -> _Merged:
