@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.cmd.build import build_main
-from sphinx.util.console import strip_colors
+from sphinx.util.console import coloron, nocolor, strip_colors
 
 from sphinx_spackcache.sources.records import parse_record
 
@@ -340,6 +341,27 @@ def test_a_progress_line_from_many_manifests(
     assert "sizes of spack-test/libdwarf: spec manifests..." in status
     assert "sizes of spack-test/libelf: spec manifests..." in status
     assert "sizes of spack-test/gcc-runtime" not in status  # one manifest
+
+
+def test_without_a_terminal_one_line_per_page(
+    server: Server, build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where a line cannot be rewritten in place (no terminal: Read the Docs' log), a page
+    that fetches many manifests says so in one line, not one per manifest."""
+    monkeypatch.setattr("sphinx_spackcache.site.manifests.PROGRESS_FROM", 2)
+    nocolor()
+    try:
+        app = build("sizes", conf=conf_for(server, tmp_path))
+    finally:
+        coloron()
+    lines = [ln for ln in app.status.getvalue().splitlines() if "spec manifests" in ln]
+    assert {ln.split(":")[0] for ln in lines} == {
+        "sizes of spack-test/libdwarf",
+        "sizes of spack-test/libelf",
+    }
+    for line in lines:  # no "[ 40%] <hash>" line per manifest
+        assert re.fullmatch(r"sizes of spack-test/\w+: spec manifests\.\.\. \d+ asked for", line)
+    assert not any("%]" in ln for ln in lines)
 
 
 def test_spackcache_fetch_sizes_off_asks_for_no_manifest(

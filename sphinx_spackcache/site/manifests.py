@@ -17,6 +17,8 @@ from typing import Any
 import msgspec
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+from sphinx.util.console import term_width_line
 from sphinx.util.display import status_iterator
 
 from ..config import spackcache_config
@@ -30,6 +32,8 @@ from .sources import fetch_cache
 
 __all__ = ["PROGRESS_FROM", "setup_manifests", "with_sizes"]
 
+logger = logging.getLogger(__name__)
+
 #: From how many manifests to fetch on a page a progress line is shown.
 PROGRESS_FROM = 20
 
@@ -39,6 +43,12 @@ PROGRESS_FROM = 20
 #: 25 minutes of 404s for a site of 600 packages in three refs). Emptied when a build
 #: starts reading, so the next build asks again.
 _FAILED: dict[str, ManifestResult] = {}
+
+
+def _rewritten_lines() -> bool:
+    """Whether a progress line is rewritten in place (a terminal, in colour), as
+    Sphinx's progress lines are; else each of its steps would be a line of the log."""
+    return term_width_line("").endswith("\r")
 
 
 def _forget_failures(*_: Any) -> None:
@@ -117,7 +127,7 @@ def _fetched(
     urls = {job.hash: job.url for job in jobs}
     settings = spackcache_config(env)
     results: Iterable[ManifestResult] = fetch_manifests(jobs, timeout=settings.fetch_timeout)
-    if len(jobs) >= PROGRESS_FROM:
+    if len(jobs) >= PROGRESS_FROM and _rewritten_lines():
         name: Callable[[ManifestResult], str] = lambda result: result.hash[:7]  # noqa: E731
         results = status_iterator(
             results,
@@ -128,5 +138,9 @@ def _fetched(
             stringify_func=name,
         )
     found = list(results)
+    if len(jobs) >= PROGRESS_FROM and not _rewritten_lines():
+        # with no terminal to rewrite a line in, one line per page, not one per manifest
+        # (a live-scale build's log held a line for each of 150,000 binaries: 34 MB)
+        logger.info(f"sizes of {tag}/{package}: spec manifests... {len(jobs)} asked for")
     _FAILED.update((urls[r.hash], r) for r in found if r.tarball is None and r.requested)
     return sorted([*found, *failed], key=lambda result: result.hash)
