@@ -355,19 +355,25 @@ def variant_order(
         )
         for spec in specs
     ]
-    keys: list[tuple[object, ...]] = [(b,) for b in base]
+    # each row's group (the rows that the values chosen so far do not tell apart) as a
+    # number: hashing the growing tuples of values themselves was most of the time a
+    # snapshot's diff page took (thousands of rows, dozens of names)
+    numbers: dict[object, int] = {}
+    keys = [numbers.setdefault(b, len(numbers)) for b in base]
     chosen: list[str] = []
     left = [*differ, *others]  # a tie goes to a name whose value differs, then by name
     for _ in range(min(shown, len(left))):
         best = max(
             left,
-            key=lambda name: len(
-                {(*k, row.get(name)) for k, row in zip(keys, values, strict=True)}
-            ),
+            key=lambda name: len({(k, row.get(name)) for k, row in zip(keys, values, strict=True)}),
         )
         left.remove(best)
         chosen.append(best)
-        keys = [(*k, row.get(best)) for k, row in zip(keys, values, strict=True)]
+        numbers = {}
+        keys = [
+            numbers.setdefault((k, row.get(best)), len(numbers))
+            for k, row in zip(keys, values, strict=True)
+        ]
     return (
         *sorted(chosen),
         *(name for name in differ if name not in chosen),

@@ -38,13 +38,21 @@ class _Merged:
     roots: frozenset[str]
     problems: tuple[Problem, ...]
     databases: tuple[Database, ...]
+    #: The database of each hash asked about so far (``None``: no stack has it).
+    _holder: dict[str, Database | None] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def dependencies(self, spec_hash: str) -> tuple[Dependency, ...]:
         """The direct dependencies of *spec_hash*, from the first stack that has it."""
-        for database in self.databases:
-            if spec_hash in database.nodes:
-                return database.dependencies(spec_hash)
-        return ()
+        try:
+            holder = self._holder[spec_hash]
+        except KeyError:
+            holder = next((d for d in self.databases if spec_hash in d.nodes), None)
+            if len(self._holder) >= 200_000:  # a few stacks' worth; then start again
+                self._holder.clear()
+            self._holder[spec_hash] = holder
+        return holder.dependencies(spec_hash) if holder is not None else ()
 
 
 def merge_databases(databases: Mapping[str, Database]) -> _Merged:
