@@ -24,6 +24,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .domain import setup_domain
     from .site.colours import setup_colours
     from .site.copybutton import setup_copybutton
+    from .site.doctrees import setup_doctrees
     from .site.manifests import setup_manifests
     from .site.navigation import setup_navigation
     from .site.preload import setup_preload
@@ -44,6 +45,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_config(app)
     setup_sources(app)  # right after: the values are checked first
     setup_manifests(app)
+    setup_doctrees(app)
     setup_preload(app)
     setup_domain(app)
     setup_rows(app)
