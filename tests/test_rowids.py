@@ -23,11 +23,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 from bs4 import BeautifulSoup
 from docutils import nodes
 
 from sphinx_spackcache.data.dag import bounded_tree
 from sphinx_spackcache.data.model import Dependency
+from sphinx_spackcache.render.spectable import hash_cell
 
 from .conftest import MIRRORS, RECORDS, Build, resolved, warnings_of
 from .test_graph import HREF, SVG, parts, svgs
@@ -349,3 +351,40 @@ def test_a_tree_too_long_even_two_edges_deep_keeps_its_first_lines() -> None:
     assert [b.dependency.name for b in cut.branches[:4]] == ["d00", "e00", "d01", "e01"]
     whole = bounded_tree("root", lambda key: edges.get(key, ()), limit=140)
     assert (len(whole.branches), whole.depth, whole.dropped) == (140, None, 0)
+
+
+def test_html_writes_trees_as_their_nodes_would_be_written(
+    build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HTML writers write a row's tree themselves (``writers.html.visit_tree_html``: a
+    template for each shape of tree, each line's link resolved once a page), not from
+    nodes; the page is the very same as when the tree's nodes are written. derecho's
+    gnuplot and qt (trees cut two edges deep, lines shown before), python, cmake and
+    libxml2 (whole trees), on one page and, with their trees again, a second."""
+    source = MIRRORS / "derecho-install-tree" / "index.json"
+    mirror = tmp_path / "derecho"
+    (mirror / "build_cache").mkdir(parents=True)
+    shutil.copy(source, mirror / "build_cache" / "index.json")
+    conf = {**CONF, "spackcache_mirrors": {"derecho": str(mirror)}}
+    packages = ("gnuplot", "qt", "python", "cmake", "libxml2")
+    page = "A\n=\n\n" + "".join(f".. cache-package:: {p}\n   :tag: derecho\n\n" for p in packages)
+    app = build("rowids", "html", conf=conf)
+    (app.srcdir / "a.rst").write_text(page)
+    (app.srcdir / "b.rst").write_text(
+        page.replace("A\n=", "B\n=").replace(":tag: derecho\n", ":tag: derecho\n   :no-index:\n")
+    )
+    app = build("rowids", "html", conf=conf)
+    assert warnings_of(app) == []
+    direct = {name: (Path(app.outdir) / f"{name}.html").read_bytes() for name in ("a", "b")}
+    trees = BeautifulSoup(direct["a"], "html.parser").select("details.spackcache-tree")
+    assert len(trees) == len(packages)  # one binary each in derecho, each bringing more
+    assert any("dependencies above" in tree.get_text() for tree in trees)
+    assert any(tree.find("p", recursive=False) for tree in trees)  # "Shown to ..."
+
+    def as_nodes(*args: Any, **kwargs: Any) -> Any:
+        return hash_cell(*args, **{**kwargs, "html_tree": False})
+
+    monkeypatch.setattr("sphinx_spackcache.writers.html.hash_cell", as_nodes)
+    again = build("rowids", "html", conf=conf, freshenv=True)
+    for name in ("a", "b"):
+        assert (Path(again.outdir) / f"{name}.html").read_bytes() == direct[name], name

@@ -30,7 +30,14 @@ from .labels import compiler_label
 from .names import DEPENDENCY_CLASS, HASH_CLASS, ROOT_CLASS
 from .phrases import count_phrase
 from .tables import Cells, Column, make_table, pick_columns
-from .trees import ClosureData, closure_data, closure_lookup, tree_disclosure
+from .trees import (
+    ClosureData,
+    closure_data,
+    closure_lookup,
+    tree_disclosure,
+    tree_html,
+    tree_plan,
+)
 
 __all__ = [
     "ALSO_IN",
@@ -570,16 +577,24 @@ def hash_cell(
     dependencies: SpecDependencies | None = None,
     tag: str = "",
     closure: Callable[[str], Sequence[Dependency]] | None = None,
+    *,
+    html_tree: bool = False,
 ) -> list[nodes.Node]:
     """The hash cell of *spec*'s row: its hash (linked to the binary where the source
     says where it is) and, where the source knows them, its dependencies, with their
     whole tree when the table kept their *closure*
-    (:func:`~sphinx_spackcache.render.trees.tree_disclosure`). After the hash, for HTML,
-    the SHA-256 of its tarball where the source gave one (:func:`tarball_sha256_nodes`)."""
+    (:func:`~sphinx_spackcache.render.trees.tree_disclosure`; with *html_tree*, a
+    :class:`~sphinx_spackcache.render.trees.tree_html` that an HTML writer writes).
+    After the hash, for HTML, the SHA-256 of its tarball where the source gave one
+    (:func:`tarball_sha256_nodes`)."""
     cell = hash_nodes(spec.hash, hash_link(spec)) + tarball_sha256_nodes(spec)
     if dependencies is not None and has_dependencies(dependencies):
-        tree = None
-        if closure is not None:
+        tree: nodes.Element | None = None
+        if closure is not None and html_tree:
+            plan = tree_plan(spec.hash, closure)
+            if plan is not None:
+                tree = tree_html(plan=plan, tag=tag, text=dependency_text)
+        elif closure is not None:
             tree = tree_disclosure(spec.hash, closure, tag, dependency_text)
         cell += _dependencies_cell(dependencies, tag, tree)
     return cell

@@ -20,9 +20,11 @@ tree a row: the binaries of one package share most of what they bring.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from docutils import nodes
+from sphinx.addnodes import pending_xref
 
 from ..data.dag import Branch, bounded_tree
 from ..data.model import Dependency
@@ -35,9 +37,15 @@ __all__ = [
     "TREE_CLASS",
     "TREE_LINES",
     "ClosureData",
+    "TreePlan",
     "closure_data",
     "closure_lookup",
+    "disclosure_nodes",
+    "line_link",
+    "line_suffix",
     "tree_disclosure",
+    "tree_html",
+    "tree_plan",
 ]
 
 #: The class of a row's tree disclosure (HTML only).
@@ -78,8 +86,9 @@ def closure_lookup(data: ClosureData) -> Callable[[str], Sequence[Dependency]]:
     return lambda key: edges.get(key, ())
 
 
-def _line(branch: Branch, tag: str, text: Callable[..., str]) -> nodes.paragraph:
-    dependency = branch.dependency
+def line_link(dependency: Dependency, tag: str, text: Callable[..., str]) -> pending_xref:
+    """The link a tree's line makes of *dependency*: to its binary's row, or its
+    package's page."""
     shown = text(
         dependency.name,
         dependency.version,
@@ -88,29 +97,33 @@ def _line(branch: Branch, tag: str, text: Callable[..., str]) -> nodes.paragraph
         ",".join(dependency.virtuals),
     )
     inline = nodes.inline(shown, shown, classes=[DEPENDENCY_CLASS])
+    return package_ref(dependency.name, tag, inline, spec_hash=dependency.hash)
+
+
+def _line(branch: Branch, tag: str, text: Callable[..., str]) -> nodes.paragraph:
     paragraph = nodes.paragraph()
-    paragraph += package_ref(dependency.name, tag, inline, spec_hash=dependency.hash)
-    if branch.shown_before:
-        paragraph += nodes.Text(" (dependencies above)")
-    elif branch.cut:
-        paragraph += nodes.Text(" (more below, not shown)")
+    paragraph += line_link(branch.dependency, tag, text)
+    suffix = line_suffix(branch)
+    if suffix:
+        paragraph += nodes.Text(suffix)
     return paragraph
 
 
-def _nested(branches: Sequence[Branch], tag: str, text: Callable[..., str]) -> nodes.bullet_list:
-    """*branches* (depth first) as nested bullet lists, one item a line. The lists are
+def _nested(depths: Sequence[int], lines: Sequence[nodes.paragraph]) -> nodes.bullet_list:
+    """The *lines* of a tree (depth first, at *depths*) as nested bullet lists, one item
+    a line. The lists are
     made from the leaves up, each node given its children before it has a parent:
     docutils looks up a new child's document through its parents, and items added to a
     list already deep in a tree took a quarter of the time of a snapshot's trees."""
     # the items of each open level: (line, the items below it)
     levels: list[list[tuple[nodes.paragraph, list[Any]]]] = [[]]
-    for branch in branches:
-        while len(levels) > branch.depth:
+    for depth, line in zip(depths, lines, strict=True):
+        while len(levels) > depth:
             below = levels.pop()
             levels[-1][-1][1].extend(below)
-        if len(levels) < branch.depth:
+        if len(levels) < depth:
             levels.append([])
-        levels[-1].append((_line(branch, tag, text), []))
+        levels[-1].append((line, []))
     while len(levels) > 1:
         below = levels.pop()
         levels[-1][-1][1].extend(below)
@@ -127,14 +140,22 @@ def _nested(branches: Sequence[Branch], tag: str, text: Callable[..., str]) -> n
     return made(levels[0])
 
 
-def tree_disclosure(
-    spec_hash: str,
-    dependencies_of: Callable[[str], Sequence[Dependency]],
-    tag: str,
-    text: Callable[..., str],
-) -> more_values | None:
-    """The disclosure of the tree of what *spec_hash* brings with it, each binary named
-    by *text* (``libelf@0.8.13/rqh2vuf``) and linked in *tag*; ``None`` when the tree
+@dataclass(frozen=True, slots=True)
+class TreePlan:
+    """What a row's tree disclosure shows: how many binaries the row's binary brings
+    (*total*), the disclosure's *label*, what it says of a cut (*said*, ``None`` when the
+    whole tree is shown) and the *branches* to show, depth first."""
+
+    total: int
+    label: str
+    said: str | None
+    branches: tuple[Branch, ...]
+
+
+def tree_plan(
+    spec_hash: str, dependencies_of: Callable[[str], Sequence[Dependency]]
+) -> TreePlan | None:
+    """The plan of the tree of what *spec_hash* brings with it; ``None`` when the tree
     would show no more than the direct dependencies do (none of them brings anything)."""
     cut = bounded_tree(spec_hash, dependencies_of, limit=TREE_LINES)
     if not any(branch.depth > 1 or branch.cut for branch in cut.branches):
@@ -148,13 +169,55 @@ def tree_disclosure(
                 pending.append(dependency.hash)
     total = len(everything) - 1
     label = f"whole tree ({count_phrase(total, 'binary', 'binaries')})"
-    children: list[nodes.Element] = []
-    shown = len({branch.dependency.hash for branch in cut.branches})
+    said = None
     if cut.depth is not None:
+        shown = len({branch.dependency.hash for branch in cut.branches})
         said = f"Shown to {count_phrase(cut.depth, 'edge')} deep"
         if cut.dropped:
             said += f", its first {len(cut.branches)} lines ({cut.dropped:,} more not shown)"
         said += f": {shown} of the {total} binaries it brings."
-        children.append(nodes.paragraph(said, said))
-    children.append(_nested(cut.branches, tag, text))
-    return more_values("", *children, count=total, label=label, classes=[TREE_CLASS])
+    return TreePlan(total, label, said, tuple(cut.branches))
+
+
+def line_suffix(branch: Branch) -> str:
+    """What a tree's line says after the binary's name, if anything."""
+    if branch.shown_before:
+        return " (dependencies above)"
+    if branch.cut:
+        return " (more below, not shown)"
+    return ""
+
+
+def tree_disclosure(
+    spec_hash: str,
+    dependencies_of: Callable[[str], Sequence[Dependency]],
+    tag: str,
+    text: Callable[..., str],
+) -> more_values | None:
+    """The disclosure of the tree of what *spec_hash* brings with it, each binary named
+    by *text* (``libelf@0.8.13/rqh2vuf``) and linked in *tag*; ``None`` when the tree
+    would show no more than the direct dependencies do (none of them brings anything).
+    (HTML writers write the same from :func:`tree_plan` themselves, see
+    :class:`tree_html`.)"""
+    plan = tree_plan(spec_hash, dependencies_of)
+    if plan is None:
+        return None
+    return disclosure_nodes(plan, [_line(branch, tag, text) for branch in plan.branches])
+
+
+def disclosure_nodes(plan: TreePlan, lines: Sequence[nodes.paragraph]) -> more_values:
+    """The disclosure of *plan*, its lines' paragraphs *lines* (one a branch)."""
+    children: list[nodes.Element] = []
+    if plan.said is not None:
+        children.append(nodes.paragraph(plan.said, plan.said))
+    children.append(_nested([branch.depth for branch in plan.branches], lines))
+    return more_values("", *children, count=plan.total, label=plan.label, classes=[TREE_CLASS])
+
+
+class tree_html(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+    """A row's tree disclosure (:func:`tree_disclosure`) for an HTML writer to write
+    itself from its ``plan`` (a :class:`TreePlan`), its ``tag`` and its ``text`` (as
+    for :func:`tree_disclosure`): the very same HTML, without building its nodes, which
+    was the largest part of writing the pages of the live-scale example (a row's tree
+    has up to 100 lines, a page's rows share most of them). Made while an HTML writer
+    writes a table's rows, never kept in a doctree."""

@@ -6,6 +6,7 @@ escape.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
@@ -17,7 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxTranslator
 from sphinx.writers.html5 import HTML5Translator
 
-from ..data.dag import DependencyClosure
+from ..data.dag import Branch, DependencyClosure
 from ..data.model import Spec
 from ..domain import PKG_ROLE, cache_domain
 from ..render.badges import (
@@ -60,6 +61,7 @@ from ..render.spectable import (
 )
 from ..render.summary import decode_summary, field_list, summary_data, summary_texts
 from ..render.tables import Column, cell_width, fit_widths, pick_columns, size_columns
+from ..render.trees import TreePlan, disclosure_nodes, line_link, line_suffix, tree_html
 from ..site.colours import hues_of
 
 __all__ = [
@@ -446,11 +448,74 @@ def _write_hash(translator: HTML5Translator, spec: Spec, data: SpecTableData) ->
         body.append("</p>")
         return
     body.append("</p>\n")
-    cell = hash_cell(spec, dependencies, data.tag, data.installed)
+    cell = hash_cell(spec, dependencies, data.tag, data.installed, html_tree=True)
     more = [node for node in cell if isinstance(node, more_values)]
     _resolve_package_links(translator, more)  # type: ignore[arg-type]
     for node in more:
         node.walkabout(translator)
+
+
+#: The HTML of each line of a tree written on the page being written, by translator
+#: (one a page): a page's rows share most of their trees' lines (each binary's
+#: compiler runtime, its libc...), each is resolved and written once.
+_TREE_LINES: WeakKeyDictionary[object, dict[tuple[object, ...], str]] = WeakKeyDictionary()
+
+
+def visit_tree_html(translator: HTML5Translator, node: tree_html) -> None:
+    """HTML: a row's tree disclosure, as :func:`~..render.trees.tree_disclosure`'s nodes
+    are written (the same HTML): the lists from a template made once a build for each
+    shape of tree (the depths of its lines) by the translator itself, each line's link
+    resolved and written once a page, the texts through ``encode`` (which escapes)."""
+    plan: TreePlan = node["plan"]
+    tag: str = node["tag"]
+    text: Callable[..., str] = node["text"]
+    depths = tuple(branch.depth for branch in plan.branches)
+    lines = len(depths)
+
+    def write_prototype() -> None:
+        # the texts: each line's (0 to lines - 1), the label's, what is said of a cut
+        marked = dataclasses.replace(
+            plan,
+            label=_mark(lines),
+            said=None if plan.said is None else _mark(lines + 1),
+        )
+        paragraphs = [nodes.paragraph("", "", nodes.Text(_mark(n))) for n in range(lines)]
+        disclosure_nodes(marked, paragraphs).walkabout(translator)
+
+    template = _template(translator, ("tree", plan.said is not None, depths), write_prototype)
+    known = _TREE_LINES.setdefault(translator, {})
+    texts: list[str] = []
+    for branch in plan.branches:
+        key = (tag, branch.dependency, line_suffix(branch))
+        html = known.get(key)
+        if html is None:
+            html = known[key] = _tree_line(translator, branch, tag, text)
+        texts.append(html)
+    texts.append(translator.encode(plan.label))
+    if plan.said is not None:
+        texts.append(translator.encode(plan.said))
+    body = translator.body
+    for part in template:
+        body.append(part if isinstance(part, str) else texts[part])
+    raise nodes.SkipNode
+
+
+def _tree_line(
+    translator: HTML5Translator, branch: Branch, tag: str, text: Callable[..., str]
+) -> str:
+    """The HTML inside a tree line's paragraph: its link, resolved, and what it says
+    after it."""
+    paragraph = nodes.paragraph("", "", line_link(branch.dependency, tag, text))
+    _resolve_package_links(translator, [paragraph])
+    suffix = line_suffix(branch)
+    if suffix:
+        paragraph += nodes.Text(suffix)
+    start = len(translator.body)
+    for child in paragraph.children:
+        child.walkabout(translator)
+    html = "".join(translator.body[start:])
+    del translator.body[start:]
+    return html
 
 
 def visit_tarball_sha256(translator: HTML5Translator, node: tarball_sha256) -> None:
@@ -552,5 +617,6 @@ def setup_html(app: Sphinx) -> None:
     app.add_enumerable_node(spec_table_data, "table", html=(visit_spec_table, depart_deferred))
     app.add_node(table_rows, html=(visit_table_rows, depart_deferred))
     app.add_node(more_values, html=(visit_more_values, depart_more_values))
+    app.add_node(tree_html, html=(visit_tree_html, depart_deferred))
     app.add_node(tarball_sha256, html=(visit_tarball_sha256, depart_deferred))
     app.add_node(badge_run, html=(visit_badge_run, depart_badge_run))
