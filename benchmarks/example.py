@@ -50,6 +50,10 @@ def load() -> str:
     return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
+#: Whether the builds show sizes (``--sizes``: a spec manifest fetched per binary).
+SIZES = {"on": False}
+
+
 def build(project: Path, out: Path, server: Server, *extra: str) -> dict[str, Any]:
     """Build *project* into *out* in a child process; its report (wall, rss_kib, ...), the
     documents it read and its warnings. Its output is kept in ``<out>.log``."""
@@ -62,6 +66,7 @@ def build(project: Path, out: Path, server: Server, *extra: str) -> dict[str, An
         # snapshot (examples/spack-cache's variables; the user's own win)
         "SPACKCACHE_REFS": "*",
         "SPACKCACHE_DEFAULT_TAG": max(r for r in refs if r.startswith("develop")),
+        "SPACKCACHE_FETCH_SIZES": "1" if SIZES["on"] else "0",
         **os.environ,
         "NO_COLOR": "1",
         "SPACKCACHE_INDEX_URL": index,
@@ -117,11 +122,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--develop", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip", default="", help="measures to leave out, as '2' or '1,2'")
+    parser.add_argument(
+        "--sizes", action="store_true", help="show sizes (SPACKCACHE_FETCH_SIZES=1)"
+    )
     args = parser.parse_args(argv)
+    SIZES["on"] = args.sizes
     work: Path = args.work
     skip = set(args.skip.split(","))
     sizes = (args.binaries, args.packages, args.stacks, args.develop, args.seed)
-    print(f"{os.cpu_count()} cores, pinned with {' '.join(pinned()) or 'nothing'}; {load()}")
+    print(
+        f"{os.cpu_count()} cores, pinned with {' '.join(pinned()) or 'nothing'}; "
+        f"sizes {'on' if args.sizes else 'off'}; {load()}"
+    )
     start = time.perf_counter()
     if args.reuse and (work / "bucket" / "cache_spack_io_index.json").is_file():
         generator = bucket.Generator(*sizes)

@@ -132,6 +132,28 @@ def test_the_example_builds_in_seconds_without_a_warning(
     assert {p.stem for p in (src / "packages").glob("*.rst")} == packages
 
 
+def test_sizes_only_when_asked_for(
+    example: tuple[Path, Server], make_app: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sizes cost a request a binary (its spec manifest): off unless
+    ``SPACKCACHE_FETCH_SIZES`` says ``1``. Each ref's ``ml`` stack is the v3 test mirror
+    with its spec manifests: libdwarf's binaries there get their sizes."""
+    src, server = example
+    app = build(make_app, src)
+    assert warnings_of(app) == []
+    assert not [path for path in server.requests if "/manifests/spec/" in path]
+    assert "Size" not in [th.get_text() for th in soup(app, "packages/libdwarf").select("th")]
+
+    monkeypatch.setenv("SPACKCACHE_FETCH_SIZES", "1")
+    shutil.rmtree(app.outdir.parent)  # a new build, as the first on Read the Docs
+    app = build(make_app, src)
+    assert warnings_of(app) == []
+    asked = [path for path in server.requests if "/manifests/spec/" in path]
+    assert asked
+    assert {path.split("/")[2] for path in asked} == {"ml"}  # the v3 stack of each ref
+    assert "Size" in [th.get_text() for th in soup(app, "packages/libdwarf").select("th")]
+
+
 def also_in_refs(table: Tag) -> dict[str, list[str]]:
     """Hash -> the refs its "Also in" cell names, in one HTML spec table."""
     return {h: [a.get_text() for a in cell.select("a")] for h, cell in also_in_cells(table).items()}

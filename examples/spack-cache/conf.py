@@ -4,7 +4,7 @@ JavaScript and in PDF too.
 
 Everything this project shows is generated from the snapshot index when the build
 starts (which refs there are, their stacks and packages): nothing here names a ref,
-a stack or a package. Four environment variables point it elsewhere:
+a stack or a package. Five environment variables point it elsewhere or say what to show:
 
 * ``SPACKCACHE_INDEX_URL``: the snapshot index (default binaries.spack.io's);
 * ``SPACKCACHE_BUCKET``: the https base that the index's ``s3://spack-binaries/`` URLs
@@ -14,7 +14,12 @@ a stack or a package. Four environment variables point it elsewhere:
   ``develop-2026-*`` for the dated develop snapshots and what changed between them;
   each ref is some thirty indexes to fetch);
 * ``SPACKCACHE_DEFAULT_TAG``: the snapshot a plain package name refers to (default
-  ``develop``).
+  ``develop``);
+* ``SPACKCACHE_FETCH_SIZES``: ``1`` to show each binary's size, and its size with what
+  it brings, from its spec manifest (default ``0``: binaries.spack.io keeps one manifest
+  per binary, so sizes cost a request for each of the 150,000 binaries of a build of
+  every ref, more than a Read the Docs build has time for; they are kept in the fetch
+  cache for the builds after).
 
 The tests (tests/test_example.py) and the benchmarks build this very file against a
 bucket served on 127.0.0.1.
@@ -42,6 +47,7 @@ spackcache_buckets = {
 }
 spackcache_snapshot_refs = os.environ.get("SPACKCACHE_REFS", "develop v1.*").split()
 spackcache_default_tag = os.environ.get("SPACKCACHE_DEFAULT_TAG", "develop")
+spackcache_fetch_sizes = os.environ.get("SPACKCACHE_FETCH_SIZES", "0") not in ("", "0")
 # a stack's index of the live cache is tens of megabytes: give it time
 spackcache_fetch_timeout = 120
 
