@@ -34,6 +34,11 @@ from .test_fetch_hostile import DRIPS, Drip
 from .test_sizes import conf_for, expected_rows, rows, tarballs
 
 MIRROR = "spack-v3-test"
+#: A connection left open when fetch_manifests is done is an error.
+pytestmark = [
+    pytest.mark.filterwarnings("error::ResourceWarning"),
+    pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning"),
+]
 
 
 class KeepAlive:
