@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import shutil
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -29,11 +30,16 @@ from sphinx_spackcache.sources.manifests import (
     fetch_manifests,
 )
 
+from . import test_fetch_hostile
 from .conftest import MIRRORS, Build, warnings_of
 from .test_fetch_hostile import DRIPS, Drip
 from .test_sizes import conf_for, expected_rows, rows, tarballs
 
 MIRROR = "spack-v3-test"
+#: tests/test_fetch_hostile.py's self-signed certificate for 127.0.0.1, and the server's
+#: TLS context (the client trusts that certificate only).
+certificate = test_fetch_hostile.certificate
+tls = test_fetch_hostile.tls
 #: A connection left open when fetch_manifests is done is an error.
 pytestmark = [
     pytest.mark.filterwarnings("error::ResourceWarning"),
@@ -188,6 +194,21 @@ def test_a_server_that_closes_its_connections_still_gives_every_manifest(
     # each request answered once (a request sent on a closed connection never arrives)
     assert len(keepalive.requests) == 30
     assert keepalive.connections == -(-30 // close_after)
+
+
+@pytest.mark.parametrize("close_after", [0, 2])
+def test_over_https_one_handshake_per_worker(
+    keepalive: KeepAlive, tls: ssl.SSLContext, tmp_path: Path, close_after: int
+) -> None:
+    """Over TLS: 12 manifests on one connection (one handshake), or on one per two
+    answers when the server closes them after two without saying so."""
+    keepalive.httpd.socket = tls.wrap_socket(keepalive.httpd.socket, server_side=True)
+    keepalive.close_after = close_after
+    base = keepalive.url.replace("http://", "https://")
+    found = results(jobs_for(base, tmp_path / "c", times=2), workers=1)
+    assert tarballs_of(found) == expected(times=2)
+    assert len(keepalive.requests) == 12
+    assert keepalive.connections == (6 if close_after else 1)
 
 
 def test_each_manifest_has_its_own_deadline_on_a_kept_connection(
