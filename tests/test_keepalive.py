@@ -309,7 +309,7 @@ def test_a_manifest_read_once_is_not_read_nor_asked_for_again(
     """In one process: fetched, then given again without a request or a read of its
     copy; a manifest that could not be used (404) is asked for again."""
     read: list[Path] = []
-    real = manifests.read_regular
+    real = manifests.read_regular  # type: ignore[attr-defined]
 
     def counted(path: Path, limit: int) -> bytes:
         read.append(path)
@@ -344,7 +344,7 @@ def test_pages_read_again_in_one_process_read_no_copy(
     shutil.copytree(MIRRORS, root)
     server = KeepAlive(root)
     read: list[Path] = []
-    real = manifests.read_regular
+    real = manifests.read_regular  # type: ignore[attr-defined]
 
     def counted(path: Path, limit: int) -> bytes:
         read.append(path)
