@@ -67,6 +67,7 @@ class KeepAlive:
 
         class Handler(SimpleHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # as a web server (benchmarks/sizes.py)
             answered = 0
 
             def __init__(self, *args: Any, **kwargs: Any) -> None:
