@@ -233,6 +233,12 @@ class Server:
 
     def __init__(self, root: Path, port: int = 0) -> None:
         class Quiet(SimpleHTTPRequestHandler):
+            # keeps a connection open for the next request, as a mirror's web server
+            # or S3 does (the spec manifests of a site come on a few connections), and
+            # sends without Nagle's delay as they do (see sizes.py's server)
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
+
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 

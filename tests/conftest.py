@@ -15,6 +15,7 @@ from docutils import nodes
 from hypothesis.configuration import set_hypothesis_home_dir
 from sphinx.testing.util import SphinxTestApp
 
+from sphinx_spackcache.sources.manifests import clear_manifest_memo
 from sphinx_spackcache.sources.mirror import clear_mirror_cache
 from sphinx_spackcache.sources.stacked import clear_stacked_cache
 from sphinx_spackcache.sources.store import clear_cache
@@ -54,10 +55,11 @@ def rootdir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _fresh_record_cache() -> None:
-    """Each test starts with no parsed record or mirror index in memory."""
+    """Each test starts with no parsed record, mirror index or spec manifest in memory."""
     clear_cache()
     clear_mirror_cache()
     clear_stacked_cache()
+    clear_manifest_memo()
 
 
 @pytest.fixture

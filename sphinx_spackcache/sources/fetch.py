@@ -46,6 +46,7 @@ import os
 import socket
 import ssl
 import stat
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -77,7 +78,9 @@ from .mirror import (
 __all__ = [
     "CHECKED",
     "FILE",
+    "KEPT_ALIVE",
     "SMALL_BYTES",
+    "Connections",
     "Deadline",
     "FetchResult",
     "UnusableIndexError",
@@ -610,3 +613,122 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
 def opener(deadline: Deadline) -> urllib.request.OpenerDirector:
     """An opener whose every request (redirects too) is done by *deadline*."""
     return urllib.request.build_opener(_HTTPHandler(deadline), _HTTPSHandler(deadline))
+
+
+# -- persistent connections ------------------------------------------------------------
+
+#: What a connection that served a request before raises when the server closed it
+#: since (HTTP/1.1 lets a server close an idle connection at any time): the request is
+#: sent again once, on a new connection (``RemoteDisconnected`` is a
+#: ``ConnectionResetError``).
+KEPT_ALIVE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
+
+
+class Connections:
+    """HTTP/1.1 connections kept open between requests: one per thread and server
+    (scheme, host and port), so that many small files of one server (a v3 mirror's
+    spec manifests, one request each) cost one TCP connection (and TLS handshake) per
+    thread, not one per file. Every request of :meth:`get` is what :func:`_get` would
+    send (the same headers, credentials as basic authentication, the same TLS
+    context) and gives what it would, within its own deadline: its sockets wait at most
+    until it, connecting and reading (a server that drips is given up on in time). An
+    answer that is not a success nor a 404 is not read: its connection is closed (an
+    error is raised as urllib would; a redirect is asked for again through urllib's
+    opener, which follows it and sends the credentials to the first server only). A
+    connection is used again only when its last answer was read to its end. A mirror
+    behind a proxy (``http_proxy``, ``https_proxy``) is asked through urllib too.
+    :meth:`close` closes them all (the threads' too)."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._all: list[http.client.HTTPConnection] = []
+        #: How many connections were opened (the reconnections of a connection too).
+        self.opened = 0
+
+    def get(self, url: str, limit: int, deadline: Deadline) -> bytes | None:
+        """The body of *url* (``None`` for 404), at most *limit* bytes, by *deadline*;
+        raises for any other failure, as :func:`_get`."""
+        request = _request(url)
+        scheme = request.type
+        if scheme not in ("http", "https") or urllib.request.getproxies().get(scheme):
+            return _get(opener(deadline), url, limit)
+        key = (scheme, request.host)
+        connections: dict[tuple[str, str], _DeadlineConnection] = self._local.__dict__.setdefault(
+            "connections", {}
+        )
+        connection = connections.get(key)
+        if connection is None:
+            connection = connections[key] = self._new(scheme, request.host, deadline)
+        reused = connection.sock is not None
+        answer: http.client.HTTPResponse | None = None
+        try:
+            try:
+                answer = self._ask(connection, request, deadline)
+            except KEPT_ALIVE:
+                if not reused:
+                    raise
+                connection.close()  # closed by the server since: once more, anew
+                answer = self._ask(connection, request, deadline)
+            if 300 <= answer.status < 400:
+                redirected = True
+            elif answer.status == 404 or 200 <= answer.status < 300:
+                redirected = False
+                data: bytes = answer.read(limit + 1)
+            else:
+                raise urllib.error.HTTPError(
+                    request.full_url, answer.status, answer.reason, answer.headers, None
+                )
+        except BaseException:
+            _drop(connection, answer)
+            raise
+        if redirected or not answer.isclosed() or answer.will_close:
+            _drop(connection, answer)  # not read to its end, or the server closes it
+        if redirected:
+            return _get(opener(deadline), url, limit)
+        if answer.status == 404:
+            return None
+        if len(data) > limit:
+            raise UnusableIndexError(f"{redact(url)} is larger than {limit:,} bytes")
+        return data
+
+    def _new(self, scheme: str, host: str, deadline: Deadline) -> _DeadlineConnection:
+        connection = (
+            _DeadlineHTTPSConnection(host, context=_tls_context(), deadline=deadline)
+            if scheme == "https"
+            else _DeadlineConnection(host, deadline=deadline)
+        )
+        with self._lock:
+            self._all.append(connection)
+        return connection
+
+    def _ask(
+        self, connection: _DeadlineConnection, request: urllib.request.Request, deadline: Deadline
+    ) -> http.client.HTTPResponse:
+        """Send *request* on *connection* (connecting when it is closed), within
+        *deadline*; its answer's status line and headers."""
+        connection.deadline = deadline
+        sock = connection.sock
+        if isinstance(sock, _DeadlineSocket | _DeadlineSSLSocket):
+            sock.deadline = deadline
+            sock.settimeout(deadline.remaining())  # sending too
+        else:
+            with self._lock:
+                self.opened += 1
+        headers = dict(request.header_items())
+        connection.request("GET", request.selector, headers=headers)
+        return connection.getresponse()
+
+    def close(self) -> None:
+        """Close every connection."""
+        with self._lock:
+            for connection in self._all:
+                connection.close()
+            self._all.clear()
+
+
+def _drop(connection: http.client.HTTPConnection, answer: http.client.HTTPResponse | None) -> None:
+    """Close *connection* and its *answer* (which may hold its socket)."""
+    if answer is not None:
+        answer.close()
+    connection.close()

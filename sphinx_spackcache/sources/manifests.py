@@ -22,7 +22,14 @@ binary, thousands for a whole mirror, so only the binaries a page shows are aske
   and gives each result as it comes, so that the caller can show progress. A manifest
   that cannot be fetched, is larger than :data:`MAX_MANIFEST`, or is not a manifest
   with a usable tarball record is a problem, and its binary has no size; nothing of it
-  is kept, so that the next build asks again.
+  is kept, so that the next build asks again. Each thread keeps its connection to the
+  mirror open for its next manifest (HTTP/1.1, :class:`~.fetch.Connections`): one TCP
+  connection and TLS handshake per thread, not one per binary; they are closed when
+  all are fetched;
+* a usable manifest, read from its copy or fetched, is remembered in the process by its
+  URL (the mirror's and the hash: what was built), so that the pages that show its
+  binary after the first neither read its copy again nor ask for it
+  (:func:`clear_manifest_memo` forgets them).
 
 Nothing here imports Sphinx or docutils.
 """
@@ -39,7 +46,7 @@ from pathlib import Path
 
 from ..data.model import SPACK_HASH, Spec
 from ..data.problems import RecordError
-from .fetch import _FAILURES, Deadline, _get, cache_folder, opener
+from .fetch import _FAILURES, Connections, Deadline, cache_folder
 from .files import read_regular, write_atomically
 from .mirror import NotASizeError, Tarball, parse_manifest, tarball
 from .urls import redact
@@ -50,6 +57,7 @@ __all__ = [
     "SPEC_MANIFESTS",
     "ManifestJob",
     "ManifestResult",
+    "clear_manifest_memo",
     "fetch_manifests",
     "manifest_jobs",
     "manifest_path",
@@ -63,6 +71,14 @@ MAX_MANIFEST = 1024**2
 MAX_WORKERS = 16
 #: The folder of the fetch cache that keeps the manifests fetched.
 _FOLDER = "manifests"
+#: The tarball of each usable manifest read in this process (from its copy or
+#: fetched), by the manifest's URL.
+_MEMO: dict[str, Tarball] = {}
+
+
+def clear_manifest_memo() -> None:
+    """Forget the manifests read in this process (their copies are read again)."""
+    _MEMO.clear()
 
 
 def manifest_path(name: str, version: str, spec_hash: str) -> str:
@@ -125,23 +141,39 @@ def manifest_jobs(
 def fetch_manifests(
     jobs: Iterable[ManifestJob], *, timeout: float, workers: int = MAX_WORKERS
 ) -> Iterator[ManifestResult]:
-    """The result of each of *jobs*, copies first, then each fetched manifest as it
-    comes (at most *workers* requests at a time, each within *timeout* seconds)."""
+    """The result of each of *jobs*, those read before in this process and the copies
+    first, then each fetched manifest as it comes (at most *workers* requests at a time,
+    each within *timeout* seconds, a connection kept open by each worker)."""
     pending: list[ManifestJob] = []
     for job in jobs:
+        known = _MEMO.get(job.url)
+        if known is not None:
+            yield ManifestResult(job.hash, known)
+            continue
         copied = _from_copy(job)
         if copied is None:
             pending.append(job)
         else:
-            yield copied
+            yield _remembered(job, copied)
     if not pending:
         return
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(pending)))) as pool:
-        futures: list[Future[ManifestResult]] = [
-            pool.submit(_fetch_one, job, timeout) for job in pending
-        ]
-        for future in as_completed(futures):
-            yield future.result()
+    connections = Connections()
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(pending)))) as pool:
+            futures: dict[Future[ManifestResult], ManifestJob] = {
+                pool.submit(_fetch_one, job, timeout, connections): job for job in pending
+            }
+            for future in as_completed(futures):
+                yield _remembered(futures[future], future.result())
+    finally:
+        connections.close()
+
+
+def _remembered(job: ManifestJob, result: ManifestResult) -> ManifestResult:
+    """*result*, remembered in :data:`_MEMO` when it is usable."""
+    if result.tarball is not None and not result.problem:
+        _MEMO[job.url] = result.tarball
+    return result
 
 
 def _from_copy(job: ManifestJob) -> ManifestResult | None:
@@ -154,10 +186,11 @@ def _from_copy(job: ManifestJob) -> ManifestResult | None:
     return result if not result.problem else None
 
 
-def _fetch_one(job: ManifestJob, timeout: float) -> ManifestResult:
-    """Fetch *job*'s manifest, keep it when it is usable."""
+def _fetch_one(job: ManifestJob, timeout: float, connections: Connections) -> ManifestResult:
+    """Fetch *job*'s manifest (on a connection of *connections*), keep it when it is
+    usable."""
     try:
-        raw = _get(opener(Deadline(timeout)), job.url, MAX_MANIFEST)
+        raw = connections.get(job.url, MAX_MANIFEST, Deadline(timeout))
     except _FAILURES as exc:
         reason: object = exc
         if isinstance(exc, urllib.error.HTTPError):
