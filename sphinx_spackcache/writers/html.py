@@ -504,18 +504,47 @@ def _tree_line(
     translator: HTML5Translator, branch: Branch, tag: str, text: Callable[..., str]
 ) -> str:
     """The HTML inside a tree line's paragraph: its link, resolved, and what it says
-    after it."""
+    after it. The link is written from a template made by the translator from a link of
+    the same kind (its attributes), its texts through ``attval`` and ``encode``."""
     paragraph = nodes.paragraph("", "", line_link(branch.dependency, tag, text))
     _resolve_package_links(translator, [paragraph])
-    suffix = line_suffix(branch)
-    if suffix:
-        paragraph += nodes.Text(suffix)
-    start = len(translator.body)
-    for child in paragraph.children:
-        child.walkabout(translator)
-    html = "".join(translator.body[start:])
-    del translator.body[start:]
-    return html
+    (link,) = paragraph.children
+    suffix = translator.encode(line_suffix(branch))
+    if not isinstance(link, nodes.reference) or set(link.attributes) - _TEMPLATED_LINK:
+        start = len(translator.body)
+        link.walkabout(translator)
+        html = "".join(translator.body[start:])
+        del translator.body[start:]
+        return html + suffix
+    target = "refuri" if "refuri" in link else "refid"
+    (content,) = link.children
+    assert isinstance(content, nodes.inline)
+    shape = tuple(sorted((k, str(v)) for k, v in link.attributes.items() if k in _SHAPE))
+    key = ("tree-link", target, "reftitle" in link, shape, tuple(content["classes"]))
+
+    def write_prototype() -> None:
+        prototype = link.deepcopy()
+        prototype[target] = _mark(0)
+        if "reftitle" in link:
+            prototype["reftitle"] = _mark(1)
+        prototype.children = []
+        prototype += nodes.inline("", _mark(2), classes=content["classes"])
+        nodes.paragraph("", "", prototype)  # the parent it has on the page
+        prototype.walkabout(translator)
+
+    texts = [
+        translator.attval(link[target]),
+        translator.attval(link.get("reftitle", "")),
+        translator.encode(content.astext()),
+    ]
+    template = _template(translator, key, write_prototype)
+    return "".join(part if isinstance(part, str) else texts[part] for part in template) + suffix
+
+
+#: The attributes of a tree line's link that its template fills in, or that set its
+#: shape (part of the template's key); a link with any other is written from its nodes.
+_SHAPE = frozenset({"internal", "classes", "ids", "names", "dupnames", "backrefs"})
+_TEMPLATED_LINK = _SHAPE | {"refuri", "refid", "reftitle"}
 
 
 def visit_tarball_sha256(translator: HTML5Translator, node: tarball_sha256) -> None:
