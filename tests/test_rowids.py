@@ -29,7 +29,6 @@ from docutils import nodes
 
 from sphinx_spackcache.data.dag import bounded_tree
 from sphinx_spackcache.data.model import Dependency
-from sphinx_spackcache.render.spectable import hash_cell
 
 from .conftest import MIRRORS, RECORDS, Build, resolved, warnings_of
 from .test_graph import HREF, SVG, parts, svgs
@@ -356,11 +355,12 @@ def test_a_tree_too_long_even_two_edges_deep_keeps_its_first_lines() -> None:
 def test_html_writes_trees_as_their_nodes_would_be_written(
     build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """HTML writers write a row's tree themselves (``writers.html.visit_tree_html``: a
-    template for each shape of tree, each line's link resolved once a page), not from
-    nodes; the page is the very same as when the tree's nodes are written. derecho's
-    gnuplot and qt (trees cut two edges deep, lines shown before), python, cmake and
-    libxml2 (whole trees), on one page and, with their trees again, a second."""
+    """HTML writers write a row's dependencies and tree themselves
+    (``writers.html._write_dependencies``: templates for the disclosure and each shape
+    of tree, each link resolved once a page), not from nodes; the page is the very same
+    as when the nodes are written. derecho's gnuplot and qt (trees cut two edges deep,
+    lines shown before), python, cmake and libxml2 (whole trees), on one page and, with
+    their trees again, a second."""
     source = MIRRORS / "derecho-install-tree" / "index.json"
     mirror = tmp_path / "derecho"
     (mirror / "build_cache").mkdir(parents=True)
@@ -381,10 +381,7 @@ def test_html_writes_trees_as_their_nodes_would_be_written(
     assert any("dependencies above" in tree.get_text() for tree in trees)
     assert any(tree.find("p", recursive=False) for tree in trees)  # "Shown to ..."
 
-    def as_nodes(*args: Any, **kwargs: Any) -> Any:
-        return hash_cell(*args, **{**kwargs, "html_tree": False})
-
-    monkeypatch.setattr("sphinx_spackcache.writers.html.hash_cell", as_nodes)
+    monkeypatch.setattr("sphinx_spackcache.writers.html.DIRECT_OUTPUT", False)  # as nodes
     again = build("rowids", "html", conf=conf, freshenv=True)
     for name in ("a", "b"):
         assert (Path(again.outdir) / f"{name}.html").read_bytes() == direct[name], name

@@ -36,8 +36,6 @@ from .trees import (
     closure_data,
     closure_lookup,
     tree_disclosure,
-    tree_html,
-    tree_plan,
 )
 
 __all__ = [
@@ -48,10 +46,14 @@ __all__ = [
     "SPEC_COLUMNS",
     "USED_BY",
     "WITH_DEPENDENCIES",
+    "SpecDependencies",
     "SpecTableData",
     "SpecTablePlan",
     "build_spec_table",
     "decode_spec_table",
+    "dependencies_label",
+    "dependency_groups",
+    "dependency_text",
     "fold_columns",
     "hash_cell",
     "hash_link",
@@ -240,19 +242,15 @@ def _dependencies_cell(
     installed with the binary, then those needed only to build it (or test it). In HTML
     they are folded under "N direct · M installed with it" (a disclosure: the table is
     no wider), with the whole *tree* after them; in print they are listed."""
-    _, direct, users, _ = dependencies
+    _, direct, _, _ = dependencies
     paragraph = nodes.paragraph()
-    installed = [d for d in direct if _installed(d[3])]
-    build = [d for d in direct if not _installed(d[3])]
-    for group, intro in ((installed, ""), (build, "build only: "), (users, "used by: ")):
-        if not group:
-            continue
-        if len(paragraph):
+    for number, (intro, group) in enumerate(dependency_groups(dependencies)):
+        if number:
             paragraph += nodes.Text("; ")
         if intro:
             paragraph += nodes.Text(intro)
-        for number, (name, version, spec_hash, types, virtuals) in enumerate(group):
-            if number:
+        for place, (name, version, spec_hash, types, virtuals) in enumerate(group):
+            if place:
                 paragraph += nodes.Text(", ")
             text = dependency_text(name, version, spec_hash, types, virtuals)
             inline = nodes.inline(text, text, classes=[DEPENDENCY_CLASS])
@@ -263,6 +261,19 @@ def _dependencies_cell(
     if tree is not None:
         more += tree
     return [more]
+
+
+def dependency_groups(
+    dependencies: SpecDependencies,
+) -> list[tuple[str, list[DependencyData]]]:
+    """The groups a spec's dependencies are shown in, each with what it starts with:
+    those installed with the binary (``""``), those needed only to build it (``"build
+    only: "``), the binaries that use it (``"used by: "``); empty groups left out."""
+    _, direct, users, _ = dependencies
+    installed = [d for d in direct if _installed(d[3])]
+    build = [d for d in direct if not _installed(d[3])]
+    groups = ((installed, ""), (build, "build only: "), (users, "used by: "))
+    return [(intro, group) for group, intro in groups if group]
 
 
 def dependencies_label(dependencies: SpecDependencies) -> str:
@@ -586,24 +597,17 @@ def hash_cell(
     dependencies: SpecDependencies | None = None,
     tag: str = "",
     closure: Callable[[str], Sequence[Dependency]] | None = None,
-    *,
-    html_tree: bool = False,
 ) -> list[nodes.Node]:
     """The hash cell of *spec*'s row: its hash (linked to the binary where the source
     says where it is) and, where the source knows them, its dependencies, with their
     whole tree when the table kept their *closure*
-    (:func:`~sphinx_spackcache.render.trees.tree_disclosure`; with *html_tree*, a
-    :class:`~sphinx_spackcache.render.trees.tree_html` that an HTML writer writes).
-    After the hash, for HTML, the SHA-256 of its tarball where the source gave one
-    (:func:`tarball_sha256_nodes`)."""
+    (:func:`~sphinx_spackcache.render.trees.tree_disclosure`). After the hash, for HTML,
+    the SHA-256 of its tarball where the source gave one (:func:`tarball_sha256_nodes`).
+    (The HTML writer writes the same itself: ``writers.html._write_hash``.)"""
     cell = hash_nodes(spec.hash, hash_link(spec)) + tarball_sha256_nodes(spec)
     if dependencies is not None and has_dependencies(dependencies):
-        tree: nodes.Element | None = None
-        if closure is not None and html_tree:
-            plan = tree_plan(spec.hash, closure)
-            if plan is not None:
-                tree = tree_html(plan=plan, tag=tag, text=dependency_text)
-        elif closure is not None:
+        tree = None
+        if closure is not None:
             tree = tree_disclosure(spec.hash, closure, tag, dependency_text)
         cell += _dependencies_cell(dependencies, tag, tree)
     return cell

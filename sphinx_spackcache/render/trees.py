@@ -44,7 +44,6 @@ __all__ = [
     "line_link",
     "line_suffix",
     "tree_disclosure",
-    "tree_html",
     "tree_plan",
 ]
 
@@ -197,8 +196,7 @@ def tree_disclosure(
     """The disclosure of the tree of what *spec_hash* brings with it, each binary named
     by *text* (``libelf@0.8.13/rqh2vuf``) and linked in *tag*; ``None`` when the tree
     would show no more than the direct dependencies do (none of them brings anything).
-    (HTML writers write the same from :func:`tree_plan` themselves, see
-    :class:`tree_html`.)"""
+    (HTML writers write the same from :func:`tree_plan` themselves.)"""
     plan = tree_plan(spec_hash, dependencies_of)
     if plan is None:
         return None
@@ -212,12 +210,3 @@ def disclosure_nodes(plan: TreePlan, lines: Sequence[nodes.paragraph]) -> more_v
         children.append(nodes.paragraph(plan.said, plan.said))
     children.append(_nested([branch.depth for branch in plan.branches], lines))
     return more_values("", *children, count=plan.total, label=plan.label, classes=[TREE_CLASS])
-
-
-class tree_html(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
-    """A row's tree disclosure (:func:`tree_disclosure`) for an HTML writer to write
-    itself from its ``plan`` (a :class:`TreePlan`), its ``tag`` and its ``text`` (as
-    for :func:`tree_disclosure`): the very same HTML, without building its nodes, which
-    was the largest part of writing the pages of the live-scale example (a row's tree
-    has up to 100 lines, a page's rows share most of them). Made while an HTML writer
-    writes a table's rows, never kept in a doctree."""

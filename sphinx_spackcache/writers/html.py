@@ -18,8 +18,8 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxTranslator
 from sphinx.writers.html5 import HTML5Translator
 
-from ..data.dag import Branch, DependencyClosure
-from ..data.model import Spec
+from ..data.dag import DependencyClosure
+from ..data.model import Dependency, Spec
 from ..domain import PKG_ROLE, cache_domain
 from ..render.badges import (
     ALIKE_CLASS,
@@ -45,11 +45,14 @@ from ..render.names import GRAPH_CLASS, PALETTE_SIZE, ROOT_CLASS
 from ..render.spectable import (
     ALSO_IN,
     SHA256_CLASS,
+    SpecDependencies,
     SpecTableData,
     also_in_cell,
     decode_spec_table,
+    dependencies_label,
+    dependency_groups,
+    dependency_text,
     has_dependencies,
-    hash_cell,
     hash_link,
     hash_nodes,
     shared_paragraph,
@@ -61,7 +64,13 @@ from ..render.spectable import (
 )
 from ..render.summary import decode_summary, field_list, summary_data, summary_texts
 from ..render.tables import Column, cell_width, fit_widths, pick_columns, size_columns
-from ..render.trees import TreePlan, disclosure_nodes, line_link, line_suffix, tree_html
+from ..render.trees import (
+    TreePlan,
+    disclosure_nodes,
+    line_link,
+    line_suffix,
+    tree_plan,
+)
 from ..site.colours import hues_of
 
 __all__ = [
@@ -448,27 +457,67 @@ def _write_hash(translator: HTML5Translator, spec: Spec, data: SpecTableData) ->
         body.append("</p>")
         return
     body.append("</p>\n")
-    cell = hash_cell(spec, dependencies, data.tag, data.installed, html_tree=True)
-    more = [node for node in cell if isinstance(node, more_values)]
-    _resolve_package_links(translator, more)  # type: ignore[arg-type]
-    for node in more:
-        node.walkabout(translator)
+    assert dependencies is not None
+    _write_dependencies(translator, spec, dependencies, data)
 
 
-#: The HTML of each line of a tree written on the page being written, by translator
-#: (one a page): a page's rows share most of their trees' lines (each binary's
-#: compiler runtime, its libc...), each is resolved and written once.
-_TREE_LINES: WeakKeyDictionary[object, dict[tuple[object, ...], str]] = WeakKeyDictionary()
+def _write_dependencies(
+    translator: HTML5Translator, spec: Spec, dependencies: SpecDependencies, data: SpecTableData
+) -> None:
+    """A row's dependencies' disclosure (``_dependencies_cell``'s nodes, the same HTML):
+    from a template the translator wrote for a disclosure of marks, each link from
+    :func:`_link_html`, the texts through ``encode``; then the row's tree."""
+
+    def write_prototype() -> None:
+        paragraph = nodes.paragraph("", "", nodes.Text(_mark(0)))
+        more = more_values("", paragraph, count=0, label=_mark(1), classes=[f"{ROOT_CLASS}-more"])
+        more.walkabout(translator)
+
+    template = _template(translator, ("dependencies",), write_prototype)
+    links: list[str] = []
+    for number, (intro, group) in enumerate(dependency_groups(dependencies)):
+        if number:
+            links.append("; ")
+        if intro:
+            links.append(translator.encode(intro))
+        for place, (name, version, spec_hash, types, virtuals) in enumerate(group):
+            if place:
+                links.append(", ")
+            found = Dependency(name, version, spec_hash, _split(types), _split(virtuals))
+            links.append(_link_html(translator, found, data.tag, dependency_text))
+    texts = ["".join(links), translator.encode(dependencies_label(dependencies))]
+    body = translator.body
+    *parts, last = template
+    assert isinstance(last, str)
+    assert last.endswith("</details>")
+    for part in parts:
+        body.append(part if isinstance(part, str) else texts[part])
+    body.append(last[: -len("</details>")])
+    if data.installed is not None:
+        plan = tree_plan(spec.hash, data.installed)
+        if plan is not None:
+            _write_tree(translator, plan, data.tag, dependency_text)
+    body.append("</details>")
 
 
-def visit_tree_html(translator: HTML5Translator, node: tree_html) -> None:
-    """HTML: a row's tree disclosure, as :func:`~..render.trees.tree_disclosure`'s nodes
-    are written (the same HTML): the lists from a template made once a build for each
-    shape of tree (the depths of its lines) by the translator itself, each line's link
-    resolved and written once a page, the texts through ``encode`` (which escapes)."""
-    plan: TreePlan = node["plan"]
-    tag: str = node["tag"]
-    text: Callable[..., str] = node["text"]
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(text.split(",")) if text else ()
+
+
+#: The HTML of each link to a binary written on the page being written (a tree's line,
+#: a row's direct dependency), by translator (one a page): a page's rows share most of
+#: them (each binary's compiler runtime, its libc...), each is resolved and written once.
+_LINKS: WeakKeyDictionary[object, dict[tuple[object, ...], str]] = WeakKeyDictionary()
+
+
+def _write_tree(
+    translator: HTML5Translator, plan: TreePlan, tag: str, text: Callable[..., str]
+) -> None:
+    """A row's tree disclosure, as :func:`~..render.trees.tree_disclosure`'s nodes are
+    written (the same HTML): the lists from a template made once a build for each shape
+    of tree (the depths of its lines) by the translator itself, each line's link
+    resolved and written once a page, the texts through ``encode`` (which escapes).
+    Building the trees as nodes was 30 % of writing the live-scale example's pages."""
     depths = tuple(branch.depth for branch in plan.branches)
     lines = len(depths)
 
@@ -483,39 +532,52 @@ def visit_tree_html(translator: HTML5Translator, node: tree_html) -> None:
         disclosure_nodes(marked, paragraphs).walkabout(translator)
 
     template = _template(translator, ("tree", plan.said is not None, depths), write_prototype)
-    known = _TREE_LINES.setdefault(translator, {})
+    known = _LINKS.setdefault(translator, {})
     texts: list[str] = []
     for branch in plan.branches:
-        key = (tag, branch.dependency, line_suffix(branch))
-        html = known.get(key)
-        if html is None:
-            html = known[key] = _tree_line(translator, branch, tag, text)
-        texts.append(html)
+        link = _link_html(translator, branch.dependency, tag, text, known)
+        texts.append(link + translator.encode(line_suffix(branch)))
     texts.append(translator.encode(plan.label))
     if plan.said is not None:
         texts.append(translator.encode(plan.said))
     body = translator.body
     for part in template:
         body.append(part if isinstance(part, str) else texts[part])
-    raise nodes.SkipNode
 
 
-def _tree_line(
-    translator: HTML5Translator, branch: Branch, tag: str, text: Callable[..., str]
+def _link_html(
+    translator: HTML5Translator,
+    dependency: Dependency,
+    tag: str,
+    text: Callable[..., str],
+    known: dict[tuple[object, ...], str] | None = None,
 ) -> str:
-    """The HTML inside a tree line's paragraph: its link, resolved, and what it says
-    after it. The link is written from a template made by the translator from a link of
-    the same kind (its attributes), its texts through ``attval`` and ``encode``."""
-    paragraph = nodes.paragraph("", "", line_link(branch.dependency, tag, text))
+    """The HTML of the link to *dependency*'s binary (``line_link``, resolved), once a
+    page (*known*: the page's links so far)."""
+    if known is None:
+        known = _LINKS.setdefault(translator, {})
+    key = (tag, dependency)
+    html = known.get(key)
+    if html is None:
+        html = known[key] = _new_link_html(translator, dependency, tag, text)
+    return html
+
+
+def _new_link_html(
+    translator: HTML5Translator, dependency: Dependency, tag: str, text: Callable[..., str]
+) -> str:
+    """The HTML of a link to *dependency*'s binary, resolved, written from a template
+    made by the translator from a link of the same kind (its attributes), its texts
+    through ``attval`` and ``encode``."""
+    paragraph = nodes.paragraph("", "", line_link(dependency, tag, text))
     _resolve_package_links(translator, [paragraph])
     (link,) = paragraph.children
-    suffix = translator.encode(line_suffix(branch))
     if not isinstance(link, nodes.reference) or set(link.attributes) - _TEMPLATED_LINK:
         start = len(translator.body)
         link.walkabout(translator)
         html = "".join(translator.body[start:])
         del translator.body[start:]
-        return html + suffix
+        return html
     target = "refuri" if "refuri" in link else "refid"
     (content,) = link.children
     assert isinstance(content, nodes.inline)
@@ -538,7 +600,7 @@ def _tree_line(
         translator.encode(content.astext()),
     ]
     template = _template(translator, key, write_prototype)
-    return "".join(part if isinstance(part, str) else texts[part] for part in template) + suffix
+    return "".join(part if isinstance(part, str) else texts[part] for part in template)
 
 
 #: The attributes of a tree line's link that its template fills in, or that set its
@@ -646,6 +708,5 @@ def setup_html(app: Sphinx) -> None:
     app.add_enumerable_node(spec_table_data, "table", html=(visit_spec_table, depart_deferred))
     app.add_node(table_rows, html=(visit_table_rows, depart_deferred))
     app.add_node(more_values, html=(visit_more_values, depart_more_values))
-    app.add_node(tree_html, html=(visit_tree_html, depart_deferred))
     app.add_node(tarball_sha256, html=(visit_tarball_sha256, depart_deferred))
     app.add_node(badge_run, html=(visit_badge_run, depart_badge_run))
