@@ -1,6 +1,6 @@
 """A serial build keeps at most ``site.doctrees.KEPT`` doctrees in memory between reading
-and writing (Sphinx keeps every one; at live scale that was 3.7 GB), and the pages it
-writes are the same."""
+and writing (Sphinx keeps every one; at live scale that was 3.7 GB), and no pickle of a
+page it wrote; the pages it writes are the same."""
 
 from __future__ import annotations
 
@@ -49,3 +49,5 @@ def test_at_most_kept_doctrees_stay_in_memory(
     # each page lets the one before go: one kept at a time (it is added after the event)
     assert kept_after == [0, 0, 0]
     assert pages(Path(bounded.outdir)) == expected
+    # the pages written from their pickles (a and b, read first) keep none in memory
+    assert bounded.env._pickled_doctree_cache == {}

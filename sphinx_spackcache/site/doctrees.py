@@ -9,12 +9,17 @@ Docs' build machines are measured against here (3 GB, issue 28).
 
 Past :data:`KEPT` doctrees, each new one read lets the oldest go: Sphinx reads it back
 from its pickle when it writes the page, as it does for every page of an incremental
-build or a ``-j`` build. The output is the same; only where the doctree comes from
-changes. The cache is Sphinx's own (a private attribute): where a version of Sphinx has
-no such dict, nothing is done.
+build or a ``-j`` build. Sphinx keeps each pickle it reads in memory too
+(``BuildEnvironment._pickled_doctree_cache``, for a doctree asked for again): once an
+HTML page is written (``html-page-context``), its pickle goes (read again from disk if
+it is asked for). The output is the same; only where the doctree comes from changes.
+The caches are Sphinx's own (private attributes): where a version of Sphinx has no such
+dict, nothing is done.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -37,6 +42,15 @@ def _let_go(app: Sphinx, doctree: nodes.document) -> None:
         del kept[next(iter(kept))]
 
 
+def _pickle_gone(app: Sphinx, pagename: str, *_: Any) -> None:
+    """At ``html-page-context``: the pickle of the page's doctree let go."""
+    pickles = getattr(app.env, "_pickled_doctree_cache", None)
+    if isinstance(pickles, dict):
+        pickles.pop(pagename, None)
+
+
 def setup_doctrees(app: Sphinx) -> None:
-    """Keep at most :data:`KEPT` doctrees in memory while a serial build reads."""
+    """Keep at most :data:`KEPT` doctrees in memory while a serial build reads, and no
+    pickle of a page written."""
     app.connect("doctree-read", _let_go)
+    app.connect("html-page-context", _pickle_gone)
