@@ -385,3 +385,24 @@ def test_html_writes_trees_as_their_nodes_would_be_written(
     again = build("rowids", "html", conf=conf, freshenv=True)
     for name in ("a", "b"):
         assert (Path(again.outdir) / f"{name}.html").read_bytes() == direct[name], name
+
+
+def test_a_table_in_a_compact_list_is_written_as_its_nodes(
+    build: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A spec table in a list item and a field's body (where a translator writes
+    paragraphs compact, but not in a table's cells: the writer's templates do not ask):
+    the same page as when every node is written."""
+    app = build("rowids", "html", conf=CONF)
+    (app.srcdir / "a.rst").write_text(
+        "A\n=\n\n* .. cache-package:: libdwarf\n     :tag: spack-test\n\n"
+        ":Field:\n   .. cache-package:: libelf\n      :tag: spack-test\n"
+    )
+    (app.srcdir / "b.rst").write_text("B\n=\n")
+    app = build("rowids", "html", conf=CONF)
+    assert warnings_of(app) == []
+    direct = (Path(app.outdir) / "a.html").read_bytes()
+    assert b"spackcache-tree" in direct
+    monkeypatch.setattr("sphinx_spackcache.writers.html.DIRECT_OUTPUT", False)
+    again = build("rowids", "html", conf=CONF, freshenv=True)
+    assert (Path(again.outdir) / "a.html").read_bytes() == direct

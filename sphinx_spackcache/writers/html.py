@@ -466,7 +466,9 @@ def _write_dependencies(
 ) -> None:
     """A row's dependencies' disclosure (``_dependencies_cell``'s nodes, the same HTML):
     from a template the translator wrote for a disclosure of marks, each link from
-    :func:`_link_html`, the texts through ``encode``; then the row's tree."""
+    :func:`_link_html`, the texts through ``encode``; then the row's tree. (A table's
+    cells are never written compact, whatever holds the table: the templates need not
+    know where the table is.)"""
 
     def write_prototype() -> None:
         paragraph = nodes.paragraph("", "", nodes.Text(_mark(0)))
