@@ -73,7 +73,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     return {
         "version": __version__,
         # bumped whenever what the extension keeps in the environment changes shape
-        "env_version": 15,
+        "env_version": 16,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

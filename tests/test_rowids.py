@@ -29,6 +29,7 @@ from docutils import nodes
 
 from sphinx_spackcache.data.dag import bounded_tree
 from sphinx_spackcache.data.model import Dependency
+from sphinx_spackcache.render.trees import closure_data, closure_lookup
 
 from .conftest import MIRRORS, RECORDS, Build, resolved, warnings_of
 from .test_graph import HREF, SVG, parts, svgs
@@ -406,3 +407,32 @@ def test_a_table_in_a_compact_list_is_written_as_its_nodes(
     monkeypatch.setattr("sphinx_spackcache.writers.html.DIRECT_OUTPUT", False)
     again = build("rowids", "html", conf=CONF, freshenv=True)
     assert (Path(again.outdir) / "a.html").read_bytes() == direct
+
+
+def test_a_table_keeps_each_binary_of_its_trees_once() -> None:
+    """What a table keeps of its trees (``closure_data``) gives back every edge of the
+    closure (``closure_lookup``), each binary's name, version and hash written once:
+    derecho's 1,186 built binaries, every link/run edge, read from the raw index here."""
+    nodes = installs(MIRRORS / "derecho-install-tree" / "index.json")
+    closure = {
+        key: tuple(
+            Dependency(
+                nodes[edge["hash"]]["name"],
+                nodes[edge["hash"]]["version"],
+                edge["hash"],
+                tuple(edge["parameters"]["deptypes"]),
+                tuple(edge["parameters"].get("virtuals", ())),
+            )
+            for edge in spec.get("dependencies", ())
+            if {"link", "run"} & set(edge["parameters"]["deptypes"]) and edge["hash"] in nodes
+        )
+        for key, spec in nodes.items()
+    }
+    kept = closure_data(closure)
+    lookup = closure_lookup(json.loads(json.dumps(kept)))  # as a doctree keeps it
+    for key, edges in closure.items():
+        assert tuple(lookup(key)) == edges, key
+    assert lookup("no-such-hash") == ()
+    # each hash once in the nodes
+    hashes = [spec_hash for _, _, spec_hash in kept[0]]
+    assert len(hashes) == len(set(hashes))

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from docutils import nodes
 
 from ..data.dag import DependencyClosure
@@ -705,7 +706,7 @@ def spec_table(
 _SPECS_DECODER = decoder(list[Spec])
 _DEPENDENCIES_DECODER = decoder(dict[str, SpecDependencies])
 _ALSO_IN_DECODER = decoder(dict[str, list[str]])
-_CLOSURE_DECODER = decoder(ClosureData)
+_CLOSURE_DECODER: msgspec.json.Decoder[ClosureData] = msgspec.json.Decoder(ClosureData)
 
 #: The older ``spack install`` options a snapshot's Spack needs, as the classes of its
 #: spec table, from which the HTML script writes each row's install command (today's

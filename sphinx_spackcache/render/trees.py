@@ -56,17 +56,40 @@ TREE_CLASS = f"{ROOT_CLASS}-tree"
 TREE_LINES = 100
 
 #: The ``link``/``run`` edges of a table's binaries and of all they bring, as a
-#: deferred table keeps them: hash -> ``[name, version, hash, types, virtuals]`` each
-#: (the types and virtuals joined with commas).
-ClosureData = dict[str, list[list[str]]]
+#: deferred table keeps them: ``[nodes, edges]``, *nodes* each binary once as
+#: ``[name, version, hash]``, *edges* ``[node number, [[node number, types, virtuals],
+#: ...]]`` for each binary with dependencies (types and virtuals joined with commas). A
+#: binary's name, version and 32-letter hash once, not once an edge: written out edge by
+#: edge they took a third of a package page's doctree in the live-scale example.
+ClosureData = tuple[list[tuple[str, str, str]], list[tuple[int, list[tuple[int, str, str]]]]]
 
 
 def closure_data(closure: Mapping[str, Sequence[Dependency]]) -> ClosureData:
     """*closure* (:func:`~.data.dag.installed_closure`) as a deferred table keeps it."""
-    return {
-        key: [[d.name, d.version, d.hash, ",".join(d.types), ",".join(d.virtuals)] for d in edges]
-        for key, edges in closure.items()
-    }
+    numbers: dict[str, int] = {}
+    found: list[tuple[str, str, str]] = []
+
+    def number(spec_hash: str, name: str = "", version: str = "") -> int:
+        known = numbers.get(spec_hash)
+        if known is None:
+            known = numbers[spec_hash] = len(found)
+            found.append((name, version, spec_hash))
+        elif name and not found[known][0]:  # a root of the table, named by an edge
+            found[known] = (name, version, spec_hash)
+        return known
+
+    edges = [
+        (
+            number(key),
+            [
+                (number(d.hash, d.name, d.version), ",".join(d.types), ",".join(d.virtuals))
+                for d in out
+            ],
+        )
+        for key, out in closure.items()
+        if out
+    ]
+    return found, edges
 
 
 def _split(text: str) -> tuple[str, ...]:
@@ -75,14 +98,15 @@ def _split(text: str) -> tuple[str, ...]:
 
 def closure_lookup(data: ClosureData) -> Callable[[str], Sequence[Dependency]]:
     """The dependencies of a hash, from what :func:`closure_data` kept."""
-    edges = {
-        key: tuple(
-            Dependency(name, version, spec_hash, _split(types), _split(virtuals))
-            for name, version, spec_hash, types, virtuals in found
+    found, edges = data
+    known = {
+        found[key][2]: tuple(
+            Dependency(*found[number], _split(types), _split(virtuals))
+            for number, types, virtuals in out
         )
-        for key, found in data.items()
+        for key, out in edges
     }
-    return lambda key: edges.get(key, ())
+    return lambda key: known.get(key, ())
 
 
 def line_link(dependency: Dependency, tag: str, text: Callable[..., str]) -> pending_xref:
