@@ -302,3 +302,24 @@ def test_a_special_file_as_a_record_is_a_record_error(tmp_path: Path, kind: str)
     snapshot: Any = within(3, lambda: CacheStore(tmp_path).load_snapshot("t"), fifo)
     (error,) = snapshot.errors
     assert f"it is {KINDS[kind]}, not a regular file" in error.problem.message
+
+
+# -- settled sources ------------------------------------------------------------------
+
+
+def test_a_settled_mirror_finds_its_index_once(tmp_path: Path) -> None:
+    """A build's mirrors are settled (fetched when it starts, they do not change while it
+    runs): their index is found and checked once. Unsettled (the CLI, a long-running
+    process), a mirror follows its folder: here a v2 mirror given a v3 index."""
+    root = tmp_path / "m"
+    shutil.copytree(MIRRORS / "spack-v2-test", root)
+    settled, unsettled = MirrorSource("m", root, settled=True), MirrorSource("m", root)
+    assert settled.index_path == unsettled.index_path == root / INDEX
+    before = settled.database()
+    assert unsettled.database() is before  # parsed once in the process, by file
+    shutil.copytree(MIRRORS / "spack-v3-test" / "v3", root / "v3")
+    shutil.copytree(MIRRORS / "spack-v3-test" / "blobs", root / "blobs")
+    assert settled.index_path == root / INDEX
+    assert settled.database() is before
+    assert unsettled.index_path == root / MANIFEST
+    assert unsettled.database() is not before  # the v3 index, parsed

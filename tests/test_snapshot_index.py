@@ -504,3 +504,16 @@ def test_an_index_too_large_is_a_warning(
     assert re.search(r"conf\.py:\d+: WARNING: spackcache_snapshot_index: ", warnings)
     assert f"than {16 * 1024**2:,} bytes" in warnings  # "more than", "larger than"
     assert build_sources(app.env).tags() == ("2026.11",)
+
+
+def test_the_sources_are_made_once_a_build(served: Server, build: Build, tmp_path: Path) -> None:
+    """Every directive, page and export of a build reads the same sources (their mirrors
+    settled: found and parsed once); the next build makes its own, so a stack fetched
+    again is read again."""
+    app = build("snapshot-index", conf=conf_for(served, tmp_path))
+    sources = build_sources(app.env)
+    assert build_sources(app.env) is sources
+    stack = sources.mirrors["develop-2026-11-26"]
+    assert stack.settled
+    again = build("snapshot-index", conf=conf_for(served, tmp_path))
+    assert build_sources(again.env) is not sources
