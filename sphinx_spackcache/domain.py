@@ -301,21 +301,45 @@ class CacheDomain(Domain):
         node: pending_xref,
         contnode: Element,
     ) -> nodes.reference | None:
-        spec_hash = node.get(HASH_ATTR)
-        if spec_hash and builder.format == "html":
-            package = node.get(PACKAGE_ATTR) or target.split("@", 1)[0]
+        found = self.listing_target(
+            target,
+            fromdocname,
+            spec_hash=node.get(HASH_ATTR, "") if builder.format == "html" else "",
+            package=node.get(PACKAGE_ATTR, ""),
+            listing=bool(node.get(LISTING_ATTR)),
+            exact=bool(node.get(EXACT_ATTR)),
+        )
+        if found is None:
+            return None
+        return make_refnode(builder, fromdocname, found[0], found[1], contnode, found[2])
+
+    def listing_target(
+        self,
+        target: str,
+        fromdocname: str,
+        *,
+        spec_hash: str = "",
+        package: str = "",
+        listing: bool = False,
+        exact: bool = False,
+    ) -> tuple[str, str, str] | None:
+        """Where a reference to *target* (``<package>@<tag>`` or ``<package>``) from
+        *fromdocname* goes, as ``(docname, id, title)``, as :func:`package_ref` made it:
+        with *spec_hash*, to that binary's row (:meth:`row_target`); else to the page
+        documenting the package, else (a *listing*'s, not *exact*) to its preferred page;
+        ``None`` when there is none."""
+        if spec_hash:
+            name = package or target.split("@", 1)[0]
             tag = target.split("@", 1)[1] if "@" in target else ""
-            found = self.row_target(spec_hash, package, tag, fromdocname)
-            if found is not None:
-                title = f"{package} /{short_hash(spec_hash)}"
-                return make_refnode(builder, fromdocname, *found, contnode, title)
+            row = self.row_target(spec_hash, name, tag, fromdocname)
+            if row is not None:
+                return row[0], row[1], f"{name} /{short_hash(spec_hash)}"
         entry = self.find(target.strip())
-        if entry is None and node.get(LISTING_ATTR) and not node.get(EXACT_ATTR):
-            entry = self.preferred(node.get(PACKAGE_ATTR) or target.split("@", 1)[0])
+        if entry is None and listing and not exact:
+            entry = self.preferred(package or target.split("@", 1)[0])
         if entry is None:
             return None
-        title = f"{entry.package} ({entry.tag})"
-        return make_refnode(builder, fromdocname, entry.docname, entry.anchor, contnode, title)
+        return entry.docname, entry.anchor, f"{entry.package} ({entry.tag})"
 
     def resolve_any_xref(
         self,

@@ -16,6 +16,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxTranslator
+from sphinx.util.nodes import make_refnode
 from sphinx.writers.html5 import HTML5Translator
 
 from ..data.dag import DependencyClosure
@@ -571,9 +572,22 @@ def _new_link_html(
     """The HTML of a link to *dependency*'s binary, resolved, written from a template
     made by the translator from a link of the same kind (its attributes), its texts
     through ``attval`` and ``encode``."""
-    paragraph = nodes.paragraph("", "", line_link(dependency, tag, text))
-    _resolve_package_links(translator, [paragraph])
-    (link,) = paragraph.children
+    builder = translator.builder
+    docname = builder.current_docname
+    xref = line_link(dependency, tag, text)
+    found = cache_domain(builder.env).listing_target(
+        xref["reftarget"],
+        docname,
+        spec_hash=dependency.hash,
+        package=dependency.name,
+        listing=True,
+    )
+    content = xref.children[0]
+    assert isinstance(content, nodes.Element)
+    link: nodes.Element = content
+    if found is not None:  # as the domain resolves it (CacheDomain.resolve_xref)
+        link = make_refnode(builder, docname, found[0], found[1], content, found[2])
+    nodes.paragraph("", "", link)  # the parent it has on the page
     if not isinstance(link, nodes.reference) or set(link.attributes) - _TEMPLATED_LINK:
         start = len(translator.body)
         link.walkabout(translator)
