@@ -47,6 +47,24 @@ def installs(path: Path = INDEX) -> dict[str, dict[str, Any]]:
     return {key: entry["spec"] for key, entry in found.items()}
 
 
+def with_pages(build: Build, conf: dict[str, Any], a: str, b: str = "B\n=\n") -> Any:
+    """The root built with *conf*, then again with pages a and b replaced by *a*, *b*."""
+    app = build("rowids", "html", conf=conf)
+    (app.srcdir / "a.rst").write_text(a)
+    (app.srcdir / "b.rst").write_text(b)
+    return build("rowids", "html", conf=conf)
+
+
+def derecho_conf(tmp_path: Path) -> dict[str, Any]:
+    """CONF with NCAR's derecho install tree as the mirror ``derecho``."""
+    mirror = tmp_path / "derecho"
+    (mirror / "build_cache").mkdir(parents=True)
+    shutil.copy(
+        MIRRORS / "derecho-install-tree" / "index.json", mirror / "build_cache" / "index.json"
+    )
+    return {**CONF, "spackcache_mirrors": {"derecho": str(mirror)}}
+
+
 NODES = installs()
 
 
@@ -311,17 +329,12 @@ def test_a_large_tree_stops_at_a_depth_said_in_words(build: Build, tmp_path: Pat
     assert len(_flat(_tree(gnuplot, {gnuplot}, nodes, deepest=3))) > 100
     qt_two_deep = _flat(_tree(qt, {qt}, nodes, deepest=2))
     assert len(qt_two_deep) == 115
-    mirror = tmp_path / "derecho"
-    (mirror / "build_cache").mkdir(parents=True)
-    shutil.copy(source, mirror / "build_cache" / "index.json")
-    conf = {**CONF, "spackcache_mirrors": {"derecho": str(mirror)}}
-    app = build("rowids", "html", conf=conf)
-    (app.srcdir / "a.rst").write_text(
+    app = with_pages(
+        build,
+        derecho_conf(tmp_path),
         "A\n=\n\n.. cache-package:: gnuplot\n   :tag: derecho\n\n"
-        ".. cache-package:: qt\n   :tag: derecho\n"
+        ".. cache-package:: qt\n   :tag: derecho\n",
     )
-    (app.srcdir / "b.rst").write_text("B\n=\n")
-    app = build("rowids", "html", conf=conf)
     first, second = html(app, "a").select("details.spackcache-tree")
     assert first.find("summary").get_text() == "whole tree (110 binaries)"
     assert _shown(first.find("ul", recursive=False)) == two_deep
@@ -362,19 +375,13 @@ def test_html_writes_trees_as_their_nodes_would_be_written(
     as when the nodes are written. derecho's gnuplot and qt (trees cut two edges deep,
     lines shown before), python, cmake and libxml2 (whole trees), on one page and, with
     their trees again, a second."""
-    source = MIRRORS / "derecho-install-tree" / "index.json"
-    mirror = tmp_path / "derecho"
-    (mirror / "build_cache").mkdir(parents=True)
-    shutil.copy(source, mirror / "build_cache" / "index.json")
-    conf = {**CONF, "spackcache_mirrors": {"derecho": str(mirror)}}
+    conf = derecho_conf(tmp_path)
     packages = ("gnuplot", "qt", "python", "cmake", "libxml2")
     page = "A\n=\n\n" + "".join(f".. cache-package:: {p}\n   :tag: derecho\n\n" for p in packages)
-    app = build("rowids", "html", conf=conf)
-    (app.srcdir / "a.rst").write_text(page)
-    (app.srcdir / "b.rst").write_text(
-        page.replace("A\n=", "B\n=").replace(":tag: derecho\n", ":tag: derecho\n   :no-index:\n")
+    second = page.replace("A\n=", "B\n=").replace(
+        ":tag: derecho\n", ":tag: derecho\n   :no-index:\n"
     )
-    app = build("rowids", "html", conf=conf)
+    app = with_pages(build, conf, page, second)
     assert warnings_of(app) == []
     direct = {name: (Path(app.outdir) / f"{name}.html").read_bytes() for name in ("a", "b")}
     trees = BeautifulSoup(direct["a"], "html.parser").select("details.spackcache-tree")
@@ -394,13 +401,12 @@ def test_a_table_in_a_compact_list_is_written_as_its_nodes(
     """A spec table in a list item and a field's body (where a translator writes
     paragraphs compact, but not in a table's cells: the writer's templates do not ask):
     the same page as when every node is written."""
-    app = build("rowids", "html", conf=CONF)
-    (app.srcdir / "a.rst").write_text(
+    app = with_pages(
+        build,
+        CONF,
         "A\n=\n\n* .. cache-package:: libdwarf\n     :tag: spack-test\n\n"
-        ":Field:\n   .. cache-package:: libelf\n      :tag: spack-test\n"
+        ":Field:\n   .. cache-package:: libelf\n      :tag: spack-test\n",
     )
-    (app.srcdir / "b.rst").write_text("B\n=\n")
-    app = build("rowids", "html", conf=CONF)
     assert warnings_of(app) == []
     direct = (Path(app.outdir) / "a.html").read_bytes()
     assert b"spackcache-tree" in direct
