@@ -43,6 +43,7 @@ __all__ = [
     "disclosure_nodes",
     "line_link",
     "line_suffix",
+    "split_list",
     "tree_disclosure",
     "tree_plan",
 ]
@@ -92,7 +93,8 @@ def closure_data(closure: Mapping[str, Sequence[Dependency]]) -> ClosureData:
     return found, edges
 
 
-def _split(text: str) -> tuple[str, ...]:
+def split_list(text: str) -> tuple[str, ...]:
+    """The items of a list kept joined with commas (a dependency's types, virtuals)."""
     return tuple(text.split(",")) if text else ()
 
 
@@ -101,7 +103,7 @@ def closure_lookup(data: ClosureData) -> Callable[[str], Sequence[Dependency]]:
     found, edges = data
     known = {
         found[key][2]: tuple(
-            Dependency(*found[number], _split(types), _split(virtuals))
+            Dependency(*found[number], split_list(types), split_list(virtuals))
             for number, types, virtuals in out
         )
         for key, out in edges

@@ -70,6 +70,7 @@ from ..render.trees import (
     disclosure_nodes,
     line_link,
     line_suffix,
+    split_list,
     tree_plan,
 )
 from ..site.colours import hues_of
@@ -486,7 +487,7 @@ def _write_dependencies(
         for place, (name, version, spec_hash, types, virtuals) in enumerate(group):
             if place:
                 links.append(", ")
-            found = Dependency(name, version, spec_hash, _split(types), _split(virtuals))
+            found = Dependency(name, version, spec_hash, split_list(types), split_list(virtuals))
             links.append(_link_html(translator, found, data.tag, dependency_text))
     texts = ["".join(links), translator.encode(dependencies_label(dependencies))]
     body = translator.body
@@ -501,10 +502,6 @@ def _write_dependencies(
         if plan is not None:
             _write_tree(translator, plan, data.tag, dependency_text)
     body.append("</details>")
-
-
-def _split(text: str) -> tuple[str, ...]:
-    return tuple(text.split(",")) if text else ()
 
 
 #: The HTML of each link to a binary written on the page being written (a tree's line,
